@@ -1,0 +1,40 @@
+package airlock.rules;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tool's module (builtin-commands/TOOL/module.toml or a user's commands/TOOL.toml, which
+ * replaces the built-in whole).
+ *
+ * @param name    the command name the shim is invoked as
+ * @param bin     the executable run on the host, resolved on the daemon's PATH
+ * @param mode    whether {@code rules} list what is denied or what is allowed
+ * @param rules   parsed rule entries, in file order
+ * @param env     environment hardening
+ * @param append  arguments appended to every invocation
+ * @param concurrent false serializes this command across sessions
+ * @param syntax  how the tool spells its flags (value flags, single-dash long flags, ...)
+ * @param source  where the module came from (a file path or "builtin:TOOL")
+ * @param sha256  hash of the module's bytes, recorded in the audit log
+ */
+public record CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
+                            List<String> append, boolean concurrent, FlagSyntax syntax,
+                            String source, String sha256) {
+    public CommandModule {
+        rules = List.copyOf(rules);
+        append = List.copyOf(append);
+    }
+
+    public enum Mode { DENY, ALLOW }
+
+    /** {@code [env]}: strip wins, then profile set, then module set; only {@code pass} comes from the caller. */
+    public record EnvPolicy(List<String> strip, Map<String, String> set, List<String> pass) {
+        public EnvPolicy {
+            strip = List.copyOf(strip);
+            set = Map.copyOf(set);
+            pass = List.copyOf(pass);
+        }
+        public static final EnvPolicy EMPTY = new EnvPolicy(List.of(), Map.of(), List.of());
+    }
+}

@@ -1,0 +1,55 @@
+package airlock.rules;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Loads config.toml and profiles from their text. I/O stays with the caller. */
+public final class ConfigLoader {
+    private ConfigLoader() {}
+
+    public static Config config(String file, String text) throws ConfigError {
+        Toml t = Toml.parse(file, text);
+        t.onlyKeys(t.root(), "", Set.of("commands", "log"));
+        var commands = t.table(t.root(), "commands", "");
+        if (commands == null) throw t.error("commands", "missing [commands] table with a non-empty enable list");
+        t.onlyKeys(commands, "commands", Set.of("enable"));
+        List<String> enable = t.strings(commands, "enable", "commands");
+        if (enable == null || enable.isEmpty()) throw t.error("commands.enable", "must be a non-empty list of command names");
+        Config.LogSettings log = Config.LogSettings.DEFAULT;
+        var logTable = t.table(t.root(), "log", "");
+        if (logTable != null) {
+            t.onlyKeys(logTable, "log", Set.of("max_size_mb", "max_files"));
+            Long size = t.integer(logTable, "max_size_mb", "log");
+            Long files = t.integer(logTable, "max_files", "log");
+            log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue());
+        }
+        return new Config(enable, log);
+    }
+
+    public static Profile profile(String name, String file, String text) throws ConfigError {
+        Toml t = Toml.parse(file, text);
+        t.onlyKeys(t.root(), "", Set.of("commands", "env", "mounts", "socket"));
+        List<String> commands = t.strings(t.root(), "commands", "");
+        if (commands == null) throw t.error("commands", "required: a list of command names, [] for every enabled command");
+        Map<String, String> envSet = Map.of();
+        var env = t.table(t.root(), "env", "");
+        if (env != null) {
+            t.onlyKeys(env, "env", Set.of("set"));
+            var set = t.stringMap(env, "set", "env");
+            if (set != null) envSet = set;
+        }
+        var mounts = t.stringMap(t.root(), "mounts", "");
+        Optional<Profile.SocketOwner> owner = Optional.empty();
+        var socket = t.table(t.root(), "socket", "");
+        if (socket != null) {
+            t.onlyKeys(socket, "socket", Set.of("uid", "gid"));
+            Long uid = t.integer(socket, "uid", "socket");
+            Long gid = t.integer(socket, "gid", "socket");
+            if (uid == null || gid == null) throw t.error("socket", "needs both uid and gid");
+            owner = Optional.of(new Profile.SocketOwner(uid.intValue(), gid.intValue()));
+        }
+        return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner);
+    }
+}

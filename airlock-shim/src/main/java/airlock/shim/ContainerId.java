@@ -1,0 +1,31 @@
+package airlock.shim;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The container id as seen from inside, from the bind mounts of /etc/hostname and friends in
+ * /proc/self/mountinfo. Only a hint: the daemon derives the real one from the peer's cgroup.
+ */
+final class ContainerId {
+    private static final Pattern ID = Pattern.compile(
+            "/(?:docker/containers|containers/storage/[^/ ]+-containers|overlay-containers)/([0-9a-f]{64})/");
+
+    private ContainerId() {}
+
+    static String detect() {
+        try {
+            return fromMountinfo(Files.readString(Path.of("/proc/self/mountinfo")));
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    static String fromMountinfo(String text) {
+        Matcher m = ID.matcher(text);
+        return m.find() ? m.group(1) : "";
+    }
+}

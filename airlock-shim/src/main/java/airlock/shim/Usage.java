@@ -1,0 +1,29 @@
+package airlock.shim;
+
+import java.util.List;
+
+/** What {@code airlock-shim} says when run under its own name. */
+final class Usage {
+    private Usage() {}
+
+    static int print(List<String> args) {
+        if (args.contains("--version")) {
+            System.out.println("airlock-shim " + Shim.VERSION);
+            return 0;
+        }
+        System.out.print("""
+                airlock-shim %s: runs a command on the host through the airlock daemon.
+
+                Link it under the name of each tool the agent may use, then call the tool as usual:
+                  ln -s /usr/local/bin/airlock-shim /usr/local/bin/git
+                  git status        # runs on the host, with the host's credentials
+
+                The daemon's socket is $AIRLOCK_SOCKET, else /run/docker-airlock.sock, e.g.
+                  docker run -v ~/.config/airlock/sockets/default.sock:/run/docker-airlock.sock ...
+
+                Exit statuses of its own: 125 cannot reach the daemon, 126 refused by policy,
+                127 unknown command. Its own messages start with "airlock:".
+                """.formatted(Shim.VERSION));
+        return args.isEmpty() || args.contains("--help") || args.contains("-h") ? 0 : 2;
+    }
+}
