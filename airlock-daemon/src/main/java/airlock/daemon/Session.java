@@ -6,6 +6,7 @@ import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
 import airlock.protocol.ProtocolException;
 import airlock.protocol.Request;
+import airlock.protocol.Verdict;
 import airlock.rules.CommandModule;
 import airlock.rules.Decision;
 import airlock.rules.Layer;
@@ -66,6 +67,11 @@ final class Session implements Runnable {
     private void serve(Request request, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
         Policy p = policy.get();
         Decision decision = p.decide(profileName, request.command(), request.args());
+        if (request.mode() == Request.Mode.CHECK && !decision.allowed()) {
+            out.write(FrameType.VERDICT, new Verdict(false, decision.layer().name().toLowerCase(),
+                    decision.rule() == null ? "" : decision.rule(), decision.message()).encode());
+            return;
+        }
         if (!decision.allowed()) {
             out.refusal(decision.unknownCommand() ? ExitCodes.UNKNOWN_COMMAND : ExitCodes.REFUSED, decision.message());
             return;
@@ -85,7 +91,7 @@ final class Session implements Runnable {
             return;
         }
         if (request.mode() == Request.Mode.CHECK) {
-            out.write(FrameType.VERDICT, new byte[0]);
+            out.write(FrameType.VERDICT, Verdict.allow().encode());
             return;
         }
         List<String> argv = new ArrayList<>();
