@@ -116,6 +116,20 @@ class TestCommandTest {
         var refused = cli.run("test", "default", "git", "--upload-pack=x", "fetch");
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.out()).contains("daemon:  agrees: airlock: refused by the module layer (rule \"--upload-pack\")");
+
+        // the VERDICT frame itself carries layer and rule
+        var answer = DaemonCheck.ask(cli.config.resolve("sockets/default.sock"), "git", java.util.List.of("--upload-pack=x", "fetch"), "/workspace");
+        assertThat(answer).isInstanceOfSatisfying(DaemonCheck.Answer.Decided.class, d -> {
+            assertThat(d.verdict().allowed()).isFalse();
+            assertThat(d.verdict().layer()).isEqualTo("module");
+            assertThat(d.verdict().rule()).isEqualTo("--upload-pack");
+            assertThat(d.verdict().message()).startsWith("airlock: refused by the module layer");
+        });
+        var outside = DaemonCheck.ask(cli.config.resolve("sockets/default.sock"), "git", java.util.List.of("log"), "/etc");
+        assertThat(outside).isInstanceOfSatisfying(DaemonCheck.Answer.Decided.class, d -> {
+            assertThat(d.verdict().allowed()).isFalse();
+            assertThat(d.verdict().message()).contains("outside the profile's [mounts]");
+        });
     }
 
     @Test
