@@ -149,17 +149,11 @@ step "$SEQUENTIAL sequential sessions of 'true'"
 "${LOAD[@]}" sequential "$SEQUENTIAL" true > "$B/sequential.txt"
 
 # ---------------------------------------------------------------- policy decision (JMH)
-# The policy engineer's JMH benchmarks, wherever they live: any module with @Benchmark classes.
-JMH_MODULE=$(cd "$ROOT" && grep -rl --include=*.java '@Benchmark' -- */src 2>/dev/null | head -n 1 | cut -d/ -f1 || true)
-if [ -n "$JMH_MODULE" ]; then
-    step "policy decision cost: JMH in $JMH_MODULE"
-    (cd "$ROOT" && mvn -B -q -ntp -pl "$JMH_MODULE" -am test-compile dependency:build-classpath \
-        -Dmdep.outputFile="$B/jmh-cp.txt" -Dmdep.includeScope=test >&2) || true
-    if [ -f "$B/jmh-cp.txt" ]; then
-        jmh_runs=(-f 1 -wi 3 -w 1 -i 5 -r 1); [ "$QUICK" = 1 ] && jmh_runs=(-f 1 -wi 1 -w 1 -i 2 -r 1)
-        "$JAVA" -cp "$ROOT/$JMH_MODULE/target/test-classes:$ROOT/$JMH_MODULE/target/classes:$(cat "$B/jmh-cp.txt")" \
-            org.openjdk.jmh.Main "${jmh_runs[@]}" -rf csv -rff "$B/jmh.csv" >&2 || true
-    fi
+# The policy engineer's benchmark (airlock-rules/src/jmh, run by bench/jmh-rules.sh).
+if [ -x "$ROOT/bench/jmh-rules.sh" ]; then
+    step "policy decision cost: bench/jmh-rules.sh"
+    jmh_runs=(-f 1 -wi 3 -w 1 -i 5 -r 1); [ "$QUICK" = 1 ] && jmh_runs=(-f 1 -wi 1 -w 1 -i 2 -r 1)
+    "$ROOT/bench/jmh-rules.sh" "${jmh_runs[@]}" -rf csv -rff "$B/jmh.csv" >&2 || echo "bench/run.sh: JMH failed" >&2
 fi
 
 # ---------------------------------------------------------------- the proxy engineer's benchmark
@@ -174,7 +168,7 @@ csv_field() { # file field-number -> seconds (line 2)
     awk -F, -v f="$2" 'NR == 2 { print $f }' "$1"
 }
 ms() { awk -v s="$1" 'BEGIN { printf "%.2f ms", s * 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a"; else if (a / b < 1) printf "%.3f×", a / b; else printf "%.1f×", a / b }'; }
 kv() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 
 lat_row() { # name label
@@ -250,10 +244,8 @@ report="$B/report.md"
         echo "| Benchmark | mode | score | error | unit |"
         echo "|---|---|---|---|---|"
         awk -F, 'NR > 1 { gsub(/"/, ""); printf "| %s | %s | %.3f | ±%.3f | %s |\n", $1, $2, $5, $6, $7 }' "$B/jmh.csv"
-    elif [ -n "$JMH_MODULE" ]; then
-        echo "JMH benchmarks found in \`$JMH_MODULE\` but they did not run (see the run's output)."
     else
-        echo "Not measured: no JMH benchmark (\`@Benchmark\`) in the tree yet."
+        echo "Not measured: bench/jmh-rules.sh is missing or failed (see the run's output)."
     fi
     if [ -f "$B/proxy.md" ]; then
         echo
