@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.workspace.Workspace;
 import airlock.protocol.ExitCodes;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
@@ -93,6 +94,11 @@ final class Session implements Runnable {
         argv.addAll(request.args());
         argv.addAll(module.append());
         Map<String, String> env = HostEnvironment.build(daemonEnv, request.env(), profile, module);
+        Decision workspace = Workspace.check(bin.get(), request.args(), cwd.get(), profile.mounts(), env);
+        if (!workspace.allowed()) {
+            out.refusal(ExitCodes.REFUSED, workspace.message());
+            return;
+        }
         ToolRun.Result result = ToolRun.run(argv, cwd.get(), env, in, out);
         out.exit(result.status(), result.signal());
     }

@@ -1,0 +1,154 @@
+package airlock.daemon.workspace;
+
+import airlock.rules.Decision;
+import airlock.rules.Layer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a git command would read before it runs, judged on disk: git's own global options, where
+ * the repository really is, every key of the repository's effective config, and path and URL
+ * arguments that could leave the workspace. The module's forced config (GIT_CONFIG_COUNT) is the
+ * second net under this one; see builtin-commands/git/SECURITY.md.
+ */
+public final class GitWorkspace {
+    private GitWorkspace() {}
+
+    /** Subcommands whose free-text arguments (patterns, formats) must not be read as paths. */
+    private static final Set<String> TEXT = Set.of("log", "show", "grep", "shortlog", "rev-list", "whatchanged",
+            "reflog", "cherry", "range-diff", "describe", "for-each-ref", "branch", "status", "rev-parse", "stash",
+            "merge", "cherry-pick", "revert", "config", "var", "help", "version");
+    /** Subcommands whose positional arguments may be repository addresses. */
+    private static final Set<String> ADDRESSES = Set.of("clone", "fetch", "pull", "push", "ls-remote", "remote", "submodule");
+    private static final Set<String> MESSAGE_FLAGS = Set.of("-m", "--message");
+
+    public static Decision check(Path git, List<String> args, Path hostCwd, Mounts mounts, Map<String, String> env) {
+        GitGlobalOptions global = GitGlobalOptions.parse(args);
+        if (global.refused().isPresent()) {
+            var r = global.refused().get();
+            return Decision.deny(Layer.MODULE, r.option(), "before the subcommand, " + r.reason());
+        }
+        for (int i = 0; i + 1 < global.discovery().size(); i += 2) {
+            String flag = global.discovery().get(i);
+            if (flag.equals("--bare")) { i--; continue; }
+            String value = global.discovery().get(i + 1);
+            if (!mounts.contains(hostCwd.resolve(value))) {
+                return Decision.deny(Layer.MOUNTS, flag, "git " + flag + " " + value + " is outside the profile's [mounts]");
+            }
+        }
+        String sub = global.subcommand() < args.size() ? args.get(global.subcommand()) : "";
+        List<String> rest = args.subList(Math.min(args.size(), global.subcommand() + 1), args.size());
+        Optional<Decision> paths = pathArguments(sub, rest, hostCwd, mounts);
+        if (paths.isPresent()) return paths.get();
+        try {
+            Optional<Decision> repo = repositoryLocation(git, global.discovery(), hostCwd, mounts, env);
+            if (repo.isPresent()) return repo.get();
+            for (GitConfigEntry e : GitConfigScan.read(git, global.discovery(), hostCwd, env)) {
+                if (!e.fromWorkspace()) continue;
+                Optional<Decision> d = judge(e, hostCwd, mounts);
+                if (d.isPresent()) return d.get();
+            }
+        } catch (IOException e) {
+            return Decision.deny(Layer.WORKSPACE, null, "could not read the repository's configuration: " + e.getMessage());
+        }
+        return Decision.allow(List.of());
+    }
+
+    /** The repository (found by walking up from the cwd, or named by .git files) must be in the mounts. */
+    private static Optional<Decision> repositoryLocation(Path git, List<String> discovery, Path cwd, Mounts mounts,
+                                                         Map<String, String> env) throws IOException {
+        var args = new java.util.ArrayList<>(discovery);
+        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"));
+        GitConfigScan.Output out = GitConfigScan.run(git, args, cwd, env);
+        if (out.status() != 0) {
+            if (out.stderr().contains("not a git repository")) return Optional.empty(); // clone, init, ls-remote
+            return Optional.of(Decision.deny(Layer.WORKSPACE, null, "git cannot open the repository: " + out.stderr().strip()));
+        }
+        for (String dir : out.text().split("\n")) {
+            if (!dir.isBlank() && !mounts.contains(Path.of(dir))) {
+                return Optional.of(Decision.deny(Layer.MOUNTS, null, "the repository's git directory " + dir
+                        + " is outside the profile's [mounts] (a .git file, a worktree link or a parent folder's repository)"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Decision> judge(GitConfigEntry e, Path cwd, Mounts mounts) {
+        String where = " (set in " + e.file() + "; remove it there to use git through airlock)";
+        Optional<String> danger = GitConfigKeys.danger(e.key());
+        if (danger.isPresent()) {
+            return Optional.of(Decision.deny(Layer.WORKSPACE, e.key(), "workspace config key " + e.key() + ": " + danger.get() + where));
+        }
+        String k = GitConfigKeys.lower(e.key());
+        String address = null;
+        if ((k.startsWith("remote.") && (k.endsWith(".url") || k.endsWith(".pushurl")))
+                || (k.startsWith("submodule.") && k.endsWith(".url"))) {
+            address = e.value();
+        } else if (k.startsWith("url.") && (k.endsWith(".insteadof") || k.endsWith(".pushinsteadof"))) {
+            address = e.key().substring(4, e.key().lastIndexOf('.'));
+        }
+        if (address != null) {
+            Optional<String> why = addressProblem(address, cwd, mounts);
+            if (why.isPresent()) return Optional.of(Decision.deny(Layer.WORKSPACE, e.key(), "workspace config key " + e.key() + ": " + why.get() + where));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> addressProblem(String address, Path cwd, Mounts mounts) {
+        return switch (GitUrl.of(address)) {
+            case GitUrl.Helper h -> Optional.of("transport helper address " + h.url() + " runs a program on the host");
+            case GitUrl.Network n -> Optional.empty();
+            case GitUrl.Local l -> mounts.contains(cwd.resolve(l.path())) ? Optional.empty()
+                    : Optional.of("local repository " + l.path() + " is outside the profile's [mounts]");
+        };
+    }
+
+    /**
+     * Path and address arguments after the subcommand: {@code git diff /dev/null /host/file} (an implied
+     * --no-index), {@code git log --output=/host/file}, {@code git clone /host/repo}, {@code commit -F /host/file}.
+     */
+    static Optional<Decision> pathArguments(String sub, List<String> rest, Path cwd, Mounts mounts) {
+        boolean freeText = TEXT.contains(sub);
+        boolean afterDashDash = false;
+        for (int i = 0; i < rest.size(); i++) {
+            String a = rest.get(i);
+            String value;
+            if (!afterDashDash && a.equals("--")) { afterDashDash = true; continue; }
+            if (!afterDashDash && MESSAGE_FLAGS.contains(a)) { i++; continue; }
+            if (!afterDashDash && a.startsWith("--") && a.contains("=")) {
+                String flag = a.substring(0, a.indexOf('='));
+                if (flag.equals("--message")) continue;
+                if (freeText && !flag.startsWith("--output")) continue;
+                value = a.substring(a.indexOf('=') + 1);
+            } else if (!afterDashDash && a.startsWith("--output") && i + 1 < rest.size()) {
+                value = rest.get(++i);
+            } else if (freeText) {
+                continue;
+            } else if (!afterDashDash && a.startsWith("-") && a.length() > 2 && "/.".indexOf(a.charAt(2)) >= 0) {
+                value = a.substring(2); // -o/dir, -F/file
+            } else if (!afterDashDash && a.startsWith("-")) {
+                continue;
+            } else {
+                value = a;
+            }
+            Optional<String> path = ADDRESSES.contains(sub) ? GitUrl.of(value).localPath().filter(GitWorkspace::looksLikePath)
+                    : Optional.of(value).filter(GitWorkspace::looksLikePath);
+            if (ADDRESSES.contains(sub) && GitUrl.of(value) instanceof GitUrl.Helper) {
+                return Optional.of(Decision.deny(Layer.MODULE, value, "a transport helper address (ext::, fd::) runs a program on the host"));
+            }
+            if (path.isPresent() && !mounts.contains(cwd.resolve(path.get()))) {
+                return Optional.of(Decision.deny(Layer.MOUNTS, a, "path " + path.get() + " is outside the profile's [mounts]"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static boolean looksLikePath(String v) {
+        return v.startsWith("/") || v.equals("..") || v.startsWith("../") || v.contains("/../") || v.endsWith("/..");
+    }
+}
