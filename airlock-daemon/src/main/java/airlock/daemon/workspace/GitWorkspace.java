@@ -1,5 +1,6 @@
 package airlock.daemon.workspace;
 
+import airlock.daemon.PathMapper;
 import airlock.rules.Decision;
 import airlock.rules.Layer;
 
@@ -27,7 +28,7 @@ public final class GitWorkspace {
     private static final Set<String> ADDRESSES = Set.of("clone", "fetch", "pull", "push", "ls-remote", "remote", "submodule");
     private static final Set<String> MESSAGE_FLAGS = Set.of("-m", "--message");
 
-    public static Decision check(Path git, List<String> args, Path hostCwd, Mounts mounts, Map<String, String> env) {
+    public static Decision check(Path git, List<String> args, Path hostCwd, PathMapper mounts, Map<String, String> env) {
         GitGlobalOptions global = GitGlobalOptions.parse(args);
         if (global.refused().isPresent()) {
             var r = global.refused().get();
@@ -37,7 +38,7 @@ public final class GitWorkspace {
             String flag = global.discovery().get(i);
             if (flag.equals("--bare")) { i--; continue; }
             String value = global.discovery().get(i + 1);
-            if (!mounts.contains(hostCwd.resolve(value))) {
+            if (!value.isEmpty() && !inside(mounts, hostCwd, value)) {
                 return Decision.deny(Layer.MOUNTS, flag, "git " + flag + " " + value + " is outside the profile's [mounts]");
             }
         }
@@ -60,7 +61,7 @@ public final class GitWorkspace {
     }
 
     /** The repository (found by walking up from the cwd, or named by .git files) must be in the mounts. */
-    private static Optional<Decision> repositoryLocation(Path git, List<String> discovery, Path cwd, Mounts mounts,
+    private static Optional<Decision> repositoryLocation(Path git, List<String> discovery, Path cwd, PathMapper mounts,
                                                          Map<String, String> env) throws IOException {
         var args = new java.util.ArrayList<>(discovery);
         args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"));
@@ -70,7 +71,7 @@ public final class GitWorkspace {
             return Optional.of(Decision.deny(Layer.WORKSPACE, null, "git cannot open the repository: " + out.stderr().strip()));
         }
         for (String dir : out.text().split("\n")) {
-            if (!dir.isBlank() && !mounts.contains(Path.of(dir))) {
+            if (!dir.isBlank() && !inside(mounts, cwd, dir)) {
                 return Optional.of(Decision.deny(Layer.MOUNTS, null, "the repository's git directory " + dir
                         + " is outside the profile's [mounts] (a .git file, a worktree link or a parent folder's repository)"));
             }
@@ -78,7 +79,7 @@ public final class GitWorkspace {
         return Optional.empty();
     }
 
-    static Optional<Decision> judge(GitConfigEntry e, Path cwd, Mounts mounts) {
+    static Optional<Decision> judge(GitConfigEntry e, Path cwd, PathMapper mounts) {
         String where = " (set in " + e.file() + "; remove it there to use git through airlock)";
         Optional<String> danger = GitConfigKeys.danger(e.key());
         if (danger.isPresent()) {
@@ -99,11 +100,11 @@ public final class GitWorkspace {
         return Optional.empty();
     }
 
-    private static Optional<String> addressProblem(String address, Path cwd, Mounts mounts) {
+    private static Optional<String> addressProblem(String address, Path cwd, PathMapper mounts) {
         return switch (GitUrl.of(address)) {
             case GitUrl.Helper h -> Optional.of("transport helper address " + h.url() + " runs a program on the host");
             case GitUrl.Network n -> Optional.empty();
-            case GitUrl.Local l -> mounts.contains(cwd.resolve(l.path())) ? Optional.empty()
+            case GitUrl.Local l -> inside(mounts, cwd, l.path()) ? Optional.empty()
                     : Optional.of("local repository " + l.path() + " is outside the profile's [mounts]");
         };
     }
@@ -112,7 +113,7 @@ public final class GitWorkspace {
      * Path and address arguments after the subcommand: {@code git diff /dev/null /host/file} (an implied
      * --no-index), {@code git log --output=/host/file}, {@code git clone /host/repo}, {@code commit -F /host/file}.
      */
-    static Optional<Decision> pathArguments(String sub, List<String> rest, Path cwd, Mounts mounts) {
+    static Optional<Decision> pathArguments(String sub, List<String> rest, Path cwd, PathMapper mounts) {
         boolean freeText = TEXT.contains(sub);
         boolean afterDashDash = false;
         for (int i = 0; i < rest.size(); i++) {
@@ -141,11 +142,15 @@ public final class GitWorkspace {
             if (ADDRESSES.contains(sub) && GitUrl.of(value) instanceof GitUrl.Helper) {
                 return Optional.of(Decision.deny(Layer.MODULE, value, "a transport helper address (ext::, fd::) runs a program on the host"));
             }
-            if (path.isPresent() && !mounts.contains(cwd.resolve(path.get()))) {
+            if (path.isPresent() && !inside(mounts, cwd, path.get())) {
                 return Optional.of(Decision.deny(Layer.MOUNTS, a, "path " + path.get() + " is outside the profile's [mounts]"));
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean inside(PathMapper mounts, Path hostCwd, String path) {
+        return mounts.confine(path, hostCwd).isPresent();
     }
 
     static boolean looksLikePath(String v) {

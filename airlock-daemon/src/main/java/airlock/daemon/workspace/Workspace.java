@@ -1,10 +1,10 @@
 package airlock.daemon.workspace;
 
+import airlock.daemon.PathMapper;
+import airlock.daemon.Plan;
 import airlock.rules.Decision;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The defenses that need the filesystem or the real tool, run after the policy allowed a request
@@ -15,15 +15,13 @@ public final class Workspace {
     private Workspace() {}
 
     /**
-     * @param bin      the resolved host executable
-     * @param args     the caller's arguments
-     * @param hostCwd  the caller's cwd, already mapped to the host and inside the mounts
-     * @param mounts   the profile's [mounts], container path to host path
-     * @param env      the hardened environment the tool will get
+     * @param plan what will run: executable, host cwd (inside the mounts), hardened environment
+     * @param args the caller's arguments (without the module's appended ones)
      */
-    public static Decision check(Path bin, List<String> args, Path hostCwd, Map<String, String> mounts, Map<String, String> env) {
-        String tool = bin.getFileName().toString();
-        if (tool.equals("git")) return GitWorkspace.check(bin, args, hostCwd, new Mounts(mounts), env);
+    public static Decision check(Plan plan, List<String> args) {
+        String tool = plan.executable().getFileName().toString();
+        PathMapper mounts = new PathMapper(plan.profile().mounts());
+        if (tool.equals("git")) return GitWorkspace.check(plan.executable(), args, plan.cwd(), mounts, plan.env());
         return Decision.allow(List.of());
     }
 }
