@@ -65,7 +65,7 @@ public final class GitWorkspace {
                                                          Map<String, String> env) throws IOException {
         var args = new java.util.ArrayList<>(discovery);
         args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"));
-        GitConfigScan.Output out = GitConfigScan.run(git, args, cwd, env);
+        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
         if (out.status() != 0) {
             if (out.stderr().contains("not a git repository")) return Optional.empty(); // clone, init, ls-remote
             return Optional.of(Decision.deny(Layer.WORKSPACE, null, "git cannot open the repository: " + out.stderr().strip()));

@@ -22,6 +22,19 @@ public final class Workspace {
         String tool = plan.executable().getFileName().toString();
         PathMapper mounts = new PathMapper(plan.profile().mounts());
         if (tool.equals("git")) return GitWorkspace.check(plan.executable(), args, plan.cwd(), mounts, plan.env());
+        if (tool.equals("ssh")) return SshDestination.check(plan.executable(), args, plan.cwd(), plan.env());
+        if (tool.equals("terraform") || tool.equals("tofu")) return TerraformWorkspace.check(args, plan.cwd(), mounts);
         return Decision.allow(List.of());
+    }
+
+    /**
+     * Whether the caller's stdin may reach the tool. Terraform reads stdin only to ask questions,
+     * and its apply approval is one: {@code echo yes | terraform apply} applies even with
+     * -input=false (measured with terraform 1.11). Kept from terraform, the approval reads EOF and
+     * nothing is applied.
+     */
+    public static boolean forwardsStdin(Plan plan) {
+        String tool = plan.executable().getFileName().toString();
+        return !(tool.equals("terraform") || tool.equals("tofu"));
     }
 }
