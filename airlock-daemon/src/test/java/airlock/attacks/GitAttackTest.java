@@ -211,6 +211,43 @@ class GitAttackTest {
         return out;
     }
 
+    @Test
+    void hooksOfALocalRemoteInTheWorkspaceAreRefusedBeforePush() throws Exception {
+        // git clears GIT_CONFIG_* for the receive-pack it starts in a local repository, so the
+        // forced hooksPath does not reach it: the remote's hooks are judged before git runs.
+        Path remote = proxy.work.resolve("remote.git");
+        assertThat(Git.run(proxy.work, "init", "-q", "--bare", remote.toString()).exit()).isZero();
+        Path hook = remote.resolve("hooks/post-receive");
+        Files.writeString(hook, "#!/bin/sh\n" + touch + "\n");
+        hook.toFile().setExecutable(true);
+        assertRefusedNaming(git("push", "../remote.git", "HEAD:main"), "post-receive");
+        Git.run(repo, "remote", "add", "origin", remote.toString());
+        assertRefusedNaming(git("push", "origin", "HEAD:main"), "post-receive");
+        assertRefusedNaming(git("status"), "post-receive");
+    }
+
+    @Test
+    void configOfALocalRemoteIsJudgedToo() throws Exception {
+        Path remote = proxy.work.resolve("remote.git");
+        Git.run(proxy.work, "init", "-q", "--bare", remote.toString());
+        Git.run(remote, "config", "core.hooksPath", hooksFolder().toString());
+        assertRefusedNaming(git("push", remote.toString(), "HEAD:main"), "core.hookspath");
+    }
+
+    @Test
+    void aSubmodulesOwnConfigIsJudged() throws Exception {
+        Path sub = Git.initRepo(proxy.work.resolve("sub"));
+        var add = Git.run(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.toString(), "sub");
+        assertThat(add.exit()).as(add.err()).isZero();
+        Git.run(repo, "commit", "-qm", "submodule");
+        var clean = git("status");
+        assertThat(clean.exit()).as(clean.err()).isZero();
+        Git.run(repo.resolve("sub"), "config", "diff.external", touch);
+        Files.writeString(repo.resolve("sub/README"), "changed\n");
+        assertRefusedNaming(git("diff", "--submodule=diff"), "diff.external");
+        assertThat(git("status").refused()).isTrue();
+    }
+
     // ---- class 2: subcommands and options that run a command by design ----
 
     static Stream<List<String>> commandRunners() {

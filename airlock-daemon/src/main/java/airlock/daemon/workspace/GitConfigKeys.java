@@ -33,7 +33,6 @@ public final class GitConfigKeys {
             d("core.editor", RUNS + " as the editor"),
             d("core.askpass", RUNS + " to ask for passwords"),
             d("core.hookspath", "points hooks at a folder of programs git runs"),
-            d("core.worktree", "moves the work tree anywhere on the host"),
             d("core.alternaterefscommand", RUNS),
             d("core.excludesfile", "makes git read a host file"),
             d("core.attributesfile", "makes git read a host file"),

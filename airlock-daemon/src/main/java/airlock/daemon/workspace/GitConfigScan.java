@@ -28,6 +28,17 @@ public final class GitConfigScan {
         return parse(out.stdout());
     }
 
+    /** One config file as git reads it (includes followed); every entry counts as the workspace's. */
+    public static List<GitConfigEntry> readFile(Path git, Path file, Path cwd, Map<String, String> env) throws IOException {
+        HostCommand.Output out = HostCommand.run(git, List.of("config", "--file", file.toString(), "--includes",
+                "--list", "--show-scope", "--show-origin", "-z"), cwd, env);
+        if (out.status() != 0) {
+            throw new IOException("git config --file " + file + " failed (" + out.status() + "): " + out.stderr().strip());
+        }
+        return parse(out.stdout()).stream()
+                .map(e -> new GitConfigEntry("local", e.origin(), e.key(), e.value())).toList();
+    }
+
     /** Records are scope NUL origin NUL key [LF value] NUL. */
     static List<GitConfigEntry> parse(byte[] z) {
         String[] parts = new String(z, StandardCharsets.UTF_8).split("\0", -1);

@@ -49,15 +49,27 @@ public final class GitWorkspace {
         try {
             Optional<Decision> repo = repositoryLocation(git, global.discovery(), hostCwd, mounts, env);
             if (repo.isPresent()) return repo.get();
-            for (GitConfigEntry e : GitConfigScan.read(git, global.discovery(), hostCwd, env)) {
-                if (!e.fromWorkspace()) continue;
-                Optional<Decision> d = judge(e, hostCwd, mounts);
+            List<GitConfigEntry> entries = GitConfigScan.read(git, global.discovery(), hostCwd, env);
+            Path gitDir = gitDir(git, global.discovery(), hostCwd, env).orElse(hostCwd);
+            Optional<Decision> d = judgeAll(entries, gitDir, mounts);
+            if (d.isPresent()) return d.get();
+            d = submodules(git, global.discovery(), hostCwd, mounts, env);
+            if (d.isPresent()) return d.get();
+            for (String local : localRepositories(sub, rest, entries)) {
+                d = LocalRemote.check(git, local, hostCwd, mounts, env);
                 if (d.isPresent()) return d.get();
             }
         } catch (IOException e) {
             return Decision.deny(Layer.WORKSPACE, null, "could not read the repository's configuration: " + e.getMessage());
         }
         return Decision.allow(List.of());
+    }
+
+    private static Optional<Path> gitDir(Path git, List<String> discovery, Path cwd, Map<String, String> env) throws IOException {
+        var args = new java.util.ArrayList<>(discovery);
+        args.addAll(List.of("rev-parse", "--absolute-git-dir"));
+        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
+        return out.status() == 0 ? Optional.of(Path.of(out.text().strip())) : Optional.empty();
     }
 
     /** The repository (found by walking up from the cwd, or named by .git files) must be in the mounts. */
@@ -79,6 +91,57 @@ public final class GitWorkspace {
         return Optional.empty();
     }
 
+    /** @param gitDir relative paths in a repository's config (core.worktree, local remote URLs) are read from its git dir */
+    static Optional<Decision> judgeAll(List<GitConfigEntry> entries, Path gitDir, PathMapper mounts) {
+        for (GitConfigEntry e : entries) {
+            if (!e.fromWorkspace()) continue;
+            Optional<Decision> d = judge(e, gitDir, mounts);
+            if (d.isPresent()) return d;
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A submodule's own config (under .git/modules/) is read by the git commands that recurse into
+     * it (status, diff --submodule=diff, submodule update): judged like the repository's.
+     */
+    private static Optional<Decision> submodules(Path git, List<String> discovery, Path cwd, PathMapper mounts,
+                                                 Map<String, String> env) throws IOException {
+        var args = new java.util.ArrayList<>(discovery);
+        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-common-dir"));
+        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
+        if (out.status() != 0) return Optional.empty();
+        Path modules = Path.of(out.text().strip()).resolve("modules");
+        if (!java.nio.file.Files.isDirectory(modules, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+        List<Path> configs;
+        try (var walk = java.nio.file.Files.walk(modules, 8)) {
+            configs = walk.filter(p -> p.getFileName().toString().equals("config") || p.getFileName().toString().equals("config.worktree"))
+                    .filter(java.nio.file.Files::isRegularFile).limit(200).toList();
+        }
+        for (Path c : configs) {
+            Optional<Decision> d = judgeAll(GitConfigScan.readFile(git, c, cwd, env), c.getParent(), mounts);
+            if (d.isPresent()) return d;
+        }
+        return Optional.empty();
+    }
+
+    /** Local repositories this command may start git-upload-pack/receive-pack in: address arguments and local remote URLs. */
+    private static List<String> localRepositories(String sub, List<String> rest, List<GitConfigEntry> entries) {
+        List<String> local = new java.util.ArrayList<>();
+        if (ADDRESSES.contains(sub)) {
+            for (String a : rest) {
+                if (!a.startsWith("-")) GitUrl.of(a).localPath().filter(p -> !p.isEmpty()).ifPresent(local::add);
+            }
+        }
+        for (GitConfigEntry e : entries) {
+            String k = GitConfigKeys.lower(e.key());
+            if (e.value() != null && k.startsWith("remote.") && (k.endsWith(".url") || k.endsWith(".pushurl"))) {
+                GitUrl.of(e.value()).localPath().ifPresent(local::add);
+            }
+        }
+        return local;
+    }
+
     static Optional<Decision> judge(GitConfigEntry e, Path cwd, PathMapper mounts) {
         String where = " (set in " + e.file() + "; remove it there to use git through airlock)";
         Optional<String> danger = GitConfigKeys.danger(e.key());
@@ -86,6 +149,13 @@ public final class GitWorkspace {
             return Optional.of(Decision.deny(Layer.WORKSPACE, e.key(), "workspace config key " + e.key() + ": " + danger.get() + where));
         }
         String k = GitConfigKeys.lower(e.key());
+        if (k.equals("core.worktree")) {
+            // A submodule's git dir names its work tree this way; anywhere outside the mounts is refused.
+            if (e.value() == null || !inside(mounts, cwd, e.value())) {
+                return Optional.of(Decision.deny(Layer.WORKSPACE, e.key(), "workspace config key core.worktree moves the work tree to "
+                        + e.value() + ", outside the profile's [mounts]" + where));
+            }
+        }
         String address = null;
         if ((k.startsWith("remote.") && (k.endsWith(".url") || k.endsWith(".pushurl")))
                 || (k.startsWith("submodule.") && k.endsWith(".url"))) {
