@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -141,18 +142,37 @@ final class InitCommand implements Callable<Integer> {
         return true;
     }
 
-    /** This very airlock: the java running us, our class path, made absolute. */
+    /** How the service starts this very airlock. */
     static List<String> launcher(ConfigDirectory dir) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-cp");
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return launcher(dir, java, System.getProperty("java.class.path"));
+    }
+
+    /**
+     * Installed by install.sh ({@code PREFIX/lib/airlock/airlock-daemon.jar}): its launcher
+     * {@code PREFIX/bin/airlock}, which stays valid across upgrades. Otherwise (a build tree, a
+     * custom layout): the java running us with our class path, made absolute.
+     */
+    static List<String> launcher(ConfigDirectory dir, String java, String classPath) {
         List<String> cp = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String e : classPath.split(File.pathSeparator)) {
             if (!e.isEmpty()) cp.add(Path.of(e).toAbsolutePath().normalize().toString());
         }
-        cmd.add(String.join(java.io.File.pathSeparator, cp));
-        cmd.add(Airlock.class.getName());
+        List<String> cmd = new ArrayList<>();
+        Path first = cp.isEmpty() ? null : Path.of(cp.getFirst());
+        if (first != null && first.getFileName().toString().equals("airlock-daemon.jar")
+                && first.getParent() != null && first.getParent().getFileName().toString().equals("airlock")
+                && first.getParent().getParent() != null && first.getParent().getParent().getParent() != null) {
+            Path bin = first.getParent().getParent().getParent().resolve("bin/airlock");
+            if (Files.isRegularFile(bin) && Files.isExecutable(bin)) cmd.add(bin.toString());
+        }
+        if (cmd.isEmpty()) {
+            cmd.add(java);
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("-cp");
+            cmd.add(String.join(File.pathSeparator, cp));
+            cmd.add(Airlock.class.getName());
+        }
         cmd.add("start");
         cmd.add("--config");
         cmd.add(dir.root().toString());
