@@ -1,6 +1,8 @@
 package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
+import airlock.rules.ConfigError;
+import airlock.rules.ConfigLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,12 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "init", header = "Create the config directory and install the login service.",
@@ -79,11 +83,11 @@ final class InitCommand implements Callable<Integer> {
     private static String volumes(ConfigDirectory dir, Path fallback) {
         Path file = dir.profilesDir().resolve("default.toml");
         try {
-            var p = airlock.rules.ConfigLoader.profile("default", file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            var p = ConfigLoader.profile("default", file.toString(), Files.readString(file, StandardCharsets.UTF_8));
             StringBuilder b = new StringBuilder();
-            new java.util.TreeMap<>(p.mounts()).forEach((container, host) -> b.append("-v ").append(host).append(':').append(container).append(' '));
+            new TreeMap<>(p.mounts()).forEach((container, host) -> b.append("-v ").append(host).append(':').append(container).append(' '));
             return b.toString();
-        } catch (IOException | airlock.rules.ConfigError e) {
+        } catch (IOException | ConfigError e) {
             return "-v " + fallback + ":/workspace ";
         }
     }
@@ -110,7 +114,7 @@ final class InitCommand implements Callable<Integer> {
         Files.createDirectories(p.getParent());
         Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
         Files.writeString(tmp, service.text(), StandardCharsets.UTF_8);
-        Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         out.println((before == null ? "installed " : "updated   ") + p);
     }
 
