@@ -1,7 +1,7 @@
 package airlock.cli;
 
-import airlock.daemon.ConfigDirectory;
 import airlock.daemon.ConfigDirectory.BuiltinModules;
+import airlock.daemon.ConfigDirectory;
 import airlock.rules.Config;
 import airlock.rules.ConfigError;
 import airlock.rules.ConfigLoader;
@@ -28,6 +28,9 @@ final class ConfigCheck {
             return findings.stream().filter(Finding::problem).count();
         }
     }
+
+    /** sun_path is 108 bytes on Linux (104 on macOS) including the terminating NUL. */
+    static final int MAX_SOCKET_PATH = 103;
 
     private ConfigCheck() {}
 
@@ -114,6 +117,11 @@ final class ConfigCheck {
                     out.add(Finding.warning(file, "commands lists '" + c + "', which config.toml does not enable: it stays refused"));
                 }
             }
+        }
+        int socketBytes = dir.socketOf(p.name()).toString().getBytes(StandardCharsets.UTF_8).length;
+        if (socketBytes > MAX_SOCKET_PATH) {
+            out.add(Finding.problem(file, "its socket path " + dir.socketOf(p.name()) + " is " + socketBytes
+                    + " bytes; a unix socket path holds at most " + MAX_SOCKET_PATH + " (use a shorter --config path or profile name)"));
         }
         if (p.mounts().isEmpty()) {
             out.add(Finding.warning(file, "no [mounts]: every request is refused, since its working directory maps to no host folder"));

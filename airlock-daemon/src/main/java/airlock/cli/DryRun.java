@@ -8,6 +8,7 @@ import airlock.rules.Config;
 import airlock.rules.ConfigError;
 import airlock.rules.ConfinedPath;
 import airlock.rules.Decision;
+import airlock.rules.Layer;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
 
@@ -64,10 +65,10 @@ final class DryRun {
         Optional<Path> hostCwd = mapper.toHost(cwd);
         String mounts = hostCwd.map(h -> "cwd " + cwd + " -> " + h).orElse("cwd " + cwd + " is outside the profile's [mounts] (or does not exist on the host)");
         boolean mountsOk = hostCwd.isPresent();
-        if (moduleVerdict != null && moduleVerdict.allowed()) {
+        if (moduleVerdict != null && moduleVerdict.allowed() && hostCwd.isPresent()) {
+            // the same confinement the daemon applies to path arguments (PathMapper.confine)
             for (ConfinedPath p : moduleVerdict.confinedPaths()) {
-                String abs = p.path().startsWith("/") ? p.path() : Path.of(cwd).resolve(p.path()).normalize().toString();
-                if (mapper.toHost(abs).isEmpty()) {
+                if (mapper.confine(p.path(), hostCwd.get()).isEmpty()) {
                     mountsOk = false;
                     mounts += "; " + p.flag() + " " + p.path() + " is outside the profile's [mounts]";
                 }
@@ -75,7 +76,7 @@ final class DryRun {
         }
         steps.add(new Step("mounts", mountsOk, mounts));
         if (decision.allowed() && !mountsOk) {
-            decision = Decision.deny(airlock.rules.Layer.MOUNTS, null, mounts);
+            decision = Decision.deny(Layer.MOUNTS, null, mounts);
         }
 
         List<Path> hooks = HookFiles.present(dir, List.of(profileName));

@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.workspace.Workspace;
 import airlock.protocol.ExitCodes;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
@@ -96,6 +97,8 @@ final class Session implements Runnable {
             plan = Optional.of(prepare(policy, request.get(), decision.get()));
             // Checks after the decision (workspace checks, pre-exec hooks) judge the plan here;
             // each may end the session with a refusal before anything runs.
+            Decision workspace = Workspace.check(plan.get(), request.get().args());
+            if (!workspace.allowed()) throw Refusal.of(workspace).raise();
             if (request.get().mode() == Request.Mode.CHECK) {
                 out.write(FrameType.VERDICT, Verdict.allow().encode());
                 return new SessionRecord.Outcome.Ran(0, 0, 0, 0, false);
