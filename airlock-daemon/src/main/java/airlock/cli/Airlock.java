@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code airlock} command: one class per verb. */
 @Command(name = "airlock", mixinStandardHelpOptions = true, versionProvider = Airlock.Version.class,
         description = "Keeps credentials on the host while agents in containers run their tools.",
-        subcommands = {StartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StartCommand.class, LogCommand.class, CommandLine.HelpCommand.class})
 public final class Airlock implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
