@@ -1,10 +1,12 @@
 package airlock.daemon;
 
+import airlock.protocol.ExitCodes;
+import airlock.protocol.FrameWriter;
 import airlock.rules.ConfigError;
 import airlock.rules.Policy;
+import airlock.rules.Profile;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,38 +14,57 @@ import java.io.PrintStream;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /** Listens on one socket per profile and hands each connection to a {@link Session} on a virtual thread. */
 public final class Daemon implements Closeable {
+    /** Sessions running at once, all profiles together; more connections are refused at once. */
+    static final int MAX_SESSIONS = 512;
+    static final Duration FIRST_FRAME_TIMEOUT = Duration.ofSeconds(10);
+
     private final ConfigDirectory dir;
     private final AtomicReference<Policy> policy;
-    private final Map<String, String> daemonEnv;
+    private final Session.Context context;
+    private final Semaphore sessions;
     private final List<AFUNIXServerSocket> servers = new ArrayList<>();
-    private final List<Thread> acceptors = new ArrayList<>();
+    private final List<Path> socketFiles = new ArrayList<>();
 
-    private Daemon(ConfigDirectory dir, Policy policy, Map<String, String> daemonEnv) {
+    private Daemon(ConfigDirectory dir, Policy policy, Map<String, String> daemonEnv, PrintStream log,
+                   Consumer<SessionRecord> records, Settings settings) {
         this.dir = dir;
         this.policy = new AtomicReference<>(policy);
-        this.daemonEnv = Map.copyOf(daemonEnv);
+        this.sessions = new Semaphore(settings.maxSessions());
+        this.context = new Session.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
+                settings.firstFrameTimeout());
+    }
+
+    /** Limits an operator (or a test) may tighten. */
+    public record Settings(int maxSessions, Duration firstFrameTimeout) {
+        public static final Settings DEFAULT = new Settings(MAX_SESSIONS, FIRST_FRAME_TIMEOUT);
     }
 
     /** Loads the config and opens every profile's socket; fails (and opens nothing) when the config is bad. */
     public static Daemon start(ConfigDirectory dir, Map<String, String> daemonEnv, PrintStream log) throws ConfigError, IOException {
+        return start(dir, daemonEnv, log, record -> {}, Settings.DEFAULT);
+    }
+
+    public static Daemon start(ConfigDirectory dir, Map<String, String> daemonEnv, PrintStream log,
+                               Consumer<SessionRecord> records, Settings settings) throws ConfigError, IOException {
         Policy policy = dir.load();
-        Daemon d = new Daemon(dir, policy, daemonEnv);
+        Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings);
         try {
-            Files.createDirectories(dir.socketsDir());
-            Files.setPosixFilePermissions(dir.socketsDir(), PosixFilePermissions.fromString("rwx------"));
+            SocketFile.prepareDirectory(dir.socketsDir());
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
-            for (String profile : policy.profiles().keySet()) {
-                Path sock = dir.socketOf(profile);
+            for (Profile profile : policy.profiles().values()) {
+                Path sock = dir.socketOf(profile.name());
                 d.listen(profile, sock);
-                log.println("airlock: profile " + profile + " listening on " + sock);
+                log.println("airlock: profile " + profile.name() + " listening on " + sock);
             }
         } catch (IOException | RuntimeException e) {
             d.close();
@@ -52,25 +73,44 @@ public final class Daemon implements Closeable {
         return d;
     }
 
-    private void listen(String profile, Path sock) throws IOException {
-        Files.deleteIfExists(sock);
-        AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
-        server.bind(AFUNIXSocketAddress.of(sock.toFile()));
-        Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
+    private void listen(Profile profile, Path sock) throws IOException {
+        AFUNIXServerSocket server = SocketFile.bind(sock, profile.socketOwner());
         servers.add(server);
-        acceptors.add(Thread.ofPlatform().name("accept-" + profile).daemon(true).start(() -> accept(server, profile)));
+        socketFiles.add(sock);
+        Thread.ofPlatform().name("accept-" + profile.name()).daemon(true).start(() -> accept(server, profile.name()));
     }
 
     private void accept(AFUNIXServerSocket server, String profile) {
         while (!server.isClosed()) {
+            AFUNIXSocket s;
             try {
-                AFUNIXSocket s = server.accept();
-                Thread.ofVirtual().name("session-" + profile).start(new Session(s, profile, policy::get, daemonEnv));
+                s = server.accept();
             } catch (SocketException e) {
                 return; // closed
             } catch (IOException e) {
-                // a failed accept must not stop the listener
+                continue; // a failed accept must not stop the listener
             }
+            if (!sessions.tryAcquire()) {
+                Thread.ofVirtual().name("busy-" + profile).start(() -> refuseBusy(s));
+                continue;
+            }
+            Session session = new Session(s, profile, context);
+            Thread.ofVirtual().name("session-" + profile).start(() -> {
+                try {
+                    session.run();
+                } finally {
+                    sessions.release();
+                }
+            });
+        }
+    }
+
+    private void refuseBusy(AFUNIXSocket s) {
+        try (s) {
+            new FrameWriter(s.getOutputStream()).refusal(ExitCodes.UNREACHABLE,
+                    "airlock: the daemon is busy (" + MAX_SESSIONS + " sessions running); try again");
+        } catch (IOException e) {
+            // the caller left already
         }
     }
 
@@ -85,6 +125,13 @@ public final class Daemon implements Closeable {
                 s.close();
             } catch (IOException ignored) {
                 // closing anyway
+            }
+        }
+        for (Path sock : socketFiles) {
+            try {
+                Files.deleteIfExists(sock);
+            } catch (IOException ignored) {
+                // a stale socket is replaced at the next start
             }
         }
     }

@@ -26,11 +26,20 @@ public final class HostEnvironment {
         }
         for (String k : module.env().pass()) {
             String v = callerEnv.get(k);
-            if (v != null) env.put(k, v);
+            if (v != null && mayComeFromCaller(k)) env.put(k, v);
         }
         for (String k : module.env().strip()) env.remove(k);
         env.putAll(profile.envSet());
         env.putAll(module.env().set());
         return env;
+    }
+
+    /**
+     * Even a module that names them cannot take these from the caller: they decide which code the
+     * host runs (the dynamic loader's variables, PATH) or where the host's credentials are (HOME).
+     */
+    static boolean mayComeFromCaller(String name) {
+        return !name.isEmpty() && name.indexOf('=') < 0 && !BASE.contains(name)
+                && !name.startsWith("LD_") && !name.startsWith("DYLD_") && !name.equals("BASH_ENV") && !name.equals("ENV");
     }
 }

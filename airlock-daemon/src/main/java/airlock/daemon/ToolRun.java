@@ -10,94 +10,147 @@ import airlock.protocol.Payload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One execution of the tool: starts it with an explicit argv (never a shell), pumps stdout and
  * stderr to the caller, the caller's stdin and signals to the tool, and kills the whole tree when
- * the caller goes away.
+ * the caller goes away. Memory per run is bounded: one buffer per pump and a short stdin queue;
+ * a caller that reads slowly blocks the pumps, which fills the pipes, which blocks the tool.
  */
 final class ToolRun {
-    record Result(int status, int signal, long bytesIn, long bytesOut) {}
+    /** How often the caller's liveness is checked while the tool runs (disconnect is seen at once). */
+    private static final long WATCH_MS = 200;
+    private static final int STDIN_QUEUE_CHUNKS = 4;
+    private static final byte[] END_OF_STDIN = new byte[0];
 
-    private ToolRun() {}
+    record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost) {}
 
-    static Result run(List<String> argv, Path cwd, Map<String, String> env, FrameReader in, FrameWriter out)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile());
+    private final Process process;
+    private final FrameWriter out;
+    private final Optional<ProcessHandle> caller;
+    private final AtomicBoolean callerLost = new AtomicBoolean();
+    private final AtomicLong stdinBytes = new AtomicLong();
+    private final AtomicLong outputBytes = new AtomicLong();
+
+    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller) {
+        this.process = process;
+        this.out = out;
+        this.caller = caller;
+    }
+
+    static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(plan.argv()).directory(plan.cwd().toFile());
         pb.environment().clear();
-        pb.environment().putAll(env);
+        pb.environment().putAll(plan.env());
         Process process = pb.start();
-        AtomicLong bytesOut = new AtomicLong();
-        Thread stdout = Thread.ofVirtual().start(() -> pump(process.getInputStream(), FrameType.STDOUT, out, bytesOut));
-        Thread stderr = Thread.ofVirtual().start(() -> pump(process.getErrorStream(), FrameType.STDERR, out, bytesOut));
-        AtomicLong bytesIn = new AtomicLong();
-        Thread caller = Thread.ofVirtual().start(() -> fromCaller(in, process, bytesIn));
+        Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
+        return new ToolRun(process, out, callerProcess).supervise(in);
+    }
+
+    private Result supervise(FrameReader in) throws InterruptedException {
+        BlockingQueue<byte[]> stdin = new ArrayBlockingQueue<>(STDIN_QUEUE_CHUNKS);
+        Thread stdout = Thread.ofVirtual().name("tool-stdout").start(() -> pump(process.getInputStream(), FrameType.STDOUT));
+        Thread stderr = Thread.ofVirtual().name("tool-stderr").start(() -> pump(process.getErrorStream(), FrameType.STDERR));
+        Thread stdinWriter = Thread.ofVirtual().name("tool-stdin").start(() -> feedStdin(stdin));
+        // Not interrupted at the end: junixsocket closes a socket whose reader is interrupted, and
+        // the EXIT frame is still to be sent. It ends when the session closes the socket.
+        Thread.ofVirtual().name("caller-frames").start(() -> fromCaller(in, stdin));
         try {
-            stdout.join();
-            stderr.join();
-            int status = process.waitFor();
-            // Java reports death by signal N as 128+N; the caller's shim turns signal into 128+N again.
+            while (stdout.isAlive() || stderr.isAlive() || process.isAlive()) {
+                if (callerLost.get() || caller.isPresent() && !caller.get().isAlive()) {
+                    callerLost.set(true);
+                    Signals.killTree(process.toHandle());
+                }
+                stdout.join(WATCH_MS);
+                if (!stdout.isAlive()) stderr.join(WATCH_MS);
+                if (!stdout.isAlive() && !stderr.isAlive()) process.waitFor(WATCH_MS, TimeUnit.MILLISECONDS);
+            }
+            int status = process.exitValue();
+            // Java reports death by signal N as 128+N; the EXIT frame carries the signal separately.
             int signal = status > 128 && status < 128 + 65 ? status - 128 : 0;
-            return new Result(status, signal, bytesIn.get(), bytesOut.get());
+            return new Result(signal > 0 ? 0 : status, signal, stdinBytes.get(), outputBytes.get(), callerLost.get());
         } finally {
-            // The caller thread is not interrupted: junixsocket closes a socket whose reader is
-            // interrupted, and the EXIT frame is still to be sent. It ends when the session closes.
+            stdinWriter.interrupt();
             if (process.isAlive()) Signals.killTree(process.toHandle());
         }
     }
 
-    private static void pump(InputStream from, FrameType type, FrameWriter out, AtomicLong count) {
+    private void pump(InputStream from, FrameType type) {
         byte[] buf = new byte[Limits.MAX_DATA];
         try (from) {
             int n;
             while ((n = from.read(buf)) > 0) {
-                out.write(type, buf, 0, n);
-                count.addAndGet(n);
+                try {
+                    out.write(type, buf, 0, n);
+                } catch (IOException e) {
+                    callerGone();
+                    return;
+                }
+                outputBytes.addAndGet(n);
             }
         } catch (IOException e) {
-            // The caller is gone; fromCaller sees the disconnect and kills the tree.
+            // the pipe broke because the tree was killed
         }
     }
 
     /** Caller frames: stdin data, end of stdin, signals. The end of the connection kills the tool. */
-    private static void fromCaller(FrameReader in, Process process, AtomicLong count) {
-        OutputStream stdin = process.getOutputStream();
+    private void fromCaller(FrameReader in, BlockingQueue<byte[]> stdin) {
         try {
             Frame f;
             while ((f = in.read()) != null) {
                 switch (f.type()) {
-                    case STDIN -> {
-                        try {
-                            stdin.write(f.payload());
-                            stdin.flush();
-                            count.addAndGet(f.payload().length);
-                        } catch (IOException e) {
-                            // The tool closed its stdin; keep reading for signals and the disconnect.
-                        }
-                    }
-                    case STDIN_EOF -> closeQuietly(stdin);
+                    case STDIN -> stdin.put(f.payload());
+                    case STDIN_EOF -> stdin.put(END_OF_STDIN);
                     case SIGNAL -> {
-                        int sig = new Payload(f.payload()).i32();
+                        Payload p = new Payload(f.payload());
+                        int sig = p.i32();
+                        p.end();
                         if (Signals.forwardable(sig)) Signals.send(process.pid(), sig);
                     }
                     default -> throw new IOException("unexpected " + f.type() + " frame from the caller");
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             // Broken or hostile peer: treated like a disconnect.
         }
-        if (process.isAlive()) Signals.killTree(process.toHandle());
+        if (process.isAlive()) callerGone();
     }
 
-    private static void closeQuietly(OutputStream s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already closed by the tool
+    private void feedStdin(BlockingQueue<byte[]> queue) {
+        try (OutputStream stdin = process.getOutputStream()) {
+            while (true) {
+                byte[] chunk = queue.take();
+                if (chunk == END_OF_STDIN) return;
+                stdin.write(chunk);
+                stdin.flush();
+                stdinBytes.addAndGet(chunk.length);
+            }
+        } catch (IOException e) {
+            // The tool closed its stdin; later chunks are dropped as a pipe would.
+            drain(queue);
+        } catch (InterruptedException e) {
+            // the run is over
         }
+    }
+
+    private static void drain(BlockingQueue<byte[]> queue) {
+        try {
+            while (queue.take() != END_OF_STDIN) {
+                // discard: the reader must never block on a tool that stopped reading
+            }
+        } catch (InterruptedException e) {
+            // the run is over
+        }
+    }
+
+    private void callerGone() {
+        callerLost.set(true);
+        Signals.killTree(process.toHandle());
     }
 }
