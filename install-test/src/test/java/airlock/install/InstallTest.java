@@ -1,0 +1,168 @@
+package airlock.install;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a user gets from install.sh: it runs into a temporary prefix (reusing the jars this build
+ * just packaged), then the installed {@code airlock} serves a real {@code git status} to the
+ * installed {@code airlock-shim} linked as {@code git}, and {@code --uninstall} leaves the prefix
+ * exactly as it found it.
+ */
+class InstallTest {
+    static final Path REPO = Path.of("").toAbsolutePath().getParent();
+
+    @TempDir Path tmp;
+    Process daemon;
+
+    record Run(int exit, String out, String err) {}
+
+    @AfterEach
+    void stopDaemon() throws InterruptedException {
+        if (daemon != null) {
+            daemon.destroy();
+            if (!daemon.waitFor(5, TimeUnit.SECONDS)) daemon.destroyForcibly();
+        }
+    }
+
+    @Test
+    void installRunUninstall() throws Exception {
+        Path prefix = tmp.resolve("prefix");
+        Path home = tmp.resolve("home");
+        Files.createDirectories(prefix.resolve("bin"));
+        Files.createDirectories(home);
+        Files.writeString(prefix.resolve("bin/someone-elses-tool"), "keep me\n");
+        TreeSet<String> before = tree(tmp);
+
+        Run install = run(REPO, Map.of("HOME", home.toString()), "sh", REPO.resolve("install.sh").toString(),
+                "--no-build", "--prefix", prefix.toString());
+        assertThat(install.exit()).as(install.err()).isZero();
+        assertThat(install.err()).contains("installed airlock");
+        Path bin = prefix.resolve("bin");
+        assertThat(bin.resolve("airlock")).isExecutable();
+        assertThat(bin.resolve("airlock-shim")).isExecutable();
+        assertThat(prefix.resolve("lib/airlock/airlock-shim.aot")).isNotEmptyFile();
+        assertThat(tree(home)).as("install.sh writes nothing into HOME").isEmpty();
+
+        Run version = run(tmp, Map.of(), bin.resolve("airlock").toString(), "--version");
+        assertThat(version.out()).startsWith("airlock ");
+        assertThat(version.exit()).isZero();
+        Run shimVersion = run(tmp, Map.of(), bin.resolve("airlock-shim").toString(), "--version");
+        assertThat(shimVersion.out()).startsWith("airlock-shim ");
+        assertThat(shimVersion.err()).isEmpty();
+        assertThat(shimVersion.exit()).isZero();
+
+        // A starter config: git enabled, one profile whose mount is the work folder.
+        Path work = Files.createDirectories(tmp.resolve("work")).toRealPath();
+        Path repo = initRepo(work.resolve("repo"));
+        Files.writeString(repo.resolve("untracked.txt"), "x\n");
+        Path config = tmp.resolve("xdg/airlock");
+        Files.createDirectories(config.resolve("profiles"));
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\"]\n");
+        Files.writeString(config.resolve("profiles/default.toml"),
+                "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+        Path socket = config.resolve("sockets/default.sock");
+        daemon = new ProcessBuilder(bin.resolve("airlock").toString(), "start", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
+        for (int i = 0; i < 300 && !Files.exists(socket) && daemon.isAlive(); i++) Thread.sleep(50);
+        assertThat(socket).as(Files.readString(tmp.resolve("daemon.log"))).exists();
+
+        // The busybox pattern through a symlink in another folder: the launcher must find its jar.
+        Path agentBin = Files.createDirectories(tmp.resolve("agent-bin"));
+        Files.createSymbolicLink(agentBin.resolve("git"), bin.resolve("airlock-shim"));
+        Run direct = run(repo, Map.of("GIT_CONFIG_NOSYSTEM", "1"), "git", "status", "--short", "--branch");
+        Run proxied = run(repo, Map.of("AIRLOCK_SOCKET", socket.toString()),
+                agentBin.resolve("git").toString(), "status", "--short", "--branch");
+        assertThat(proxied.err()).isEqualTo(direct.err());
+        assertThat(proxied.out()).isEqualTo(direct.out()).contains("?? untracked.txt");
+        assertThat(proxied.exit()).isZero();
+
+        Run refused = run(repo, Map.of("AIRLOCK_SOCKET", socket.toString()),
+                agentBin.resolve("git").toString(), "-c", "core.pager=sh", "log");
+        assertThat(refused.exit()).isEqualTo(126);
+        assertThat(refused.err()).startsWith("airlock: ");
+
+        Run uninstall = run(REPO, Map.of("HOME", home.toString()), "sh", REPO.resolve("install.sh").toString(),
+                "--uninstall", "--prefix", prefix.toString());
+        assertThat(uninstall.exit()).as(uninstall.err()).isZero();
+        TreeSet<String> after = tree(tmp);
+        after.removeIf(p -> p.startsWith("work") || p.startsWith("xdg") || p.startsWith("agent-bin") || p.equals("daemon.log"));
+        assertThat(after).as("--uninstall removes exactly what install.sh wrote").isEqualTo(before);
+        assertThat(prefix.resolve("bin/someone-elses-tool")).hasContent("keep me");
+    }
+
+    @Test
+    void badInvocationsFailClearly() throws Exception {
+        Run bad = run(REPO, Map.of(), "sh", REPO.resolve("install.sh").toString(), "--frobnicate");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("unknown option '--frobnicate'");
+        Run nothing = run(REPO, Map.of(), "sh", REPO.resolve("install.sh").toString(), "--uninstall",
+                "--prefix", tmp.resolve("never-installed").toString());
+        assertThat(nothing.exit()).isNotZero();
+        assertThat(nothing.err()).contains("nothing to uninstall");
+        assertThat(tmp.resolve("never-installed")).doesNotExist();
+    }
+
+    static Path initRepo(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Map<String, String> env = Map.of("GIT_CONFIG_NOSYSTEM", "1");
+        for (List<String> args : List.of(List.of("init", "-q", "-b", "main"),
+                List.of("config", "user.email", "agent@example.invalid"), List.of("config", "user.name", "Agent"))) {
+            List<String> cmd = new ArrayList<>(List.of("git"));
+            cmd.addAll(args);
+            assertThat(run(dir, env, cmd.toArray(String[]::new)).exit()).isZero();
+        }
+        Files.writeString(dir.resolve("README"), "hello\n");
+        assertThat(run(dir, env, "git", "add", "README").exit()).isZero();
+        assertThat(run(dir, env, "git", "commit", "-q", "-m", "first").exit()).isZero();
+        return dir;
+    }
+
+    static TreeSet<String> tree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            TreeSet<String> names = new TreeSet<>();
+            s.filter(p -> !p.equals(root)).forEach(p -> names.add(root.relativize(p).toString()));
+            return names;
+        }
+    }
+
+    static Run run(Path cwd, Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String[] got = new String[2];
+        Thread o = Thread.ofVirtual().start(() -> got[0] = read(p.getInputStream()));
+        Thread e = Thread.ofVirtual().start(() -> got[1] = read(p.getErrorStream()));
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + String.join(" ", cmd));
+        }
+        o.join();
+        e.join();
+        return new Run(p.exitValue(), got[0], got[1]);
+    }
+
+    static String read(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
