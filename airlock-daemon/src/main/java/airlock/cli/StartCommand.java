@@ -1,6 +1,7 @@
 package airlock.cli;
 
 import airlock.daemon.Daemon;
+import airlock.daemon.Reloader;
 import airlock.rules.ConfigError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +20,8 @@ final class StartCommand implements Callable<Integer> {
         Daemon daemon;
         try {
             daemon = Daemon.start(config.directory(), System.getenv(), System.err);
+            daemon.reloader().reloadOnSighup();
+            daemon.reloader().watch(Reloader.DEFAULT_DEBOUNCE);
         } catch (ConfigError e) {
             System.err.println("airlock: cannot start: " + e.getMessage());
             return 1;

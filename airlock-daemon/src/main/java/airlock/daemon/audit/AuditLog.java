@@ -81,6 +81,16 @@ public final class AuditLog implements Closeable {
         append(o);
     }
 
+    /** Reopens the file after a failed write; throws while it cannot be opened. */
+    public synchronized void ready() throws AuditLogException {
+        if (channel != null) return;
+        try {
+            openCurrent();
+        } catch (IOException e) {
+            throw new AuditLogException("cannot open the audit log " + AuditFiles.current(dir) + ": " + e, e);
+        }
+    }
+
     synchronized void append(ObjectNode body) throws AuditLogException {
         body.put("seq", seq + 1);
         body.put("prev", prev);

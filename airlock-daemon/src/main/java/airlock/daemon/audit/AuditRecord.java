@@ -16,13 +16,17 @@ import java.util.UUID;
  * the tool's env holds the host's credentials.
  */
 public final class AuditRecord {
-    public enum Verdict { ALLOWED, REFUSED, FAILED }
+    /** WITHHELD: the tool ran but a post-exec hook kept its result from the caller. */
+    public enum Verdict { ALLOWED, REFUSED, WITHHELD, FAILED }
 
     /** The peer of the unix socket as the kernel reports it (SO_PEERCRED); never what the caller claims. */
     public record Peer(int uid, int gid, long pid) {}
 
-    private final String id = UUID.randomUUID().toString();
+    private final String id;
     private final Instant started;
+    private Duration duration;
+    private List<String> argv;
+    private boolean callerLost;
     private final String profile;
     private String command = "";
     private List<String> args = List.of();
@@ -43,9 +47,14 @@ public final class AuditRecord {
     private long bytesIn;
     private long bytesOut;
 
-    public AuditRecord(String profile, Instant started) {
+    public AuditRecord(String id, String profile, Instant started) {
+        this.id = id;
         this.profile = profile;
         this.started = started;
+    }
+
+    public AuditRecord(String profile, Instant started) {
+        this(UUID.randomUUID().toString(), profile, started);
     }
 
     public String id() { return id; }
@@ -106,6 +115,17 @@ public final class AuditRecord {
         return this;
     }
 
+    /** The exact argv the host ran (argv[0] is the executable's path), when it got that far. */
+    public AuditRecord argv(List<String> argv) { this.argv = List.copyOf(argv); return this; }
+    public AuditRecord duration(Duration d) { this.duration = d; return this; }
+    public AuditRecord callerLost(boolean lost) { this.callerLost = lost; return this; }
+
+    public AuditRecord withheld(String layer, String rule, String reason) {
+        refused(layer, rule, reason);
+        verdict = Verdict.WITHHELD;
+        return this;
+    }
+
     public Verdict verdict() { return verdict; }
 
     /** The JSON body; {@link AuditLog} adds {@code seq} and {@code prev}. */
@@ -122,6 +142,10 @@ public final class AuditRecord {
         args.forEach(a::add);
         o.put("cwd", cwd);
         o.put("host_cwd", hostCwd);
+        if (argv != null) {
+            var v = o.putArray("argv");
+            argv.forEach(v::add);
+        }
         if (peer == null) {
             o.putNull("peer");
         } else {
@@ -140,7 +164,8 @@ public final class AuditRecord {
         o.put("module_sha256", moduleSha256);
         o.put("exit_status", exitStatus);
         o.put("signal", signal);
-        o.put("duration_ms", Math.max(0, Duration.between(started, now).toMillis()));
+        if (callerLost) o.put("caller_lost", true);
+        o.put("duration_ms", Math.max(0, (duration != null ? duration : Duration.between(started, now)).toMillis()));
         o.put("bytes_in", bytesIn);
         o.put("bytes_out", bytesOut);
         return o;
