@@ -90,7 +90,7 @@ public final class Daemon implements Closeable {
     }
 
     private static HookSettings hookSettings(Policy p) {
-        return HookSettings.DEFAULT;
+        return new HookSettings(Duration.ofSeconds(p.config().hooks().timeoutSeconds()), HookSettings.DEFAULT_MAX_BUFFERED_OUTPUT);
     }
 
     private synchronized void listen(Profile profile) throws IOException {

@@ -36,6 +36,8 @@ public final class AuditLog implements Closeable {
     private long size;
     private long seq;
     private String prev;
+    /** Why the last append failed; null when it succeeded. */
+    private String failure;
 
     private AuditLog(Path dir, Clock clock, long maxBytes, int maxFiles) {
         this.dir = dir;
@@ -81,8 +83,12 @@ public final class AuditLog implements Closeable {
         append(o);
     }
 
-    /** Reopens the file after a failed write; throws while it cannot be opened. */
+    /**
+     * Whether a run may start. Throws while the last append failed: a refusal's record is still
+     * attempted, and the first one that gets written makes the log ready again.
+     */
     public synchronized void ready() throws AuditLogException {
+        if (failure != null) throw new AuditLogException("the last write failed: " + failure, null);
         if (channel != null) return;
         try {
             openCurrent();
@@ -110,8 +116,10 @@ public final class AuditLog implements Closeable {
         } catch (IOException e) {
             // The next append reopens the file: a full disk that frees up heals the log.
             closeQuietly();
-            throw new AuditLogException("cannot write the audit log " + AuditFiles.current(dir) + ": " + e, e);
+            failure = "cannot write the audit log " + AuditFiles.current(dir) + ": " + e;
+            throw new AuditLogException(failure, e);
         }
+        failure = null;
         size += line.length;
         seq++;
         prev = ChainHash.of(json);
