@@ -25,9 +25,14 @@ public final class SocketClient {
 
     public static Result run(Path socket, String command, List<String> args, String cwd) throws IOException {
         try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket.toFile()))) {
-            FrameWriter w = new FrameWriter(s.getOutputStream());
+            // Request and end of stdin in one write: a refusal closes the connection at once, and
+            // a second write would then fail (and junixsocket closes the socket on a broken pipe).
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            FrameWriter w = new FrameWriter(first);
             w.write(FrameType.REQUEST, new Request(Request.Mode.RUN, command, args, cwd, Map.of("TERM", "dumb"), "", false).encode());
             w.write(FrameType.STDIN_EOF, new byte[0]);
+            s.getOutputStream().write(first.toByteArray());
+            s.getOutputStream().flush();
             FrameReader r = new FrameReader(s.getInputStream());
             ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
             Frame f;
