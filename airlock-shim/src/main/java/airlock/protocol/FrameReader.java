@@ -4,7 +4,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads frames, refusing any length over the limit before allocating for it. */
+/**
+ * Reads frames, refusing any length over the limit before allocating for it. A payload is read as
+ * it arrives (readNBytes grows in small steps), so a peer that announces a large frame and sends
+ * little makes the reader allocate only what it sent.
+ */
 public final class FrameReader {
     private final InputStream in;
 
@@ -21,13 +25,13 @@ public final class FrameReader {
         int max = t == FrameType.REQUEST ? Limits.MAX_REQUEST : Limits.MAX_DATA;
         if (len < 0 || len > max) throw new ProtocolException(t + " frame of " + (len & 0xffffffffL) + " bytes is over the limit of " + max);
         byte[] payload = in.readNBytes(len);
-        if (payload.length < len) throw new EOFException("truncated " + t + " frame");
+        if (payload.length < len) throw new ProtocolException("truncated " + t + " frame: " + payload.length + " of " + len + " bytes");
         return new Frame(t, payload);
     }
 
     private int readInt() throws IOException {
         byte[] b = in.readNBytes(4);
-        if (b.length < 4) throw new EOFException("truncated frame header");
+        if (b.length < 4) throw new ProtocolException("truncated frame header");
         return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
     }
 

@@ -7,7 +7,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Fields inside a payload: {@code i32} big-endian, {@code string} = u32 length + UTF-8 bytes. */
+/**
+ * Fields inside a payload: {@code u8}, {@code i32} big-endian, {@code string} = u32 length + UTF-8
+ * bytes. A string's length is checked against the bytes actually left before anything is copied.
+ */
 public final class Payload {
     private final ByteBuffer buf;
 
@@ -31,11 +34,11 @@ public final class Payload {
         }
     }
 
-    public String string() throws ProtocolException {
+    /** A string of at most {@code max} bytes; {@code what} names it in the refusal. */
+    public String string(String what, int max) throws ProtocolException {
         int len = i32();
-        if (len < 0 || len > Limits.MAX_STRING || len > buf.remaining()) {
-            throw new ProtocolException("string of " + len + " bytes does not fit the payload");
-        }
+        if (len < 0 || len > buf.remaining()) throw new ProtocolException(what + ": length " + (len & 0xffffffffL) + " does not fit the payload");
+        if (len > max) throw new ProtocolException(what + " of " + len + " bytes is over the limit of " + max);
         ByteBuffer slice = buf.slice(buf.position(), len);
         buf.position(buf.position() + len);
         try {
@@ -44,8 +47,12 @@ public final class Payload {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(slice).toString();
         } catch (CharacterCodingException e) {
-            throw new ProtocolException("string is not valid UTF-8");
+            throw new ProtocolException(what + " is not valid UTF-8");
         }
+    }
+
+    public String string() throws ProtocolException {
+        return string("string", Integer.MAX_VALUE);
     }
 
     public void end() throws ProtocolException {

@@ -7,12 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The container id as seen from inside, from the bind mounts of /etc/hostname and friends in
- * /proc/self/mountinfo. Only a hint: the daemon derives the real one from the peer's cgroup.
+ * The container id as seen from inside, from the bind mounts of /etc/hostname, /etc/hosts and
+ * /etc/resolv.conf in /proc/self/mountinfo: Docker mounts them from
+ * {@code <data-root>/containers/ID/}, Podman from {@code .../overlay-containers/ID/userdata/}.
+ * Only a hint: the daemon derives the real one from the caller's cgroup.
  */
 final class ContainerId {
     private static final Pattern ID = Pattern.compile(
-            "/(?:docker/containers|containers/storage/[^/ ]+-containers|overlay-containers)/([0-9a-f]{64})/");
+            "/(?:containers|overlay-containers)/([0-9a-f]{64})/(?:userdata/)?(?:hostname|hosts|resolv\\.conf) ");
 
     private ContainerId() {}
 

@@ -5,6 +5,7 @@ import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
+import airlock.protocol.Limits;
 import airlock.protocol.Payload;
 import airlock.protocol.Request;
 
@@ -15,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +27,8 @@ import java.util.List;
  */
 public final class Shim {
     public static final String VERSION = "0.1.0";
+    /** What a shell reports for a process killed by SIGPIPE (128 + 13). */
+    static final int SIGPIPE_STATUS = 141;
     static final String DEFAULT_SOCKET = "/run/docker-airlock.sock";
 
     private Shim() {}
@@ -48,36 +52,73 @@ public final class Shim {
             FrameWriter writer = new FrameWriter(ChannelStreams.out(ch));
             FrameReader reader = new FrameReader(ChannelStreams.in(ch));
             Request request = new Request(Request.Mode.RUN, inv.command(), inv.args(), cwd(), System.getenv(),
-                    ContainerId.detect(), System.console() != null);
+                    ContainerId.detect(), stdinIsTerminal());
             writer.write(FrameType.REQUEST, request.encode());
             StdinPump.start(System.in, writer);
             SignalForwarder.install(writer);
-            while (true) {
-                Frame f = reader.read();
-                if (f == null) return fail("the daemon closed the connection before the command finished");
-                switch (f.type()) {
-                    case STDOUT -> stdout.write(f.payload());
-                    case STDERR -> stderr.write(f.payload());
-                    case EXIT -> {
-                        Payload p = new Payload(f.payload());
-                        int status = p.i32();
-                        int signal = p.i32();
-                        stdout.flush();
-                        return signal > 0 ? 128 + signal : status;
-                    }
-                    case REFUSAL -> {
-                        Payload p = new Payload(f.payload());
-                        int code = p.i32();
-                        stderr.write((p.string() + "\n").getBytes());
-                        return code;
-                    }
-                    default -> {
-                        return fail("unexpected " + f.type() + " frame from the daemon");
-                    }
-                }
-            }
+            return relay(reader, stdout, stderr);
         } catch (IOException e) {
             return fail("lost the daemon: " + e.getMessage());
+        }
+    }
+
+    /** Replays the daemon's frames until the last one; the result is the shim's exit status. */
+    static int relay(FrameReader reader, OutputStream stdout, OutputStream stderr) throws IOException {
+        while (true) {
+            Frame f = reader.read();
+            if (f == null) return fail("the daemon closed the connection before the command finished");
+            switch (f.type()) {
+                case STDOUT -> {
+                    if (!copy(f.payload(), stdout)) return SIGPIPE_STATUS;
+                }
+                case STDERR -> {
+                    if (!copy(f.payload(), stderr)) return SIGPIPE_STATUS;
+                }
+                case EXIT -> {
+                    Payload p = new Payload(f.payload());
+                    int status = p.i32();
+                    int signal = p.i32();
+                    p.end();
+                    if (signal < 0 || signal > 64 || status < 0 || status > 255) {
+                        return fail("protocol error: exit status " + status + " / signal " + signal + " out of range");
+                    }
+                    return signal > 0 ? 128 + signal : status;
+                }
+                case REFUSAL -> {
+                    Payload p = new Payload(f.payload());
+                    int code = p.i32();
+                    String message = p.string("message", Limits.MAX_DATA);
+                    stderr.write((message + "\n").getBytes(StandardCharsets.UTF_8));
+                    stderr.flush();
+                    return code >= 1 && code <= 255 ? code : ExitCodes.UNREACHABLE;
+                }
+                default -> {
+                    return fail("protocol error: unexpected " + f.type() + " frame from the daemon");
+                }
+            }
+        }
+    }
+
+    /**
+     * False when our own stdout is gone (e.g. {@code git log | head}): like a tool killed by
+     * SIGPIPE, the shim stops, and closing the socket makes the daemon kill the host process.
+     */
+    private static boolean copy(byte[] data, OutputStream to) {
+        try {
+            to.write(data);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** From /proc rather than System.console(), which loads a console provider on every start. */
+    static boolean stdinIsTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
