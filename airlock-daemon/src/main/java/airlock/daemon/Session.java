@@ -6,6 +6,7 @@ import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
 import airlock.protocol.ProtocolException;
 import airlock.protocol.Request;
+import airlock.protocol.Verdict;
 import airlock.rules.CommandModule;
 import airlock.rules.ConfinedPath;
 import airlock.rules.Decision;
@@ -118,9 +119,8 @@ final class Session implements Runnable {
             if (request.get().mode() == Request.Mode.CHECK) {
                 // A dry run runs no hooks: they may have side effects, and nothing is executed.
                 SessionRecord.Outcome checked = new SessionRecord.Outcome.Ran(0, 0, 0, 0, false);
-                Optional<String> failure = record(checked);
-                if (failure.isPresent()) out.refusal(ExitCodes.REFUSED, unrecorded(failure.get()));
-                else out.write(FrameType.VERDICT, new byte[0]);
+                record(checked); // a failure is said on stderr; a check runs nothing, so it still answers
+                out.write(FrameType.VERDICT, Verdict.allow().encode());
                 return checked;
             }
             Optional<String> auditBroken = context.audit().ready();
@@ -140,7 +140,14 @@ final class Session implements Runnable {
         } catch (Refusal.Raised r) {
             SessionRecord.Outcome.Refused refused = new SessionRecord.Outcome.Refused(r.refusal);
             Optional<String> failure = record(refused);
-            out.refusal(r.refusal.exitCode(), r.refusal.message() + failure.map(f -> "\n" + unrecorded(f)).orElse(""));
+            if (request.isPresent() && request.get().mode() == Request.Mode.CHECK) {
+                // airlock test compares layer and rule with its own dry run
+                Optional<Decision> d = decision.filter(x -> !x.allowed());
+                out.write(FrameType.VERDICT, new Verdict(false, d.map(x -> x.layer().name().toLowerCase()).orElse(""),
+                        d.map(Decision::rule).orElse(""), r.refusal.message()).encode());
+            } else {
+                out.refusal(r.refusal.exitCode(), r.refusal.message() + failure.map(f -> "\n" + unrecorded(f)).orElse(""));
+            }
             return refused;
         }
     }
