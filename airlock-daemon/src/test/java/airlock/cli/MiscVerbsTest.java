@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MiscVerbsTest {
     @TempDir Path tmp;
 
-    static final List<String> VERBS = List.of("start", "init", "check", "test", "doctor", "show", "eject", "diff", "profile", "version");
+    static final List<String> VERBS = List.of("start", "init", "check", "test", "doctor", "show", "eject", "diff", "profile", "version", "log");
 
     @Test
     void versionPrintsAirlockProtocolAndJava() throws Exception {
@@ -64,7 +64,7 @@ class MiscVerbsTest {
         String test = Files.readString(dir.resolve("airlock-test.1"));
         assertThat(test).contains(".SH ARGUMENTS", ".B PROFILE", ".SH OPTIONS", ".B \\-\\-config DIR", ".B \\-\\-cwd PATH",
                 "airlock(1)");
-        assertThat(r.out()).contains("wrote 14 man pages to " + dir);
+        assertThat(r.out()).contains("wrote 15 man pages to " + dir);
     }
 
     @Test
