@@ -34,7 +34,7 @@ class ReloadTest {
         assertThat(f.git("status", "--short").refusal()).isNull();
 
         f.profile("ci");
-        eventually(() -> Files.exists(f.socket("ci")));
+        eventually(() -> f.daemon.listening().contains("ci")); // bound and listening, not just a file
         var onCi = SocketClient.run(f.socket("ci"), "git", List.of("log", "-1", "--format=%s"), f.repo.toString());
         assertThat(onCi.out()).isEqualTo("first\n");
         assertThat(f.daemon.listening()).containsExactlyInAnyOrder("default", "ci");
@@ -76,7 +76,7 @@ class ReloadTest {
         f.daemon.reloader().reloadOnSighup(); // before the signal: without a handler SIGHUP ends the JVM
         f.profile("sighup");
         Signals.send(ProcessHandle.current().pid(), Signals.SIGHUP);
-        eventually(() -> Files.exists(f.socket("sighup")));
+        eventually(() -> f.daemon.listening().contains("sighup"));
         assertThat(SocketClient.run(f.socket("sighup"), "git", List.of("log", "-1", "--format=%s"), f.repo.toString()).out())
                 .isEqualTo("first\n");
     }
