@@ -29,6 +29,9 @@ final class ConfigCheck {
         }
     }
 
+    /** sun_path is 108 bytes on Linux (104 on macOS) including the terminating NUL. */
+    static final int MAX_SOCKET_PATH = 103;
+
     private ConfigCheck() {}
 
     static Report run(ConfigDirectory dir, int uid) throws IOException {
@@ -114,6 +117,11 @@ final class ConfigCheck {
                     out.add(Finding.warning(file, "commands lists '" + c + "', which config.toml does not enable: it stays refused"));
                 }
             }
+        }
+        int socketBytes = dir.socketOf(p.name()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (socketBytes > MAX_SOCKET_PATH) {
+            out.add(Finding.problem(file, "its socket path " + dir.socketOf(p.name()) + " is " + socketBytes
+                    + " bytes; a unix socket path holds at most " + MAX_SOCKET_PATH + " (use a shorter --config path or profile name)"));
         }
         if (p.mounts().isEmpty()) {
             out.add(Finding.warning(file, "no [mounts]: every request is refused, since its working directory maps to no host folder"));

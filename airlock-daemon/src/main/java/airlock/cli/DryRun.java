@@ -64,10 +64,10 @@ final class DryRun {
         Optional<Path> hostCwd = mapper.toHost(cwd);
         String mounts = hostCwd.map(h -> "cwd " + cwd + " -> " + h).orElse("cwd " + cwd + " is outside the profile's [mounts] (or does not exist on the host)");
         boolean mountsOk = hostCwd.isPresent();
-        if (moduleVerdict != null && moduleVerdict.allowed()) {
+        if (moduleVerdict != null && moduleVerdict.allowed() && hostCwd.isPresent()) {
+            // the same confinement the daemon applies to path arguments (PathMapper.confine)
             for (ConfinedPath p : moduleVerdict.confinedPaths()) {
-                String abs = p.path().startsWith("/") ? p.path() : Path.of(cwd).resolve(p.path()).normalize().toString();
-                if (mapper.toHost(abs).isEmpty()) {
+                if (mapper.confine(p.path(), hostCwd.get()).isEmpty()) {
                     mountsOk = false;
                     mounts += "; " + p.flag() + " " + p.path() + " is outside the profile's [mounts]";
                 }

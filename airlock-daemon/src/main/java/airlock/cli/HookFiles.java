@@ -22,14 +22,11 @@ final class HookFiles {
 
     private HookFiles() {}
 
-    /** The hook files present: global hooks/, and each profile's {@code profiles/NAME.hooks/} and {@code hooks/NAME/}. */
+    /** The hook files present: global {@code hooks/} and each profile's {@code profiles/NAME.hooks/}. */
     static List<Path> present(ConfigDirectory dir, List<String> profiles) {
         List<Path> folders = new ArrayList<>();
         folders.add(dir.hooksDir());
-        for (String p : profiles) {
-            folders.add(dir.profilesDir().resolve(p + ".hooks"));
-            folders.add(dir.hooksDir().resolve(p));
-        }
+        for (String p : profiles) folders.add(dir.profilesDir().resolve(p + ".hooks"));
         List<Path> found = new ArrayList<>();
         for (Path f : folders) {
             for (String n : NAMES) {

@@ -56,7 +56,7 @@ class CheckCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains(
                 config + ": [commands] enable lists 'frobnicate' but it has no module",
-                broken.toString(), typo.toString(), "comands", module.toString(),
+                broken.toString(), typo + ":1: key 'comands'", module.toString(),
                 hook + ": is not executable", hook + ": is writable by its group");
         assertThat(r.err()).startsWith("airlock: 6 problems in " + cli.config);
     }
@@ -107,5 +107,16 @@ class CheckCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains(p + ": [mounts] key 'work' must be an absolute container path",
                 p + ": [mounts] 'work' maps to './here', which must be an absolute host path");
+    }
+
+    @Test
+    void aSocketPathTooLongForAUnixSocketIsAProblem() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        String name = "p".repeat(120);
+        Path p = cli.write("profiles/" + name + ".toml", "commands = []\n[mounts]\n\"/w\" = \"/tmp\"\n");
+        var r = cli.run("check");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains(p + ": its socket path ", "a unix socket path holds at most 103");
     }
 }

@@ -148,4 +148,17 @@ class TestCommandTest {
                 "daemon:  DISAGREES: the running daemon says allowed");
         assertThat(r.err()).contains("airlock: the running daemon and this dry run disagree");
     }
+
+    @Test
+    void aPathArgumentOutsideTheMountsIsRefusedByTheMountsLayer() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        cli.write("commands/git.toml", "[command]\nbin = \"git\"\n[deny]\nargs = []\n[flags]\nvalue = [\"-C\"]\npaths = [\"-C\"]\n");
+        var outside = cli.run("test", "--no-daemon", "default", "git", "-C", "/etc", "status");
+        assertThat(outside.exit()).as(outside.toString()).isEqualTo(1);
+        assertThat(outside.out()).containsPattern("mounts +REFUSED  cwd /workspace -> .*; -C /etc is outside the profile's \\[mounts\\]")
+                .contains("verdict: airlock: refused by the mounts layer");
+        var inside = cli.run("test", "--no-daemon", "default", "git", "-C", ".", "status");
+        assertThat(inside.exit()).as(inside.toString()).isZero();
+    }
 }
