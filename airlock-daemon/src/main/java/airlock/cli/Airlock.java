@@ -1,9 +1,8 @@
 package airlock.cli;
 
 import picocli.AutoComplete;
-
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package airlock.cli;
 
-import airlock.daemon.ConfigDirectory;
 import airlock.daemon.ConfigDirectory.BuiltinModules;
+import airlock.daemon.ConfigDirectory;
 import airlock.rules.Config;
 import airlock.rules.ConfigError;
 import airlock.rules.ConfigLoader;
@@ -118,7 +118,7 @@ final class ConfigCheck {
                 }
             }
         }
-        int socketBytes = dir.socketOf(p.name()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int socketBytes = dir.socketOf(p.name()).toString().getBytes(StandardCharsets.UTF_8).length;
         if (socketBytes > MAX_SOCKET_PATH) {
             out.add(Finding.problem(file, "its socket path " + dir.socketOf(p.name()) + " is " + socketBytes
                     + " bytes; a unix socket path holds at most " + MAX_SOCKET_PATH + " (use a shorter --config path or profile name)"));

@@ -1,7 +1,7 @@
 package airlock.cli;
 
-import airlock.daemon.ConfigDirectory;
 import airlock.daemon.ConfigDirectory.BuiltinModules;
+import airlock.daemon.ConfigDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

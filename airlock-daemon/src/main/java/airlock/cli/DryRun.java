@@ -8,6 +8,7 @@ import airlock.rules.Config;
 import airlock.rules.ConfigError;
 import airlock.rules.ConfinedPath;
 import airlock.rules.Decision;
+import airlock.rules.Layer;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
 
@@ -75,7 +76,7 @@ final class DryRun {
         }
         steps.add(new Step("mounts", mountsOk, mounts));
         if (decision.allowed() && !mountsOk) {
-            decision = Decision.deny(airlock.rules.Layer.MOUNTS, null, mounts);
+            decision = Decision.deny(Layer.MOUNTS, null, mounts);
         }
 
         List<Path> hooks = HookFiles.present(dir, List.of(profileName));

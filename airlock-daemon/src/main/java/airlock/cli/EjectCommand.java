@@ -1,7 +1,7 @@
 package airlock.cli;
 
-import airlock.daemon.ConfigDirectory;
 import airlock.daemon.ConfigDirectory.BuiltinModules;
+import airlock.daemon.ConfigDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -52,7 +53,7 @@ final class EjectCommand implements Callable<Integer> {
         Path tmp = target.resolveSibling("." + command + ".toml.tmp");
         Files.writeString(tmp, builtin.get(), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         var out = spec.commandLine().getOut();
         out.println("wrote " + target + " (a copy of " + BuiltinModules.source(command) + ")");
         out.println("It now replaces the built-in. Edit it, then: airlock check; airlock diff " + command);

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -62,17 +63,17 @@ final class HookFiles {
         return out.stream().distinct().toList();
     }
 
-    static java.util.Optional<Finding> loose(Path p, Set<PosixFilePermission> perms) {
+    static Optional<Finding> loose(Path p, Set<PosixFilePermission> perms) {
         boolean others = perms.contains(PosixFilePermission.OTHERS_WRITE);
-        if (!others && !perms.contains(PosixFilePermission.GROUP_WRITE)) return java.util.Optional.empty();
-        return java.util.Optional.of(Finding.problem(p, "is writable by " + (others ? "others" : "its group")
+        if (!others && !perms.contains(PosixFilePermission.GROUP_WRITE)) return Optional.empty();
+        return Optional.of(Finding.problem(p, "is writable by " + (others ? "others" : "its group")
                 + ": they could run code with your credentials (chmod go-w " + p + ")"));
     }
 
-    static java.util.Optional<Finding> owner(Path p, int uid) throws IOException {
+    static Optional<Finding> owner(Path p, int uid) throws IOException {
         int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        if (owner == uid) return java.util.Optional.empty();
-        return java.util.Optional.of(Finding.problem(p, "is owned by uid " + owner + ", not by you (uid " + uid + ")"));
+        if (owner == uid) return Optional.empty();
+        return Optional.of(Finding.problem(p, "is owned by uid " + owner + ", not by you (uid " + uid + ")"));
     }
 
     /** The uid this process runs as. */

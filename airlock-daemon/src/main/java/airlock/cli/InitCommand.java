@@ -1,24 +1,29 @@
 package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
+import airlock.rules.ConfigError;
+import airlock.rules.ConfigLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "init", header = "Create the config directory and install the login service.",
@@ -78,11 +83,11 @@ final class InitCommand implements Callable<Integer> {
     private static String volumes(ConfigDirectory dir, Path fallback) {
         Path file = dir.profilesDir().resolve("default.toml");
         try {
-            var p = airlock.rules.ConfigLoader.profile("default", file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            var p = ConfigLoader.profile("default", file.toString(), Files.readString(file, StandardCharsets.UTF_8));
             StringBuilder b = new StringBuilder();
-            new java.util.TreeMap<>(p.mounts()).forEach((container, host) -> b.append("-v ").append(host).append(':').append(container).append(' '));
+            new TreeMap<>(p.mounts()).forEach((container, host) -> b.append("-v ").append(host).append(':').append(container).append(' '));
             return b.toString();
-        } catch (IOException | airlock.rules.ConfigError e) {
+        } catch (IOException | ConfigError e) {
             return "-v " + fallback + ":/workspace ";
         }
     }
@@ -109,7 +114,7 @@ final class InitCommand implements Callable<Integer> {
         Files.createDirectories(p.getParent());
         Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
         Files.writeString(tmp, service.text(), StandardCharsets.UTF_8);
-        Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         out.println((before == null ? "installed " : "updated   ") + p);
     }
 
@@ -141,18 +146,37 @@ final class InitCommand implements Callable<Integer> {
         return true;
     }
 
-    /** This very airlock: the java running us, our class path, made absolute. */
+    /** How the service starts this very airlock. */
     static List<String> launcher(ConfigDirectory dir) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-cp");
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return launcher(dir, java, System.getProperty("java.class.path"));
+    }
+
+    /**
+     * Installed by install.sh ({@code PREFIX/lib/airlock/airlock-daemon.jar}): its launcher
+     * {@code PREFIX/bin/airlock}, which stays valid across upgrades. Otherwise (a build tree, a
+     * custom layout): the java running us with our class path, made absolute.
+     */
+    static List<String> launcher(ConfigDirectory dir, String java, String classPath) {
         List<String> cp = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String e : classPath.split(File.pathSeparator)) {
             if (!e.isEmpty()) cp.add(Path.of(e).toAbsolutePath().normalize().toString());
         }
-        cmd.add(String.join(java.io.File.pathSeparator, cp));
-        cmd.add(Airlock.class.getName());
+        List<String> cmd = new ArrayList<>();
+        Path first = cp.isEmpty() ? null : Path.of(cp.getFirst());
+        if (first != null && first.getFileName().toString().equals("airlock-daemon.jar")
+                && first.getParent() != null && first.getParent().getFileName().toString().equals("airlock")
+                && first.getParent().getParent() != null && first.getParent().getParent().getParent() != null) {
+            Path bin = first.getParent().getParent().getParent().resolve("bin/airlock");
+            if (Files.isRegularFile(bin) && Files.isExecutable(bin)) cmd.add(bin.toString());
+        }
+        if (cmd.isEmpty()) {
+            cmd.add(java);
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("-cp");
+            cmd.add(String.join(File.pathSeparator, cp));
+            cmd.add(Airlock.class.getName());
+        }
         cmd.add("start");
         cmd.add("--config");
         cmd.add(dir.root().toString());

@@ -1,13 +1,18 @@
 package airlock.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * The service definition that runs {@code airlock start} at login: a systemd user unit on Linux,
- * a launchd agent on macOS. It names the exact java and class path of the airlock that wrote it,
- * so re-running {@code airlock init} after an upgrade points it at the new version.
+ * a launchd agent on macOS. It names how to start this airlock (see {@link InitCommand#launcher})
+ * and the PATH the daemon looks tools up in, so re-running {@code airlock init} after an upgrade
+ * refreshes both.
  *
  * @param path    where the file goes
  * @param text    its content
@@ -82,20 +87,20 @@ record ServiceFile(Path path, String text, List<String> enable, List<String> dis
      * The PATH the installed service gives the daemon (it looks binaries up there, not in the
      * caller's PATH), or empty when no service file is installed.
      */
-    static java.util.Optional<String> installedPath(Host host) {
+    static Optional<String> installedPath(Host host) {
         for (ServiceFile f : List.of(systemd(host, List.of(), ""), launchd(host, List.of(), ""))) {
             try {
-                String text = java.nio.file.Files.readString(f.path());
-                var m = java.util.regex.Pattern.compile("(?m)^Environment=\"PATH=((?:[^\"\\\\]|\\\\.)*)\"$").matcher(text);
-                if (m.find()) return java.util.Optional.of(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\").replace("%%", "%"));
-                m = java.util.regex.Pattern.compile("<key>PATH</key><string>([^<]*)</string>").matcher(text);
-                if (m.find()) return java.util.Optional.of(m.group(1).replace("&lt;", "<").replace("&gt;", ">")
+                String text = Files.readString(f.path());
+                var m = Pattern.compile("(?m)^Environment=\"PATH=((?:[^\"\\\\]|\\\\.)*)\"$").matcher(text);
+                if (m.find()) return Optional.of(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\").replace("%%", "%"));
+                m = Pattern.compile("<key>PATH</key><string>([^<]*)</string>").matcher(text);
+                if (m.find()) return Optional.of(m.group(1).replace("&lt;", "<").replace("&gt;", ">")
                         .replace("&quot;", "\"").replace("&amp;", "&"));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // not installed in this form
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** systemd splits ExecStart on spaces and expands % and $: quote every word. */

@@ -1,8 +1,9 @@
 package airlock.cli;
 
-import airlock.daemon.ConfigDirectory;
 import airlock.daemon.ConfigDirectory.BuiltinModules;
+import airlock.daemon.ConfigDirectory;
 import airlock.rules.ConfigError;
+import airlock.rules.ConfigLoader;
 import airlock.rules.ModuleLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +62,7 @@ final class ShowCommand implements Callable<Integer> {
 
     private String enabledNote(ConfigDirectory dir) {
         try {
-            var policyConfig = airlock.rules.ConfigLoader.config(dir.configFile().toString(),
+            var policyConfig = ConfigLoader.config(dir.configFile().toString(),
                     Files.readString(dir.configFile(), StandardCharsets.UTF_8));
             return policyConfig.isEnabled(command) ? "enabled in " + dir.configFile()
                     : "NOT enabled in " + dir.configFile() + " [commands] enable: the daemon refuses it";

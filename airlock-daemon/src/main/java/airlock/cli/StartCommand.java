@@ -40,7 +40,7 @@ final class StartCommand implements Callable<Integer> {
             err.println("airlock: cannot start: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            err.println("airlock: cannot start: " + e);
+            err.println("airlock: cannot start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         }
         daemon.reloader().reloadOnSighup();

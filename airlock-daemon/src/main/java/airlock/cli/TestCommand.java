@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,7 +56,7 @@ final class TestCommand implements Callable<Integer> {
         } catch (ConfigError e) {
             err.println("airlock: the config does not load, so the daemon would not start: " + e.getMessage() + " (airlock check lists every problem)");
             return 2;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             err.println("airlock: no " + e.getFile() + " (airlock init creates a starter config)");
             return 2;
         }

@@ -141,11 +141,11 @@ public final class Daemon implements Closeable {
                 continue; // a failed accept must not stop the listener
             }
             if (!sessions.tryAcquire()) {
-                Thread.ofVirtual().name("busy-" + profile).start(() -> refuseBusy(s));
+                SocketThreads.start("busy-" + profile, () -> refuseBusy(s));
                 continue;
             }
             Session session = new Session(s, profile, context);
-            Thread.ofVirtual().name("session-" + profile).start(() -> {
+            SocketThreads.start("session-" + profile, () -> {
                 try {
                     session.run();
                 } finally {

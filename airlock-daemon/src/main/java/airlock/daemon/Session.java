@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.workspace.Workspace;
 import airlock.protocol.ExitCodes;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
@@ -116,6 +117,10 @@ final class Session implements Runnable {
             decision = Optional.of(policy.decide(profileName, request.get().command(), request.get().args()));
             if (!decision.get().allowed()) throw Refusal.of(decision.get()).raise();
             plan = Optional.of(prepare(policy, request.get(), decision.get()));
+            // Checks after the decision (workspace checks, pre-exec hooks) judge the plan here;
+            // each may end the session with a refusal before anything runs.
+            Decision workspace = Workspace.check(plan.get(), request.get().args());
+            if (!workspace.allowed()) throw Refusal.of(workspace).raise();
             if (request.get().mode() == Request.Mode.CHECK) {
                 // A dry run runs no hooks: they may have side effects, and nothing is executed.
                 SessionRecord.Outcome checked = new SessionRecord.Outcome.Ran(0, 0, 0, 0, false);
@@ -127,8 +132,6 @@ final class Session implements Runnable {
             if (auditBroken.isPresent()) throw new Refusal(ExitCodes.REFUSED, unrecorded(auditBroken.get())).raise();
             Hooks hooks = context.hooks().get();
             plan = Optional.of(preExec(hooks, policy, plan.get()));
-            // Checks after the decision (workspace checks) judge the final plan here; each may end
-            // the session with a refusal before anything runs.
             if (hooks.hasPostExec(profileName)) return runHeld(hooks, plan.get(), in, out);
             ToolRun.Result result = execute(plan.get(), in, out);
             SessionRecord.Outcome.Ran ran = new SessionRecord.Outcome.Ran(result.status(), result.signal(),
@@ -180,7 +183,10 @@ final class Session implements Runnable {
                 rewritten = Optional.of(again);
                 decision = Optional.of(policy.decide(profileName, again.command(), again.args()));
                 if (!decision.get().allowed()) throw Refusal.of(decision.get()).raise();
-                return prepare(policy, again, decision.get());
+                Plan replanned = prepare(policy, again, decision.get());
+                Decision workspace = Workspace.check(replanned, again.args());
+                if (!workspace.allowed()) throw Refusal.of(workspace).raise();
+                return replanned;
             }
         }
     }

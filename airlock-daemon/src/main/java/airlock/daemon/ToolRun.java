@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.workspace.Workspace;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
@@ -48,6 +49,7 @@ final class ToolRun {
         ProcessBuilder pb = new ProcessBuilder(plan.argv()).directory(plan.cwd().toFile());
         pb.environment().clear();
         pb.environment().putAll(plan.env());
+        if (!Workspace.forwardsStdin(plan)) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process = pb.start();
         Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
         return new ToolRun(process, out, callerProcess).supervise(in);
@@ -55,12 +57,12 @@ final class ToolRun {
 
     private Result supervise(FrameReader in) throws InterruptedException {
         BlockingQueue<byte[]> stdin = new ArrayBlockingQueue<>(STDIN_QUEUE_CHUNKS);
-        Thread stdout = Thread.ofVirtual().name("tool-stdout").start(() -> pump(process.getInputStream(), FrameType.STDOUT));
-        Thread stderr = Thread.ofVirtual().name("tool-stderr").start(() -> pump(process.getErrorStream(), FrameType.STDERR));
+        Thread stdout = SocketThreads.start("tool-stdout", () -> pump(process.getInputStream(), FrameType.STDOUT));
+        Thread stderr = SocketThreads.start("tool-stderr", () -> pump(process.getErrorStream(), FrameType.STDERR));
         Thread stdinWriter = Thread.ofVirtual().name("tool-stdin").start(() -> feedStdin(stdin));
         // Not interrupted at the end: junixsocket closes a socket whose reader is interrupted, and
         // the EXIT frame is still to be sent. It ends when the session closes the socket.
-        Thread.ofVirtual().name("caller-frames").start(() -> fromCaller(in, stdin));
+        SocketThreads.start("caller-frames", () -> fromCaller(in, stdin));
         try {
             while (stdout.isAlive() || stderr.isAlive() || process.isAlive()) {
                 if (callerLost.get() || caller.isPresent() && !caller.get().isAlive()) {

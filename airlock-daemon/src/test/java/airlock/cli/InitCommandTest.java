@@ -132,4 +132,36 @@ class InitCommandTest {
         assertThat(cli.run("init", "--no-service", "--workspace", odd.toString()).exit()).isZero();
         assertThat(new ConfigDirectory(cli.config).load().profiles().get("default").mounts()).containsEntry("/workspace", odd.toString());
     }
+
+    @Test
+    void theServiceRunsInstallShsLauncherWhenAirlockWasInstalledByIt() throws Exception {
+        Path prefix = tmp.resolve("prefix");
+        Path jar = Files.createDirectories(prefix.resolve("lib/airlock")).resolve("airlock-daemon.jar");
+        Files.writeString(jar, "");
+        Path bin = Files.createDirectories(prefix.resolve("bin")).resolve("airlock");
+        Files.writeString(bin, "#!/bin/sh\n");
+        var dir = new ConfigDirectory(tmp.resolve("cfg"));
+        String cp = jar + ":" + prefix.resolve("lib/airlock/lib/picocli.jar");
+        assertThat(InitCommand.launcher(dir, "/jdk/bin/java", cp)).as("not executable yet")
+                .containsExactly("/jdk/bin/java", "--enable-native-access=ALL-UNNAMED", "-cp", cp, "airlock.cli.Airlock",
+                        "start", "--config", tmp.resolve("cfg").toString());
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(InitCommand.launcher(dir, "/jdk/bin/java", cp)).containsExactly(bin.toString(), "start", "--config", tmp.resolve("cfg").toString());
+    }
+
+    @Test
+    void theUnitPassesSystemdAnalyzeVerifyEvenWithSpacesAndPercentInPaths() throws Exception {
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(analyze), "systemd-analyze is not installed");
+        Cli cli = new Cli(tmp);
+        Path odd = tmp.resolve("my 100% config");
+        var r = cli.raw("init", "--config", odd.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Path unit = cli.home.resolve(".config/systemd/user/airlock.service");
+        Process p = new ProcessBuilder(analyze.toString(), "verify", unit.toString()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String text = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(text).isZero();
+        assertThat(Files.readString(unit)).contains("\"" + tmp.resolve("my 100%% config") + "\"");
+    }
 }

@@ -64,7 +64,12 @@ class MiscVerbsTest {
         String test = Files.readString(dir.resolve("airlock-test.1"));
         assertThat(test).contains(".SH ARGUMENTS", ".B PROFILE", ".SH OPTIONS", ".B \\-\\-config DIR", ".B \\-\\-cwd PATH",
                 "airlock(1)");
-        assertThat(r.out()).contains("wrote 15 man pages to " + dir);
+        int pages = ManPage.tree(Airlock.commandLine().getCommandSpec()).size();
+        assertThat(pages).isGreaterThanOrEqualTo(14);
+        assertThat(r.out()).contains("wrote " + pages + " man pages to " + dir);
+        try (var files = Files.list(dir)) {
+            assertThat(files.count()).isEqualTo(pages);
+        }
     }
 
     @Test

@@ -35,6 +35,18 @@ class StartCommandTest {
         assertThat(r.err()).startsWith("airlock: cannot start: " + p).contains("socket");
     }
 
+    @Test
+    void aSecondDaemonOnTheSameConfigSaysWhyAndExitsOne() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        try (var running = airlock.daemon.Daemon.start(new airlock.daemon.ConfigDirectory(cli.config), System.getenv(),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
+            var r = cli.run("start");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).startsWith("airlock: cannot start: ").contains("already listening on " + cli.config.resolve("sockets/default.sock"));
+        }
+    }
+
     /** The real process: start-up report on stderr, then it serves until killed. */
     @Test
     void asAProcessItReportsCommandsSocketsAndOverrides() throws Exception {

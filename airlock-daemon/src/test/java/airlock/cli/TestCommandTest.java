@@ -43,10 +43,10 @@ class TestCommandTest {
     void aDeniedFlagIsRefusedByTheModuleWithItsRuleAndExitsOne() throws Exception {
         Cli cli = new Cli(tmp);
         cli.initialized();
-        var r = cli.run("test", "--no-daemon", "default", "git", "-c", "core.pager=evil", "log");
+        var r = cli.run("test", "--no-daemon", "default", "git", "fetch", "--upload-pack=evil");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).containsPattern("module +REFUSED  rule \"-c\": .*builtin:git")
-                .contains("verdict: airlock: refused by the module layer (rule \"-c\")")
+        assertThat(r.out()).containsPattern("module +REFUSED  rule \"--upload-pack\": .*builtin:git")
+                .contains("verdict: airlock: refused by the module layer (rule \"--upload-pack\")")
                 .doesNotContain("daemon:");
     }
 
@@ -55,10 +55,10 @@ class TestCommandTest {
         Cli cli = new Cli(tmp);
         cli.initialized();
         cli.write("profiles/narrow.toml", "commands = [\"terraform\"]\n[mounts]\n\"/w\" = \"" + tmp + "\"\n");
-        var r = cli.run("test", "--no-daemon", "narrow", "git", "-c", "x", "log");
+        var r = cli.run("test", "--no-daemon", "narrow", "git", "fetch", "--upload-pack=x");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).containsPattern("profile +REFUSED  commands = \\[terraform\\] does not list git")
-                .containsPattern("module +REFUSED  rule \"-c\"")
+                .containsPattern("module +REFUSED  rule \"--upload-pack\"")
                 .contains("verdict: airlock: refused by the profile layer");
     }
 
@@ -140,7 +140,7 @@ class TestCommandTest {
         // the daemon has the built-in loaded; the file on disk now also denies push
         assertThat(cli.run("eject", "git").exit()).isZero();
         Path m = cli.config.resolve("commands/git.toml");
-        java.nio.file.Files.writeString(m, java.nio.file.Files.readString(m).replace("\"credential\"]", "\"credential\", \"push\"]"));
+        java.nio.file.Files.writeString(m, java.nio.file.Files.readString(m).replace("args = [\n", "args = [ \"push\",\n"));
 
         var r = cli.run("test", "default", "git", "push");
         assertThat(r.exit()).isEqualTo(1);

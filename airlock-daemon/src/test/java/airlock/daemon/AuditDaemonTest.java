@@ -39,7 +39,7 @@ class AuditDaemonTest {
             String marker = "req-" + i;
             // every fifth request is refused by the module layer: refusals are recorded too
             List<String> args = i % 5 == 0 ? List.of("-c", "x=" + marker, "log") : List.of("log", "-1", "--format=tformat:" + marker);
-            clients.add(Thread.ofVirtual().start(() -> {
+            clients.add(Thread.ofPlatform().stackSize(256 * 1024).start(() -> {
                 try {
                     go.await();
                     var r = SocketClient.run(f.socket("default"), "git", args, f.repo.toString());
