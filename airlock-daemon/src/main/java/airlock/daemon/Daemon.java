@@ -77,7 +77,8 @@ public final class Daemon implements Closeable {
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
             log.println("airlock: audit log " + AuditFiles.current(audit.dir()));
             d.hooks.set(new Hooks(dir.root(), hookSettings(policy)));
-            for (Profile profile : policy.profiles().values()) d.listen(profile);
+            // in name order: the start-up report reads the same every time (Policy's map has no order)
+            for (Profile profile : new java.util.TreeMap<>(policy.profiles()).values()) d.listen(profile);
         } catch (IOException | RuntimeException e) {
             d.close();
             throw e;
@@ -116,7 +117,7 @@ public final class Daemon implements Closeable {
                 log.println("airlock: profile " + name + " removed; its socket is closed");
             }
         }
-        for (Profile profile : next.profiles().values()) {
+        for (Profile profile : new java.util.TreeMap<>(next.profiles()).values()) {
             if (!servers.containsKey(profile.name())) listen(profile);
         }
     }
