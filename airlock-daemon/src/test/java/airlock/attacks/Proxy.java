@@ -153,6 +153,16 @@ final class Proxy implements AutoCloseable {
         return FakeCall.parse(Files.readString(log));
     }
 
+    /** How many times the fake tool ran. */
+    int calls(String tool) throws IOException {
+        Path log = fakes.resolve(tool + ".calls");
+        if (!Files.exists(log)) return 0;
+        String text = Files.readString(log);
+        int n = 0;
+        for (int i = text.indexOf("=== call\n"); i >= 0; i = text.indexOf("=== call\n", i + 1)) n++;
+        return n;
+    }
+
     @Override
     public void close() {
         daemon.close();

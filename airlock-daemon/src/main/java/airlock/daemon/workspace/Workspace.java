@@ -24,6 +24,11 @@ public final class Workspace {
         if (tool.equals("git")) return GitWorkspace.check(plan.executable(), args, plan.cwd(), mounts, plan.env());
         if (tool.equals("ssh")) return SshDestination.check(plan.executable(), args, plan.cwd(), plan.env());
         if (tool.equals("terraform") || tool.equals("tofu")) return TerraformWorkspace.check(args, plan.cwd(), mounts);
+        if (tool.equals("kubectl")) {
+            Decision secrets = KubectlSecrets.check(args);
+            if (!secrets.allowed()) return secrets;
+        }
+        if (java.util.Set.of("aws", "gh", "kubectl", "docker").contains(tool)) return PathArguments.check(tool, args, plan.cwd(), mounts);
         return Decision.allow(List.of());
     }
 
