@@ -22,7 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** Listens on one socket per profile and hands each connection to a {@link Session} on a virtual thread. */
+/** Listens on one socket per profile and hands each connection to a {@link Session} on its own thread (see {@link IoThreads}). */
 public final class Daemon implements Closeable {
     /** Sessions running at once, all profiles together; more connections are refused at once. */
     static final int MAX_SESSIONS = 512;
@@ -91,11 +91,11 @@ public final class Daemon implements Closeable {
                 continue; // a failed accept must not stop the listener
             }
             if (!sessions.tryAcquire()) {
-                Thread.ofVirtual().name("busy-" + profile).start(() -> refuseBusy(s));
+                IoThreads.start("busy-" + profile, () -> refuseBusy(s));
                 continue;
             }
             Session session = new Session(s, profile, context);
-            Thread.ofVirtual().name("session-" + profile).start(() -> {
+            IoThreads.start("session-" + profile, () -> {
                 try {
                     session.run();
                 } finally {
