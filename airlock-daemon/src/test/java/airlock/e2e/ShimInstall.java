@@ -21,10 +21,10 @@ final class ShimInstall {
     static Path write(Path dir, List<String> tools) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // -Xrs: the JVM leaves SIGQUIT alone, so the shim can forward it like INT, TERM and HUP
+        // no -Xrs: with it the JVM refuses Java handlers for INT, TERM and HUP too (and QUIT always)
         Files.writeString(bin.resolve("airlock-shim"), """
                 #!/bin/sh
-                exec %s -Xrs -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Dairlock.argv0="$0" \\
+                exec %s -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Dairlock.argv0="$0" \\
                     -cp %s/classes airlock.shim.Shim "$@"
                 """.formatted(java, IN_SANDBOX));
         Files.setPosixFilePermissions(bin.resolve("airlock-shim"), PosixFilePermissions.fromString("rwxr-xr-x"));

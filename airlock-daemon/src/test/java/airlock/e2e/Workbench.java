@@ -84,10 +84,27 @@ public final class Workbench implements AutoCloseable {
                 [mounts]
                 "/workspace" = "%s"
                 """.formatted(fakeLog, workspace));
+        if (isRoot()) {
+            // a profile whose socket a non-root container user (1000:1000) may use
+            Files.writeString(config.resolve("profiles/shared.toml"), """
+                    commands = ["fake"]
+                    [env]
+                    set = { FAKE_LOG = "%s" }
+                    [mounts]
+                    "/workspace" = "%s"
+                    [socket]
+                    uid = 1000
+                    gid = 1000
+                    """.formatted(fakeLog, workspace));
+        }
         shimDir = ShimInstall.write(this.root.resolve("shim"), List.of("git", "fake", "serial", "terraform"));
     }
 
     /** The daemon's own environment: a host PATH, the credentials' HOME and a secret variable. */
+    public static boolean isRoot() {
+        return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    }
+
     public Map<String, String> daemonEnv() {
         Map<String, String> env = new TreeMap<>();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
