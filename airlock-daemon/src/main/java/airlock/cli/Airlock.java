@@ -1,27 +1,74 @@
 package airlock.cli;
 
-import picocli.CommandLine;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 
 /** The {@code airlock} command: one class per verb. */
-@Command(name = "airlock", mixinStandardHelpOptions = true, versionProvider = Airlock.Version.class,
+@Command(name = "airlock", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Airlock.Version.class,
         description = "Keeps credentials on the host while agents in containers run their tools.",
-        subcommands = {StartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StartCommand.class, InitCommand.class, CheckCommand.class, TestCommand.class,
+                DoctorCommand.class, ShowCommand.class, EjectCommand.class, DiffCommand.class,
+                ProfileCommand.class, VersionCommand.class, ManCommand.class,
+                AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Airlock implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Host host;
+
+    Airlock(Host host) {
+        this.host = host;
+    }
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        // one writer pair for the whole tree, flushed at the end: picocli only autoflushes println
+        cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        int status = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(status);
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Airlock());
+        return commandLine(Host.current());
+    }
+
+    /** The whole command tree, reading the machine through {@code host}. */
+    public static CommandLine commandLine(Host host) {
+        CommandLine cl = new CommandLine(new Airlock(host));
+        // `airlock test default git -c x` must hand "-c" to the rules, not to picocli.
+        cl.getSubcommands().get("test").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        // `airlock generate-completion > airlock.bash`: hidden from the help like `airlock man`
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("airlock: " + cmd.getCommandName() + " failed: " + e);
+            return 1;
+        });
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("airlock: " + e.getMessage());
+            cmd.getErr().println("Try 'airlock " + (cmd.getParent() == null ? "" : cmd.getCommandSpec().qualifiedName(" ")
+                    .replaceFirst("^airlock ", "") + " ") + "--help'.");
+            return 2;
+        });
+        return cl;
+    }
+
+    /** The {@link Host} of the command tree {@code spec} belongs to. */
+    static Host host(CommandLine.Model.CommandSpec spec) {
+        return ((Airlock) spec.root().userObject()).host;
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.err);
+        spec.commandLine().usage(spec.commandLine().getErr());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

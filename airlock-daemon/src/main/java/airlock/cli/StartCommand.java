@@ -1,31 +1,56 @@
 package airlock.cli;
 
+import airlock.daemon.ConfigDirectory;
 import airlock.daemon.Daemon;
 import airlock.rules.ConfigError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "start", description = "Run the daemon in the foreground: one socket per profile.")
+@Command(name = "start", header = "Run the daemon in the foreground.",
+        description = {
+        "Run the daemon in the foreground: one socket per profile under <config>/sockets/.",
+        "Prints the enabled commands, each profile's socket and every user override of a built-in module on stderr."})
 final class StartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
     @Mixin
     ConfigOption config;
 
     @Override
     public Integer call() throws InterruptedException {
-        Daemon daemon;
-        try {
-            daemon = Daemon.start(config.directory(), System.getenv(), System.err);
-        } catch (ConfigError e) {
-            System.err.println("airlock: cannot start: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            System.err.println("airlock: cannot start: " + e);
+        PrintWriter err = spec.commandLine().getErr();
+        ConfigDirectory dir = config.directory();
+        if (!Files.isRegularFile(dir.configFile())) {
+            err.println("airlock: cannot start: no " + dir.configFile() + " (run 'airlock init' to create a starter config)");
             return 1;
         }
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(dir, System.getenv(), System.err);
+        } catch (ConfigError e) {
+            err.println("airlock: cannot start: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("airlock: cannot start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return 1;
+        }
+        try {
+            for (String command : Overrides.of(dir)) {
+                err.println("airlock: " + dir.userModule(command) + " overrides the built-in " + command
+                        + " module (airlock diff " + command + " shows how)");
+            }
+        } catch (IOException e) {
+            err.println("airlock: cannot list " + dir.commandsDir() + ": " + e.getMessage());
+        }
+        err.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();

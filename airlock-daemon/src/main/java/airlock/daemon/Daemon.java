@@ -22,7 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** Listens on one socket per profile and hands each connection to a {@link Session} on its own thread (see {@link IoThreads}). */
+/** Listens on one socket per profile and hands each connection to a {@link Session} on its own thread (see {@link SocketThreads}). */
 public final class Daemon implements Closeable {
     /** Sessions running at once, all profiles together; more connections are refused at once. */
     static final int MAX_SESSIONS = 512;
@@ -91,11 +91,11 @@ public final class Daemon implements Closeable {
                 continue; // a failed accept must not stop the listener
             }
             if (!sessions.tryAcquire()) {
-                IoThreads.start("busy-" + profile, () -> refuseBusy(s));
+                SocketThreads.start("busy-" + profile, () -> refuseBusy(s));
                 continue;
             }
             Session session = new Session(s, profile, context);
-            IoThreads.start("session-" + profile, () -> {
+            SocketThreads.start("session-" + profile, () -> {
                 try {
                     session.run();
                 } finally {

@@ -1,11 +1,13 @@
 package airlock.daemon;
 
+import airlock.daemon.workspace.Workspace;
 import airlock.protocol.ExitCodes;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
 import airlock.protocol.ProtocolException;
 import airlock.protocol.Request;
+import airlock.protocol.Verdict;
 import airlock.rules.CommandModule;
 import airlock.rules.ConfinedPath;
 import airlock.rules.Decision;
@@ -109,8 +111,10 @@ final class Session implements Runnable {
             plan = Optional.of(prepare(policy, request.get(), decision.get()));
             // Checks after the decision (workspace checks, pre-exec hooks) judge the plan here;
             // each may end the session with a refusal before anything runs.
+            Decision workspace = Workspace.check(plan.get(), request.get().args());
+            if (!workspace.allowed()) throw Refusal.of(workspace).raise();
             if (request.get().mode() == Request.Mode.CHECK) {
-                out.write(FrameType.VERDICT, new byte[0]);
+                out.write(FrameType.VERDICT, Verdict.allow().encode());
                 return new SessionRecord.Outcome.Ran(0, 0, 0, 0, false);
             }
             ToolRun.Result result = execute(plan.get(), in, out);
@@ -119,7 +123,14 @@ final class Session implements Runnable {
             return new SessionRecord.Outcome.Ran(result.status(), result.signal(), result.stdinBytes(),
                     result.outputBytes(), result.callerLost());
         } catch (Refusal.Raised r) {
-            out.refusal(r.refusal.exitCode(), r.refusal.message());
+            if (request.isPresent() && request.get().mode() == Request.Mode.CHECK) {
+                // airlock test compares layer and rule with its own dry run
+                Optional<Decision> d = decision.filter(x -> !x.allowed());
+                out.write(FrameType.VERDICT, new Verdict(false, d.map(x -> x.layer().name().toLowerCase()).orElse(""),
+                        d.map(Decision::rule).orElse(""), r.refusal.message()).encode());
+            } else {
+                out.refusal(r.refusal.exitCode(), r.refusal.message());
+            }
             return new SessionRecord.Outcome.Refused(r.refusal);
         }
     }

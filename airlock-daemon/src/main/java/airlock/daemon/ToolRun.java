@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.workspace.Workspace;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
@@ -48,6 +49,7 @@ final class ToolRun {
         ProcessBuilder pb = new ProcessBuilder(plan.argv()).directory(plan.cwd().toFile());
         pb.environment().clear();
         pb.environment().putAll(plan.env());
+        if (!Workspace.forwardsStdin(plan)) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process = pb.start();
         Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
         return new ToolRun(process, out, callerProcess).supervise(in);
@@ -55,12 +57,12 @@ final class ToolRun {
 
     private Result supervise(FrameReader in) throws InterruptedException {
         BlockingQueue<byte[]> stdin = new ArrayBlockingQueue<>(STDIN_QUEUE_CHUNKS);
-        Thread stdout = IoThreads.start("tool-stdout", () -> pump(process.getInputStream(), FrameType.STDOUT));
-        Thread stderr = IoThreads.start("tool-stderr", () -> pump(process.getErrorStream(), FrameType.STDERR));
-        Thread stdinWriter = IoThreads.start("tool-stdin", () -> feedStdin(stdin));
+        Thread stdout = SocketThreads.start("tool-stdout", () -> pump(process.getInputStream(), FrameType.STDOUT));
+        Thread stderr = SocketThreads.start("tool-stderr", () -> pump(process.getErrorStream(), FrameType.STDERR));
+        Thread stdinWriter = SocketThreads.start("tool-stdin", () -> feedStdin(stdin));
         // Not interrupted at the end: the EXIT frame is still to be sent on this socket. It ends
         // when the session shuts the socket down.
-        IoThreads.start("caller-frames", () -> fromCaller(in, stdin));
+        SocketThreads.start("caller-frames", () -> fromCaller(in, stdin));
         try {
             while (stdout.isAlive() || stderr.isAlive() || process.isAlive()) {
                 if (callerLost.get() || caller.isPresent() && !caller.get().isAlive()) {

@@ -11,18 +11,20 @@ public final class ConfigLoader {
 
     public static Config config(String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), "", Set.of("commands", "log"));
-        var commands = t.table(t.root(), "commands", "");
+        t.onlyKeys(t.root(), Set.of("commands", "log"));
+        var commands = t.table(t.root(), "commands");
         if (commands == null) throw t.error("commands", "missing [commands] table with a non-empty enable list");
-        t.onlyKeys(commands, "commands", Set.of("enable"));
-        List<String> enable = t.strings(commands, "enable", "commands");
+        t.onlyKeys(commands, Set.of("enable"));
+        List<String> enable = t.strings(commands, "enable");
         if (enable == null || enable.isEmpty()) throw t.error("commands.enable", "must be a non-empty list of command names");
         Config.LogSettings log = Config.LogSettings.DEFAULT;
-        var logTable = t.table(t.root(), "log", "");
+        var logTable = t.table(t.root(), "log");
         if (logTable != null) {
-            t.onlyKeys(logTable, "log", Set.of("max_size_mb", "max_files"));
-            Long size = t.integer(logTable, "max_size_mb", "log");
-            Long files = t.integer(logTable, "max_files", "log");
+            t.onlyKeys(logTable, Set.of("max_size_mb", "max_files"));
+            Long size = t.integer(logTable, "max_size_mb");
+            Long files = t.integer(logTable, "max_files");
+            if (size != null && size <= 0) throw t.error("log.max_size_mb", "must be positive");
+            if (files != null && (files <= 0 || files > 1000)) throw t.error("log.max_files", "must be between 1 and 1000");
             log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue());
         }
         return new Config(enable, log);
@@ -30,24 +32,26 @@ public final class ConfigLoader {
 
     public static Profile profile(String name, String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), "", Set.of("commands", "env", "mounts", "socket"));
-        List<String> commands = t.strings(t.root(), "commands", "");
+        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket"));
+        List<String> commands = t.strings(t.root(), "commands");
         if (commands == null) throw t.error("commands", "required: a list of command names, [] for every enabled command");
         Map<String, String> envSet = Map.of();
-        var env = t.table(t.root(), "env", "");
+        var env = t.table(t.root(), "env");
         if (env != null) {
-            t.onlyKeys(env, "env", Set.of("set"));
-            var set = t.stringMap(env, "set", "env");
+            t.onlyKeys(env, Set.of("set"));
+            var set = t.stringMap(env, "set");
             if (set != null) envSet = set;
         }
-        var mounts = t.stringMap(t.root(), "mounts", "");
+        var mounts = t.stringMap(t.root(), "mounts");
         Optional<Profile.SocketOwner> owner = Optional.empty();
-        var socket = t.table(t.root(), "socket", "");
+        var socket = t.table(t.root(), "socket");
         if (socket != null) {
-            t.onlyKeys(socket, "socket", Set.of("uid", "gid"));
-            Long uid = t.integer(socket, "uid", "socket");
-            Long gid = t.integer(socket, "gid", "socket");
+            t.onlyKeys(socket, Set.of("uid", "gid"));
+            Long uid = t.integer(socket, "uid");
+            Long gid = t.integer(socket, "gid");
             if (uid == null || gid == null) throw t.error("socket", "needs both uid and gid");
+            if (uid < 0 || uid > Integer.MAX_VALUE) throw t.error("socket.uid", "must be a user id");
+            if (gid < 0 || gid > Integer.MAX_VALUE) throw t.error("socket.gid", "must be a group id");
             owner = Optional.of(new Profile.SocketOwner(uid.intValue(), gid.intValue()));
         }
         return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner);

@@ -1,27 +1,76 @@
 package airlock.rules;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code [flags]}: how the tool reads its command line.
+ * {@code [flags]}: how the tool reads its command line. Every flag name held here is canonical
+ * (see {@link #canonical}), so a rule, a declaration and an argument meet on one spelling.
  *
- * @param value           flags that take a value ("-i", "--git-dir"); a short one bundled as -ikey reads "key"
+ * @param value           flags that take a value (short: {@code -ikey} and {@code -i key}; long:
+ *                        {@code --git-dir=x} and {@code --git-dir x}); flags named in paths,
+ *                        case_insensitive or a {@code --flag=GLOB} rule are added here
+ * @param switches        flags that never take a value, so what follows them is read with certainty
  * @param paths           flags whose values are paths that must stay inside the profile's mounts
  * @param singleDashLong  Go-style tools: -auto-approve, --auto-approve and -auto-approve=true are one flag
  * @param caseInsensitive flags whose values the tool reads case-insensitively (docker --cap-add=ALL)
- * @param longOptions     every long option the tool knows, so unique-prefix abbreviations resolve
- * @param globalValue     global flags before the subcommand that take a value (git -C, -c), skipped when
- *                        finding the subcommand path
+ * @param longOptions     every long option known for the tool (the {@code long} list plus every long
+ *                        flag named anywhere in the module), so unique-prefix abbreviations resolve
+ * @param longListed      true when the module gave a {@code long} list: an abbreviation that resolves
+ *                        uniquely is then read with certainty
+ * @param aliases         short spelling to canonical long spelling ({@code -c} to {@code --config})
+ * @param abbreviations   whether the tool accepts unique prefixes of long options (getopt_long, git)
+ * @param positionalPaths rules that, when they match, make every positional argument after their
+ *                        subcommand words a path to confine ({@code diff & --no-index})
  */
-public record FlagSyntax(Set<String> value, Set<String> paths, boolean singleDashLong,
-                         Set<String> caseInsensitive, Set<String> longOptions, Set<String> globalValue) {
+public record FlagSyntax(Set<String> value, Set<String> switches, Set<String> paths, boolean singleDashLong,
+                         Set<String> caseInsensitive, Set<String> longOptions, boolean longListed,
+                         Map<String, String> aliases, boolean abbreviations, List<Rule> positionalPaths) {
     public FlagSyntax {
         value = Set.copyOf(value);
+        switches = Set.copyOf(switches);
         paths = Set.copyOf(paths);
         caseInsensitive = Set.copyOf(caseInsensitive);
         longOptions = Set.copyOf(longOptions);
-        globalValue = Set.copyOf(globalValue);
+        aliases = Map.copyOf(aliases);
+        positionalPaths = List.copyOf(positionalPaths);
     }
 
-    public static final FlagSyntax DEFAULT = new FlagSyntax(Set.of(), Set.of(), false, Set.of(), Set.of(), Set.of());
+    public static final FlagSyntax DEFAULT =
+            new FlagSyntax(Set.of(), Set.of(), Set.of(), false, Set.of(), Set.of(), false, Map.of(), true, List.of());
+
+    /**
+     * The one spelling of a flag: {@code --name} or {@code -c} for getopt-style tools,
+     * {@code -name} for single-dash-long tools (one or two leading dashes), then mapped through
+     * {@code aliases}. Any {@code =value} must already be cut off.
+     */
+    public String canonical(String flag) {
+        String f = flag;
+        if (singleDashLong && f.startsWith("--")) f = f.substring(1);
+        String alias = aliases.get(f);
+        return alias == null ? f : alias;
+    }
+
+    /**
+     * What a long option as typed ({@code --upload-pa}, canonical spelling, no value) may mean:
+     * itself when known or unknown, the one option it abbreviates, or every option it could
+     * abbreviate when ambiguous (the caller reads those conservatively).
+     */
+    List<String> resolveLong(String name) {
+        if (longOptions.contains(name) || !abbreviations) return List.of(name);
+        List<String> candidates = null;
+        for (String known : longOptions) {
+            if (known.startsWith(name)) {
+                if (candidates == null) candidates = new ArrayList<>(2);
+                candidates.add(known);
+            }
+        }
+        return candidates == null ? List.of(name) : candidates;
+    }
+
+    boolean takesValue(String canonicalFlag) { return value.contains(canonicalFlag); }
+
+    boolean isSwitch(String canonicalFlag) { return switches.contains(canonicalFlag); }
 }

@@ -4,76 +4,190 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Parses one module.toml into a {@link CommandModule}. */
+/**
+ * Parses one module.toml into a {@link CommandModule}. Every mistake is found here, at load time,
+ * as a {@link ConfigError} naming file, line and key; see docs/writing-a-module.md for the format.
+ */
 public final class ModuleLoader {
+    private static final int MAX_SUBCOMMAND_WORDS = 32;
+
     private ModuleLoader() {}
 
     public static CommandModule load(String name, String source, String text) throws ConfigError {
         Toml t = Toml.parse(source, text);
         var root = t.root();
-        t.onlyKeys(root, "", Set.of("command", "deny", "allow", "env", "args", "exec", "flags"));
-        var command = t.table(root, "command", "");
+        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags"));
+        var command = t.table(root, "command");
         if (command == null) throw t.error("command", "missing [command] table with bin");
-        t.onlyKeys(command, "command", Set.of("bin"));
-        String bin = t.string(command, "bin", "command");
+        t.onlyKeys(command, Set.of("bin"));
+        String bin = t.string(command, "bin");
         if (bin == null || bin.isBlank()) throw t.error("command.bin", "required: the executable to run");
 
-        var deny = t.table(root, "deny", "");
-        var allow = t.table(root, "allow", "");
-        if ((deny == null) == (allow == null)) {
-            throw t.error(deny == null ? "deny" : "allow", "a module needs exactly one of [deny] or [allow]");
+        var deny = t.table(root, "deny");
+        var allow = t.table(root, "allow");
+        if (deny != null && allow != null) {
+            String later = t.line("deny") > t.line("allow") ? "deny" : "allow";
+            throw t.error(later, "a module has exactly one of [deny] or [allow], not both");
         }
+        if (deny == null && allow == null) throw t.error("", "a module needs exactly one of [deny] or [allow]");
         CommandModule.Mode mode = deny != null ? CommandModule.Mode.DENY : CommandModule.Mode.ALLOW;
         var ruleTable = deny != null ? deny : allow;
-        String where = deny != null ? "deny" : "allow";
-        t.onlyKeys(ruleTable, where, Set.of("args"));
-        List<String> entries = t.strings(ruleTable, "args", where);
-        List<Rule> rules = new ArrayList<>();
-        for (String e : entries == null ? List.<String>of() : entries) rules.add(RuleParser.parse(e));
+
+        FlagSyntax declared = flags(t, t.table(root, "flags"));
+        t.onlyKeys(ruleTable, Set.of("args"));
+        List<String> entries = t.strings(ruleTable, "args");
+        if (entries == null) throw t.error(ruleTable.path(), "missing key 'args' (a list of rules; [] for none)");
+        List<Rule> rules = rules(t, ruleTable.child("args"), entries, declared);
+        FlagSyntax syntax = complete(declared, rules);
 
         CommandModule.EnvPolicy env = CommandModule.EnvPolicy.EMPTY;
-        var envTable = t.table(root, "env", "");
+        var envTable = t.table(root, "env");
         if (envTable != null) {
-            t.onlyKeys(envTable, "env", Set.of("strip", "set", "pass"));
-            List<String> strip = t.strings(envTable, "strip", "env");
-            Map<String, String> set = t.stringMap(envTable, "set", "env");
-            List<String> pass = t.strings(envTable, "pass", "env");
+            t.onlyKeys(envTable, Set.of("strip", "set", "pass"));
+            List<String> strip = t.strings(envTable, "strip");
+            Map<String, String> set = t.stringMap(envTable, "set");
+            List<String> pass = t.strings(envTable, "pass");
             env = new CommandModule.EnvPolicy(strip == null ? List.of() : strip, set == null ? Map.of() : set,
                     pass == null ? List.of() : pass);
         }
         List<String> append = List.of();
-        var args = t.table(root, "args", "");
+        var args = t.table(root, "args");
         if (args != null) {
-            t.onlyKeys(args, "args", Set.of("append"));
-            List<String> a = t.strings(args, "append", "args");
+            t.onlyKeys(args, Set.of("append"));
+            List<String> a = t.strings(args, "append");
             if (a != null) append = a;
         }
         boolean concurrent = true;
-        var exec = t.table(root, "exec", "");
+        var exec = t.table(root, "exec");
         if (exec != null) {
-            t.onlyKeys(exec, "exec", Set.of("concurrent"));
-            Boolean c = t.bool(exec, "concurrent", "exec");
+            t.onlyKeys(exec, Set.of("concurrent"));
+            Boolean c = t.bool(exec, "concurrent");
             if (c != null) concurrent = c;
-        }
-        FlagSyntax syntax = FlagSyntax.DEFAULT;
-        var flags = t.table(root, "flags", "");
-        if (flags != null) {
-            t.onlyKeys(flags, "flags", Set.of("value", "paths", "single_dash_long", "case_insensitive", "long", "global_value"));
-            syntax = new FlagSyntax(set(t.strings(flags, "value", "flags")), set(t.strings(flags, "paths", "flags")),
-                    Boolean.TRUE.equals(t.bool(flags, "single_dash_long", "flags")),
-                    set(t.strings(flags, "case_insensitive", "flags")), set(t.strings(flags, "long", "flags")),
-                    set(t.strings(flags, "global_value", "flags")));
         }
         return new CommandModule(name, bin, mode, rules, env, append, concurrent, syntax, source, sha256(text));
     }
 
-    private static Set<String> set(List<String> l) {
-        return l == null ? Set.of() : Set.copyOf(l);
+    /** {@code [flags]}: declarations as written, names made canonical, each checked. */
+    private static FlagSyntax flags(Toml t, Toml.Table flags) throws ConfigError {
+        if (flags == null) return FlagSyntax.DEFAULT;
+        t.onlyKeys(flags, Set.of("value", "switches", "paths", "single_dash_long", "case_insensitive", "long",
+                "aliases", "abbreviations", "positional_paths", "global_value"));
+        boolean singleDash = Boolean.TRUE.equals(t.bool(flags, "single_dash_long"));
+        Boolean abbrev = t.bool(flags, "abbreviations");
+        // aliases first: every other list is read through them
+        Map<String, String> aliases = new LinkedHashMap<>();
+        Map<String, String> rawAliases = t.stringMap(flags, "aliases");
+        FlagSyntax bare = new FlagSyntax(Set.of(), Set.of(), Set.of(), singleDash, Set.of(), Set.of(), false, Map.of(), true, List.of());
+        if (rawAliases != null) {
+            for (var e : rawAliases.entrySet()) {
+                String where = flags.child("aliases") + "." + e.getKey();
+                checkFlag(t, where, e.getKey(), bare);
+                checkFlag(t, where, e.getValue(), bare);
+                aliases.put(bare.canonical(e.getKey()), bare.canonical(e.getValue()));
+            }
+        }
+        FlagSyntax named = new FlagSyntax(Set.of(), Set.of(), Set.of(), singleDash, Set.of(), Set.of(), false, aliases, true, List.of());
+        Set<String> value = flagSet(t, flags, "value", named);
+        value.addAll(flagSet(t, flags, "global_value", named));
+        Set<String> switches = flagSet(t, flags, "switches", named);
+        Set<String> paths = flagSet(t, flags, "paths", named);
+        Set<String> caseInsensitive = flagSet(t, flags, "case_insensitive", named);
+        Set<String> longList = flagSet(t, flags, "long", named);
+        value.addAll(paths);
+        value.addAll(caseInsensitive);
+        for (String s : switches) {
+            if (value.contains(s)) throw t.error(flags.child("switches"), s + " cannot be a switch: it is declared as taking a value (value, paths or case_insensitive)");
+        }
+        FlagSyntax syntax = new FlagSyntax(value, switches, paths, singleDash, caseInsensitive, longList, !longList.isEmpty(),
+                aliases, abbrev == null ? !singleDash : abbrev, List.of());
+        List<String> positional = t.strings(flags, "positional_paths");
+        List<Rule> positionalPaths = positional == null ? List.of() : rules(t, flags.child("positional_paths"), positional, syntax);
+        return new FlagSyntax(value, switches, paths, singleDash, caseInsensitive, longList, !longList.isEmpty(),
+                aliases, syntax.abbreviations(), positionalPaths);
+    }
+
+    private static Set<String> flagSet(Toml t, Toml.Table flags, String key, FlagSyntax named) throws ConfigError {
+        List<String> l = t.strings(flags, key);
+        Set<String> out = new HashSet<>();
+        if (l == null) return out;
+        for (int i = 0; i < l.size(); i++) {
+            try {
+                RuleParser.checkFlagName(l.get(i), l.get(i), named);
+            } catch (IllegalArgumentException e) {
+                throw t.elementError(flags.child(key), i, e.getMessage());
+            }
+            out.add(named.canonical(l.get(i)));
+        }
+        return out;
+    }
+
+    private static void checkFlag(Toml t, String where, String flag, FlagSyntax syntax) throws ConfigError {
+        try {
+            RuleParser.checkFlagName(flag, flag, syntax);
+        } catch (IllegalArgumentException e) {
+            throw t.error(where, e.getMessage());
+        }
+    }
+
+    private static List<Rule> rules(Toml t, String path, List<String> entries, FlagSyntax syntax) throws ConfigError {
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                Rule r = RuleParser.parse(entries.get(i), syntax);
+                if (tooLong(r)) throw new IllegalArgumentException("more than " + MAX_SUBCOMMAND_WORDS + " subcommand words");
+                rules.add(r);
+            } catch (IllegalArgumentException e) {
+                throw t.elementError(path, i, "rule \"" + entries.get(i) + "\": " + e.getMessage());
+            }
+        }
+        return rules;
+    }
+
+    private static boolean tooLong(Rule r) {
+        return switch (r) {
+            case Rule.Subcommand s -> s.words().size() > MAX_SUBCOMMAND_WORDS;
+            case Rule.Flag f -> false;
+            case Rule.Sequence q -> q.parts().stream().anyMatch(ModuleLoader::tooLong);
+        };
+    }
+
+    /**
+     * The syntax the reader uses: a flag with a {@code =GLOB} rule takes a value, and every long
+     * flag the module names is a known long option (so its abbreviations resolve).
+     */
+    private static FlagSyntax complete(FlagSyntax d, List<Rule> rules) {
+        Set<String> value = new HashSet<>(d.value());
+        Set<String> known = new HashSet<>(d.longOptions());
+        List<Rule> all = new ArrayList<>(rules);
+        all.addAll(d.positionalPaths());
+        for (Rule r : all) collect(r, value, known, d);
+        for (Set<String> s : List.of(d.value(), d.switches(), d.paths(), d.caseInsensitive(), Set.copyOf(d.aliases().values()))) {
+            for (String f : s) if (isLong(f, d)) known.add(f);
+        }
+        return new FlagSyntax(value, d.switches(), d.paths(), d.singleDashLong(), d.caseInsensitive(), known,
+                d.longListed(), d.aliases(), d.abbreviations(), d.positionalPaths());
+    }
+
+    private static void collect(Rule r, Set<String> value, Set<String> known, FlagSyntax d) {
+        switch (r) {
+            case Rule.Flag f -> {
+                if (f.valueGlob() != null && !d.switches().contains(f.flag())) value.add(f.flag());
+                if (isLong(f.flag(), d)) known.add(f.flag());
+            }
+            case Rule.Sequence q -> q.parts().forEach(p -> collect(p, value, known, d));
+            case Rule.Subcommand s -> { }
+        }
+    }
+
+    private static boolean isLong(String canonical, FlagSyntax d) {
+        return d.singleDashLong() || canonical.startsWith("--");
     }
 
     static String sha256(String text) {

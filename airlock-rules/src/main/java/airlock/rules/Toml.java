@@ -1,5 +1,6 @@
 package airlock.rules;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
@@ -9,97 +10,135 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
-/** Reads a TOML text into a tree and checks keys and types, so a typo never disables a rule silently. */
+/**
+ * A TOML text read into a tree, with the line of every key, and strict typed access: an unknown
+ * key or a wrong type anywhere is a {@link ConfigError} naming file, line and key, so a typo like
+ * {@code [deny] arg = [...]} can never silently disable a rule.
+ */
 final class Toml {
     private static final TomlMapper MAPPER = new TomlMapper();
     private final String file;
-    private final ObjectNode root;
+    private final Table root;
+    private final Map<String, Integer> lines;
 
-    private Toml(String file, ObjectNode root) {
-        this.file = file;
-        this.root = root;
-    }
-
-    static Toml parse(String file, String text) throws ConfigError {
-        try {
-            JsonNode n = MAPPER.readTree(text);
-            if (!(n instanceof ObjectNode o)) throw new ConfigError(file, 0, null, "not a TOML document");
-            return new Toml(file, o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new ConfigError(file, loc == null ? 0 : loc.getLineNr(), null, e.getOriginalMessage());
+    /** A table of the document and its dotted path ("" for the root). */
+    record Table(String path, ObjectNode node) {
+        String child(String key) {
+            return path.isEmpty() ? key : path + "." + key;
         }
     }
 
-    ObjectNode root() { return root; }
+    private Toml(String file, ObjectNode root, Map<String, Integer> lines) {
+        this.file = file;
+        this.root = new Table("", root);
+        this.lines = lines;
+    }
 
-    void onlyKeys(ObjectNode node, String where, Set<String> allowed) throws ConfigError {
-        for (var it = node.fieldNames(); it.hasNext(); ) {
+    static Toml parse(String file, String text) throws ConfigError {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(text);
+        } catch (JacksonException e) {
+            var loc = e.getLocation();
+            throw new ConfigError(file, loc == null ? 0 : Math.max(0, loc.getLineNr()), null,
+                    "not valid TOML: " + e.getOriginalMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            // the TOML library failing on hostile input must still be a config error, not a crash
+            throw new ConfigError(file, 0, null, "not valid TOML: " + e);
+        }
+        if (n == null || n.isMissingNode()) n = MAPPER.createObjectNode();
+        if (!(n instanceof ObjectNode o)) throw new ConfigError(file, 0, null, "not a TOML document");
+        return new Toml(file, o, TomlKeyLines.of(text));
+    }
+
+    Table root() { return root; }
+
+    int line(String path) {
+        return TomlKeyLines.lineOf(lines, path);
+    }
+
+    ConfigError error(String path, String problem) {
+        return new ConfigError(file, line(path), path.isEmpty() ? null : path, problem);
+    }
+
+    /** An error about element {@code index} of the array at {@code path}, on that element's line. */
+    ConfigError elementError(String path, int index, String problem) {
+        return new ConfigError(file, line(path + "[" + index + "]"), path, problem);
+    }
+
+    void onlyKeys(Table t, Set<String> allowed) throws ConfigError {
+        for (var it = t.node().fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw new ConfigError(file, 0, where.isEmpty() ? k : where + "." + k, "unknown key (expected one of " + allowed + ")");
+                throw error(t.child(k), "unknown key (expected one of " + new TreeSet<>(allowed) + ")");
             }
         }
     }
 
-    ObjectNode table(ObjectNode node, String key, String where) throws ConfigError {
-        JsonNode v = node.get(key);
+    Table table(Table t, String key) throws ConfigError {
+        JsonNode v = t.node().get(key);
         if (v == null) return null;
-        if (!(v instanceof ObjectNode o)) throw new ConfigError(file, 0, path(where, key), "must be a table");
-        return o;
+        if (!(v instanceof ObjectNode o)) throw error(t.child(key), "must be a table, not " + kind(v));
+        return new Table(t.child(key), o);
     }
 
-    String string(ObjectNode node, String key, String where) throws ConfigError {
-        JsonNode v = node.get(key);
+    String string(Table t, String key) throws ConfigError {
+        JsonNode v = t.node().get(key);
         if (v == null) return null;
-        if (!v.isTextual()) throw new ConfigError(file, 0, path(where, key), "must be a string");
+        if (!v.isTextual()) throw error(t.child(key), "must be a string, not " + kind(v));
         return v.asText();
     }
 
-    Boolean bool(ObjectNode node, String key, String where) throws ConfigError {
-        JsonNode v = node.get(key);
+    Boolean bool(Table t, String key) throws ConfigError {
+        JsonNode v = t.node().get(key);
         if (v == null) return null;
-        if (!v.isBoolean()) throw new ConfigError(file, 0, path(where, key), "must be true or false");
+        if (!v.isBoolean()) throw error(t.child(key), "must be true or false, not " + kind(v));
         return v.asBoolean();
     }
 
-    Long integer(ObjectNode node, String key, String where) throws ConfigError {
-        JsonNode v = node.get(key);
+    Long integer(Table t, String key) throws ConfigError {
+        JsonNode v = t.node().get(key);
         if (v == null) return null;
-        if (!v.isIntegralNumber()) throw new ConfigError(file, 0, path(where, key), "must be an integer");
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw error(t.child(key), "must be an integer, not " + kind(v));
         return v.asLong();
     }
 
-    List<String> strings(ObjectNode node, String key, String where) throws ConfigError {
-        JsonNode v = node.get(key);
+    List<String> strings(Table t, String key) throws ConfigError {
+        JsonNode v = t.node().get(key);
         if (v == null) return null;
-        if (!v.isArray()) throw new ConfigError(file, 0, path(where, key), "must be an array of strings");
+        String path = t.child(key);
+        if (!v.isArray()) throw error(path, "must be an array of strings, not " + kind(v));
         List<String> out = new ArrayList<>();
+        int index = 0;
         for (JsonNode e : v) {
-            if (!e.isTextual()) throw new ConfigError(file, 0, path(where, key), "must be an array of strings");
+            if (!e.isTextual()) throw elementError(path, index, "element " + (index + 1) + " must be a string, not " + kind(e));
             out.add(e.asText());
+            index++;
         }
         return out;
     }
 
-    Map<String, String> stringMap(ObjectNode node, String key, String where) throws ConfigError {
-        ObjectNode t = table(node, key, where);
-        if (t == null) return null;
+    Map<String, String> stringMap(Table t, String key) throws ConfigError {
+        Table m = table(t, key);
+        if (m == null) return null;
         Map<String, String> out = new LinkedHashMap<>();
-        for (var it = t.fields(); it.hasNext(); ) {
+        for (var it = m.node().properties().iterator(); it.hasNext(); ) {
             var e = it.next();
-            if (!e.getValue().isTextual()) throw new ConfigError(file, 0, path(path(where, key), e.getKey()), "must be a string");
+            if (!e.getValue().isTextual()) throw error(m.child(e.getKey()), "must be a string, not " + kind(e.getValue()));
             out.put(e.getKey(), e.getValue().asText());
         }
         return out;
     }
 
-    ConfigError error(String key, String problem) {
-        return new ConfigError(file, 0, key, problem);
-    }
-
-    private static String path(String where, String key) {
-        return where.isEmpty() ? key : where + "." + key;
+    private static String kind(JsonNode v) {
+        if (v.isTextual()) return "a string";
+        if (v.isBoolean()) return "a boolean";
+        if (v.isIntegralNumber()) return "an integer";
+        if (v.isNumber()) return "a number";
+        if (v.isArray()) return "an array";
+        if (v.isObject()) return "a table";
+        return "a " + v.getNodeType().name().toLowerCase();
     }
 }

@@ -57,7 +57,7 @@ class InstallTest {
         assertThat(bin.resolve("airlock")).isExecutable();
         assertThat(bin.resolve("airlock-shim")).isExecutable();
         assertThat(prefix.resolve("lib/airlock/airlock-shim.aot")).isNotEmptyFile();
-        assertThat(tree(home)).as("install.sh writes nothing into HOME").isEmpty();
+        assertThat(tree(home)).as("install.sh writes nothing into HOME (airlock init does)").isEmpty();
 
         Run version = run(tmp, Map.of(), bin.resolve("airlock").toString(), "--version");
         assertThat(version.out()).startsWith("airlock ");
@@ -67,20 +67,28 @@ class InstallTest {
         assertThat(shimVersion.err()).isEmpty();
         assertThat(shimVersion.exit()).isZero();
 
-        // A starter config: git enabled, one profile whose mount is the work folder.
+        // The README's path: 'airlock init' writes the starter config under XDG_CONFIG_HOME, then
+        // 'airlock start' serves it. The starter profile maps the container's /workspace; a second
+        // profile maps a host folder onto itself so this test can call the shim from the host.
+        Map<String, String> user = Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", tmp.resolve("xdg").toString());
+        Run init = run(tmp, user, bin.resolve("airlock").toString(), "init", "--no-service");
+        assertThat(init.exit()).as(init.out() + init.err()).isZero();
+        Path config = tmp.resolve("xdg/airlock");
+        assertThat(config.resolve("config.toml")).isRegularFile();
+        assertThat(config.resolve("profiles/default.toml")).isRegularFile();
         Path work = Files.createDirectories(tmp.resolve("work")).toRealPath();
         Path repo = initRepo(work.resolve("repo"));
         Files.writeString(repo.resolve("untracked.txt"), "x\n");
-        Path config = tmp.resolve("xdg/airlock");
-        Files.createDirectories(config.resolve("profiles"));
-        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\"]\n");
-        Files.writeString(config.resolve("profiles/default.toml"),
-                "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
-        Path socket = config.resolve("sockets/default.sock");
-        daemon = new ProcessBuilder(bin.resolve("airlock").toString(), "start", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
+        Files.writeString(config.resolve("profiles/local.toml"),
+                "commands = [\"git\"]\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+        Path socket = config.resolve("sockets/local.sock");
+        ProcessBuilder start = new ProcessBuilder(bin.resolve("airlock").toString(), "start")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile());
+        start.environment().putAll(user);
+        daemon = start.start();
         for (int i = 0; i < 300 && !Files.exists(socket) && daemon.isAlive(); i++) Thread.sleep(50);
         assertThat(socket).as(Files.readString(tmp.resolve("daemon.log"))).exists();
+        assertThat(config.resolve("sockets/default.sock")).exists();
 
         // The busybox pattern through a symlink in another folder: the launcher must find its jar.
         Path agentBin = Files.createDirectories(tmp.resolve("agent-bin"));
@@ -92,6 +100,16 @@ class InstallTest {
         assertThat(proxied.out()).isEqualTo(direct.out()).contains("?? untracked.txt");
         assertThat(proxied.exit()).isZero();
 
+        // More than any socket buffer: a stalled stream would hang here (it once did).
+        String big = "0123456789abcdef".repeat(4 * 1024 * 1024 / 16) + "\n";
+        Files.writeString(repo.resolve("big.txt"), big);
+        assertThat(run(repo, Map.of("GIT_CONFIG_NOSYSTEM", "1"), "git", "add", "big.txt").exit()).isZero();
+        Run cat = run(repo, Map.of("AIRLOCK_SOCKET", socket.toString()),
+                agentBin.resolve("git").toString(), "cat-file", "-p", ":big.txt");
+        assertThat(cat.exit()).as(cat.err()).isZero();
+        assertThat(cat.out().length()).isEqualTo(big.length());
+        assertThat(cat.out()).isEqualTo(big);
+
         Run refused = run(repo, Map.of("AIRLOCK_SOCKET", socket.toString()),
                 agentBin.resolve("git").toString(), "-c", "core.pager=sh", "log");
         assertThat(refused.exit()).isEqualTo(126);
@@ -101,7 +119,8 @@ class InstallTest {
                 "--uninstall", "--prefix", prefix.toString());
         assertThat(uninstall.exit()).as(uninstall.err()).isZero();
         TreeSet<String> after = tree(tmp);
-        after.removeIf(p -> p.startsWith("work") || p.startsWith("xdg") || p.startsWith("agent-bin") || p.equals("daemon.log"));
+        after.removeIf(p -> p.startsWith("work") || p.startsWith("xdg") || p.startsWith("agent-bin") || p.equals("daemon.log")
+                || p.startsWith("home/airlock-workspace"));
         assertThat(after).as("--uninstall removes exactly what install.sh wrote").isEqualTo(before);
         assertThat(prefix.resolve("bin/someone-elses-tool")).hasContent("keep me");
     }

@@ -1,0 +1,165 @@
+package airlock.cli;
+
+import airlock.daemon.ConfigDirectory;
+import airlock.daemon.Executables;
+import airlock.rules.ConfigError;
+import airlock.rules.Policy;
+import airlock.rules.Profile;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "doctor", header = "Check binaries, permissions, sockets and docker on this host.",
+        description = {
+        "Check the host: each enabled command's binary on the daemon's PATH, permissions of the config directory, its files and the sockets (a config writable by others is dangerous), whether the daemon answers on each profile's socket, and whether docker is reachable. Exit 1 on any FAIL."})
+final class DoctorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+
+    private PrintWriter out;
+    private int failures;
+
+    @Override
+    public Integer call() throws IOException {
+        out = spec.commandLine().getOut();
+        Host host = Airlock.host(spec);
+        ConfigDirectory dir = config.directory();
+        int uid = HookFiles.currentUid();
+
+        if (!Files.isDirectory(dir.root())) {
+            fail(dir.root() + " does not exist (airlock init creates it)");
+        } else {
+            permissions(dir, uid);
+        }
+
+        Policy policy = null;
+        try {
+            policy = dir.load();
+            ok("config loads: " + policy.config().enabled().size() + " enabled command(s), " + policy.profiles().size() + " profile(s)");
+        } catch (ConfigError e) {
+            fail("config does not load: " + e.getMessage() + " (airlock check lists every problem)");
+        } catch (IOException e) {
+            fail("config does not load: " + e + " (airlock init creates a starter config)");
+        }
+
+        if (policy != null) {
+            var installed = ServiceFile.installedPath(host);
+            String path = installed.orElse(host.env().getOrDefault("PATH", ""));
+            String whose = installed.isPresent() ? "the service file's PATH" : "PATH";
+            for (String command : policy.config().enabled()) {
+                String bin = policy.modules().get(command).bin();
+                var found = Executables.find(bin, path);
+                if (found.isPresent()) ok(command + ": " + bin + " is " + found.get());
+                else fail(command + ": '" + bin + "' is not on " + whose + " (" + path + "): every " + command + " request will be refused");
+            }
+            for (Profile p : policy.profiles().values()) socket(dir, p);
+        }
+
+        DockerProbe.Result docker = DockerProbe.probe(host);
+        line(docker.reachable() ? "ok  " : "info", "docker: " + docker.text());
+
+        out.flush();
+        if (failures > 0) {
+            spec.commandLine().getErr().println("airlock: doctor found " + failures + (failures == 1 ? " problem" : " problems"));
+            return 1;
+        }
+        return 0;
+    }
+
+    private void permissions(ConfigDirectory dir, int uid) throws IOException {
+        List<Path> dirs = List.of(dir.root(), dir.profilesDir(), dir.commandsDir(), dir.hooksDir(), dir.socketsDir());
+        List<Path> files = new ArrayList<>();
+        files.add(dir.configFile());
+        files.addAll(dir.profileFiles());
+        for (String c : Overrides.userModules(dir)) files.add(dir.userModule(c));
+        boolean clean = true;
+        for (Path p : concat(dirs, files)) {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) continue;
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+            int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            String mode = PosixFilePermissions.toString(perms);
+            if (perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                clean = false;
+                fail("DANGEROUS: " + p + " (" + mode + ") is writable by others: anyone on this host can change what agents may run (chmod o-w " + p + ")");
+            } else if (perms.contains(PosixFilePermission.GROUP_WRITE)) {
+                clean = false;
+                warn(p + " (" + mode + ") is writable by its group (chmod g-w " + p + ")");
+            }
+            if (owner != uid) {
+                clean = false;
+                fail(p + " is owned by uid " + owner + ", not by you (uid " + uid + ")");
+            }
+        }
+        if (Files.isDirectory(dir.socketsDir())) {
+            Set<PosixFilePermission> s = Files.getPosixFilePermissions(dir.socketsDir());
+            if (s.contains(PosixFilePermission.OTHERS_READ) || s.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                clean = false;
+                warn(dir.socketsDir() + " (" + PosixFilePermissions.toString(s) + ") is open to others; the daemon makes it rwx------");
+            }
+        }
+        for (Finding f : HookFiles.check(dir, profileNames(dir), uid)) {
+            clean = false;
+            fail(f.text());
+        }
+        if (clean) ok("permissions: " + dir.root() + " and its files are yours and writable only by you");
+    }
+
+    private void socket(ConfigDirectory dir, Profile p) throws IOException {
+        Path sock = dir.socketOf(p.name());
+        if (!Files.exists(sock, LinkOption.NOFOLLOW_LINKS)) {
+            line("info", "profile " + p.name() + ": no socket at " + sock + " (daemon not running)");
+            return;
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(sock, LinkOption.NOFOLLOW_LINKS);
+        boolean others = perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.OTHERS_WRITE);
+        boolean group = perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.GROUP_READ);
+        if (others) fail("profile " + p.name() + ": " + sock + " (" + PosixFilePermissions.toString(perms) + ") is open to every local user");
+        else if (group && p.socketOwner().isEmpty()) warn("profile " + p.name() + ": " + sock + " (" + PosixFilePermissions.toString(perms) + ") is open to its group");
+        try (AFUNIXSocket s = AFUNIXSocket.newInstance()) {
+            s.connect(AFUNIXSocketAddress.of(sock.toFile()), 2_000);
+            ok("profile " + p.name() + ": daemon listening on " + sock + " (" + PosixFilePermissions.toString(perms) + ")");
+        } catch (IOException e) {
+            line("info", "profile " + p.name() + ": stale socket " + sock + ", nothing answers (daemon not running)");
+        }
+    }
+
+    private static List<String> profileNames(ConfigDirectory dir) throws IOException {
+        return dir.profileFiles().stream().map(f -> f.getFileName().toString().replaceFirst("\\.toml$", "")).toList();
+    }
+
+    private static List<Path> concat(List<Path> a, List<Path> b) {
+        List<Path> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private void ok(String s) { line("ok  ", s); }
+
+    private void warn(String s) { line("warn", s); }
+
+    private void fail(String s) {
+        failures++;
+        line("FAIL", s);
+    }
+
+    private void line(String tag, String s) {
+        out.println(tag + "  " + s);
+    }
+}

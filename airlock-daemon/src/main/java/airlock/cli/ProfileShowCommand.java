@@ -1,0 +1,77 @@
+package airlock.cli;
+
+import airlock.daemon.ConfigDirectory;
+import airlock.rules.Config;
+import airlock.rules.ConfigError;
+import airlock.rules.ConfigLoader;
+import airlock.rules.Profile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+@Command(name = "show", header = "Show what a profile allows.",
+        description = {
+        "What a profile allows, resolved against config.toml: its commands, its mounts, the names of the variables it sets (values are not printed) and its socket."})
+final class ProfileShowCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+
+    @Parameters(paramLabel = "NAME", description = "The profile, e.g. default.")
+    String name;
+
+    @Override
+    public Integer call() throws IOException {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        ConfigDirectory dir = config.directory();
+        Path file = dir.profilesDir().resolve(name + ".toml");
+        if (!name.matches("[A-Za-z0-9._-]+") || !Files.isRegularFile(file)) {
+            List<String> names = dir.profileFiles().stream().map(f -> f.getFileName().toString().replaceFirst("\\.toml$", "")).toList();
+            err.println("airlock: no profile named '" + name + "' in " + dir.profilesDir() + " (profiles: "
+                    + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
+            return 1;
+        }
+        Profile p;
+        try {
+            p = ConfigLoader.profile(name, file.toString(), Files.readString(file));
+        } catch (ConfigError e) {
+            err.println("airlock: " + e.getMessage());
+            return 1;
+        }
+        Config c = null;
+        try {
+            c = ConfigLoader.config(dir.configFile().toString(), Files.readString(dir.configFile()));
+        } catch (ConfigError | IOException e) {
+            err.println("airlock: cannot resolve against config.toml: " + (e instanceof ConfigError ce ? ce.getMessage() : e.toString()));
+        }
+        out.println("profile  " + name + "  (" + file + ")");
+        out.println("socket   " + dir.socketOf(name) + (Files.exists(dir.socketOf(name)) ? "" : "  (absent: daemon not running)"));
+        if (c == null) {
+            out.println("commands " + (p.commands().isEmpty() ? "every enabled command" : String.join(", ", p.commands())));
+        } else {
+            final Config config = c;
+            List<String> allowed = p.commands().isEmpty() ? config.enabled()
+                    : p.commands().stream().filter(config::isEnabled).toList();
+            List<String> dead = p.commands().stream().filter(x -> !config.isEnabled(x)).toList();
+            out.println("commands " + (allowed.isEmpty() ? "(none)" : String.join(", ", allowed))
+                    + (p.commands().isEmpty() ? "  (commands = []: every enabled command)" : ""));
+            if (!dead.isEmpty()) out.println("         not enabled in config.toml, so refused: " + String.join(", ", dead));
+        }
+        if (p.mounts().isEmpty()) out.println("mounts   (none: every request is refused)");
+        new TreeMap<>(p.mounts()).forEach((k, v) -> out.println("mounts   " + k + " -> " + v));
+        if (!p.envSet().isEmpty()) out.println("env set  " + String.join(", ", new TreeMap<>(p.envSet()).keySet()));
+        p.socketOwner().ifPresent(o -> out.println("owner    uid " + o.uid() + ", gid " + o.gid() + " (socket mode 0660)"));
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+package airlock.cli;
+
+import airlock.daemon.ConfigDirectory;
+import airlock.protocol.Verdict;
+import airlock.rules.ConfigError;
+import airlock.rules.Policy;
+import airlock.rules.Profile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "test", header = "Dry-run a command through every layer (nothing runs).",
+        description = {
+        "Dry run: judge '<cmd> <args>' on <profile> in every layer and print each layer's verdict and the rule that decided. Nothing runs. When the daemon is running it is asked too (a CHECK request on the profile's socket) and any disagreement is reported.",
+        "Options go before <profile>; everything after <cmd> is the command's arguments.",
+        "Exit 0 allowed, 1 refused (or the daemon disagrees), 2 the question could not be asked."})
+final class TestCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--cwd", paramLabel = "PATH",
+            description = "Working directory in the container (default: the profile's first [mounts] path).")
+    String cwd;
+
+    @Option(names = "--no-daemon", description = "Do not ask the running daemon.")
+    boolean noDaemon;
+
+    @Parameters(index = "0", paramLabel = "PROFILE", description = "The profile, e.g. default.")
+    String profile;
+
+    @Parameters(index = "1", paramLabel = "CMD", description = "The command, e.g. git.")
+    String command;
+
+    @Parameters(index = "2..*", paramLabel = "ARGS", description = "Its arguments.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        ConfigDirectory dir = config.directory();
+        Policy policy;
+        try {
+            policy = dir.load();
+        } catch (ConfigError e) {
+            err.println("airlock: the config does not load, so the daemon would not start: " + e.getMessage() + " (airlock check lists every problem)");
+            return 2;
+        } catch (NoSuchFileException e) {
+            err.println("airlock: no " + e.getFile() + " (airlock init creates a starter config)");
+            return 2;
+        }
+        Profile p = policy.profiles().get(profile);
+        if (p == null) {
+            err.println("airlock: no profile named '" + profile + "' in " + dir.profilesDir() + " (profiles: "
+                    + String.join(", ", policy.profiles().keySet()) + ")");
+            return 2;
+        }
+        String where = cwd != null ? cwd : p.mounts().keySet().stream().sorted().findFirst().orElse("/");
+        Host host = Airlock.host(spec);
+        String path = ServiceFile.installedPath(host).orElse(host.env().getOrDefault("PATH", ""));
+        DryRun.Result r = DryRun.run(dir, policy, profile, command, args, where, path);
+
+        out.println("profile " + profile + ": " + command + (args.isEmpty() ? "" : " " + String.join(" ", args)) + "   (cwd " + where + ")");
+        for (DryRun.Step s : r.steps()) {
+            String v = s.allowed() == null ? "-      " : s.allowed() ? "allowed" : "REFUSED";
+            out.printf("  %-8s %s  %s%n", s.layer(), v, s.detail());
+        }
+        out.println("verdict: " + (r.allowed() ? "allowed" : r.message()));
+        if (noDaemon) return r.allowed() ? 0 : 1;
+
+        DaemonCheck.Answer answer = DaemonCheck.ask(dir.socketOf(profile), command, args, where);
+        switch (answer) {
+            case DaemonCheck.Answer.NoDaemon n -> out.println("daemon:  not asked: " + n.why());
+            case DaemonCheck.Answer.Decided d -> {
+                Verdict v = d.verdict();
+                if (v.allowed() == r.allowed()) {
+                    out.println("daemon:  agrees: " + (v.allowed() ? "allowed" : v.message()));
+                } else {
+                    out.println("daemon:  DISAGREES: the running daemon says " + (v.allowed() ? "allowed" : v.message()));
+                    err.println("airlock: the running daemon and this dry run disagree; it may be running an older config or airlock version (restart it)");
+                    return 1;
+                }
+            }
+        }
+        return r.allowed() ? 0 : 1;
+    }
+}

@@ -1,0 +1,229 @@
+package airlock.daemon.workspace;
+
+import airlock.daemon.PathMapper;
+import airlock.rules.Decision;
+import airlock.rules.Layer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a git command would read before it runs, judged on disk: git's own global options, where
+ * the repository really is, every key of the repository's effective config, and path and URL
+ * arguments that could leave the workspace. The module's forced config (GIT_CONFIG_COUNT) is the
+ * second net under this one; see builtin-commands/git/SECURITY.md.
+ */
+public final class GitWorkspace {
+    private GitWorkspace() {}
+
+    /** Subcommands whose free-text arguments (patterns, formats) must not be read as paths. */
+    private static final Set<String> TEXT = Set.of("log", "show", "grep", "shortlog", "rev-list", "whatchanged",
+            "reflog", "cherry", "range-diff", "describe", "for-each-ref", "branch", "status", "rev-parse", "stash",
+            "merge", "cherry-pick", "revert", "config", "var", "help", "version");
+    /** Subcommands whose positional arguments may be repository addresses. */
+    private static final Set<String> ADDRESSES = Set.of("clone", "fetch", "pull", "push", "ls-remote", "remote", "submodule");
+    private static final Set<String> MESSAGE_FLAGS = Set.of("-m", "--message");
+
+    public static Decision check(Path git, List<String> args, Path hostCwd, PathMapper mounts, Map<String, String> env) {
+        GitGlobalOptions global = GitGlobalOptions.parse(args);
+        if (global.refused().isPresent()) {
+            var r = global.refused().get();
+            return Decision.deny(Layer.MODULE, r.option(), "before the subcommand, " + r.reason());
+        }
+        for (int i = 0; i + 1 < global.discovery().size(); i += 2) {
+            String flag = global.discovery().get(i);
+            if (flag.equals("--bare")) { i--; continue; }
+            String value = global.discovery().get(i + 1);
+            if (!value.isEmpty() && !inside(mounts, hostCwd, value)) {
+                return Decision.deny(Layer.MOUNTS, flag, "git " + flag + " " + value + " is outside the profile's [mounts]");
+            }
+        }
+        String sub = global.subcommand() < args.size() ? args.get(global.subcommand()) : "";
+        List<String> rest = args.subList(Math.min(args.size(), global.subcommand() + 1), args.size());
+        Optional<Decision> paths = pathArguments(sub, rest, hostCwd, mounts);
+        if (paths.isPresent()) return paths.get();
+        try {
+            Optional<Decision> repo = repositoryLocation(git, global.discovery(), hostCwd, mounts, env);
+            if (repo.isPresent()) return repo.get();
+            List<GitConfigEntry> entries = GitConfigScan.read(git, global.discovery(), hostCwd, env);
+            Path gitDir = gitDir(git, global.discovery(), hostCwd, env).orElse(hostCwd);
+            Optional<Decision> d = judgeAll(entries, gitDir, mounts);
+            if (d.isPresent()) return d.get();
+            d = submodules(git, global.discovery(), hostCwd, mounts, env);
+            if (d.isPresent()) return d.get();
+            for (String local : localRepositories(sub, rest, entries)) {
+                d = LocalRemote.check(git, local, hostCwd, mounts, env);
+                if (d.isPresent()) return d.get();
+            }
+        } catch (IOException e) {
+            return Decision.deny(Layer.WORKSPACE, null, "could not read the repository's configuration: " + e.getMessage());
+        }
+        return Decision.allow(List.of());
+    }
+
+    private static Optional<Path> gitDir(Path git, List<String> discovery, Path cwd, Map<String, String> env) throws IOException {
+        var args = new java.util.ArrayList<>(discovery);
+        args.addAll(List.of("rev-parse", "--absolute-git-dir"));
+        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
+        return out.status() == 0 ? Optional.of(Path.of(out.text().strip())) : Optional.empty();
+    }
+
+    /** The repository (found by walking up from the cwd, or named by .git files) must be in the mounts. */
+    private static Optional<Decision> repositoryLocation(Path git, List<String> discovery, Path cwd, PathMapper mounts,
+                                                         Map<String, String> env) throws IOException {
+        var args = new java.util.ArrayList<>(discovery);
+        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"));
+        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
+        if (out.status() != 0) {
+            if (out.stderr().contains("not a git repository")) return Optional.empty(); // clone, init, ls-remote
+            return Optional.of(Decision.deny(Layer.WORKSPACE, null, "git cannot open the repository: " + out.stderr().strip()));
+        }
+        for (String dir : out.text().split("\n")) {
+            if (!dir.isBlank() && !inside(mounts, cwd, dir)) {
+                return Optional.of(Decision.deny(Layer.MOUNTS, null, "the repository's git directory " + dir
+                        + " is outside the profile's [mounts] (a .git file, a worktree link or a parent folder's repository)"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @param gitDir relative paths in a repository's config (core.worktree, local remote URLs) are read from its git dir */
+    static Optional<Decision> judgeAll(List<GitConfigEntry> entries, Path gitDir, PathMapper mounts) {
+        for (GitConfigEntry e : entries) {
+            if (!e.fromWorkspace()) continue;
+            Optional<Decision> d = judge(e, gitDir, mounts);
+            if (d.isPresent()) return d;
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A submodule's own config (under .git/modules/) is read by the git commands that recurse into
+     * it (status, diff --submodule=diff, submodule update): judged like the repository's.
+     */
+    private static Optional<Decision> submodules(Path git, List<String> discovery, Path cwd, PathMapper mounts,
+                                                 Map<String, String> env) throws IOException {
+        var args = new java.util.ArrayList<>(discovery);
+        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-common-dir"));
+        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
+        if (out.status() != 0) return Optional.empty();
+        Path modules = Path.of(out.text().strip()).resolve("modules");
+        if (!java.nio.file.Files.isDirectory(modules, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+        List<Path> configs;
+        try (var walk = java.nio.file.Files.walk(modules, 8)) {
+            configs = walk.filter(p -> p.getFileName().toString().equals("config") || p.getFileName().toString().equals("config.worktree"))
+                    .filter(java.nio.file.Files::isRegularFile).limit(200).toList();
+        }
+        for (Path c : configs) {
+            Optional<Decision> d = judgeAll(GitConfigScan.readFile(git, c, cwd, env), c.getParent(), mounts);
+            if (d.isPresent()) return d;
+        }
+        return Optional.empty();
+    }
+
+    /** Local repositories this command may start git-upload-pack/receive-pack in: address arguments and local remote URLs. */
+    private static List<String> localRepositories(String sub, List<String> rest, List<GitConfigEntry> entries) {
+        List<String> local = new java.util.ArrayList<>();
+        if (ADDRESSES.contains(sub)) {
+            for (String a : rest) {
+                if (!a.startsWith("-")) GitUrl.of(a).localPath().filter(p -> !p.isEmpty()).ifPresent(local::add);
+            }
+        }
+        for (GitConfigEntry e : entries) {
+            String k = GitConfigKeys.lower(e.key());
+            if (e.value() != null && k.startsWith("remote.") && (k.endsWith(".url") || k.endsWith(".pushurl"))) {
+                GitUrl.of(e.value()).localPath().ifPresent(local::add);
+            }
+        }
+        return local;
+    }
+
+    static Optional<Decision> judge(GitConfigEntry e, Path cwd, PathMapper mounts) {
+        String where = " (set in " + e.file() + "; remove it there to use git through airlock)";
+        Optional<String> danger = GitConfigKeys.danger(e.key());
+        if (danger.isPresent()) {
+            return Optional.of(Decision.deny(Layer.WORKSPACE, e.key(), "workspace config key " + e.key() + ": " + danger.get() + where));
+        }
+        String k = GitConfigKeys.lower(e.key());
+        if (k.equals("core.worktree")) {
+            // A submodule's git dir names its work tree this way; anywhere outside the mounts is refused.
+            if (e.value() == null || !inside(mounts, cwd, e.value())) {
+                return Optional.of(Decision.deny(Layer.WORKSPACE, e.key(), "workspace config key core.worktree moves the work tree to "
+                        + e.value() + ", outside the profile's [mounts]" + where));
+            }
+        }
+        String address = null;
+        if ((k.startsWith("remote.") && (k.endsWith(".url") || k.endsWith(".pushurl")))
+                || (k.startsWith("submodule.") && k.endsWith(".url"))) {
+            address = e.value();
+        } else if (k.startsWith("url.") && (k.endsWith(".insteadof") || k.endsWith(".pushinsteadof"))) {
+            address = e.key().substring(4, e.key().lastIndexOf('.'));
+        }
+        if (address != null) {
+            Optional<String> why = addressProblem(address, cwd, mounts);
+            if (why.isPresent()) return Optional.of(Decision.deny(Layer.WORKSPACE, e.key(), "workspace config key " + e.key() + ": " + why.get() + where));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> addressProblem(String address, Path cwd, PathMapper mounts) {
+        return switch (GitUrl.of(address)) {
+            case GitUrl.Helper h -> Optional.of("transport helper address " + h.url() + " runs a program on the host");
+            case GitUrl.Network n -> Optional.empty();
+            case GitUrl.Local l -> inside(mounts, cwd, l.path()) ? Optional.empty()
+                    : Optional.of("local repository " + l.path() + " is outside the profile's [mounts]");
+        };
+    }
+
+    /**
+     * Path and address arguments after the subcommand: {@code git diff /dev/null /host/file} (an implied
+     * --no-index), {@code git log --output=/host/file}, {@code git clone /host/repo}, {@code commit -F /host/file}.
+     */
+    static Optional<Decision> pathArguments(String sub, List<String> rest, Path cwd, PathMapper mounts) {
+        boolean freeText = TEXT.contains(sub);
+        boolean afterDashDash = false;
+        for (int i = 0; i < rest.size(); i++) {
+            String a = rest.get(i);
+            String value;
+            if (!afterDashDash && a.equals("--")) { afterDashDash = true; continue; }
+            if (!afterDashDash && MESSAGE_FLAGS.contains(a)) { i++; continue; }
+            if (!afterDashDash && a.startsWith("--") && a.contains("=")) {
+                String flag = a.substring(0, a.indexOf('='));
+                if (flag.equals("--message")) continue;
+                if (freeText && !flag.startsWith("--output")) continue;
+                value = a.substring(a.indexOf('=') + 1);
+            } else if (!afterDashDash && a.startsWith("--output") && i + 1 < rest.size()) {
+                value = rest.get(++i);
+            } else if (freeText) {
+                continue;
+            } else if (!afterDashDash && a.startsWith("-") && a.length() > 2 && "/.".indexOf(a.charAt(2)) >= 0) {
+                value = a.substring(2); // -o/dir, -F/file
+            } else if (!afterDashDash && a.startsWith("-")) {
+                continue;
+            } else {
+                value = a;
+            }
+            Optional<String> path = ADDRESSES.contains(sub) ? GitUrl.of(value).localPath().filter(GitWorkspace::looksLikePath)
+                    : Optional.of(value).filter(GitWorkspace::looksLikePath);
+            if (ADDRESSES.contains(sub) && GitUrl.of(value) instanceof GitUrl.Helper) {
+                return Optional.of(Decision.deny(Layer.MODULE, value, "a transport helper address (ext::, fd::) runs a program on the host"));
+            }
+            if (path.isPresent() && !inside(mounts, cwd, path.get())) {
+                return Optional.of(Decision.deny(Layer.MOUNTS, a, "path " + path.get() + " is outside the profile's [mounts]"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean inside(PathMapper mounts, Path hostCwd, String path) {
+        return mounts.confine(path, hostCwd).isPresent();
+    }
+
+    static boolean looksLikePath(String v) {
+        return v.startsWith("/") || v.equals("..") || v.startsWith("../") || v.contains("/../") || v.endsWith("/..");
+    }
+}

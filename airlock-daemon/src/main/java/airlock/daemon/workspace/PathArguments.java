@@ -1,0 +1,116 @@
+package airlock.daemon.workspace;
+
+import airlock.daemon.PathMapper;
+import airlock.rules.Decision;
+import airlock.rules.Layer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Host paths hidden where a flag rule cannot see them: aws's {@code file://} and {@code fileb://}
+ * parameter values (they upload a host file: {@code --body file:///home/me/.aws/credentials}),
+ * gh's {@code -F key=@/path}, kubectl's {@code --from-file=key=/path} and {@code cp}'s local side,
+ * docker's build context, {@code cp} local side and {@code -o dest=/path}. Each must resolve
+ * inside the profile's mounts, as the host tool will read it.
+ */
+public final class PathArguments {
+    private PathArguments() {}
+
+    /** docker's options before the subcommand that take a value. */
+    private static final Set<String> DOCKER_GLOBAL_VALUE = Set.of("-c", "--context", "-H", "--host", "--config", "-l",
+            "--log-level", "--tlscacert", "--tlscert", "--tlskey");
+
+    public static Decision check(String tool, List<String> args, Path cwd, PathMapper mounts) {
+        if (tool.equals("docker")) {
+            for (int i = 0; i < args.size() && args.get(i).startsWith("-"); i++) {
+                String a = args.get(i);
+                if (a.equals("-c") || a.startsWith("-c=") || (a.startsWith("-c") && !a.startsWith("--"))) {
+                    return Decision.deny(Layer.MODULE, "-c", "docker -c (--context) before the subcommand picks another engine");
+                }
+                if (DOCKER_GLOBAL_VALUE.contains(a)) i++;
+            }
+        }
+        for (String p : candidates(tool, args)) {
+            if (mounts.confine(p, cwd).isEmpty()) {
+                return Decision.deny(Layer.MOUNTS, p, tool + " would read or write " + p + ", outside the profile's [mounts]");
+            }
+        }
+        return Decision.allow(List.of());
+    }
+
+    static List<String> candidates(String tool, List<String> args) {
+        List<String> out = new ArrayList<>();
+        List<String> positional = new ArrayList<>();
+        boolean dashDash = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!dashDash && a.equals("--")) { dashDash = true; continue; }
+            String value = !dashDash && a.startsWith("-") && a.contains("=") ? a.substring(a.indexOf('=') + 1) : a;
+            if (!dashDash && !a.startsWith("-")) positional.add(a);
+            switch (tool) {
+                case "aws" -> {
+                    if (value.startsWith("file://")) out.add(value.substring(7));
+                    else if (value.startsWith("fileb://")) out.add(value.substring(8));
+                    else if (value.startsWith("/") || value.startsWith("../")) out.add(value);
+                }
+                case "gh" -> {
+                    int at = value.indexOf("=@");
+                    if (at >= 0) out.add(value.substring(at + 2));
+                    else if (value.startsWith("@")) out.add(value.substring(1));
+                }
+                case "kubectl" -> {
+                    if (a.startsWith("--from-file") || a.startsWith("--from-env-file")) {
+                        String v = a.contains("=") ? value : (i + 1 < args.size() ? args.get(++i) : "");
+                        out.add(v.contains("=") ? v.substring(v.indexOf('=') + 1) : v);
+                    }
+                }
+                case "docker" -> {
+                    if (!dashDash && (a.equals("-o") || a.equals("--output")) && i + 1 < args.size()) value = args.get(++i);
+                    else if (!(a.startsWith("-o") || a.startsWith("--output="))) continue;
+                    else if (a.startsWith("-o") && !a.startsWith("--")) value = a.substring(2);
+                    int dest = value.indexOf("dest=");
+                    if (dest >= 0) {
+                        String d = value.substring(dest + 5);
+                        out.add(d.contains(",") ? d.substring(0, d.indexOf(',')) : d);
+                    } else if (!value.contains("type=") && !value.equals("-")) {
+                        out.add(value);
+                    }
+                }
+                default -> { }
+            }
+        }
+        if (tool.equals("gh") && !positional.isEmpty()) {
+            // gh api /repos/... names an API path, not a file
+            for (int i = 0; i < positional.size(); i++) {
+                String p = positional.get(i);
+                boolean apiPath = i > 0 && positional.get(i - 1).equals("api");
+                if (!apiPath && (p.startsWith("/") || p.startsWith("../"))) out.add(p);
+            }
+        }
+        if (Set.of("kubectl", "docker").contains(tool) && positional.size() >= 3 && positional.get(0).equals("cp")) {
+            for (String p : positional.subList(1, positional.size())) {
+                if (!p.contains(":")) out.add(p); // the local side of cp: pod:path / container:path is remote
+            }
+        }
+        if (tool.equals("docker") && !positional.isEmpty() && positional.get(0).equals("load")) {
+            for (int i = 0; i + 1 < args.size(); i++) {
+                if (args.get(i).equals("-i") || args.get(i).equals("--input")) out.add(args.get(i + 1));
+            }
+        }
+        if (tool.equals("docker")) {
+            // docker build CONTEXT, image build, buildx build: the context folder is sent to the engine
+            int b = positional.indexOf("build");
+            if (b == 0 || b == 1) {
+                for (String ctx : positional.subList(b + 1, positional.size())) {
+                    if (!ctx.equals("-") && !ctx.contains("://") && !ctx.startsWith("git@")) out.add(ctx);
+                }
+            }
+        }
+        return out;
+    }
+
+}

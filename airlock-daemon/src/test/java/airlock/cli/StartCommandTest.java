@@ -1,0 +1,82 @@
+package airlock.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StartCommandTest {
+    @TempDir Path tmp;
+
+    @Test
+    void withoutAConfigItSaysWhyAndExitsOne() throws Exception {
+        Cli cli = new Cli(tmp);
+        var r = cli.run("start");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("airlock: cannot start: no " + cli.config.resolve("config.toml")
+                + " (run 'airlock init' to create a starter config)\n");
+    }
+
+    @Test
+    void aBrokenConfigNamesTheFileAndExitsOne() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        Path p = cli.write("profiles/default.toml", "commands = []\nsocket = 5\n");
+        var r = cli.run("start");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("airlock: cannot start: " + p).contains("socket");
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameConfigSaysWhyAndExitsOne() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        try (var running = airlock.daemon.Daemon.start(new airlock.daemon.ConfigDirectory(cli.config), System.getenv(),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
+            var r = cli.run("start");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).startsWith("airlock: cannot start: ").contains("already listening on " + cli.config.resolve("sockets/default.sock"));
+        }
+    }
+
+    /** The real process: start-up report on stderr, then it serves until killed. */
+    @Test
+    void asAProcessItReportsCommandsSocketsAndOverrides() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        cli.write("profiles/ci.toml", "commands = [\"git\"]\n[mounts]\n\"/w\" = \"" + tmp + "\"\n");
+        assertThat(cli.run("eject", "git").exit()).isZero();
+
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Airlock.class.getName(), "start", "--config", cli.config.toString());
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new ArrayList<>();
+        try (var err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = err.readLine()) != null) {
+                lines.add(l);
+                if (l.contains("overrides the built-in")) break;
+            }
+            assertThat(String.join("\n", lines)).contains(
+                    "airlock: enabled commands: git",
+                    "airlock: profile ci listening on " + cli.config.resolve("sockets/ci.sock"),
+                    "airlock: profile default listening on " + cli.config.resolve("sockets/default.sock"),
+                    "airlock: " + cli.config.resolve("commands/git.toml") + " overrides the built-in git module");
+            assertThat(p.isAlive()).isTrue();
+            var test = cli.run("test", "default", "git", "status");
+            assertThat(test.out()).as(test.toString()).contains("daemon:  agrees: allowed");
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package airlock.cli;
+
+import airlock.daemon.ConfigDirectory;
+import airlock.daemon.Daemon;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestCommandTest {
+    @TempDir Path tmp;
+    Daemon daemon;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) daemon.close();
+    }
+
+    void startDaemon(Cli cli) throws Exception {
+        daemon = Daemon.start(new ConfigDirectory(cli.config), System.getenv(), new PrintStream(new ByteArrayOutputStream()));
+    }
+
+    @Test
+    void anAllowedCommandPassesEveryLayerAndExitsZero() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        var r = cli.run("test", "default", "git", "status", "--short");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("profile default: git status --short   (cwd /workspace)")
+                .containsPattern("config +allowed")
+                .containsPattern("profile +allowed")
+                .containsPattern("module +allowed  no rule of builtin:git refuses")
+                .containsPattern("mounts +allowed  cwd /workspace -> " + cli.home.resolve("ws"))
+                .contains("verdict: allowed", "daemon:  not asked: no socket");
+    }
+
+    @Test
+    void aDeniedFlagIsRefusedByTheModuleWithItsRuleAndExitsOne() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        var r = cli.run("test", "--no-daemon", "default", "git", "fetch", "--upload-pack=evil");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("module +REFUSED  rule \"--upload-pack\": .*builtin:git")
+                .contains("verdict: airlock: refused by the module layer (rule \"--upload-pack\")")
+                .doesNotContain("daemon:");
+    }
+
+    @Test
+    void everyLayerIsShownEvenAfterTheFirstRefusal() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        cli.write("profiles/narrow.toml", "commands = [\"terraform\"]\n[mounts]\n\"/w\" = \"" + tmp + "\"\n");
+        var r = cli.run("test", "--no-daemon", "narrow", "git", "fetch", "--upload-pack=x");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("profile +REFUSED  commands = \\[terraform\\] does not list git")
+                .containsPattern("module +REFUSED  rule \"--upload-pack\"")
+                .contains("verdict: airlock: refused by the profile layer");
+    }
+
+    @Test
+    void aCommandNotEnabledIsRefusedByTheConfigLayer() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        var r = cli.run("test", "--no-daemon", "default", "terraform", "plan");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("config +REFUSED  terraform is not in config.toml")
+                .contains("verdict: airlock: refused by the config layer");
+    }
+
+    @Test
+    void aCwdOutsideTheMountsIsRefusedByTheMountsLayer() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        var r = cli.run("test", "--no-daemon", "--cwd", "/etc", "default", "git", "status");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("mounts +REFUSED  cwd /etc is outside").contains("refused by the mounts layer");
+    }
+
+    @Test
+    void anUnknownProfileIsAnError() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        var r = cli.run("test", "nope", "git", "status");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("airlock: no profile named 'nope'").contains("(profiles: default)");
+    }
+
+    @Test
+    void aMissingOrBrokenConfigIsAnError() throws Exception {
+        Cli cli = new Cli(tmp);
+        var missing = cli.run("test", "default", "git");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("airlock: no ").contains("config.toml", "airlock init");
+
+        cli.initialized();
+        Path p = cli.write("profiles/default.toml", "commands = [\n");
+        var broken = cli.run("test", "default", "git");
+        assertThat(broken.exit()).isEqualTo(2);
+        assertThat(broken.err()).startsWith("airlock: the config does not load").contains(p.toString());
+    }
+
+    @Test
+    void theRunningDaemonIsAskedAndAgrees() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        startDaemon(cli);
+        var allowed = cli.run("test", "default", "git", "log");
+        assertThat(allowed.exit()).as(allowed.toString()).isZero();
+        assertThat(allowed.out()).contains("daemon:  agrees: allowed");
+
+        var refused = cli.run("test", "default", "git", "--upload-pack=x", "fetch");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.out()).contains("daemon:  agrees: airlock: refused by the module layer (rule \"--upload-pack\")");
+
+        // the VERDICT frame itself carries layer and rule
+        var answer = DaemonCheck.ask(cli.config.resolve("sockets/default.sock"), "git", java.util.List.of("--upload-pack=x", "fetch"), "/workspace");
+        assertThat(answer).isInstanceOfSatisfying(DaemonCheck.Answer.Decided.class, d -> {
+            assertThat(d.verdict().allowed()).isFalse();
+            assertThat(d.verdict().layer()).isEqualTo("module");
+            assertThat(d.verdict().rule()).isEqualTo("--upload-pack");
+            assertThat(d.verdict().message()).startsWith("airlock: refused by the module layer");
+        });
+        var outside = DaemonCheck.ask(cli.config.resolve("sockets/default.sock"), "git", java.util.List.of("log"), "/etc");
+        assertThat(outside).isInstanceOfSatisfying(DaemonCheck.Answer.Decided.class, d -> {
+            assertThat(d.verdict().allowed()).isFalse();
+            assertThat(d.verdict().message()).contains("outside the profile's [mounts]");
+        });
+    }
+
+    @Test
+    void aDaemonRunningAnOlderConfigDisagrees() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        startDaemon(cli);
+        // the daemon has the built-in loaded; the file on disk now also denies push
+        assertThat(cli.run("eject", "git").exit()).isZero();
+        Path m = cli.config.resolve("commands/git.toml");
+        java.nio.file.Files.writeString(m, java.nio.file.Files.readString(m).replace("args = [\n", "args = [ \"push\",\n"));
+
+        var r = cli.run("test", "default", "git", "push");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("verdict: airlock: refused by the module layer (rule \"push\")",
+                "daemon:  DISAGREES: the running daemon says allowed");
+        assertThat(r.err()).contains("airlock: the running daemon and this dry run disagree");
+    }
+
+    @Test
+    void aPathArgumentOutsideTheMountsIsRefusedByTheMountsLayer() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        cli.write("commands/git.toml", "[command]\nbin = \"git\"\n[deny]\nargs = []\n[flags]\nvalue = [\"-C\"]\npaths = [\"-C\"]\n");
+        var outside = cli.run("test", "--no-daemon", "default", "git", "-C", "/etc", "status");
+        assertThat(outside.exit()).as(outside.toString()).isEqualTo(1);
+        assertThat(outside.out()).containsPattern("mounts +REFUSED  cwd /workspace -> .*; -C /etc is outside the profile's \\[mounts\\]")
+                .contains("verdict: airlock: refused by the mounts layer");
+        var inside = cli.run("test", "--no-daemon", "default", "git", "-C", ".", "status");
+        assertThat(inside.exit()).as(inside.toString()).isZero();
+    }
+}

@@ -1,0 +1,38 @@
+package airlock.rules;
+
+import java.util.List;
+
+/**
+ * An argument vector read the way the tool reads it. Where the module does not say enough to be
+ * sure (a flag not declared as taking a value or not, an ambiguous abbreviation, a bundle of
+ * undeclared short flags), every plausible reading is kept and marked unsure: deny rules match any
+ * reading, allow rules only sure ones.
+ *
+ * @param flags every flag use, in argument order
+ * @param words every positional argument, in order (those after {@code --} included); the first
+ *              ones form the subcommand path
+ */
+public record Invocation(List<FlagUse> flags, List<Word> words) {
+
+    /**
+     * @param flag      canonical name ({@link FlagSyntax#canonical})
+     * @param given     the argument as typed ({@code -vA}, {@code --upload-pa=x})
+     * @param value     the value when the flag has or may have one, else null
+     * @param flagSure  the tool certainly reads this flag here
+     * @param valueSure the tool certainly reads {@code value} as this flag's value
+     * @param detached  the value came from the next argument ({@code -c x}), not from {@code given}
+     */
+    public record FlagUse(String flag, String given, String value, boolean flagSure, boolean valueSure, boolean detached) {
+        /** The argument(s) as typed, for a refusal message. */
+        public String spelled() {
+            return detached && value != null ? given + " " + value : given;
+        }
+    }
+
+    /**
+     * @param text   the argument
+     * @param sure   false when the tool may instead read it as the value of the flag before it
+     * @param index  position in the argument vector
+     */
+    public record Word(String text, boolean sure, int index) {}
+}

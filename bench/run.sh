@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# bench/run.sh: the whole benchmark run, one command, a few minutes on 2 cores.
+#
+#   bench/run.sh                 build, install into a temp prefix, measure, rewrite the results
+#                                section of docs/performance.md
+#   bench/run.sh --quick         fewer runs and smaller sizes (a smoke test of the script itself)
+#   bench/run.sh --out FILE      write the results section into FILE instead
+#
+# Every figure is measured in this run next to its baseline and given as median with min/max and
+# as a ratio. Only loopback traffic: the daemon's unix socket and an sshd this script starts on
+# 127.0.0.1 with a throwaway host key. Everything lives in one temp dir, removed at the end; the
+# daemon and sshd started here are stopped by their pids.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+QUICK=0
+OUT="$ROOT/docs/performance.md"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1; shift ;;
+        --out) OUT=$(realpath -m "$2"); shift 2 ;;
+        *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+if [ "$QUICK" = 1 ]; then
+    RUNS=20; BYTES=$((64 * 1024 * 1024)); CONCURRENT=100; SEQUENTIAL=500; OVERHEAD=200; TPUT_RUNS=2
+else
+    RUNS=200; BYTES=$((1024 * 1024 * 1024)); CONCURRENT=500; SEQUENTIAL=10000; OVERHEAD=1000; TPUT_RUNS=3
+fi
+
+. scripts/find-jdk.sh
+JAVA="$JAVA_HOME/bin/java"
+for tool in hyperfine ssh ssh-keygen /usr/sbin/sshd; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "bench/run.sh: needs $tool (apt-get install hyperfine openssh-client openssh-server)" >&2; exit 1; }
+done
+
+B=$(mktemp -d /tmp/airlock-bench.XXXXXX)
+DAEMON_PID=""
+SSHD_PID=""
+cleanup() {
+    [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null || true
+    [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$B"
+}
+trap cleanup EXIT INT TERM
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "build and install into $B/prefix"
+mvn -B -q -ntp package -DskipTests
+sh ./install.sh --no-build --prefix "$B/prefix" 2>"$B/install.log" || { cat "$B/install.log" >&2; exit 1; }
+SHIM_JVM="$B/prefix/bin/airlock-shim"
+SHIM_NATIVE=""
+if [ -x "$B/prefix/bin/airlock-shim-jvm" ]; then
+    SHIM_NATIVE="$B/prefix/bin/airlock-shim"
+    SHIM_JVM="$B/prefix/bin/airlock-shim-jvm"
+fi
+
+step "daemon on a bench config (modules for true, echo, head, sleep)"
+CFG="$B/config"
+WORK="$B/work"
+mkdir -p "$CFG/profiles" "$CFG/commands" "$WORK" "$B/agent" "$B/native"
+for c in true echo head sleep; do
+    # A realistic module shape: one deny rule and an environment policy, so the decision does work.
+    printf '[command]\nbin = "%s"\n\n[deny]\nargs = ["--no-such-flag"]\n\n[env]\npass = ["LANG"]\n' "$c" > "$CFG/commands/$c.toml"
+    ln -s "$SHIM_JVM" "$B/agent/$c"
+    [ -n "$SHIM_NATIVE" ] && ln -s "$SHIM_NATIVE" "$B/native/$c"
+done
+printf '[commands]\nenable = ["true", "echo", "head", "sleep"]\n' > "$CFG/config.toml"
+printf 'commands = []\n[mounts]\n"%s" = "%s"\n' "$WORK" "$WORK" > "$CFG/profiles/default.toml"
+SOCK="$CFG/sockets/default.sock"
+"$B/prefix/bin/airlock" start --config "$CFG" > "$B/daemon.log" 2>&1 &
+DAEMON_PID=$!
+for _ in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
+[ -S "$SOCK" ] || { echo "bench/run.sh: the daemon did not start:" >&2; cat "$B/daemon.log" >&2; exit 1; }
+export AIRLOCK_SOCKET="$SOCK"
+cd "$WORK"
+"$B/agent/true" || { echo "bench/run.sh: 'true' through airlock failed" >&2; exit 1; }
+
+step "sshd on 127.0.0.1 with a throwaway host key"
+mkdir -p "$B/ssh"
+ssh-keygen -q -t ed25519 -N '' -f "$B/ssh/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$B/ssh/client_key"
+cp "$B/ssh/client_key.pub" "$B/ssh/authorized_keys"
+chmod 600 "$B/ssh/authorized_keys"
+[ "$(id -u)" = 0 ] && mkdir -p /run/sshd   # sshd's privilege separation directory when run as root
+SSH_PORT=""
+for port in 42022 42122 42222 43022 44022; do
+    cat > "$B/ssh/sshd_config" <<EOF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $B/ssh/host_key
+AuthorizedKeysFile $B/ssh/authorized_keys
+PidFile $B/ssh/sshd.pid
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+UsePAM no
+StrictModes no
+EOF
+    /usr/sbin/sshd -D -f "$B/ssh/sshd_config" -E "$B/ssh/sshd.log" &
+    SSHD_PID=$!
+    ok=0
+    for _ in $(seq 1 20); do
+        if ssh -F /dev/null -p "$port" -i "$B/ssh/client_key" -o BatchMode=yes -o StrictHostKeyChecking=no \
+            -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1 true 2>/dev/null; then ok=1; break; fi
+        sleep 0.2
+    done
+    if [ $ok = 1 ]; then SSH_PORT=$port; break; fi
+    kill "$SSHD_PID" 2>/dev/null || true; wait "$SSHD_PID" 2>/dev/null || true; SSHD_PID=""
+done
+SSH_CMD="ssh -F /dev/null -p $SSH_PORT -i $B/ssh/client_key -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1 true"
+
+# ---------------------------------------------------------------- per-call latency
+# hyperfine -N: no shell in between; each variant RUNS sequential calls after 5 warm-ups.
+latency() { # name env... -- command...
+    local name=$1; shift
+    local envs=()
+    while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+    shift
+    env "${envs[@]}" hyperfine -N --runs "$RUNS" --warmup 5 --export-csv "$B/lat-$name.csv" "$*" >&2
+}
+step "per-call latency: $RUNS sequential calls of 'true' per variant"
+TRUE_BIN=$(command -v true)
+latency direct A=1 -- "$TRUE_BIN"
+latency jvm_aot A=1 -- "$B/agent/true"
+latency jvm_noaot AIRLOCK_NO_AOT=1 -- "$B/agent/true"
+[ -n "$SHIM_NATIVE" ] && latency native A=1 -- "$B/native/true"
+[ -n "$SSH_PORT" ] && latency ssh A=1 -- "$SSH_CMD"
+
+# ---------------------------------------------------------------- daemon-side overhead
+step "daemon-side overhead: $OVERHEAD sessions of 'echo x' (in-process client) vs direct spawn"
+LOAD=("$JAVA" -cp "$B/prefix/lib/airlock/airlock-shim.jar" "$ROOT/bench/Load.java" "$SOCK" "$WORK" "$DAEMON_PID")
+"${LOAD[@]}" overhead "$OVERHEAD" > "$B/overhead.txt"
+
+# ---------------------------------------------------------------- throughput
+step "stdout throughput: $BYTES bytes through airlock vs a plain pipe"
+got=$("$B/agent/head" -c "$BYTES" /dev/zero | wc -c)
+[ "$got" = "$BYTES" ] || { echo "bench/run.sh: airlock delivered $got of $BYTES bytes" >&2; exit 1; }
+hyperfine --runs "$TPUT_RUNS" --export-csv "$B/tput.csv" \
+    "head -c $BYTES /dev/zero | cat > /dev/null" \
+    "$B/agent/head -c $BYTES /dev/zero | cat > /dev/null" >&2
+
+# ---------------------------------------------------------------- concurrency and descriptors
+step "$CONCURRENT simultaneous sessions of 'sleep 1'"
+"${LOAD[@]}" concurrent "$CONCURRENT" sleep 1 > "$B/concurrent.txt"
+step "$SEQUENTIAL sequential sessions of 'true'"
+"${LOAD[@]}" sequential "$SEQUENTIAL" true > "$B/sequential.txt"
+
+# ---------------------------------------------------------------- policy decision (JMH)
+# The policy engineer's benchmark (airlock-rules/src/jmh, run by bench/jmh-rules.sh).
+if [ -x "$ROOT/bench/jmh-rules.sh" ]; then
+    step "policy decision cost: bench/jmh-rules.sh"
+    jmh_runs=(-f 1 -wi 3 -w 1 -i 5 -r 1); [ "$QUICK" = 1 ] && jmh_runs=(-f 1 -wi 1 -w 1 -i 2 -r 1)
+    "$ROOT/bench/jmh-rules.sh" "${jmh_runs[@]}" -rf csv -rff "$B/jmh.csv" >&2 || echo "bench/run.sh: JMH failed" >&2
+fi
+
+# ---------------------------------------------------------------- the proxy engineer's benchmark
+if [ -x "$ROOT/bench/proxy.sh" ]; then
+    step "bench/proxy.sh"
+    AIRLOCK_BENCH_DIR="$B" AIRLOCK_BENCH_PREFIX="$B/prefix" AIRLOCK_SOCKET="$SOCK" AIRLOCK_BENCH_QUICK="$QUICK" \
+        "$ROOT/bench/proxy.sh" > "$B/proxy.md" 2>"$B/proxy.log" || echo "bench/proxy.sh failed (see its log)" > "$B/proxy.md"
+fi
+
+# ---------------------------------------------------------------- the report
+csv_field() { # file field-number -> seconds (line 2)
+    awk -F, -v f="$2" 'NR == 2 { print $f }' "$1"
+}
+ms() { awk -v s="$1" 'BEGIN { printf "%.2f ms", s * 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a"; else if (a / b < 1) printf "%.3f×", a / b; else printf "%.1f×", a / b }'; }
+kv() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+
+lat_row() { # name label
+    local f="$B/lat-$1.csv"
+    [ -f "$f" ] || return 0
+    local med min max
+    med=$(csv_field "$f" 4); min=$(csv_field "$f" 7); max=$(csv_field "$f" 8)
+    local vs_ssh="n/a"
+    [ -f "$B/lat-ssh.csv" ] && vs_ssh=$(ratio "$med" "$(csv_field "$B/lat-ssh.csv" 4)")
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$2" "$(ms "$med")" "$(ms "$min")" "$(ms "$max")" \
+        "$(ratio "$med" "$(csv_field "$B/lat-direct.csv" 4)")" "$vs_ssh"
+}
+
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
+jdk=$("$JAVA" -version 2>&1 | head -n 1)
+report="$B/report.md"
+{
+    echo "<!-- bench:begin (generated by bench/run.sh; edit the text around it, not inside) -->"
+    echo "### Results of $(date -u '+%Y-%m-%d %H:%M UTC')$([ "$QUICK" = 1 ] && echo ' (--quick: reduced sizes, not the reference run)')"
+    echo
+    echo "Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r); JDK: $jdk; $(hyperfine --version)."
+    echo "Reproduce: \`bench/run.sh\` (from a checkout, a few minutes)."
+    echo
+    echo "#### Per-call latency: $RUNS sequential calls of \`true\`"
+    echo
+    echo "| Variant | median | min | max | vs direct exec | vs ssh |"
+    echo "|---|---|---|---|---|---|"
+    lat_row direct "direct exec of \`true\` (baseline)"
+    lat_row jvm_aot "airlock, JVM shim with the AOT cache (the default install)"
+    lat_row jvm_noaot "airlock, JVM shim without the AOT cache"
+    if [ -n "$SHIM_NATIVE" ]; then lat_row native "airlock, native shim"
+    else echo "| airlock, native shim | not measured: no GraalVM native-image on this machine | | | | |"; fi
+    if [ -n "$SSH_PORT" ]; then lat_row ssh "\`ssh -p $SSH_PORT 127.0.0.1 true\` (local sshd, ed25519 key)"
+    else echo "| ssh to a local sshd | not measured: sshd did not start | | | | |"; fi
+    echo
+    echo "#### Daemon-side overhead: request received → process started"
+    echo
+    echo "Measured from outside the daemon (no timestamp inside it): an in-process client sends \`echo x\` through"
+    echo "the daemon and times request sent → first stdout byte; the same client spawns \`echo x\` itself and"
+    echo "times start → first byte. The difference is what the daemon adds (decision, plan, spawn, framing)."
+    echo "$(kv "$B/overhead.txt" samples) samples each, interleaved, after 50 warm-ups; failures: $(kv "$B/overhead.txt" failures)."
+    echo
+    echo "| | p50 | p99 |"
+    echo "|---|---|---|"
+    echo "| through airlock | $(kv "$B/overhead.txt" via_p50_us) µs | $(kv "$B/overhead.txt" via_p99_us) µs |"
+    echo "| direct spawn (baseline) | $(kv "$B/overhead.txt" direct_p50_us) µs | $(kv "$B/overhead.txt" direct_p99_us) µs |"
+    echo "| **daemon overhead** (difference) | **$(kv "$B/overhead.txt" overhead_p50_us) µs** | $(kv "$B/overhead.txt" overhead_p99_us) µs (difference of two tails: indicative only) |"
+    echo
+    echo "#### Stdout throughput: $((BYTES / 1048576)) MiB of \`head -c $BYTES /dev/zero\` into a pipe, $TPUT_RUNS runs each"
+    echo
+    echo "| | median | min | max | MiB/s (median) | ratio |"
+    echo "|---|---|---|---|---|---|"
+    awk -F, -v mib=$((BYTES / 1048576)) 'NR == 2 { base = $4 }
+        NR >= 2 { label = (NR == 2) ? "plain pipe (baseline)" : "through airlock (JVM shim)";
+                  printf "| %s | %.2f s | %.2f s | %.2f s | %.0f | %.1f× |\n", label, $4, $7, $8, mib / $4, $4 / base }' "$B/tput.csv"
+    echo
+    echo "#### Concurrency: $(kv "$B/concurrent.txt" sessions) simultaneous sessions of \`sleep 1\`"
+    echo
+    echo "| wall time | failures | daemon RSS before → max | daemon threads before → max |"
+    echo "|---|---|---|---|"
+    echo "| $(kv "$B/concurrent.txt" wall_ms) ms (ideal: 1000 ms, ratio $(ratio "$(kv "$B/concurrent.txt" wall_ms)" 1000)) | $(kv "$B/concurrent.txt" failures) | $(( $(kv "$B/concurrent.txt" rss_kb_before) / 1024 )) → $(( $(kv "$B/concurrent.txt" rss_kb_max) / 1024 )) MiB | $(kv "$B/concurrent.txt" threads_before) → $(kv "$B/concurrent.txt" threads_max) |"
+    err=$(kv "$B/concurrent.txt" first_error); [ -n "$err" ] && echo && echo "First failure: \`$(grep '^first_error' "$B/concurrent.txt" | cut -d' ' -f2-)\`"
+    echo
+    echo "#### Then $(kv "$B/sequential.txt" sessions) sequential sessions of \`true\`"
+    echo
+    echo "| wall time | failures | per session p50 / p99 | daemon open fds before → after | threads after | RSS after |"
+    echo "|---|---|---|---|---|---|"
+    echo "| $(kv "$B/sequential.txt" wall_ms) ms | $(kv "$B/sequential.txt" failures) | $(kv "$B/sequential.txt" session_p50_us) / $(kv "$B/sequential.txt" session_p99_us) µs | $(kv "$B/sequential.txt" fds_before) → $(kv "$B/sequential.txt" fds_after) | $(kv "$B/sequential.txt" threads_after) | $(( $(kv "$B/sequential.txt" rss_kb_after) / 1024 )) MiB |"
+    echo
+    echo "#### Policy decision cost (JMH)"
+    echo
+    if [ -f "$B/jmh.csv" ]; then
+        echo "| Benchmark | mode | score | error | unit |"
+        echo "|---|---|---|---|---|"
+        awk -F, 'NR > 1 { gsub(/"/, ""); printf "| %s | %s | %.3f | ±%.3f | %s |\n", $1, $2, $5, $6, $7 }' "$B/jmh.csv"
+    else
+        echo "Not measured: bench/jmh-rules.sh is missing or failed (see the run's output)."
+    fi
+    if [ -f "$B/proxy.md" ]; then
+        echo
+        echo "#### bench/proxy.sh"
+        echo
+        cat "$B/proxy.md"
+    fi
+    echo "<!-- bench:end -->"
+} > "$report"
+
+# Replace the generated section of OUT (or append it).
+mkdir -p "$(dirname "$OUT")"
+touch "$OUT"
+if grep -q '<!-- bench:begin' "$OUT"; then
+    awk -v r="$report" '/<!-- bench:begin/ { while ((getline l < r) > 0) print l; skip = 1; next }
+        /<!-- bench:end -->/ { skip = 0; next } !skip' "$OUT" > "$B/out.md"
+    cat "$B/out.md" > "$OUT"
+else
+    cat "$report" >> "$OUT"
+fi
+step "results written to $OUT"
+cat "$report"
