@@ -148,7 +148,7 @@ abstract class ProxyScenarios {
     void stdinReachesTheTool() throws Exception {
         byte[] input = new byte[3 << 20];
         new Random(7).nextBytes(input);
-        var viaShim = ShimRunner.run(start("agent", Sandbox.WORKSPACE + "/repo", "git", "hash-object", "--stdin"), input);
+        var viaShim = ShimRunner.run(start("agent", Sandbox.WORKSPACE + "/repo", "plumbing", "hash-object", "--stdin"), input);
         ProcessBuilder pb = new ProcessBuilder("git", "hash-object", "--stdin").directory(bench.repo.toFile());
         var directly = ShimRunner.run(pb, input);
         assertThat(viaShim.exit()).as(viaShim.err()).isZero();

@@ -44,7 +44,7 @@ public final class Workbench implements AutoCloseable {
         workspace = Files.createDirectories(this.root.resolve("workspace"));
         hostHome = Files.createDirectories(this.root.resolve("hosthome"));
         fakeLog = this.root.resolve("fake.log");
-        remote = this.root.resolve("remote.git");
+        remote = workspace.resolve("remote.git"); // inside the mounts: git's workspace check requires it
         Git.run(this.root, "init", "-q", "--bare", "-b", "main", remote.toString());
         repo = Git.initRepo(workspace.resolve("repo"));
         Git.run(repo, "remote", "add", "origin", remote.toString());
@@ -52,7 +52,7 @@ public final class Workbench implements AutoCloseable {
         Path fake = writeFakeTool();
         Files.createDirectories(config.resolve("profiles"));
         Files.createDirectories(config.resolve("commands"));
-        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\", \"fake\", \"serial\"]\n");
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\", \"fake\", \"serial\", \"plumbing\"]\n");
         Files.writeString(config.resolve("commands/fake.toml"), """
                 [command]
                 bin = "%s"
@@ -61,6 +61,13 @@ public final class Workbench implements AutoCloseable {
                 [env]
                 pass = ["FAKE_PASSED"]
                 """.formatted(fake));
+        // the real git without the built-in module's rules: hash-object --stdin checks stdin transport
+        Files.writeString(config.resolve("commands/plumbing.toml"), """
+                [command]
+                bin = "git"
+                [allow]
+                args = ["hash-object", "cat-file"]
+                """);
         Files.writeString(config.resolve("commands/serial.toml"), """
                 [command]
                 bin = "%s"
@@ -97,7 +104,7 @@ public final class Workbench implements AutoCloseable {
                     gid = 1000
                     """.formatted(fakeLog, workspace));
         }
-        shimDir = ShimInstall.write(this.root.resolve("shim"), List.of("git", "fake", "serial", "terraform"));
+        shimDir = ShimInstall.write(this.root.resolve("shim"), List.of("git", "fake", "serial", "plumbing", "terraform"));
     }
 
     /** The daemon's own environment: a host PATH, the credentials' HOME and a secret variable. */
