@@ -160,6 +160,9 @@ public final class Workbench implements AutoCloseable {
                   die) kill -"$2" $$; sleep 5 ;;
                   sleep) echo $$ > "$2.tmp"; mv "$2.tmp" "$2"; exec sleep "$3" ;;
                   tree) sleep "$3" & a=$!; sleep "$3" & b=$!; printf '%s\\n%s\\n%s\\n' $$ $a $b > "$2.tmp"; mv "$2.tmp" "$2"; wait ;;
+                  flood) yes & a=$!; printf '%s\n%s\n' $$ $a > "$2.tmp"; mv "$2.tmp" "$2"; yes ;;
+                  chunks) i=0; while :; do head -c 65536 /dev/zero || exit 1; i=$((i+1)); echo $i > "$2"; done ;;
+                  span) echo start >> "$2"; sleep "$3"; echo end >> "$2" ;;
                   env) env ;;
                   cat) exec cat ;;
                   *) echo "fake: $*" ;;
