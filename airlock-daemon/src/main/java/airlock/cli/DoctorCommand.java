@@ -72,6 +72,8 @@ final class DoctorCommand implements Callable<Integer> {
             for (Profile p : policy.profiles().values()) socket(dir, p);
         }
 
+        service(host, dir);
+
         DockerProbe.Result docker = DockerProbe.probe(host);
         line(docker.reachable() ? "ok  " : "info", "docker: " + docker.text());
 
@@ -119,6 +121,22 @@ final class DoctorCommand implements Callable<Integer> {
             fail(f.text());
         }
         if (clean) ok("permissions: " + dir.root() + " and its files are yours and writable only by you");
+    }
+
+    /** A service file naming a java or launcher that is gone (an upgrade moved it) never starts. */
+    private void service(Host host, ConfigDirectory dir) {
+        var installed = ServiceFile.installed(host);
+        if (installed.isEmpty()) {
+            line("info", "service: none installed (airlock init installs one)");
+            return;
+        }
+        Path file = installed.get().file();
+        Path program = Path.of(installed.get().program());
+        if (!program.isAbsolute() || !Files.isRegularFile(program) || !Files.isExecutable(program)) {
+            fail("service: " + file + " runs " + program + ", which is not an executable file here (re-run airlock init)");
+            return;
+        }
+        ok("service: " + file + " runs " + program);
     }
 
     private void socket(ConfigDirectory dir, Profile p) throws IOException {

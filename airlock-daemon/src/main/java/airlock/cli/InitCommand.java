@@ -68,10 +68,15 @@ final class InitCommand implements Callable<Integer> {
         } else if (workspace != null && !newProfile) {
             out.println("note      --workspace ignored: " + dir.profilesDir().resolve("default.toml") + " exists; edit its [mounts]");
         }
-        if (!noService) installService(out, service);
+        boolean updated = !noService && installService(out, service);
         out.println();
         out.println("Next:");
-        if (!noService) service.enable().forEach(l -> out.println("  " + l));
+        if (updated) {
+            out.println("  # the service file changed: if the service runs, restart it to run this airlock");
+            service.restart().forEach(l -> out.println("  " + l));
+        } else if (!noService) {
+            service.enable().forEach(l -> out.println("  " + l));
+        }
         else out.println("  airlock start --config " + dir.root());
         out.println("  airlock check --config " + dir.root() + "    # validates everything");
         out.println("In the container, mount the profile's socket and the workspace:");
@@ -104,18 +109,20 @@ final class InitCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void installService(PrintWriter out, ServiceFile service) throws IOException {
+    /** Writes the service file when it differs; true when an existing one was replaced. */
+    private boolean installService(PrintWriter out, ServiceFile service) throws IOException {
         Path p = service.path();
         String before = Files.isRegularFile(p) ? Files.readString(p, StandardCharsets.UTF_8) : null;
         if (service.text().equals(before)) {
             out.println("unchanged " + p);
-            return;
+            return false;
         }
         Files.createDirectories(p.getParent());
         Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
         Files.writeString(tmp, service.text(), StandardCharsets.UTF_8);
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         out.println((before == null ? "installed " : "updated   ") + p);
+        return before != null;
     }
 
     /** Creates a directory owner-only; an existing one is kept, but a loose one is reported. */

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * @param text    its content
  * @param enable  what the user runs to enable and start it
  * @param disable what the user runs to stop it before removing the file
+ * @param restart what the user runs after the file changed, to run the new version
  */
-record ServiceFile(Path path, String text, List<String> enable, List<String> disable) {
+record ServiceFile(Path path, String text, List<String> enable, List<String> disable, List<String> restart) {
     static final String UNIT = "airlock.service";
     static final String LABEL = "io.github.airlock";
 
@@ -52,7 +53,8 @@ record ServiceFile(Path path, String text, List<String> enable, List<String> dis
         return new ServiceFile(file, text,
                 List.of("systemctl --user daemon-reload", "systemctl --user enable --now " + UNIT,
                         "journalctl --user -u airlock -f    # its start-up report and errors"),
-                List.of("systemctl --user disable --now " + UNIT, "systemctl --user daemon-reload"));
+                List.of("systemctl --user disable --now " + UNIT, "systemctl --user daemon-reload"),
+                List.of("systemctl --user daemon-reload", "systemctl --user restart " + UNIT));
     }
 
     static ServiceFile launchd(Host host, List<String> command, String path) {
@@ -80,27 +82,61 @@ record ServiceFile(Path path, String text, List<String> enable, List<String> dis
                 """.formatted(LABEL, args, xml(path), xml(log.toString()));
         return new ServiceFile(file, text,
                 List.of("launchctl bootstrap gui/$(id -u) " + file, "tail -f " + log + "    # its start-up report and errors"),
-                List.of("launchctl bootout gui/$(id -u)/" + LABEL));
+                List.of("launchctl bootout gui/$(id -u)/" + LABEL),
+                List.of("launchctl bootout gui/$(id -u)/" + LABEL + "; launchctl bootstrap gui/$(id -u) " + file));
     }
 
-    /**
-     * The PATH the installed service gives the daemon (it looks binaries up there, not in the
-     * caller's PATH), or empty when no service file is installed.
-     */
-    static Optional<String> installedPath(Host host) {
+    /** What an installed service file says: the program it starts and the PATH it gives the daemon. */
+    record Installed(Path file, String program, Optional<String> path) {}
+
+    /** The service file installed on this host, if any, as {@code airlock init} wrote it. */
+    static Optional<Installed> installed(Host host) {
         for (ServiceFile f : List.of(systemd(host, List.of(), ""), launchd(host, List.of(), ""))) {
+            String text;
             try {
-                String text = Files.readString(f.path());
-                var m = Pattern.compile("(?m)^Environment=\"PATH=((?:[^\"\\\\]|\\\\.)*)\"$").matcher(text);
-                if (m.find()) return Optional.of(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\").replace("%%", "%"));
-                m = Pattern.compile("<key>PATH</key><string>([^<]*)</string>").matcher(text);
-                if (m.find()) return Optional.of(m.group(1).replace("&lt;", "<").replace("&gt;", ">")
-                        .replace("&quot;", "\"").replace("&amp;", "&"));
+                text = Files.readString(f.path());
             } catch (IOException e) {
-                // not installed in this form
+                continue; // not installed in this form
+            }
+            var exec = SYSTEMD_EXEC.matcher(text);
+            if (exec.find()) {
+                var env = SYSTEMD_PATH.matcher(text);
+                return Optional.of(new Installed(f.path(), systemdUnquote(exec.group(1)),
+                        env.find() ? Optional.of(systemdUnquote(env.group(1))) : Optional.empty()));
+            }
+            var program = PLIST_PROGRAM.matcher(text);
+            if (program.find()) {
+                var env = PLIST_PATH.matcher(text);
+                return Optional.of(new Installed(f.path(), unxml(program.group(1)),
+                        env.find() ? Optional.of(unxml(env.group(1))) : Optional.empty()));
             }
         }
         return Optional.empty();
+    }
+
+    /** The PATH the installed service gives the daemon: it looks tools up there, not in the caller's PATH. */
+    static Optional<String> installedPath(Host host) {
+        return installed(host).flatMap(Installed::path);
+    }
+
+    private static final Pattern SYSTEMD_EXEC = Pattern.compile("(?m)^ExecStart=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern SYSTEMD_PATH = Pattern.compile("(?m)^Environment=\"PATH=((?:[^\"\\\\]|\\\\.)*)\"$");
+    private static final Pattern PLIST_PROGRAM = Pattern.compile("<key>ProgramArguments</key>\\s*<array>\\s*<string>([^<]*)</string>");
+    private static final Pattern PLIST_PATH = Pattern.compile("<key>PATH</key><string>([^<]*)</string>");
+
+    static String systemdUnquote(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) c = s.charAt(++i);
+            else if ((c == '%' || c == '$') && i + 1 < s.length() && s.charAt(i + 1) == c) i++;
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    static String unxml(String s) {
+        return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
     }
 
     /** systemd splits ExecStart on spaces and expands % and $: quote every word. */

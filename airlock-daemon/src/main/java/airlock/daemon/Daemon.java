@@ -61,7 +61,8 @@ public final class Daemon implements Closeable {
         try {
             SocketFile.prepareDirectory(dir.socketsDir());
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
-            for (Profile profile : policy.profiles().values()) {
+            // in name order: the start-up report reads the same every time (Policy's map has no order)
+            for (Profile profile : new java.util.TreeMap<>(policy.profiles()).values()) {
                 Path sock = dir.socketOf(profile.name());
                 d.listen(profile, sock);
                 log.println("airlock: profile " + profile.name() + " listening on " + sock);

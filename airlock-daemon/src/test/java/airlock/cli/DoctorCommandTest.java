@@ -94,4 +94,16 @@ class DoctorCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL  " + hook + ": is writable by others");
     }
+
+    @Test
+    void aServiceFileRunningAProgramThatIsGoneFails() throws Exception {
+        Cli cli = new Cli(tmp);
+        assertThat(cli.run("init").exit()).isZero();
+        Path unit = cli.home.resolve(".config/systemd/user/airlock.service");
+        assertThat(cli.run("doctor").out()).contains("ok    service: " + unit + " runs ");
+        Files.writeString(unit, Files.readString(unit).replaceFirst("ExecStart=\"[^\"]*\"", "ExecStart=\"/old/jdk/bin/java\""));
+        var r = cli.run("doctor");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  service: " + unit + " runs /old/jdk/bin/java, which is not an executable file here (re-run airlock init)");
+    }
 }

@@ -67,7 +67,7 @@ class InitCommandTest {
         // an older airlock wrote a different unit: an upgrade refreshes it
         Files.writeString(unit, "[Service]\nExecStart=/old/java -cp /old/airlock.jar airlock.cli.Airlock start\n");
         var upgrade = cli.run("init");
-        assertThat(upgrade.out()).contains("updated   " + unit);
+        assertThat(upgrade.out()).contains("updated   " + unit, "systemctl --user restart airlock.service");
         assertThat(Files.readString(unit)).doesNotContain("/old/");
         assertThat(Files.readString(config)).endsWith("# mine\n");
     }
@@ -98,7 +98,9 @@ class InitCommandTest {
         assertThat(Files.readString(plist)).contains("<key>ProgramArguments</key>", "<string>start</string>",
                 "<string>" + cli.config + "</string>", "<key>RunAtLoad</key><true/>");
         assertThat(cli.home.resolve(".config/systemd")).doesNotExist();
-        assertThat(ServiceFile.installedPath(cli.host())).contains(cli.env.get("PATH"));
+        var installed = ServiceFile.installed(cli.host()).orElseThrow();
+        assertThat(installed.path()).contains(cli.env.get("PATH"));
+        assertThat(installed.program()).isEqualTo(InitCommand.launcher(new ConfigDirectory(cli.config)).getFirst());
     }
 
     @Test
@@ -163,5 +165,16 @@ class InitCommandTest {
         String text = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(text).isZero();
         assertThat(Files.readString(unit)).contains("\"" + tmp.resolve("my 100%% config") + "\"");
+    }
+
+    @Test
+    void theInstalledUnitReadsBackWhatWasWritten() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.env.put("PATH", "/opt/my tools/bin:/usr/bin");
+        assertThat(cli.run("init").exit()).isZero();
+        var installed = ServiceFile.installed(cli.host()).orElseThrow();
+        assertThat(installed.path()).contains("/opt/my tools/bin:/usr/bin");
+        assertThat(installed.program()).isEqualTo(InitCommand.launcher(new ConfigDirectory(cli.config)).getFirst());
+        assertThat(ServiceFile.systemdUnquote("a\\\"b%%c$$d")).isEqualTo("a\"b%c$d");
     }
 }
