@@ -2,6 +2,7 @@ package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
 import airlock.daemon.Daemon;
+import airlock.daemon.Reloader;
 import airlock.rules.ConfigError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +42,12 @@ final class StartCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("airlock: cannot start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
+        }
+        daemon.reloader().reloadOnSighup();
+        try {
+            daemon.reloader().watch(Reloader.DEFAULT_DEBOUNCE);
+        } catch (IOException e) {
+            err.println("airlock: cannot watch " + dir.root() + " for changes (" + e.getMessage() + "); SIGHUP still reloads");
         }
         try {
             for (String command : Overrides.of(dir)) {

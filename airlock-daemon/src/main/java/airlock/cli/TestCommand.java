@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "test", header = "Dry-run a command through every layer (nothing runs).",
         description = {
@@ -45,6 +46,11 @@ final class TestCommand implements Callable<Integer> {
     @Parameters(index = "2..*", paramLabel = "ARGS", description = "Its arguments.")
     List<String> args = new ArrayList<>();
 
+    /** An argument as a person would type it, so "a b" and "a" "b" read differently. */
+    static String shellQuoted(String a) {
+        return !a.isEmpty() && a.matches("[A-Za-z0-9_./=:@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'";
+    }
+
     @Override
     public Integer call() throws IOException {
         var out = spec.commandLine().getOut();
@@ -71,7 +77,8 @@ final class TestCommand implements Callable<Integer> {
         String path = ServiceFile.installedPath(host).orElse(host.env().getOrDefault("PATH", ""));
         DryRun.Result r = DryRun.run(dir, policy, profile, command, args, where, path);
 
-        out.println("profile " + profile + ": " + command + (args.isEmpty() ? "" : " " + String.join(" ", args)) + "   (cwd " + where + ")");
+        out.println("profile " + profile + ": " + command + args.stream().map(a -> " " + shellQuoted(a)).collect(Collectors.joining())
+                + "   (cwd " + where + ")");
         for (DryRun.Step s : r.steps()) {
             String v = s.allowed() == null ? "-      " : s.allowed() ? "allowed" : "REFUSED";
             out.printf("  %-8s %s  %s%n", s.layer(), v, s.detail());

@@ -5,6 +5,11 @@ import airlock.protocol.FrameWriter;
 import airlock.rules.ConfigError;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
+import airlock.daemon.audit.AuditFiles;
+import airlock.daemon.audit.AuditLog;
+import airlock.daemon.audit.SessionAudit;
+import airlock.daemon.hooks.HookSettings;
+import airlock.daemon.hooks.Hooks;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 
@@ -15,7 +20,7 @@ import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -32,16 +37,24 @@ public final class Daemon implements Closeable {
     private final AtomicReference<Policy> policy;
     private final Session.Context context;
     private final Semaphore sessions;
-    private final List<AFUNIXServerSocket> servers = new ArrayList<>();
-    private final List<Path> socketFiles = new ArrayList<>();
+    /** Open sockets by profile; changed by a reload. Guarded by {@code this}. */
+    private final Map<String, AFUNIXServerSocket> servers = new LinkedHashMap<>();
+    private final AtomicReference<Hooks> hooks;
+    private final AuditLog audit;
+    private final PrintStream log;
+    private final Reloader reloader;
 
     private Daemon(ConfigDirectory dir, Policy policy, Map<String, String> daemonEnv, PrintStream log,
-                   Consumer<SessionRecord> records, Settings settings) {
+                   Consumer<SessionRecord> records, Settings settings, AuditLog audit) {
         this.dir = dir;
+        this.log = log;
+        this.audit = audit;
         this.policy = new AtomicReference<>(policy);
+        this.hooks = new AtomicReference<>(new Hooks(dir.root(), HookSettings.DEFAULT));
         this.sessions = new Semaphore(settings.maxSessions());
         this.context = new Session.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
-                settings.firstFrameTimeout());
+                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log));
+        this.reloader = new Reloader(dir, this::apply, log, audit);
     }
 
     /** Limits an operator (or a test) may tighten. */
@@ -57,16 +70,15 @@ public final class Daemon implements Closeable {
     public static Daemon start(ConfigDirectory dir, Map<String, String> daemonEnv, PrintStream log,
                                Consumer<SessionRecord> records, Settings settings) throws ConfigError, IOException {
         Policy policy = dir.load();
-        Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings);
+        AuditLog audit = AuditLog.open(AuditFiles.dir(dir), maxBytes(policy), policy.config().log().maxFiles());
+        Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
         try {
             SocketFile.prepareDirectory(dir.socketsDir());
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
+            log.println("airlock: audit log " + AuditFiles.current(audit.dir()));
+            d.hooks.set(new Hooks(dir.root(), hookSettings(policy)));
             // in name order: the start-up report reads the same every time (Policy's map has no order)
-            for (Profile profile : new java.util.TreeMap<>(policy.profiles()).values()) {
-                Path sock = dir.socketOf(profile.name());
-                d.listen(profile, sock);
-                log.println("airlock: profile " + profile.name() + " listening on " + sock);
-            }
+            for (Profile profile : new java.util.TreeMap<>(policy.profiles()).values()) d.listen(profile);
         } catch (IOException | RuntimeException e) {
             d.close();
             throw e;
@@ -74,11 +86,49 @@ public final class Daemon implements Closeable {
         return d;
     }
 
-    private void listen(Profile profile, Path sock) throws IOException {
+    private static long maxBytes(Policy p) {
+        return Math.max(1, p.config().log().maxSizeMb()) * 1024 * 1024;
+    }
+
+    private static HookSettings hookSettings(Policy p) {
+        return new HookSettings(Duration.ofSeconds(p.config().hooks().timeoutSeconds()), HookSettings.DEFAULT_MAX_BUFFERED_OUTPUT);
+    }
+
+    private synchronized void listen(Profile profile) throws IOException {
+        Path sock = dir.socketOf(profile.name());
         AFUNIXServerSocket server = SocketFile.bind(sock, profile.socketOwner());
-        servers.add(server);
-        socketFiles.add(sock);
+        servers.put(profile.name(), server);
         Thread.ofPlatform().name("accept-" + profile.name()).daemon(true).start(() -> accept(server, profile.name()));
+        log.println("airlock: profile " + profile.name() + " listening on " + sock);
+    }
+
+    /**
+     * Makes a reloaded configuration the running one: the next request on any socket sees it, a
+     * new profile gets its socket, a removed one loses it (its sessions already running finish).
+     */
+    synchronized void apply(Policy next) throws IOException {
+        policy.set(next);
+        hooks.set(new Hooks(dir.root(), hookSettings(next)));
+        audit.limits(maxBytes(next), next.config().log().maxFiles());
+        for (String name : List.copyOf(servers.keySet())) {
+            if (!next.profiles().containsKey(name)) {
+                closeQuietly(servers.remove(name));
+                Files.deleteIfExists(dir.socketOf(name));
+                log.println("airlock: profile " + name + " removed; its socket is closed");
+            }
+        }
+        for (Profile profile : new java.util.TreeMap<>(next.profiles()).values()) {
+            if (!servers.containsKey(profile.name())) listen(profile);
+        }
+    }
+
+    /** Re-reads the config dir on SIGHUP or a change to it; see {@link Reloader}. */
+    public Reloader reloader() {
+        return reloader;
+    }
+
+    public synchronized java.util.Set<String> listening() {
+        return java.util.Set.copyOf(servers.keySet());
     }
 
     private void accept(AFUNIXServerSocket server, String profile) {
@@ -120,20 +170,25 @@ public final class Daemon implements Closeable {
     }
 
     @Override
-    public void close() {
-        for (AFUNIXServerSocket s : servers) {
+    public synchronized void close() {
+        reloader.close();
+        for (var e : servers.entrySet()) {
+            closeQuietly(e.getValue());
             try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        for (Path sock : socketFiles) {
-            try {
-                Files.deleteIfExists(sock);
+                Files.deleteIfExists(dir.socketOf(e.getKey()));
             } catch (IOException ignored) {
                 // a stale socket is replaced at the next start
             }
+        }
+        servers.clear();
+        audit.close();
+    }
+
+    private static void closeQuietly(AFUNIXServerSocket s) {
+        try {
+            if (s != null) s.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 }

@@ -18,10 +18,12 @@ import java.util.Optional;
  * @param decision the policy's answer, empty when the session ended before the decision
  * @param plan     what was (or would have been) run, empty when refused before it was prepared
  * @param outcome  how it ended
+ * @param id       the request id, shared by the audit record and the hooks' input
+ * @param rewritten the request as a pre-exec hook rewrote it (then judged again by every layer)
  */
 public record SessionRecord(Instant started, Duration duration, String profile, Caller caller,
                             Optional<Request> request, Optional<Decision> decision, Optional<Plan> plan,
-                            Outcome outcome) {
+                            Outcome outcome, String id, Optional<Request> rewritten) {
 
     /** How a session ended. */
     public sealed interface Outcome {
@@ -30,6 +32,9 @@ public record SessionRecord(Instant started, Duration duration, String profile, 
 
         /** The tool ran. {@code callerLost} is true when it was killed because the caller went away. */
         record Ran(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost) implements Outcome {}
+
+        /** The tool ran but a post-exec hook (or its output cap) withheld the result from the caller. */
+        record Withheld(Ran ran, Refusal refusal) implements Outcome {}
 
         /** The session broke before a request arrived or after it started (I/O error, time-out). */
         record Broken(String reason) implements Outcome {}

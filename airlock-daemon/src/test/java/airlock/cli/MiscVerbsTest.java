@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MiscVerbsTest {
     @TempDir Path tmp;
 
-    static final List<String> VERBS = List.of("start", "init", "check", "test", "doctor", "show", "eject", "diff", "profile", "version");
+    static final List<String> VERBS = List.of("start", "init", "check", "test", "doctor", "show", "eject", "diff", "profile", "version", "log");
 
     @Test
     void versionPrintsAirlockProtocolAndJava() throws Exception {

@@ -161,4 +161,12 @@ class TestCommandTest {
         var inside = cli.run("test", "--no-daemon", "default", "git", "-C", ".", "status");
         assertThat(inside.exit()).as(inside.toString()).isZero();
     }
+
+    @Test
+    void argumentsAreShownQuotedWhenTheyNeedIt() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        var r = cli.run("test", "--no-daemon", "default", "git", "commit", "-m", "it's done", "");
+        assertThat(r.out()).startsWith("profile default: git commit -m 'it'\\''s done' ''   (cwd /workspace)");
+    }
 }

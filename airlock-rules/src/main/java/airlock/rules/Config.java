@@ -3,13 +3,22 @@ package airlock.rules;
 import java.util.List;
 
 /** config.toml: the ceiling of what exists ({@code [commands] enable}) and daemon settings. */
-public record Config(List<String> enabled, LogSettings log) {
+public record Config(List<String> enabled, LogSettings log, HookSettings hooks) {
     public Config {
         enabled = List.copyOf(enabled);
     }
 
+    public Config(List<String> enabled, LogSettings log) {
+        this(enabled, log, HookSettings.DEFAULT);
+    }
+
     public boolean isEnabled(String command) {
         return enabled.contains(command);
+    }
+
+    /** {@code [hooks]}: how long a hook may run before it is killed and the request refused. */
+    public record HookSettings(long timeoutSeconds) {
+        public static final HookSettings DEFAULT = new HookSettings(30);
     }
 
     /** {@code [log]}: audit log rotation. */

@@ -11,7 +11,7 @@ public final class ConfigLoader {
 
     public static Config config(String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "log"));
+        t.onlyKeys(t.root(), Set.of("commands", "log", "hooks"));
         var commands = t.table(t.root(), "commands");
         if (commands == null) throw t.error("commands", "missing [commands] table with a non-empty enable list");
         t.onlyKeys(commands, Set.of("enable"));
@@ -27,7 +27,17 @@ public final class ConfigLoader {
             if (files != null && (files <= 0 || files > 1000)) throw t.error("log.max_files", "must be between 1 and 1000");
             log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue());
         }
-        return new Config(enable, log);
+        return new Config(enable, log, hookSettings(t));
+    }
+
+    private static Config.HookSettings hookSettings(Toml t) throws ConfigError {
+        var hooks = t.table(t.root(), "hooks");
+        if (hooks == null) return Config.HookSettings.DEFAULT;
+        t.onlyKeys(hooks, Set.of("timeout_seconds"));
+        Long timeout = t.integer(hooks, "timeout_seconds");
+        if (timeout == null) return Config.HookSettings.DEFAULT;
+        if (timeout < 1 || timeout > 3600) throw t.error("hooks.timeout_seconds", "must be between 1 and 3600");
+        return new Config.HookSettings(timeout);
     }
 
     public static Profile profile(String name, String file, String text) throws ConfigError {

@@ -26,7 +26,31 @@ public sealed interface GitUrl {
         int colon = url.indexOf(':');
         int slash = url.indexOf('/');
         if (colon > 0 && (slash < 0 || colon < slash)) return new Network(url);
+        if (url.startsWith("[") && url.contains("]:")) return new Network(url);
         return new Local(url);
+    }
+
+    /** The host of an ssh address (ssh://, git+ssh://, ssh+git://, scp-like user@host:path). */
+    default Optional<String> sshHost() {
+        if (!(this instanceof Network n)) return Optional.empty();
+        String u = n.url();
+        String rest;
+        if (u.matches("(?i)^(ssh|git\\+ssh|ssh\\+git)://.*")) {
+            rest = u.substring(u.indexOf("://") + 3);
+            int slash = rest.indexOf('/');
+            if (slash >= 0) rest = rest.substring(0, slash);
+        } else if (SCHEME.matcher(u).find()) {
+            return Optional.empty(); // https://, git://, ...: not ssh
+        } else {
+            rest = u.substring(0, u.indexOf(':') < 0 ? u.length() : u.indexOf(':'));
+            if (u.startsWith("[")) rest = u.substring(0, u.indexOf(']') + 1);
+        }
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) rest = rest.substring(at + 1);
+        if (rest.startsWith("[")) return Optional.of(rest.substring(1, Math.max(1, rest.indexOf(']'))));
+        int colon = rest.lastIndexOf(':');
+        if (colon >= 0 && rest.indexOf(':') == colon) rest = rest.substring(0, colon); // host:port
+        return Optional.of(rest);
     }
 
     /** The local path, when this address is one. */

@@ -173,7 +173,8 @@ public final class GitWorkspace {
     private static Optional<String> addressProblem(String address, Path cwd, PathMapper mounts) {
         return switch (GitUrl.of(address)) {
             case GitUrl.Helper h -> Optional.of("transport helper address " + h.url() + " runs a program on the host");
-            case GitUrl.Network n -> Optional.empty();
+            case GitUrl.Network n -> n.sshHost().flatMap(SshDestination::reentry)
+                    .map(why -> "ssh address " + n.url() + " re-enters the host (" + why + "): its hooks and every repository of the host user would be in reach");
             case GitUrl.Local l -> inside(mounts, cwd, l.path()) ? Optional.empty()
                     : Optional.of("local repository " + l.path() + " is outside the profile's [mounts]");
         };
@@ -211,6 +212,13 @@ public final class GitWorkspace {
                     : Optional.of(value).filter(GitWorkspace::looksLikePath);
             if (ADDRESSES.contains(sub) && GitUrl.of(value) instanceof GitUrl.Helper) {
                 return Optional.of(Decision.deny(Layer.MODULE, value, "a transport helper address (ext::, fd::) runs a program on the host"));
+            }
+            if (ADDRESSES.contains(sub) && !a.startsWith("-")) {
+                Optional<String> host = GitUrl.of(value).sshHost();
+                Optional<String> why = host.flatMap(SshDestination::reentry);
+                if (why.isPresent()) {
+                    return Optional.of(Decision.deny(Layer.WORKSPACE, value, "ssh address " + value + " re-enters the host (" + why.get() + ")"));
+                }
             }
             if (path.isPresent() && !inside(mounts, cwd, path.get())) {
                 return Optional.of(Decision.deny(Layer.MOUNTS, a, "path " + path.get() + " is outside the profile's [mounts]"));

@@ -61,6 +61,25 @@ public final class SshDestination {
         return Decision.allow(List.of());
     }
 
+    /**
+     * Why a host name (as written in a URL) is this host, resolving it when it can be resolved;
+     * empty when it is another machine or unknown here (git's ssh may reach it through the user's
+     * ssh config).
+     */
+    public static Optional<String> reentry(String host) {
+        Optional<String> why = selfReference(host);
+        if (why.isPresent()) return why;
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
+                Optional<String> w = local(a);
+                if (w.isPresent()) return w;
+            }
+        } catch (UnknownHostException | SecurityException e) {
+            // not resolvable here
+        }
+        return Optional.empty();
+    }
+
     static Optional<String> selfReference(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         while (h.endsWith(".")) h = h.substring(0, h.length() - 1);

@@ -1,0 +1,200 @@
+package airlock.cli;
+
+import airlock.daemon.audit.AuditChain;
+import airlock.daemon.audit.AuditFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+@Command(name = "log", description = {
+        "Print the audit log for a person: time, profile, verdict, command line, exit status, duration.",
+        "With --verify, check the hash chain instead and exit 1 when a record was edited or removed."})
+final class LogCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long FOLLOW_POLL_MS = 200;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new records as they are written (follows rotation).")
+    boolean follow;
+
+    @Option(names = "--denied", description = "Only refused and failed requests.")
+    boolean denied;
+
+    @Option(names = "--profile", paramLabel = "P", description = "Only requests on profile P.")
+    String profile;
+
+    @Option(names = "--verify", description = "Check the hash chain over every audit file; exit 1 if it is broken.")
+    boolean verify;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Path dir = AuditFiles.dir(config.directory());
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (verify) return verify(dir, out, err);
+        for (Path f : AuditFiles.oldestFirst(dir)) {
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) print(line, out);
+        }
+        out.flush();
+        if (follow) follow(dir, out);
+        return 0;
+    }
+
+    private int verify(Path dir, PrintWriter out, PrintWriter err) throws IOException {
+        AuditChain.Report r = AuditChain.verify(dir);
+        if (!r.intact()) {
+            for (AuditChain.Problem p : r.problems()) err.println("airlock: " + p);
+            err.println("airlock: the audit log chain is BROKEN: " + r.problems().size() + " problem(s) in " + dir);
+            err.flush();
+            return 1;
+        }
+        out.println("airlock: audit log intact: " + r.records() + " record(s) in " + r.files() + " file(s)"
+                + (r.records() > 0 ? ", seq " + r.firstSeq() + ".." + (r.firstSeq() + r.records() - 1) : ""));
+        if (r.firstSeq() > 1) out.println("airlock: records before seq " + r.firstSeq() + " were rotated away and cannot be checked");
+        out.println("airlock: head " + r.head() + " (keep it elsewhere to detect removal of the newest records)");
+        out.flush();
+        return 0;
+    }
+
+    /** Tails the current file; when it is rotated away, drains the old one and starts on the new. */
+    private void follow(Path dir, PrintWriter out) throws IOException {
+        Path current = AuditFiles.current(dir);
+        FileChannel ch = null;
+        Object key = null;
+        ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (ch == null && Files.exists(current)) {
+                    ch = FileChannel.open(current, StandardOpenOption.READ);
+                    key = Files.readAttributes(current, BasicFileAttributes.class).fileKey();
+                    ch.position(ch.size()); // what was there is printed already
+                }
+                boolean read = false;
+                if (ch != null) {
+                    int n;
+                    while ((n = ch.read(buf.clear())) > 0) {
+                        read = true;
+                        for (int i = 0; i < n; i++) {
+                            byte b = buf.get(i);
+                            if (b == '\n') {
+                                print(partial.toString(StandardCharsets.UTF_8), out);
+                                partial.reset();
+                            } else {
+                                partial.write(b);
+                            }
+                        }
+                    }
+                    out.flush();
+                    if (!read && rotated(current, key)) {
+                        ch.close();
+                        // Files rotated through since the last poll are printed whole.
+                        List<Path> files = AuditFiles.oldestFirst(dir);
+                        int mine = indexOf(files, key);
+                        for (int i = mine + 1; i < files.size() - 1; i++) {
+                            for (String line : Files.readAllLines(files.get(i), StandardCharsets.UTF_8)) print(line, out);
+                        }
+                        ch = FileChannel.open(current, StandardOpenOption.READ);
+                        key = Files.readAttributes(current, BasicFileAttributes.class).fileKey();
+                        continue;
+                    }
+                }
+                if (!read) Thread.sleep(FOLLOW_POLL_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (ch != null) ch.close();
+        }
+    }
+
+    /** Where the file we were reading is now; -1 when rotation already deleted it. */
+    private static int indexOf(List<Path> files, Object key) {
+        for (int i = 0; i < files.size(); i++) {
+            try {
+                if (Objects.equals(Files.readAttributes(files.get(i), BasicFileAttributes.class).fileKey(), key)) return i;
+            } catch (IOException e) {
+                // rotated again meanwhile
+            }
+        }
+        return -1;
+    }
+
+    private static boolean rotated(Path current, Object key) {
+        try {
+            return Files.exists(current) && !Objects.equals(Files.readAttributes(current, BasicFileAttributes.class).fileKey(), key);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void print(String line, PrintWriter out) {
+        if (line.isBlank()) return;
+        JsonNode n;
+        try {
+            n = JSON.readTree(line);
+        } catch (IOException e) {
+            if (!denied && profile == null) out.println("?  unreadable line (run airlock log --verify)");
+            return;
+        }
+        String type = n.path("type").asText("");
+        if (!type.equals("request")) {
+            if (!denied && profile == null) {
+                out.println(n.path("time").asText("?") + "  -  " + ShellWords.quote(type) + "  " + clean(n.path("detail").asText("")));
+            }
+            return;
+        }
+        String verdict = n.path("verdict").asText("?");
+        if (denied && verdict.equals("allowed")) return;
+        if (profile != null && !profile.equals(n.path("profile").asText())) return;
+        List<String> argv = new ArrayList<>();
+        argv.add(n.path("command").asText(""));
+        n.path("args").forEach(a -> argv.add(a.asText()));
+        StringBuilder b = new StringBuilder();
+        b.append(n.path("time").asText("?")).append("  ")
+                .append(ShellWords.quote(n.path("profile").asText("?"))).append("  ")
+                .append(verdict).append("  ")
+                .append(ShellWords.join(argv)).append("  ");
+        if (n.path("signal").asInt(0) > 0) b.append("signal ").append(n.path("signal").asInt());
+        else if (n.path("exit_status").isNumber()) b.append("exit ").append(n.path("exit_status").asInt());
+        else b.append("exit -");
+        b.append("  ").append(n.path("duration_ms").asLong()).append("ms");
+        if (!verdict.equals("allowed")) {
+            b.append("  [").append(n.path("layer").asText("daemon"));
+            if (n.path("rule").isTextual()) b.append(" rule ").append(ShellWords.quote(n.path("rule").asText()));
+            if (n.path("reason").isTextual()) b.append(": ").append(clean(n.path("reason").asText()));
+            b.append(']');
+        }
+        if (n.has("original_args")) b.append("  (rewritten by a hook)");
+        out.println(b);
+    }
+
+    /** Free text from the log may quote agent input: no control characters to the terminal. */
+    private static String clean(String s) {
+        String q = ShellWords.quote(s);
+        return q.startsWith("$'") ? q : s;
+    }
+}

@@ -1,0 +1,173 @@
+package airlock.daemon.audit;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What the audit log says about one request. The session fills it in as the request moves
+ * through the pipeline and hands it to {@link AuditLog#append} once, before the last frame.
+ * It has no field for the environment on purpose: the caller's env may hold secrets, and
+ * the tool's env holds the host's credentials.
+ */
+public final class AuditRecord {
+    /** WITHHELD: the tool ran but a post-exec hook kept its result from the caller. */
+    public enum Verdict { ALLOWED, REFUSED, WITHHELD, FAILED }
+
+    /** The peer of the unix socket as the kernel reports it (SO_PEERCRED); never what the caller claims. */
+    public record Peer(int uid, int gid, long pid) {}
+
+    private final String id;
+    private final Instant started;
+    private Duration duration;
+    private List<String> argv;
+    private boolean callerLost;
+    private final String profile;
+    private String command = "";
+    private List<String> args = List.of();
+    private String cwd = "";
+    private String containerId = "";
+    private String mode = "run";
+    private Peer peer;
+    private String hostCwd;
+    private List<String> originalArgs;
+    private String originalCwd;
+    private Verdict verdict = Verdict.FAILED;
+    private String layer;
+    private String rule;
+    private String reason;
+    private String moduleSha256;
+    private Integer exitStatus;
+    private Integer signal;
+    private long bytesIn;
+    private long bytesOut;
+
+    public AuditRecord(String id, String profile, Instant started) {
+        this.id = id;
+        this.profile = profile;
+        this.started = started;
+    }
+
+    public AuditRecord(String profile, Instant started) {
+        this(UUID.randomUUID().toString(), profile, started);
+    }
+
+    public String id() { return id; }
+    public String profile() { return profile; }
+    public Instant started() { return started; }
+
+    /** The request as the caller sent it. */
+    public AuditRecord request(String command, List<String> args, String cwd, String containerId, boolean check) {
+        this.command = command;
+        this.args = List.copyOf(args);
+        this.cwd = cwd;
+        this.containerId = containerId;
+        this.mode = check ? "check" : "run";
+        return this;
+    }
+
+    /** A pre-exec hook changed the request: the record keeps both, the one that ran in args/cwd. */
+    public AuditRecord rewritten(List<String> args, String cwd) {
+        if (originalArgs == null) {
+            originalArgs = this.args;
+            originalCwd = this.cwd;
+        }
+        this.args = List.copyOf(args);
+        this.cwd = cwd;
+        return this;
+    }
+
+    public AuditRecord peer(Peer peer) { this.peer = peer; return this; }
+    public AuditRecord hostCwd(String hostCwd) { this.hostCwd = hostCwd; return this; }
+    public AuditRecord module(String sha256) { this.moduleSha256 = sha256; return this; }
+
+    public AuditRecord allowed() {
+        verdict = Verdict.ALLOWED;
+        layer = rule = reason = null;
+        return this;
+    }
+
+    public AuditRecord refused(String layer, String rule, String reason) {
+        verdict = Verdict.REFUSED;
+        this.layer = layer;
+        this.rule = rule;
+        this.reason = reason;
+        return this;
+    }
+
+    /** Something broke on the daemon's side (a tool that would not start, an I/O error). */
+    public AuditRecord failed(String reason) {
+        verdict = Verdict.FAILED;
+        this.reason = reason;
+        return this;
+    }
+
+    public AuditRecord exit(int status, int signal, long bytesIn, long bytesOut) {
+        this.exitStatus = status;
+        this.signal = signal;
+        this.bytesIn = bytesIn;
+        this.bytesOut = bytesOut;
+        return this;
+    }
+
+    /** The exact argv the host ran (argv[0] is the executable's path), when it got that far. */
+    public AuditRecord argv(List<String> argv) { this.argv = List.copyOf(argv); return this; }
+    public AuditRecord duration(Duration d) { this.duration = d; return this; }
+    public AuditRecord callerLost(boolean lost) { this.callerLost = lost; return this; }
+
+    public AuditRecord withheld(String layer, String rule, String reason) {
+        refused(layer, rule, reason);
+        verdict = Verdict.WITHHELD;
+        return this;
+    }
+
+    public Verdict verdict() { return verdict; }
+
+    /** The JSON body; {@link AuditLog} adds {@code seq} and {@code prev}. */
+    public ObjectNode toJson(Instant now) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        o.put("type", "request");
+        o.put("id", id);
+        o.put("time", started.truncatedTo(ChronoUnit.MILLIS).toString());
+        o.put("profile", profile);
+        o.put("mode", mode);
+        o.put("command", command);
+        var a = o.putArray("args");
+        args.forEach(a::add);
+        o.put("cwd", cwd);
+        o.put("host_cwd", hostCwd);
+        if (argv != null) {
+            var v = o.putArray("argv");
+            argv.forEach(v::add);
+        }
+        if (peer == null) {
+            o.putNull("peer");
+        } else {
+            o.putObject("peer").put("uid", peer.uid()).put("gid", peer.gid()).put("pid", peer.pid());
+        }
+        o.put("container_id", containerId);
+        if (originalArgs != null) {
+            var oa = o.putArray("original_args");
+            originalArgs.forEach(oa::add);
+            o.put("original_cwd", originalCwd);
+        }
+        o.put("verdict", verdict.name().toLowerCase());
+        o.put("layer", layer);
+        o.put("rule", rule);
+        o.put("reason", reason);
+        o.put("module_sha256", moduleSha256);
+        o.put("exit_status", exitStatus);
+        o.put("signal", signal);
+        if (callerLost) o.put("caller_lost", true);
+        o.put("duration_ms", Math.max(0, (duration != null ? duration : Duration.between(started, now)).toMillis()));
+        o.put("bytes_in", bytesIn);
+        o.put("bytes_out", bytesOut);
+        return o;
+    }
+}
