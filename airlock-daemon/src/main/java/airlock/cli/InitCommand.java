@@ -84,16 +84,19 @@ final class InitCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** -v flags for the default profile's mounts as they are on disk (the user may have edited them). */
+    /** -v and -w flags for the default profile's mounts as they are on disk (the user may have edited them). */
     private static String volumes(ConfigDirectory dir, Path fallback) {
         Path file = dir.profilesDir().resolve("default.toml");
         try {
             var p = ConfigLoader.profile("default", file.toString(), Files.readString(file, StandardCharsets.UTF_8));
             StringBuilder b = new StringBuilder();
-            new TreeMap<>(p.mounts()).forEach((container, host) -> b.append("-v ").append(host).append(':').append(container).append(' '));
+            var mounts = new TreeMap<>(p.mounts());
+            mounts.forEach((container, host) -> b.append("-v ").append(host).append(':').append(container).append(' '));
+            // the agent's working directory must be inside a mount, or every command is refused
+            if (!mounts.isEmpty()) b.append("-w ").append(mounts.firstKey()).append(' ');
             return b.toString();
         } catch (IOException | ConfigError e) {
-            return "-v " + fallback + ":/workspace ";
+            return "-v " + fallback + ":/workspace -w /workspace ";
         }
     }
 

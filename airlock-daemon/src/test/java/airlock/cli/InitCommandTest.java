@@ -33,7 +33,7 @@ class InitCommandTest {
         assertThat(Files.readString(unit)).contains("ExecStart=", "airlock.cli.Airlock", "\"start\" \"--config\" \"" + cli.config + "\"",
                 "Environment=\"PATH=", "WantedBy=default.target");
         assertThat(r.out()).contains("installed " + unit, "systemctl --user enable --now airlock.service",
-                "-v " + ws + ":/workspace", cli.config.resolve("sockets/default.sock") + ":/run/docker-airlock.sock");
+                "-v " + ws + ":/workspace -w /workspace -v " + cli.config.resolve("sockets/default.sock") + ":/run/docker-airlock.sock");
         assertThat(cli.run("check").exit()).isZero();
     }
 
