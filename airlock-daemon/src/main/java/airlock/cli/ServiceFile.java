@@ -39,6 +39,8 @@ record ServiceFile(Path path, String text, List<String> enable, List<String> dis
                 [Service]
                 Type=simple
                 ExecStart=%s
+                # `systemctl --user reload airlock`: the daemon re-reads its config dir on SIGHUP
+                ExecReload=/bin/kill -HUP $MAINPID
                 Environment=%s
                 Restart=on-failure
                 RestartSec=2

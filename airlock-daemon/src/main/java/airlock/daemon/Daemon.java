@@ -27,7 +27,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** Listens on one socket per profile and hands each connection to a {@link Session} on a virtual thread. */
+/** Listens on one socket per profile and hands each connection to a {@link Session} on its own thread (see {@link SocketThreads}). */
 public final class Daemon implements Closeable {
     /** Sessions running at once, all profiles together; more connections are refused at once. */
     static final int MAX_SESSIONS = 512;

@@ -73,7 +73,7 @@ public final class Reloader implements Closeable {
             event("reload-failed", "applied only in part: " + e);
             return false;
         }
-        String summary = "profiles " + String.join(", ", next.profiles().keySet())
+        String summary = "profiles " + String.join(", ", new java.util.TreeSet<>(next.profiles().keySet()))
                 + "; commands " + String.join(", ", next.config().enabled())
                 + "; modules " + String.join(", ", next.modules().values().stream()
                 .map(m -> m.name() + "@" + m.sha256().substring(0, Math.min(12, m.sha256().length()))).sorted().toList());

@@ -84,7 +84,13 @@ final class Session implements Runnable {
         try (socket) {
             FrameReader in = new FrameReader(socket.getInputStream());
             FrameWriter out = new FrameWriter(socket.getOutputStream());
-            outcome = serve(in, out);
+            try {
+                outcome = serve(in, out);
+            } finally {
+                // close(2) does not wake a thread blocked in read(2) on the same socket; shutdown does,
+                // so the caller-frames reader ends before the descriptor is closed and reused.
+                shutdownQuietly();
+            }
         } catch (IOException e) {
             outcome = new SessionRecord.Outcome.Broken(e.toString());
         } catch (InterruptedException e) {
@@ -105,6 +111,14 @@ final class Session implements Runnable {
         Optional<String> failure = context.audit().write(r, moduleSha256);
         context.records().accept(r);
         return failure;
+    }
+
+    private void shutdownQuietly() {
+        try {
+            socket.shutdownInput();
+        } catch (IOException | RuntimeException e) {
+            // already closed by the peer
+        }
     }
 
     private SessionRecord.Outcome serve(FrameReader in, FrameWriter out) throws IOException, InterruptedException {

@@ -59,9 +59,9 @@ final class ToolRun {
         BlockingQueue<byte[]> stdin = new ArrayBlockingQueue<>(STDIN_QUEUE_CHUNKS);
         Thread stdout = SocketThreads.start("tool-stdout", () -> pump(process.getInputStream(), FrameType.STDOUT));
         Thread stderr = SocketThreads.start("tool-stderr", () -> pump(process.getErrorStream(), FrameType.STDERR));
-        Thread stdinWriter = Thread.ofVirtual().name("tool-stdin").start(() -> feedStdin(stdin));
-        // Not interrupted at the end: junixsocket closes a socket whose reader is interrupted, and
-        // the EXIT frame is still to be sent. It ends when the session closes the socket.
+        Thread stdinWriter = SocketThreads.start("tool-stdin", () -> feedStdin(stdin));
+        // Not interrupted at the end: the EXIT frame is still to be sent on this socket. It ends
+        // when the session shuts the socket down.
         SocketThreads.start("caller-frames", () -> fromCaller(in, stdin));
         try {
             while (stdout.isAlive() || stderr.isAlive() || process.isAlive()) {

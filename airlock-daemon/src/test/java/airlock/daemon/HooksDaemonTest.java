@@ -126,6 +126,25 @@ class HooksDaemonTest {
     }
 
     @Test
+    void outputPastTheHeldCapIsWithheldAndTheToolKilled() throws Exception {
+        byte[] big = new byte[17 * 1024 * 1024]; // over the 16 MiB held for a post-exec hook
+        java.util.Arrays.fill(big, (byte) 'x');
+        Files.write(f.repo.resolve("big.txt"), big);
+        Git.run(f.repo, "add", "big.txt");
+        Git.run(f.repo, "commit", "-q", "-m", "big");
+        Path ran = tmp.resolve("post-exec-ran");
+        f.hook(POST, "cat >/dev/null; touch " + ran);
+        var r = f.git("show", "HEAD:big.txt");
+        assertThat(r.out()).isEmpty();
+        assertThat(r.exit()).isEqualTo(126);
+        assertThat(r.err()).contains("refused by the hook layer (rule \"post-exec output limit\")");
+        assertThat(ran).doesNotExist();
+        JsonNode rec = f.lastRecord();
+        assertThat(rec.get("verdict").asText()).isEqualTo("withheld");
+        assertThat(rec.get("rule").asText()).isEqualTo("post-exec output limit");
+    }
+
+    @Test
     void theShimSeesAHookRefusalLikeAnyOther() throws Exception {
         f.hook(PRE, "cat >/dev/null; echo nope >&2; exit 2");
         var r = ShimRunner.run(f.socket("default"), f.repo, "git", List.of("status"));

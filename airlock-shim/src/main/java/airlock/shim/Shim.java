@@ -53,9 +53,10 @@ public final class Shim {
             FrameReader reader = new FrameReader(ChannelStreams.in(ch));
             Request request = new Request(Request.Mode.RUN, inv.command(), inv.args(), cwd(), System.getenv(),
                     ContainerId.detect(), stdinIsTerminal());
+            SignalForwarder signals = SignalForwarder.install(writer);
             writer.write(FrameType.REQUEST, request.encode());
+            signals.requestSent();
             StdinPump.start(System.in, writer);
-            SignalForwarder.install(writer);
             return relay(reader, stdout, stderr);
         } catch (IOException e) {
             return fail("lost the daemon: " + e.getMessage());

@@ -1,0 +1,112 @@
+package airlock.cli;
+
+import airlock.daemon.Signals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code airlock start} as its own process: a profile added on disk gets its socket (the watch),
+ * a broken file on SIGHUP keeps the running configuration and says why, and {@code airlock log}
+ * (another process) shows and verifies what happened.
+ */
+class StartReloadLogProcessTest {
+    @TempDir Path tmp;
+
+    List<String> java(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Airlock.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @Test
+    void startWatchesSighupReloadsAndLogShowsIt() throws Exception {
+        Path config = tmp.resolve("config");
+        Path work = Files.createDirectories(tmp.resolve("work")).toRealPath();
+        Files.createDirectories(config.resolve("profiles"));
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\"]\n");
+        String profile = "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n";
+        Files.writeString(config.resolve("profiles/default.toml"), profile);
+
+        Process daemon = new ProcessBuilder(java("start", "--config", config.toString())).redirectErrorStream(true).start();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Thread reader = Thread.ofPlatform().daemon(true).start(() -> copy(daemon.getInputStream(), log));
+        try {
+            waitFor(log, "profile default listening on");
+
+            Files.writeString(config.resolve("profiles/ci.toml"), profile);
+            waitFor(log, "profile ci listening on " + config.resolve("sockets/ci.sock"));
+            assertThat(config.resolve("sockets/ci.sock")).exists();
+
+            Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\"]\n[hooks]\ntimeout_seconds = 0\n");
+            waitFor(log, "reload failed, the running configuration stays");
+            assertThat(text(log)).contains("hooks.timeout_seconds");
+
+            Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\"]\n");
+            Files.delete(config.resolve("profiles/ci.toml"));
+            waitFor(log, "profile ci removed");
+            int reloadsBefore = count(text(log), "configuration reloaded");
+            Signals.send(daemon.pid(), Signals.SIGHUP);
+            for (int i = 0; i < 200 && count(text(log), "configuration reloaded") == reloadsBefore; i++) Thread.sleep(50);
+            assertThat(count(text(log), "configuration reloaded")).isGreaterThan(reloadsBefore);
+            assertThat(daemon.isAlive()).isTrue(); // SIGHUP reloads, it does not end the daemon
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            reader.join(5_000);
+        }
+
+        Process show = new ProcessBuilder(java("log", "--config", config.toString())).redirectErrorStream(true).start();
+        String shown = new String(show.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(show.waitFor()).isZero();
+        assertThat(shown).contains("  -  reload  profiles ci, default").contains("  -  reload-failed  ")
+                .contains("  -  reload  profiles default");
+
+        Process verify = new ProcessBuilder(java("log", "--verify", "--config", config.toString())).redirectErrorStream(true).start();
+        String verified = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(verify.waitFor()).as(verified).isZero();
+        assertThat(verified).contains("audit log intact");
+    }
+
+    static void copy(InputStream in, ByteArrayOutputStream to) {
+        byte[] b = new byte[4096];
+        try (in) {
+            int n;
+            while ((n = in.read(b)) > 0) {
+                synchronized (to) {
+                    to.write(b, 0, n);
+                }
+            }
+        } catch (java.io.IOException ignored) {
+            // the daemon ended
+        }
+    }
+
+    static String text(ByteArrayOutputStream b) {
+        synchronized (b) {
+            return b.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
+    static void waitFor(ByteArrayOutputStream log, String text) throws InterruptedException {
+        for (int i = 0; i < 400 && !text(log).contains(text); i++) Thread.sleep(50);
+        assertThat(text(log)).contains(text);
+    }
+}
