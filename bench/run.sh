@@ -36,6 +36,7 @@ for tool in hyperfine ssh ssh-keygen /usr/sbin/sshd; do
 done
 
 B=$(mktemp -d /tmp/airlock-bench.XXXXXX)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 DAEMON_PID=""
 SSHD_PID=""
 cleanup() {
@@ -190,6 +191,7 @@ report="$B/report.md"
     echo "### Results of $(date -u '+%Y-%m-%d %H:%M UTC')$([ "$QUICK" = 1 ] && echo ' (--quick: reduced sizes, not the reference run)')"
     echo
     echo "Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r); JDK: $jdk; $(hyperfine --version)."
+    echo "Load average (1/5/15 min) at the start: $LOAD_BEFORE; at the end: $(cut -d' ' -f1-3 /proc/loadavg). Other work on the machine inflates every figure, the airlock ones (several processes per call) more than the baselines."
     echo "Reproduce: \`bench/run.sh\` (from a checkout, a few minutes)."
     echo
     echo "#### Per-call latency: $RUNS sequential calls of \`true\`"

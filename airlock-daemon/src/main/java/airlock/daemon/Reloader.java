@@ -101,6 +101,7 @@ public final class Reloader implements Closeable {
         if (watcher != null) return;
         watcher = FileSystems.getDefault().newWatchService();
         register();
+        log.println("airlock: watching " + dir.root() + " for changes (SIGHUP reloads too)");
         WatchService ws = watcher;
         watchThread = Thread.ofPlatform().name("config-watch").daemon(true).start(() -> loop(ws, debounce));
     }

@@ -44,6 +44,7 @@ class StartReloadLogProcessTest {
         Thread reader = Thread.ofPlatform().daemon(true).start(() -> copy(daemon.getInputStream(), log));
         try {
             waitFor(log, "profile default listening on");
+            waitFor(log, "watching " + config + " for changes"); // a change before this is not seen
 
             Files.writeString(config.resolve("profiles/ci.toml"), profile);
             waitFor(log, "profile ci listening on " + config.resolve("sockets/ci.sock"));
