@@ -15,8 +15,8 @@ RUNS=${RUNS:-30}
 MB=${MB:-512}
 command -v hyperfine >/dev/null || { echo "bench/proxy.sh: needs hyperfine" >&2; exit 1; }
 ls airlock-daemon/target/airlock-daemon-*.jar >/dev/null 2>&1 || mvn -B -q -ntp -DskipTests package
-DAEMON_JAR=$(ls airlock-daemon/target/airlock-daemon-*.jar | head -1)
-SHIM_JAR=$(ls airlock-shim/target/airlock-shim-*.jar | head -1)
+DAEMON_JAR=$(ls "$ROOT"/airlock-daemon/target/airlock-daemon-*.jar | head -1)
+SHIM_JAR=$(ls "$ROOT"/airlock-shim/target/airlock-shim-*.jar | head -1)
 
 B=$(mktemp -d /tmp/airlock-proxy-bench.XXXXXX)
 DAEMON_PID=""

@@ -11,7 +11,9 @@ final class Usage {
             System.out.println("airlock-shim " + Shim.VERSION);
             return 0;
         }
-        System.out.print("""
+        boolean asked = args.isEmpty() || args.contains("--help") || args.contains("-h");
+        // asked for: stdout, status 0; a wrong argument: the same text on stderr, status 2
+        (asked ? System.out : System.err).print("""
                 airlock-shim %s: runs a command on the host through the airlock daemon.
 
                 Link it under the name of each tool the agent may use, then call the tool as usual:
@@ -24,6 +26,6 @@ final class Usage {
                 Exit statuses of its own: 125 cannot reach the daemon, 126 refused by policy,
                 127 unknown command. Its own messages start with "airlock:".
                 """.formatted(Shim.VERSION));
-        return args.isEmpty() || args.contains("--help") || args.contains("-h") ? 0 : 2;
+        return asked ? 0 : 2;
     }
 }
