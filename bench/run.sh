@@ -160,8 +160,12 @@ fi
 # ---------------------------------------------------------------- the proxy engineer's benchmark
 if [ -x "$ROOT/bench/proxy.sh" ]; then
     step "bench/proxy.sh"
-    AIRLOCK_BENCH_DIR="$B" AIRLOCK_BENCH_PREFIX="$B/prefix" AIRLOCK_SOCKET="$SOCK" AIRLOCK_BENCH_QUICK="$QUICK" \
-        "$ROOT/bench/proxy.sh" > "$B/proxy.md" 2>"$B/proxy.log" || echo "bench/proxy.sh failed (see its log)" > "$B/proxy.md"
+    # Its own daemon and repository: git-shaped figures next to the trivial-command ones above.
+    if [ "$QUICK" = 1 ]; then proxy_env=(RUNS=10 MB=64); else proxy_env=(RUNS=30 MB=256); fi
+    # Judged by its output: its exit status carries its daemon's SIGTERM (143) from its cleanup.
+    (cd "$ROOT" && env "${proxy_env[@]}" "$ROOT/bench/proxy.sh") > "$B/proxy.md" 2>"$B/proxy.log" || true
+    grep -q '^| ' "$B/proxy.md" \
+        || { echo "bench/proxy.sh failed:"; echo; echo '```'; tail -n 5 "$B/proxy.log"; echo '```'; } > "$B/proxy.md"
 fi
 
 # ---------------------------------------------------------------- the report
@@ -251,7 +255,7 @@ report="$B/report.md"
     fi
     if [ -f "$B/proxy.md" ]; then
         echo
-        echo "#### bench/proxy.sh"
+        echo "#### git through airlock (bench/proxy.sh, the proxy's own benchmark, folded in)"
         echo
         cat "$B/proxy.md"
     fi
