@@ -67,7 +67,9 @@ public record FlagSyntax(Set<String> value, Set<String> switches, Set<String> pa
                 candidates.add(known);
             }
         }
-        return candidates == null ? List.of(name) : candidates;
+        if (candidates == null) return List.of(name);
+        candidates.sort(null); // the same reading, and the same refusal message, every time
+        return candidates;
     }
 
     boolean takesValue(String canonicalFlag) { return value.contains(canonicalFlag); }

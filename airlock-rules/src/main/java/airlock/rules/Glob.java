@@ -37,7 +37,7 @@ public final class Glob {
 
     /** @throws IllegalArgumentException naming what is wrong (unclosed class, trailing backslash, ...) */
     public static Glob compile(String pattern, boolean ignoreCase) {
-        String p = ignoreCase ? pattern.toLowerCase(Locale.ROOT) : pattern;
+        String p = ignoreCase ? fold(pattern) : pattern;
         List<Part> out = new ArrayList<>();
         int i = 0;
         while (i < p.length()) {
@@ -91,7 +91,7 @@ public final class Glob {
     }
 
     public boolean matches(String value) {
-        String v = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+        String v = ignoreCase ? fold(value) : value;
         int vi = 0, pi = 0, starP = -1, starV = -1;
         while (vi < v.length()) {
             if (pi < parts.length && parts[pi] instanceof Star) {
@@ -109,6 +109,15 @@ public final class Glob {
         }
         while (pi < parts.length && parts[pi] instanceof Star) pi++;
         return pi == parts.length;
+    }
+
+    /**
+     * Case folding as upper-then-lower, so characters a tool's own folding maps onto ASCII match
+     * too: Go's strings.ToUpper turns "ſys_admin" (long s) into "SYS_ADMIN", and the Kelvin sign
+     * lowers to "k". Lower-casing alone would let such a value slip past a deny glob.
+     */
+    static String fold(String s) {
+        return s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
     }
 
     private static boolean one(Part part, char c) {

@@ -171,6 +171,7 @@ class ArgumentRulesTest {
                 arguments("case", DOCKER, "run --cap-add=ALL img", false),
                 arguments("case", DOCKER, "run --cap-add=All img", false),
                 arguments("case", DOCKER, "run --cap-add Sys_Admin img", false),
+                arguments("case", DOCKER, "run --cap-add=\u017Fys_admin img", false), // Go upper-cases long s to S
                 arguments("case", DOCKER, "run --cap-add=NET_BIND_SERVICE img", true),
                 arguments("case", DOCKER, "run -v /etc:/etc img", false),
                 arguments("case", DOCKER, "run --volume=/etc:/x img", false),

@@ -17,7 +17,8 @@ class GlobTest {
     }
 
     @ParameterizedTest(name = "{0} ~ {1} ignoring case")
-    @CsvSource(delimiter = '|', value = {"all|ALL", "sys_admin|Sys_Admin", "ProxyCommand*|proxycommand=x", "[A-Z]x|qX"})
+    @CsvSource(delimiter = '|', value = {"all|ALL", "sys_admin|Sys_Admin", "ProxyCommand*|proxycommand=x", "[A-Z]x|qX",
+            "sys_admin|\u017Fys_admin", "kill|\u212Aill", "sys_admin|SYS_ADM\u0131N"})
     void matchesIgnoringCase(String glob, String value) {
         assertThat(Glob.compile(glob, true).matches(value)).isTrue();
         assertThat(Glob.compile(glob, false).matches(value)).isFalse();

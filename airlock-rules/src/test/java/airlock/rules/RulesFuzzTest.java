@@ -20,7 +20,7 @@ import java.util.List;
  */
 class RulesFuzzTest {
     private static final List<CommandModule> FIXED = List.of(
-            RespellingProperties.GIT, RespellingProperties.TERRAFORM, RespellingProperties.BARE, RespellingProperties.ALLOW_STATUS);
+            RespellingPropertiesTest.GIT, RespellingPropertiesTest.TERRAFORM, RespellingPropertiesTest.BARE, RespellingPropertiesTest.ALLOW_STATUS);
 
     @FuzzTest(maxDuration = "10s")
     void loadsOrRejectsAnyModule(byte[] data) {

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Properties over generated command lines: every spelling of a denied flag, anywhere among
  * unrelated arguments, is refused; unrelated arguments alone are allowed.
  */
-class RespellingProperties {
+class RespellingPropertiesTest {
     static final CommandModule GIT = load("""
             [command]
             bin = "git"
@@ -90,7 +90,7 @@ class RespellingProperties {
     }
 
     static Arbitrary<List<String>> gitUnrelated() {
-        return gitUnit().list().ofMaxSize(8).map(RespellingProperties::flatten);
+        return gitUnit().list().ofMaxSize(8).map(RespellingPropertiesTest::flatten);
     }
 
     /** A denied flag of the git module in one of its spellings, with an arbitrary value. */
