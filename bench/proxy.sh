@@ -21,7 +21,7 @@ SHIM_JAR=$(ls "$ROOT"/airlock-shim/target/airlock-shim-*.jar | head -1)
 B=$(mktemp -d /tmp/airlock-proxy-bench.XXXXXX)
 DAEMON_PID=""
 cleanup() {
-    [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+    { [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null; } || true
     rm -rf "$B"
 }
 trap cleanup EXIT
