@@ -21,7 +21,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         var dir = config.directory();
-        ConfigCheck.Report r = ConfigCheck.run(dir, HookFiles.currentUid());
+        ConfigCheck.Report r = ConfigCheck.run(dir, HookPermissions.currentUid());
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         for (Finding f : r.findings()) out.println(f);

@@ -102,8 +102,8 @@ final class ConfigCheck {
                 }
             }
         }
-        List<Path> hooks = HookFiles.present(dir, profileNames);
-        out.addAll(HookFiles.check(dir, profileNames, uid));
+        List<Path> hooks = HookPermissions.present(dir, profileNames);
+        out.addAll(HookPermissions.check(dir, profileNames, uid));
         return new Report(out, profileNames.size(), builtins, user.size(), hooks.size());
     }
 

@@ -41,7 +41,7 @@ final class DoctorCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         Host host = Airlock.host(spec);
         ConfigDirectory dir = config.directory();
-        int uid = HookFiles.currentUid();
+        int uid = HookPermissions.currentUid();
 
         if (!Files.isDirectory(dir.root())) {
             fail(dir.root() + " does not exist (airlock init creates it)");
@@ -116,7 +116,7 @@ final class DoctorCommand implements Callable<Integer> {
                 warn(dir.socketsDir() + " (" + PosixFilePermissions.toString(s) + ") is open to others; the daemon makes it rwx------");
             }
         }
-        for (Finding f : HookFiles.check(dir, profileNames(dir), uid)) {
+        for (Finding f : HookPermissions.check(dir, profileNames(dir), uid)) {
             clean = false;
             fail(f.text());
         }

@@ -79,7 +79,7 @@ final class DryRun {
             decision = Decision.deny(Layer.MOUNTS, null, mounts);
         }
 
-        List<Path> hooks = HookFiles.present(dir, List.of(profileName));
+        List<Path> hooks = HookPermissions.present(dir, List.of(profileName));
         steps.add(new Step("hook", null, hooks.isEmpty() ? "no pre-exec hook" : "not run in a dry run: " + hooks));
 
         if (module.isPresent()) {

@@ -12,6 +12,11 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -33,6 +38,8 @@ final class StartCommand implements Callable<Integer> {
             err.println("airlock: cannot start: no " + dir.configFile() + " (run 'airlock init' to create a starter config)");
             return 1;
         }
+        // file times come from a coarse kernel clock that may lag Instant.now() by a tick
+        Instant loading = Instant.now().minusMillis(50);
         Daemon daemon;
         try {
             daemon = Daemon.start(dir, System.getenv(), System.err);
@@ -46,6 +53,8 @@ final class StartCommand implements Callable<Integer> {
         daemon.reloader().reloadOnSighup();
         try {
             daemon.reloader().watch(Reloader.DEFAULT_DEBOUNCE);
+            // An edit between loading the config and watching it would otherwise wait for the next one.
+            if (changedSince(dir, loading)) daemon.reloader().reload();
         } catch (IOException e) {
             err.println("airlock: cannot watch " + dir.root() + " for changes (" + e.getMessage() + "); SIGHUP still reloads");
         }
@@ -65,5 +74,19 @@ final class StartCommand implements Callable<Integer> {
         }));
         stopped.await();
         return 0;
+    }
+
+    /** Whether config.toml, or anything in profiles/, commands/ or hooks/ (a removal too), changed since {@code t}. */
+    static boolean changedSince(ConfigDirectory dir, Instant t) throws IOException {
+        if (Files.getLastModifiedTime(dir.configFile()).toInstant().isAfter(t)) return true;
+        for (Path d : List.of(dir.profilesDir(), dir.commandsDir(), dir.hooksDir())) {
+            if (!Files.isDirectory(d)) continue;
+            try (Stream<Path> all = Files.walk(d)) {
+                for (Path p : (Iterable<Path>) all::iterator) {
+                    if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(t)) return true;
+                }
+            }
+        }
+        return false;
     }
 }

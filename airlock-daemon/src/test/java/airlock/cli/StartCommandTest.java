@@ -79,4 +79,23 @@ class StartCommandTest {
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    @Test
+    void changedSinceSeesAnEditAndARemovalButNotTheAuditLog() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        var dir = new airlock.daemon.ConfigDirectory(cli.config);
+        java.time.Instant later = java.time.Instant.now().plusSeconds(5);
+        for (Path p : List.of(cli.config.resolve("config.toml"), cli.config.resolve("profiles"), cli.config.resolve("profiles/default.toml"),
+                cli.config.resolve("commands"), cli.config.resolve("hooks"))) {
+            java.nio.file.Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
+        }
+        java.time.Instant before = java.time.Instant.now().minusSeconds(30);
+        assertThat(StartCommand.changedSince(dir, before)).isFalse();
+        cli.write("audit/audit.ndjson", "{}\n");
+        assertThat(StartCommand.changedSince(dir, before)).isFalse();
+        java.nio.file.Files.delete(cli.config.resolve("profiles/default.toml"));
+        assertThat(StartCommand.changedSince(dir, before)).as("a removed profile changes its folder").isTrue();
+        assertThat(StartCommand.changedSince(dir, later)).isFalse();
+    }
 }

@@ -1,6 +1,7 @@
 package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
+import airlock.daemon.hooks.HookFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,24 +19,17 @@ import java.util.Set;
  * every credential airlock guards. Each must be a regular file (not a symlink someone can
  * re-point), executable, owned by the user and writable by nobody else; so must its folder.
  */
-final class HookFiles {
-    static final List<String> NAMES = List.of("pre-exec", "post-exec");
+final class HookPermissions {
+    private HookPermissions() {}
 
-    private HookFiles() {}
-
-    /** The hook files present: global {@code hooks/} and each profile's {@code profiles/NAME.hooks/}. */
+    /** The hook files present, where the daemon looks for them ({@link HookFiles}): global and per profile. */
     static List<Path> present(ConfigDirectory dir, List<String> profiles) {
-        List<Path> folders = new ArrayList<>();
-        folders.add(dir.hooksDir());
-        for (String p : profiles) folders.add(dir.profilesDir().resolve(p + ".hooks"));
-        List<Path> found = new ArrayList<>();
-        for (Path f : folders) {
-            for (String n : NAMES) {
-                Path h = f.resolve(n);
-                if (Files.exists(h, LinkOption.NOFOLLOW_LINKS)) found.add(h);
-            }
+        List<Path> candidates = new ArrayList<>();
+        for (HookFiles.Stage stage : HookFiles.Stage.values()) {
+            candidates.add(HookFiles.global(dir.root(), stage));
+            for (String p : profiles) candidates.add(HookFiles.ofProfile(dir.root(), p, stage));
         }
-        return found;
+        return candidates.stream().filter(h -> Files.exists(h, LinkOption.NOFOLLOW_LINKS)).toList();
     }
 
     static List<Finding> check(ConfigDirectory dir, List<String> profiles, int uid) throws IOException {
