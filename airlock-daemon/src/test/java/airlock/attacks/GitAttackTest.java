@@ -248,6 +248,21 @@ class GitAttackTest {
         assertThat(git("status").refused()).isTrue();
     }
 
+    @Test
+    void gitmodulesCannotPointAtTheHostOrAHelper() throws Exception {
+        for (String url : List.of("ssh://me@localhost/home/me/secret.git", "me@127.0.0.1:secret.git",
+                "ext::sh -c " + touch.replace(" ", "% "), outside.toString())) {
+            Files.writeString(repo.resolve(".gitmodules"), "[submodule \"s\"]\n\tpath = s\n\turl = " + url + "\n");
+            var r = git("submodule", "update", "--init");
+            assertThat(r.refused()).as(url + ": " + r.err()).isTrue();
+            assertThat(r.err()).contains(".gitmodules submodule.s.url");
+            assertThat(git("pull", "--recurse-submodules").refused()).isTrue();
+        }
+        assertThat(proxy.canary).doesNotExist();
+        Files.writeString(repo.resolve(".gitmodules"), "[submodule \"s\"]\n\tpath = s\n\turl = https://example.invalid/s.git\n");
+        assertThat(git("submodule", "status").refused()).isFalse();
+    }
+
     // ---- class 2: subcommands and options that run a command by design ----
 
     static Stream<List<String>> commandRunners() {

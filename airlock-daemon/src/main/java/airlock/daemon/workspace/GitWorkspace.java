@@ -55,6 +55,10 @@ public final class GitWorkspace {
             if (d.isPresent()) return d.get();
             d = submodules(git, global.discovery(), hostCwd, mounts, env);
             if (d.isPresent()) return d.get();
+            if (sub.equals("submodule") || rest.stream().anyMatch(a -> a.startsWith("--recurse-submodules"))) {
+                d = gitmodules(git, global.discovery(), hostCwd, mounts, env);
+                if (d.isPresent()) return d.get();
+            }
             for (String local : localRepositories(sub, rest, entries)) {
                 d = LocalRemote.check(git, local, hostCwd, mounts, env);
                 if (d.isPresent()) return d.get();
@@ -121,6 +125,33 @@ public final class GitWorkspace {
         for (Path c : configs) {
             Optional<Decision> d = judgeAll(GitConfigScan.readFile(git, c, cwd, env), c.getParent(), mounts);
             if (d.isPresent()) return d;
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * .gitmodules is a workspace file naming where submodules are cloned from: an ssh address of
+     * this host (a host repository copied in, its hooks run) or a transport helper is refused.
+     * (git itself refuses local paths and file:// for submodules since 2.38.1.)
+     */
+    private static Optional<Decision> gitmodules(Path git, List<String> discovery, Path cwd, PathMapper mounts,
+                                                 Map<String, String> env) throws IOException {
+        var args = new java.util.ArrayList<>(discovery);
+        args.addAll(List.of("rev-parse", "--show-toplevel"));
+        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
+        if (out.status() != 0) return Optional.empty();
+        Path file = Path.of(out.text().strip()).resolve(".gitmodules");
+        if (!java.nio.file.Files.isRegularFile(file)) return Optional.empty();
+        for (GitConfigEntry e : GitConfigScan.readFile(git, file, cwd, env)) {
+            String k = GitConfigKeys.lower(e.key());
+            if (e.value() == null || !(k.startsWith("submodule.") && k.endsWith(".url"))) continue;
+            GitUrl url = GitUrl.of(e.value());
+            boolean relative = e.value().startsWith("./") || e.value().startsWith("../");
+            if (url instanceof GitUrl.Local && relative) continue; // relative to the superproject's remote
+            Optional<String> why = addressProblem(e.value(), file.getParent(), mounts);
+            if (why.isPresent()) {
+                return Optional.of(Decision.deny(Layer.WORKSPACE, e.key(), ".gitmodules " + e.key() + ": " + why.get()));
+            }
         }
         return Optional.empty();
     }

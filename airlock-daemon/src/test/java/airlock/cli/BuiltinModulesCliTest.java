@@ -1,0 +1,34 @@
+package airlock.cli;
+
+import airlock.daemon.ConfigDirectory;
+import airlock.rules.ModuleLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** airlock show prints every built-in module; airlock eject of each writes a file that loads. */
+class BuiltinModulesCliTest {
+    @TempDir Path tmp;
+
+    @Test
+    void everyBuiltInIsShownAndEjectsToAFileThatLoads() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        assertThat(ConfigDirectory.BuiltinModules.names()).hasSize(7);
+        for (String name : ConfigDirectory.BuiltinModules.names()) {
+            var show = cli.run("show", name);
+            assertThat(show.exit()).as(name + ": " + show.err()).isZero();
+            assertThat(show.out()).as(name).contains("bin = \"" + name + "\"");
+            var eject = cli.run("eject", name);
+            assertThat(eject.exit()).as(name + ": " + eject.err()).isZero();
+            Path file = cli.config.resolve("commands/" + name + ".toml");
+            var module = ModuleLoader.load(name, file.toString(), Files.readString(file));
+            assertThat(module.bin()).isEqualTo(name);
+            assertThat(module.rules()).isNotEmpty();
+        }
+    }
+}
