@@ -184,7 +184,7 @@ lib=\${self%/*}/../lib/airlock
 # Serial GC and a bounded heap: an idle daemon otherwise keeps a few hundred MiB of garbage
 # (bench/run.sh: 452 MiB RSS after 10,000 sessions with the defaults). AIRLOCK_JAVA_OPTS comes
 # last and wins.
-exec "\${AIRLOCK_JAVA:-$JAVA}" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m \${AIRLOCK_JAVA_OPTS:-} \\
+exec "\${AIRLOCK_JAVA:-$JAVA}" --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m \${AIRLOCK_JAVA_OPTS:-} \\
     -cp "\$lib/airlock-daemon.jar:\$lib/lib/*" airlock.cli.Airlock "\$@"
 EOF
 put "$WORK/airlock" "$BIN/airlock" 755
@@ -202,10 +202,10 @@ while [ -L "\$self" ]; do
 done
 lib=\${self%/*}/../lib/airlock
 if [ -f "\$lib/airlock-shim.aot" ] && [ -z "\${AIRLOCK_NO_AOT:-}" ]; then
-    exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:AOTCache="\$lib/airlock-shim.aot" \\
+    exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:AOTCache="\$lib/airlock-shim.aot" \\
         -Dairlock.argv0="\$0" -cp "\$lib/airlock-shim.jar" airlock.shim.Shim "\$@"
 fi
-exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \\
+exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \\
     -Dairlock.argv0="\$0" -cp "\$lib/airlock-shim.jar" airlock.shim.Shim "\$@"
 EOF
 
@@ -224,7 +224,7 @@ i=0
 while [ ! -S "$sock" ] && [ $i -lt 100 ] && kill -0 "$DAEMON_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 train_shim() { # argv0 args...
     argv0=$1; shift
-    (cd "$train_dir/work" && AIRLOCK_SOCKET="$sock" "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    (cd "$train_dir/work" && AIRLOCK_SOCKET="$sock" "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \
         -XX:AOTCacheOutput="$LIB/airlock-shim.aot" -Dairlock.argv0="$argv0" -cp "$LIB/airlock-shim.jar" \
         airlock.shim.Shim "$@") > "$train_dir/train.log" 2>&1
 }

@@ -36,7 +36,7 @@ rm "$B/blob"
 printf '[commands]\nenable = ["git"]\n' > "$B/config/config.toml"
 printf 'commands = []\n[mounts]\n"%s" = "%s"\n' "$B/work" "$B/work" > "$B/config/profiles/bench.toml"
 
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$DAEMON_JAR:$(dirname "$DAEMON_JAR")/lib/*" airlock.cli.Airlock start --config "$B/config" \
+"$JAVA" --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED -cp "$DAEMON_JAR:$(dirname "$DAEMON_JAR")/lib/*" airlock.cli.Airlock start --config "$B/config" \
     > "$B/daemon.log" 2>&1 &
 DAEMON_PID=$!
 SOCK="$B/config/sockets/bench.sock"
@@ -46,17 +46,17 @@ for _ in $(seq 1 300); do [ -S "$SOCK" ] && break; sleep 0.1; done
 # the JVM shim as the launcher runs it, linked as git; the AOT variant uses a cache trained here
 cat > "$B/bin/airlock-shim" <<SH
 #!/bin/sh
-exec "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dairlock.argv0="\$0" -cp "$SHIM_JAR" airlock.shim.Shim "\$@"
+exec "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Dairlock.argv0="\$0" -cp "$SHIM_JAR" airlock.shim.Shim "\$@"
 SH
 cat > "$B/aot/airlock-shim" <<SH
 #!/bin/sh
-exec "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:AOTCache="$B/shim.aot" -Dairlock.argv0="\$0" -cp "$SHIM_JAR" airlock.shim.Shim "\$@"
+exec "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:AOTCache="$B/shim.aot" -Dairlock.argv0="\$0" -cp "$SHIM_JAR" airlock.shim.Shim "\$@"
 SH
 chmod +x "$B/bin/airlock-shim" "$B/aot/airlock-shim"
 ln -s airlock-shim "$B/bin/git"
 ln -s airlock-shim "$B/aot/git"
 export AIRLOCK_SOCKET="$SOCK"
-(cd "$B/work/repo" && "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:AOTCacheOutput="$B/shim.aot" \
+(cd "$B/work/repo" && "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:AOTCacheOutput="$B/shim.aot" \
     -Dairlock.argv0=git -cp "$SHIM_JAR" airlock.shim.Shim rev-parse HEAD >/dev/null 2>"$B/aot.log")
 [ -f "$B/shim.aot" ] || { cat "$B/aot.log" >&2; exit 1; }
 

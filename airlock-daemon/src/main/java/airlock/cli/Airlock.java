@@ -7,6 +7,7 @@ import picocli.CommandLine;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** The {@code airlock} command: one class per verb. */
 @Command(name = "airlock", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Airlock.Version.class,
@@ -16,6 +17,14 @@ import java.nio.charset.StandardCharsets;
                 ProfileCommand.class, VersionCommand.class, LogCommand.class, ManCommand.class,
                 AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Airlock implements Runnable {
+    /**
+     * What every JVM running the daemon needs: the FFM call for the caller's credentials
+     * (native access) and the socket channel's descriptor (sun.nio.ch). Every launcher passes
+     * these; a daemon started without them refuses to start (see PeerCredentials).
+     */
+    public static final List<String> JVM_OPTIONS =
+            List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

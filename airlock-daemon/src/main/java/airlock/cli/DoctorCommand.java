@@ -5,8 +5,6 @@ import airlock.daemon.Executables;
 import airlock.rules.ConfigError;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
-import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +12,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -150,8 +150,7 @@ final class DoctorCommand implements Callable<Integer> {
         boolean group = perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.GROUP_READ);
         if (others) fail("profile " + p.name() + ": " + sock + " (" + PosixFilePermissions.toString(perms) + ") is open to every local user");
         else if (group && p.socketOwner().isEmpty()) warn("profile " + p.name() + ": " + sock + " (" + PosixFilePermissions.toString(perms) + ") is open to its group");
-        try (AFUNIXSocket s = AFUNIXSocket.newInstance()) {
-            s.connect(AFUNIXSocketAddress.of(sock.toFile()), 2_000);
+        try (SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
             ok("profile " + p.name() + ": daemon listening on " + sock + " (" + PosixFilePermissions.toString(perms) + ")");
         } catch (IOException e) {
             line("info", "profile " + p.name() + ": stale socket " + sock + ", nothing answers (daemon not running)");

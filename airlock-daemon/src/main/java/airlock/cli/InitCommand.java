@@ -182,7 +182,7 @@ final class InitCommand implements Callable<Integer> {
         }
         if (cmd.isEmpty()) {
             cmd.add(java);
-            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.addAll(Airlock.JVM_OPTIONS);
             cmd.add("-cp");
             cmd.add(String.join(File.pathSeparator, cp));
             cmd.add(Airlock.class.getName());

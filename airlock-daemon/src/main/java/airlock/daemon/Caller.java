@@ -1,9 +1,7 @@
 package airlock.daemon;
 
-import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.AFUNIXSocketCredentials;
-
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /**
@@ -18,11 +16,11 @@ public record Caller(long pid, long uid, long gid, String containerId) {
     /** The caller of a socket whose credentials the kernel could not give (never expected on Linux). */
     public static final Caller UNKNOWN = new Caller(-1, -1, -1, "");
 
-    static Caller of(AFUNIXSocket socket) throws IOException {
-        AFUNIXSocketCredentials c = socket.getPeerCredentials();
-        if (c == null || c.getPid() <= 0) return UNKNOWN;
-        String container = CgroupContainer.ofPid(Path.of("/proc"), c.getPid());
-        return new Caller(c.getPid(), c.getUid(), c.getGid(), container);
+    static Caller of(SocketChannel socket) throws IOException {
+        PeerCredentials.Ucred c = PeerCredentials.of(socket);
+        if (c.pid() <= 0) return UNKNOWN;
+        String container = CgroupContainer.ofPid(Path.of("/proc"), c.pid());
+        return new Caller(c.pid(), c.uid(), c.gid(), container);
     }
 
     public boolean known() {

@@ -10,13 +10,14 @@ import airlock.daemon.audit.AuditLog;
 import airlock.daemon.audit.SessionAudit;
 import airlock.daemon.hooks.HookSettings;
 import airlock.daemon.hooks.Hooks;
-import org.newsclub.net.unix.AFUNIXServerSocket;
-import org.newsclub.net.unix.AFUNIXSocket;
+import airlock.protocol.ChannelStreams;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** Listens on one socket per profile and hands each connection to a {@link Session} on its own thread (see {@link SocketThreads}). */
+/**
+ * Listens on one socket per profile and hands each connection to a {@link Session} on its own
+ * virtual thread. The sockets are the JDK's own unix-domain channels, whose blocking reads and
+ * writes park a virtual thread instead of holding an OS thread (junixsocket's virtual-thread
+ * poller stalled large outputs); the kernel's peer credentials come from {@link PeerCredentials}.
+ */
 public final class Daemon implements Closeable {
     /** Sessions running at once, all profiles together; more connections are refused at once. */
     static final int MAX_SESSIONS = 512;
@@ -38,7 +44,7 @@ public final class Daemon implements Closeable {
     private final Session.Context context;
     private final Semaphore sessions;
     /** Open sockets by profile; changed by a reload. Guarded by {@code this}. */
-    private final Map<String, AFUNIXServerSocket> servers = new LinkedHashMap<>();
+    private final Map<String, ServerSocketChannel> servers = new LinkedHashMap<>();
     private final AtomicReference<Hooks> hooks;
     private final AuditLog audit;
     private final PrintStream log;
@@ -74,6 +80,12 @@ public final class Daemon implements Closeable {
         Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
         try {
             SocketFile.prepareDirectory(dir.socketsDir());
+            try {
+                PeerCredentials.selfTest();
+            } catch (IOException e) {
+                throw new IOException("cannot read callers' credentials from the kernel, so no caller could be identified: "
+                        + e.getMessage(), e);
+            }
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
             log.println("airlock: audit log " + AuditFiles.current(audit.dir()));
             d.hooks.set(new Hooks(dir.root(), hookSettings(policy)));
@@ -96,7 +108,7 @@ public final class Daemon implements Closeable {
 
     private synchronized void listen(Profile profile) throws IOException {
         Path sock = dir.socketOf(profile.name());
-        AFUNIXServerSocket server = SocketFile.bind(sock, profile.socketOwner());
+        ServerSocketChannel server = SocketFile.bind(sock, profile.socketOwner());
         servers.put(profile.name(), server);
         Thread.ofPlatform().name("accept-" + profile.name()).daemon(true).start(() -> accept(server, profile.name()));
         log.println("airlock: profile " + profile.name() + " listening on " + sock);
@@ -131,22 +143,22 @@ public final class Daemon implements Closeable {
         return java.util.Set.copyOf(servers.keySet());
     }
 
-    private void accept(AFUNIXServerSocket server, String profile) {
-        while (!server.isClosed()) {
-            AFUNIXSocket s;
+    private void accept(ServerSocketChannel server, String profile) {
+        while (server.isOpen()) {
+            SocketChannel s;
             try {
                 s = server.accept();
-            } catch (SocketException e) {
-                return; // closed
+            } catch (ClosedChannelException e) {
+                return; // closed by a reload or at shut-down
             } catch (IOException e) {
                 continue; // a failed accept must not stop the listener
             }
             if (!sessions.tryAcquire()) {
-                SocketThreads.start("busy-" + profile, () -> refuseBusy(s));
+                Thread.ofVirtual().name("busy-" + profile).start(() -> refuseBusy(s));
                 continue;
             }
             Session session = new Session(s, profile, context);
-            SocketThreads.start("session-" + profile, () -> {
+            Thread.ofVirtual().name("session-" + profile).start(() -> {
                 try {
                     session.run();
                 } finally {
@@ -156,9 +168,9 @@ public final class Daemon implements Closeable {
         }
     }
 
-    private void refuseBusy(AFUNIXSocket s) {
+    private void refuseBusy(SocketChannel s) {
         try (s) {
-            new FrameWriter(s.getOutputStream()).refusal(ExitCodes.UNREACHABLE,
+            new FrameWriter(ChannelStreams.out(s)).refusal(ExitCodes.UNREACHABLE,
                     "airlock: the daemon is busy (" + MAX_SESSIONS + " sessions running); try again");
         } catch (IOException e) {
             // the caller left already
@@ -184,7 +196,7 @@ public final class Daemon implements Closeable {
         audit.close();
     }
 
-    private static void closeQuietly(AFUNIXServerSocket s) {
+    private static void closeQuietly(ServerSocketChannel s) {
         try {
             if (s != null) s.close();
         } catch (IOException ignored) {

@@ -18,11 +18,11 @@ import airlock.daemon.audit.SessionAudit;
 import airlock.daemon.hooks.HeldOutput;
 import airlock.daemon.hooks.HookRequest;
 import airlock.daemon.hooks.Hooks;
-import org.newsclub.net.unix.AFUNIXSocket;
+import airlock.protocol.ChannelStreams;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -58,7 +59,7 @@ final class Session implements Runnable {
                    Consumer<SessionRecord> records, PrintStream log, Duration firstFrameTimeout,
                    Supplier<Hooks> hooks, SessionAudit audit) {}
 
-    private final AFUNIXSocket socket;
+    private final SocketChannel socket;
     private final String profileName;
     private final Context context;
     private final Instant started = Instant.now();
@@ -72,7 +73,7 @@ final class Session implements Runnable {
     private Optional<String> moduleSha256 = Optional.empty();
     private boolean recorded;
 
-    Session(AFUNIXSocket socket, String profileName, Context context) {
+    Session(SocketChannel socket, String profileName, Context context) {
         this.socket = socket;
         this.profileName = profileName;
         this.context = context;
@@ -82,8 +83,8 @@ final class Session implements Runnable {
     public void run() {
         SessionRecord.Outcome outcome;
         try (socket) {
-            FrameReader in = new FrameReader(socket.getInputStream());
-            FrameWriter out = new FrameWriter(socket.getOutputStream());
+            FrameReader in = new FrameReader(ChannelStreams.in(socket));
+            FrameWriter out = new FrameWriter(ChannelStreams.out(socket));
             try {
                 outcome = serve(in, out);
             } finally {
@@ -259,17 +260,36 @@ final class Session implements Runnable {
         }
     }
 
+    /**
+     * A client that connects and sends nothing must not hold a session slot for ever. A blocking
+     * channel has no read time-out, so a virtual thread shuts the input down when time is up,
+     * which ends the blocked read.
+     */
     private Request readRequest(FrameReader in) throws IOException, Refusal.Raised {
+        AtomicBoolean settled = new AtomicBoolean();
+        Thread timer = Thread.ofVirtual().name("first-frame-timer").start(() -> {
+            try {
+                Thread.sleep(context.firstFrameTimeout());
+                if (settled.compareAndSet(false, true)) shutdownQuietly();
+            } catch (InterruptedException e) {
+                // the request arrived in time
+            }
+        });
         try {
-            socket.setSoTimeout((int) context.firstFrameTimeout().toMillis());
             Request r = Request.decode(in.expect(FrameType.REQUEST).payload());
-            socket.setSoTimeout(0);
+            if (!settled.compareAndSet(false, true)) throw timedOut();
             return r;
-        } catch (ProtocolException e) {
-            throw Refusal.protocol(e.getMessage()).raise();
-        } catch (SocketTimeoutException e) {
-            throw Refusal.protocol("no request within " + context.firstFrameTimeout().toSeconds() + " s").raise();
+        } catch (IOException e) {
+            if (!settled.compareAndSet(false, true)) throw timedOut();
+            if (e instanceof ProtocolException p) throw Refusal.protocol(p.getMessage()).raise();
+            throw e;
+        } finally {
+            timer.interrupt();
         }
+    }
+
+    private Refusal.Raised timedOut() {
+        return Refusal.protocol("no request within " + context.firstFrameTimeout().toSeconds() + " s").raise();
     }
 
     /**

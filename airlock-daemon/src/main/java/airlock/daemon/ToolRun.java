@@ -57,12 +57,12 @@ final class ToolRun {
 
     private Result supervise(FrameReader in) throws InterruptedException {
         BlockingQueue<byte[]> stdin = new ArrayBlockingQueue<>(STDIN_QUEUE_CHUNKS);
-        Thread stdout = SocketThreads.start("tool-stdout", () -> pump(process.getInputStream(), FrameType.STDOUT));
-        Thread stderr = SocketThreads.start("tool-stderr", () -> pump(process.getErrorStream(), FrameType.STDERR));
-        Thread stdinWriter = SocketThreads.start("tool-stdin", () -> feedStdin(stdin));
+        Thread stdout = Thread.ofVirtual().name("tool-stdout").start(() -> pump(process.getInputStream(), FrameType.STDOUT));
+        Thread stderr = Thread.ofVirtual().name("tool-stderr").start(() -> pump(process.getErrorStream(), FrameType.STDERR));
+        Thread stdinWriter = Thread.ofVirtual().name("tool-stdin").start(() -> feedStdin(stdin));
         // Not interrupted at the end: the EXIT frame is still to be sent on this socket. It ends
         // when the session shuts the socket down.
-        SocketThreads.start("caller-frames", () -> fromCaller(in, stdin));
+        Thread.ofVirtual().name("caller-frames").start(() -> fromCaller(in, stdin));
         try {
             while (stdout.isAlive() || stderr.isAlive() || process.isAlive()) {
                 if (callerLost.get() || caller.isPresent() && !caller.get().isAlive()) {

@@ -145,7 +145,7 @@ class InitCommandTest {
         var dir = new ConfigDirectory(tmp.resolve("cfg"));
         String cp = jar + ":" + prefix.resolve("lib/airlock/lib/picocli.jar");
         assertThat(InitCommand.launcher(dir, "/jdk/bin/java", cp)).as("not executable yet")
-                .containsExactly("/jdk/bin/java", "--enable-native-access=ALL-UNNAMED", "-cp", cp, "airlock.cli.Airlock",
+                .containsExactly("/jdk/bin/java", "--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "-cp", cp, "airlock.cli.Airlock",
                         "start", "--config", tmp.resolve("cfg").toString());
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertThat(InitCommand.launcher(dir, "/jdk/bin/java", cp)).containsExactly(bin.toString(), "start", "--config", tmp.resolve("cfg").toString());

@@ -19,9 +19,7 @@ class ProcessTest {
     record Run(int exit, String out, String err) {}
 
     Run airlock(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Airlock.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = AirlockProcess.command(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HOME", tmp.resolve("home").toString());
         pb.environment().put("XDG_CONFIG_HOME", tmp.resolve("home/.config").toString());

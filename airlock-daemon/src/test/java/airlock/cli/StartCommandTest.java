@@ -55,9 +55,7 @@ class StartCommandTest {
         cli.write("profiles/ci.toml", "commands = [\"git\"]\n[mounts]\n\"/w\" = \"" + tmp + "\"\n");
         assertThat(cli.run("eject", "git").exit()).isZero();
 
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Airlock.class.getName(), "start", "--config", cli.config.toString());
+        List<String> cmd = AirlockProcess.command("start", "--config", cli.config.toString());
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         List<String> lines = new ArrayList<>();
         try (var err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {

@@ -24,10 +24,7 @@ class StartReloadLogProcessTest {
     @TempDir Path tmp;
 
     List<String> java(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Airlock.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return AirlockProcess.command(args);
     }
 
     @Test

@@ -6,11 +6,12 @@ import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
 import airlock.protocol.Payload;
 import airlock.protocol.Request;
-import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
+import airlock.protocol.ChannelStreams;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,16 +25,15 @@ public final class SocketClient {
     private SocketClient() {}
 
     public static Result run(Path socket, String command, List<String> args, String cwd) throws IOException {
-        try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket.toFile()))) {
+        try (SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             // Request and end of stdin in one write: a refusal closes the connection at once, and
-            // a second write would then fail (and junixsocket closes the socket on a broken pipe).
+            // a second write would then fail on a broken pipe.
             ByteArrayOutputStream first = new ByteArrayOutputStream();
             FrameWriter w = new FrameWriter(first);
             w.write(FrameType.REQUEST, new Request(Request.Mode.RUN, command, args, cwd, Map.of("TERM", "dumb"), "", false).encode());
             w.write(FrameType.STDIN_EOF, new byte[0]);
-            s.getOutputStream().write(first.toByteArray());
-            s.getOutputStream().flush();
-            FrameReader r = new FrameReader(s.getInputStream());
+            ChannelStreams.out(s).write(first.toByteArray());
+            FrameReader r = new FrameReader(ChannelStreams.in(s));
             ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
             Frame f;
             while ((f = r.read()) != null) {

@@ -271,9 +271,7 @@ class FaultsTest {
     }
 
     Process startDaemonProcess() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "airlock.cli.Airlock", "start", "--config", bench.config.toString());
+        ProcessBuilder pb = new ProcessBuilder(airlock.cli.AirlockProcess.command("start", "--config", bench.config.toString()));
         pb.environment().clear();
         pb.environment().putAll(bench.daemonEnv());
         pb.redirectErrorStream(true).redirectOutput(bench.root.resolve("daemon.log").toFile());

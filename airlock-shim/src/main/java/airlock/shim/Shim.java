@@ -1,5 +1,6 @@
 package airlock.shim;
 
+import airlock.protocol.ChannelStreams;
 import airlock.protocol.ExitCodes;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
@@ -140,34 +141,6 @@ public final class Shim {
             if (argv0 == null) argv0 = ProcArgv0.read();
             String name = Path.of(argv0).getFileName().toString();
             return new Invocation(name, Arrays.asList(args));
-        }
-    }
-
-    /** Minimal stream adapters: Channels.newInputStream would serialize reads and writes on one lock. */
-    static final class ChannelStreams {
-        static InputStream in(SocketChannel ch) {
-            return new InputStream() {
-                @Override public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    int n = read(one, 0, 1);
-                    return n < 0 ? -1 : one[0] & 0xff;
-                }
-                @Override public int read(byte[] b, int off, int len) throws IOException {
-                    return ch.read(java.nio.ByteBuffer.wrap(b, off, len));
-                }
-            };
-        }
-
-        static OutputStream out(SocketChannel ch) {
-            return new OutputStream() {
-                @Override public void write(int b) throws IOException {
-                    write(new byte[]{(byte) b}, 0, 1);
-                }
-                @Override public void write(byte[] b, int off, int len) throws IOException {
-                    var buf = java.nio.ByteBuffer.wrap(b, off, len);
-                    while (buf.hasRemaining()) ch.write(buf);
-                }
-            };
         }
     }
 }
