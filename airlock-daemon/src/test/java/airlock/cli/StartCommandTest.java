@@ -47,6 +47,25 @@ class StartCommandTest {
         }
     }
 
+    /**
+     * A JVM without the launchers' options could not read a caller's pid, so it could not tell
+     * containers apart: it must not serve at all, and must say what is missing.
+     */
+    @Test
+    void withoutTheLaunchersJvmOptionsItRefusesToStartAndSaysWhy() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        List<String> cmd = new ArrayList<>(AirlockProcess.command("start", "--config", cli.config.toString()));
+        cmd.remove("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isEqualTo(1);
+        assertThat(err).contains("airlock: cannot start: cannot read callers' credentials from the kernel",
+                "--add-exports java.base/sun.nio.ch=ALL-UNNAMED");
+        assertThat(cli.config.resolve("sockets/default.sock")).doesNotExist();
+    }
+
     /** The real process: start-up report on stderr, then it serves until killed. */
     @Test
     void asAProcessItReportsCommandsSocketsAndOverrides() throws Exception {
