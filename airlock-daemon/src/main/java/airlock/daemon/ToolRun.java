@@ -1,6 +1,5 @@
 package airlock.daemon;
 
-import airlock.daemon.workspace.Workspace;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
@@ -49,7 +48,7 @@ final class ToolRun {
         ProcessBuilder pb = new ProcessBuilder(plan.argv()).directory(plan.cwd().toFile());
         pb.environment().clear();
         pb.environment().putAll(plan.env());
-        if (!Workspace.forwardsStdin(plan)) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process = pb.start();
         Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
         return new ToolRun(process, out, callerProcess).supervise(in);

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The environment a tool gets, in the documented order. */
 class HostEnvironmentTest {
     static CommandModule module(CommandModule.EnvPolicy env) {
-        return new CommandModule("git", "git", CommandModule.Mode.DENY, List.of(), env, List.of(), true,
+        return new CommandModule("git", "git", CommandModule.Mode.DENY, List.of(), env, List.of(), true, true,
                 FlagSyntax.DEFAULT, "test", "");
     }
 

@@ -14,12 +14,14 @@ import java.util.Map;
  * @param env     environment hardening
  * @param append  arguments appended to every invocation
  * @param concurrent false serializes this command across sessions
+ * @param stdin   false keeps the caller's stdin from the tool (it reads /dev/null): for tools
+ *                whose only use of stdin is to ask a person, such as terraform's approval prompt
  * @param syntax  how the tool spells its flags (value flags, single-dash long flags, ...)
  * @param source  where the module came from (a file path or "builtin:TOOL")
  * @param sha256  hash of the module's bytes, recorded in the audit log
  */
 public record CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
-                            List<String> append, boolean concurrent, FlagSyntax syntax,
+                            List<String> append, boolean concurrent, boolean stdin, FlagSyntax syntax,
                             String source, String sha256) {
     public CommandModule {
         rules = List.copyOf(rules);

@@ -65,13 +65,16 @@ public final class ModuleLoader {
             if (a != null) append = a;
         }
         boolean concurrent = true;
+        boolean stdin = true;
         var exec = t.table(root, "exec");
         if (exec != null) {
-            t.onlyKeys(exec, Set.of("concurrent"));
+            t.onlyKeys(exec, Set.of("concurrent", "stdin"));
             Boolean c = t.bool(exec, "concurrent");
             if (c != null) concurrent = c;
+            Boolean s = t.bool(exec, "stdin");
+            if (s != null) stdin = s;
         }
-        return new CommandModule(name, bin, mode, rules, env, append, concurrent, syntax, source, sha256(text));
+        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, source, sha256(text));
     }
 
     /** {@code [flags]}: declarations as written, names made canonical, each checked. */

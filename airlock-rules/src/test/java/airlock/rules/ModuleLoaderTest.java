@@ -96,6 +96,14 @@ class ModuleLoaderTest {
                         [exec]
                         concurrent = "yes"
                         """, 6, "exec.concurrent", "must be true or false"),
+                arguments("stdin is not a boolean", """
+                        [command]
+                        bin = "terraform"
+                        [deny]
+                        args = []
+                        [exec]
+                        stdin = "no"
+                        """, 6, "exec.stdin", "must be true or false"),
                 arguments("env set with a number", """
                         [command]
                         bin = "git"
@@ -169,6 +177,13 @@ class ModuleLoaderTest {
     }
 
     @Test
+    void withoutAnExecTableTheToolRunsConcurrentlyAndGetsTheCallersStdin() throws ConfigError {
+        CommandModule m = ModuleLoader.load("git", "builtin:git", "[command]\nbin = \"git\"\n[deny]\nargs = []\n");
+        assertThat(m.concurrent()).isTrue();
+        assertThat(m.stdin()).isTrue();
+    }
+
+    @Test
     void readsEveryKeyOfTheIssueExample() throws ConfigError {
         CommandModule m = ModuleLoader.load("git", "builtin:git", """
                 [command]
@@ -183,6 +198,7 @@ class ModuleLoaderTest {
                 append = ["--no-optional-locks"]
                 [exec]
                 concurrent = false
+                stdin = false
                 [flags]
                 value = ["-C"]
                 paths = ["--git-dir"]
@@ -199,6 +215,7 @@ class ModuleLoaderTest {
         assertThat(m.env().pass()).containsExactly("TERM", "LANG");
         assertThat(m.append()).containsExactly("--no-optional-locks");
         assertThat(m.concurrent()).isFalse();
+        assertThat(m.stdin()).isFalse();
         assertThat(m.syntax().value()).contains("-C", "--git-dir", "--volume");
         assertThat(m.syntax().longOptions()).contains("--upload-pack", "--git-dir", "--volume");
         assertThat(m.sha256()).hasSize(64);

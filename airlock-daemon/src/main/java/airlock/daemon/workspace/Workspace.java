@@ -31,15 +31,4 @@ public final class Workspace {
         if (java.util.Set.of("aws", "gh", "kubectl", "docker").contains(tool)) return PathArguments.check(tool, args, plan.cwd(), mounts);
         return Decision.allow(List.of());
     }
-
-    /**
-     * Whether the caller's stdin may reach the tool. Terraform reads stdin only to ask questions,
-     * and its apply approval is one: {@code echo yes | terraform apply} applies even with
-     * -input=false (measured with terraform 1.11). Kept from terraform, the approval reads EOF and
-     * nothing is applied.
-     */
-    public static boolean forwardsStdin(Plan plan) {
-        String tool = plan.executable().getFileName().toString();
-        return !(tool.equals("terraform") || tool.equals("tofu"));
-    }
 }
