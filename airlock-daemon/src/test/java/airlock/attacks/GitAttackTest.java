@@ -408,6 +408,52 @@ class GitAttackTest {
         assertThat(r.out()).doesNotContain("first");
     }
 
+    /** objects/info/alternates borrows a host repository's objects; --batch-all-objects would print them all. */
+    @Test
+    void alternatesNamingAHostObjectStoreAreRefused() throws Exception {
+        Path hostRepo = Git.initRepo(proxy.root.resolve("private-repo"));
+        Files.writeString(hostRepo.resolve("README"), "private roadmap\n");
+        Git.run(hostRepo, "commit", "-q", "-am", "private");
+        Path alternates = repo.resolve(".git/objects/info/alternates");
+        Files.createDirectories(alternates.getParent());
+        for (String entry : List.of(hostRepo.resolve(".git/objects").toString(), "../../../../private-repo/.git/objects")) {
+            Files.writeString(alternates, entry + "\n");
+            var r = git("cat-file", "--batch-all-objects", "--batch");
+            assertThat(r.refused()).as("%s: %s", entry, r.err()).isTrue();
+            assertThat(r.err()).contains("borrows objects from " + entry, "outside the profile's [mounts]");
+            assertThat(r.out()).doesNotContain("private roadmap");
+        }
+        // one level removed: an alternate inside the workspace whose own alternates lead out
+        Path middle = Git.initRepo(proxy.work.resolve("middle"));
+        Files.createDirectories(middle.resolve(".git/objects/info"));
+        Files.writeString(middle.resolve(".git/objects/info/alternates"), hostRepo.resolve(".git/objects") + "\n");
+        Files.writeString(alternates, middle.resolve(".git/objects") + "\n");
+        var r = git("cat-file", "--batch-all-objects", "--batch");
+        assertThat(r.refused()).as(r.err()).isTrue();
+        assertThat(r.out()).doesNotContain("private roadmap");
+    }
+
+    @Test
+    void alternatesInsideTheWorkspaceKeepWorking() throws Exception {
+        Path other = Git.initRepo(proxy.work.resolve("other"));
+        Files.createDirectories(repo.resolve(".git/objects/info"));
+        Files.writeString(repo.resolve(".git/objects/info/alternates"), other.resolve(".git/objects") + "\n");
+        var r = git("status");
+        assertThat(r.exit()).as(r.err()).isZero();
+    }
+
+    /** A symlink inside .git (objects, refs, config) is a host folder or file git reads as the repository's. */
+    @Test
+    void aSymlinkInsideTheGitDirectoryToAHostFolderIsRefused() throws Exception {
+        Path hostRepo = Git.initRepo(proxy.root.resolve("private-repo"));
+        Path refs = repo.resolve(".git/refs/remotes");
+        Files.createDirectories(refs);
+        Files.createSymbolicLink(refs.resolve("host"), hostRepo.resolve(".git/refs/heads"));
+        var r = git("log", "--all", "--oneline");
+        assertThat(r.refused()).as(r.err()).isTrue();
+        assertThat(r.err()).contains("refs/remotes/host is a symlink to " + hostRepo.resolve(".git/refs/heads"));
+    }
+
     @Test
     void aSymlinkToAHostFolderIsNotAWayOut() throws Exception {
         Files.createSymbolicLink(repo.resolve("escape"), outside);

@@ -49,6 +49,11 @@ public final class GitWorkspace {
         try {
             Optional<Decision> repo = repositoryLocation(git, global.discovery(), hostCwd, mounts, env);
             if (repo.isPresent()) return repo.get();
+            Optional<Path> common = commonDir(git, global.discovery(), hostCwd, env);
+            if (common.isPresent()) {
+                repo = GitObjectStore.check(common.get(), mounts);
+                if (repo.isPresent()) return repo.get();
+            }
             List<GitConfigEntry> entries = GitConfigScan.read(git, global.discovery(), hostCwd, env);
             Path gitDir = gitDir(git, global.discovery(), hostCwd, env).orElse(hostCwd);
             Optional<Decision> d = judgeAll(entries, gitDir, mounts);
@@ -67,6 +72,13 @@ public final class GitWorkspace {
             return Decision.deny(Layer.WORKSPACE, null, "could not read the repository's configuration: " + e.getMessage());
         }
         return Decision.allow(List.of());
+    }
+
+    private static Optional<Path> commonDir(Path git, List<String> discovery, Path cwd, Map<String, String> env) throws IOException {
+        var args = new java.util.ArrayList<>(discovery);
+        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-common-dir"));
+        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
+        return out.status() == 0 ? Optional.of(Path.of(out.text().strip())) : Optional.empty();
     }
 
     private static Optional<Path> gitDir(Path git, List<String> discovery, Path cwd, Map<String, String> env) throws IOException {
@@ -111,11 +123,9 @@ public final class GitWorkspace {
      */
     private static Optional<Decision> submodules(Path git, List<String> discovery, Path cwd, PathMapper mounts,
                                                  Map<String, String> env) throws IOException {
-        var args = new java.util.ArrayList<>(discovery);
-        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-common-dir"));
-        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
-        if (out.status() != 0) return Optional.empty();
-        Path modules = Path.of(out.text().strip()).resolve("modules");
+        Optional<Path> common = commonDir(git, discovery, cwd, env);
+        if (common.isEmpty()) return Optional.empty();
+        Path modules = common.get().resolve("modules");
         if (!java.nio.file.Files.isDirectory(modules, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
         List<Path> configs;
         try (var walk = java.nio.file.Files.walk(modules, 8)) {
