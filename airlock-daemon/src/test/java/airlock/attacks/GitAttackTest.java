@@ -296,6 +296,12 @@ class GitAttackTest {
                 List.of("push", "--exec=TOUCH", "origin"),
                 List.of("ls-remote", "--upload-pack=TOUCH", "x"),
                 List.of("archive", "--remote=x", "--exec=TOUCH", "HEAD"),
+                // the plumbing under fetch and push: --exec is their --upload-pack/--receive-pack
+                List.of("fetch-pack", "--exec=TOUCH", "."),
+                List.of("send-pack", "--exec=TOUCH", ".", "main"),
+                List.of("fetch-pack", "--upload-pack=TOUCH", "."),
+                List.of("send-pack", "--receive-pack=TOUCH", ".", "main"),
+                List.of("fetch-pack", "--exe=TOUCH", "."),
                 List.of("fetch", "ext::sh -c TOUCH"),
                 List.of("clone", "ext::sh -c TOUCH", "y"),
                 List.of("daemon", "--export-all"),
