@@ -86,6 +86,8 @@ class SshAttackTest {
         refused("-o", "Include=/tmp/evil", "192.0.2.1");
         refused("-o", "IdentityFile=/root/.ssh/prod", "192.0.2.1");
         refused("-o", "ForwardAgent=yes", "192.0.2.1");
+        refused("-o", "HostbasedAuthentication=yes", "-o", "EnableSSHKeysign=yes", "192.0.2.1");
+        refused("-oEnableSSHKeysign yes", "192.0.2.1");
     }
 
     @Test
