@@ -58,6 +58,8 @@ class DockerAttackTest extends FakeToolAttacks {
         refused("run", "--mount", "Type=Bind,Source=/,Target=/h", "img");
         refused("run", "--mount", "type=volume,dst=/h,volume-opt=device=/,volume-opt=o=bind", "img");
         refused("volume", "create", "--opt", "device=/", "--opt", "o=bind", "hostroot");
+        refused("volume", "create", "-o", "type=none", "-o", "device=/", "-o", "o=bind", "hostroot");
+        refused("volume", "create", "-d", "local", "-otype=none", "hostroot");
         refused("run", "--volumes-from", "privileged-container", "img");
     }
 
@@ -83,6 +85,12 @@ class DockerAttackTest extends FakeToolAttacks {
         refused("plugin", "install", "evil/plugin");
         refused("compose", "up");
         refused("swarm", "init");
+        refused("trust", "signer", "add", "--key", "k.pub", "me", "repo");
+        // a raw engine API over stdio would bypass every rule of this module
+        refused("system", "dial-stdio");
+        refused("buildx", "dial-stdio");
+        refused("buildx", "bake");
+        refused("buildx", "create", "--driver-opt", "network=host");
     }
 
     @Test
@@ -96,6 +104,14 @@ class DockerAttackTest extends FakeToolAttacks {
         refused("save", "-o", "/tmp/outside.tar", "img");
         refused("build", "-o", "type=local,dest=/tmp/outside", ".");
         refused("load", "-i", "/tmp/some.tar");
+        // the same through the management commands, and import of a host tarball
+        refused("container", "cp", "c:/etc/passwd", "/etc/cron.d/x");
+        refused("container", "cp", "/root/.ssh/id_rsa", "c:/k");
+        refused("cp", "c:/x", "/tmp/host:file");
+        refused("image", "load", "-i", "/tmp/some.tar");
+        refused("image", "load", "--input=/tmp/some.tar");
+        refused("import", "/root/backup.tar");
+        refused("image", "import", "/root/backup.tar", "img");
     }
 
     @Test
@@ -110,6 +126,8 @@ class DockerAttackTest extends FakeToolAttacks {
         ran("images");
         ran("logs", "-f", "c");
         ran("cp", "c:/app/out.txt", "out.txt");
+        ran("container", "cp", "c:/app/out.txt", "./out.txt");
+        ran("import", "https://example.invalid/rootfs.tar", "img");
         ordinaryThroughTheShim("run", "--rm", "-v", "data:/data", "myimg");
     }
 }

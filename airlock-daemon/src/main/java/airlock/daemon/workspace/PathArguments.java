@@ -91,15 +91,27 @@ public final class PathArguments {
                 if (!apiPath && (p.startsWith("/") || p.startsWith("../"))) out.add(p);
             }
         }
-        if (Set.of("kubectl", "docker").contains(tool) && positional.size() >= 3 && positional.get(0).equals("cp")) {
-            for (String p : positional.subList(1, positional.size())) {
-                if (!p.contains(":")) out.add(p); // the local side of cp: pod:path / container:path is remote
+        int cp = tool.equals("docker") ? dockerSubcommand(positional, "cp") : positional.indexOf("cp") == 0 ? 0 : -1;
+        if (tool.equals("kubectl") || tool.equals("docker")) {
+            if (cp >= 0 && positional.size() >= cp + 3) {
+                for (String p : positional.subList(cp + 1, positional.size())) {
+                    // docker reads an absolute or ./ path as local even with a colon in it; else
+                    // NAME:path is the container's (the pod's, for kubectl)
+                    if (!p.contains(":") || p.startsWith("/") || p.startsWith(".")) out.add(p);
+                }
             }
         }
-        if (tool.equals("docker") && !positional.isEmpty() && positional.get(0).equals("load")) {
+        if (tool.equals("docker") && dockerSubcommand(positional, "load") >= 0) {
             for (int i = 0; i + 1 < args.size(); i++) {
                 if (args.get(i).equals("-i") || args.get(i).equals("--input")) out.add(args.get(i + 1));
+                else if (args.get(i).startsWith("--input=")) out.add(args.get(i).substring("--input=".length()));
             }
+        }
+        int importAt = tool.equals("docker") ? dockerSubcommand(positional, "import") : -1;
+        if (importAt >= 0 && positional.size() > importAt + 1) {
+            // docker import FILE: a host tarball becomes an image the agent can read
+            String source = positional.get(importAt + 1);
+            if (!source.equals("-") && !source.contains("://")) out.add(source);
         }
         if (tool.equals("docker")) {
             // docker build CONTEXT, image build, buildx build: the context folder is sent to the engine
@@ -113,4 +125,11 @@ public final class PathArguments {
         return out;
     }
 
+    /** Where docker's {@code name} stands: first, or second after a management command (container cp, image load). */
+    private static int dockerSubcommand(List<String> positional, String name) {
+        if (!positional.isEmpty() && positional.get(0).equals(name)) return 0;
+        if (positional.size() > 1 && Set.of("container", "image").contains(positional.get(0))
+                && positional.get(1).equals(name)) return 1;
+        return -1;
+    }
 }
