@@ -112,6 +112,7 @@ class DockerAttackTest extends FakeToolAttacks {
         refused("image", "load", "--input=/tmp/some.tar");
         refused("import", "/root/backup.tar");
         refused("image", "import", "/root/backup.tar", "img");
+        refused("--log-level", "debug", "cp", "c:/etc/passwd", "/etc/cron.d/x");
     }
 
     @Test

@@ -69,6 +69,18 @@ class KubectlAttackTest extends FakeToolAttacks {
         refused("create", "configmap", "x", "--from-file", "/etc/shadow");
         refused("apply", "-f", "/etc/kubernetes/admin.conf");
         refused("cp", "pod:/etc/passwd", "/etc/cron.d/x");
+        refused("-n", "dev", "cp", "pod:/etc/passwd", "/etc/cron.d/x");
+        // a plain-text file is a valid go template: -o go-template-file=FILE prints FILE
+        refused("get", "pods", "-o", "go-template-file=/etc/shadow");
+        refused("get", "pods", "-ojsonpath-file=/etc/shadow");
+        refused("get", "pods", "--output=go-template-file", "--template=/etc/shadow");
+        refused("get", "pods", "-o", "go-template-file", "--template", "/etc/shadow");
+        refused("kustomize", "/root/secrets");
+        refused("get", "pods", "--cache-dir=/etc/cron.d");
+        refused("get", "pods", "--log-file", "/etc/cron.d/x");
+        ran("get", "pods", "-o", "go-template", "--template={{.metadata.name}}");
+        ran("get", "pods", "-o", "go-template-file=tmpl.txt");
+        ran("kustomize", "overlays/dev");
         ran("apply", "-f", "deploy.yaml");
     }
 

@@ -25,16 +25,20 @@ public final class PathArguments {
             "--log-level", "--tlscacert", "--tlscert", "--tlskey");
 
     public static Decision check(String tool, List<String> args, Path cwd, PathMapper mounts) {
+        List<String> command = args;
         if (tool.equals("docker")) {
-            for (int i = 0; i < args.size() && args.get(i).startsWith("-"); i++) {
+            int i = 0;
+            for (; i < args.size() && args.get(i).startsWith("-"); i++) {
                 String a = args.get(i);
                 if (a.equals("-c") || a.startsWith("-c=") || (a.startsWith("-c") && !a.startsWith("--"))) {
                     return Decision.deny(Layer.MODULE, "-c", "docker -c (--context) before the subcommand picks another engine");
                 }
                 if (DOCKER_GLOBAL_VALUE.contains(a)) i++;
             }
+            // from the subcommand on: 'docker --log-level debug cp ...' is still cp
+            command = args.subList(Math.min(i, args.size()), args.size());
         }
-        for (String p : candidates(tool, args)) {
+        for (String p : candidates(tool, command)) {
             if (mounts.confine(p, cwd).isEmpty()) {
                 return Decision.deny(Layer.MOUNTS, p, tool + " would read or write " + p + ", outside the profile's [mounts]");
             }
@@ -46,6 +50,8 @@ public final class PathArguments {
         List<String> out = new ArrayList<>();
         List<String> positional = new ArrayList<>();
         boolean dashDash = false;
+        boolean templateFromFile = false;
+        String template = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!dashDash && a.equals("--")) { dashDash = true; continue; }
@@ -66,6 +72,18 @@ public final class PathArguments {
                     if (a.startsWith("--from-file") || a.startsWith("--from-env-file")) {
                         String v = a.contains("=") ? value : (i + 1 < args.size() ? args.get(++i) : "");
                         out.add(v.contains("=") ? v.substring(v.indexOf('=') + 1) : v);
+                    } else if (!dashDash && (a.equals("-o") || a.equals("--output") || a.startsWith("-o") || a.startsWith("--output="))) {
+                        // -o go-template-file=/etc/shadow prints the file: plain text is a valid template
+                        String v = a.equals("-o") || a.equals("--output") ? (i + 1 < args.size() ? args.get(++i) : "")
+                                : a.startsWith("--output=") ? value : a.substring(a.startsWith("-o=") ? 3 : 2);
+                        int eq = v.indexOf('=');
+                        String format = eq < 0 ? v : v.substring(0, eq);
+                        if (format.endsWith("-file") || format.equals("templatefile")) {
+                            templateFromFile = true;
+                            if (eq >= 0) out.add(v.substring(eq + 1));
+                        }
+                    } else if (!dashDash && (a.equals("--template") || a.startsWith("--template="))) {
+                        template = a.equals("--template") ? (i + 1 < args.size() ? args.get(++i) : "") : value;
                     }
                 }
                 case "docker" -> {
@@ -91,7 +109,12 @@ public final class PathArguments {
                 if (!apiPath && (p.startsWith("/") || p.startsWith("../"))) out.add(p);
             }
         }
-        int cp = tool.equals("docker") ? dockerSubcommand(positional, "cp") : positional.indexOf("cp") == 0 ? 0 : -1;
+        if (templateFromFile && template != null) out.add(template);
+        if (tool.equals("kubectl") && positional.indexOf("kustomize") == 0 && positional.size() > 1) {
+            out.add(positional.get(1)); // kubectl kustomize DIR prints what it reads there
+        }
+        // kubectl takes its flags anywhere ('kubectl -n ns cp ...'): any positional cp counts
+        int cp = tool.equals("docker") ? dockerSubcommand(positional, "cp") : positional.indexOf("cp");
         if (tool.equals("kubectl") || tool.equals("docker")) {
             if (cp >= 0 && positional.size() >= cp + 3) {
                 for (String p : positional.subList(cp + 1, positional.size())) {
