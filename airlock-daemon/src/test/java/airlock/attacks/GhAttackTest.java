@@ -1,7 +1,10 @@
 package airlock.attacks;
 
+import airlock.daemon.Git;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +26,37 @@ class GhAttackTest extends FakeToolAttacks {
         refused("auth", "login", "--with-token");
         refused("auth", "setup-git");
         refused("auth", "switch");
+        refused("auth", "git-credential", "get");
+        refused("config", "get", "oauth_token", "-h", "github.com");
+    }
+
+    /** gh runs git in the working folder: the repository there is judged as for a git command. */
+    @Test
+    void theGitThatGhRunsNeverReadsAWorkspaceProgram() throws Exception {
+        Path repo = Git.initRepo(proxy.work.resolve("repo"));
+        Git.run(repo, "config", "core.fsmonitor", "touch " + proxy.canary);
+        int before = proxy.calls("gh");
+        var r = proxy.run(repo, "gh", "pr", "status");
+        assertThat(r.refused()).as(r.err()).isTrue();
+        assertThat(r.err()).contains("gh runs git here", "core.fsmonitor");
+        assertThat(proxy.calls("gh")).isEqualTo(before);
+        assertThat(proxy.canary).doesNotExist();
+
+        Git.run(repo, "config", "--unset", "core.fsmonitor");
+        var ok = proxy.run(repo, "gh", "pr", "status");
+        assertThat(ok.refused()).as(ok.err()).isFalse();
+        assertThat(proxy.calls("gh")).isEqualTo(before + 1);
+        FakeCall call = proxy.lastCall("gh");
+        assertThat(call.env()).containsEntry("GIT_CONFIG_KEY_1", "core.fsmonitor").containsEntry("GIT_CONFIG_VALUE_1", "false")
+                .containsEntry("GIT_CONFIG_VALUE_0", "/dev/null");
+    }
+
+    @Test
+    void argumentsPassedThroughToGitCloneAreRefused() throws Exception {
+        refused("repo", "clone", "o/r", "dir", "--", "-u", "touch /tmp/x");
+        refused("repo", "clone", "o/r", "--", "--config", "core.sshCommand=touch /tmp/x");
+        refused("repo", "fork", "o/r", "--clone", "--", "--upload-pack=touch /tmp/x");
+        ran("repo", "clone", "o/r", "dir");
     }
 
     @Test

@@ -28,6 +28,10 @@ public final class Workspace {
             Decision secrets = KubectlSecrets.check(args);
             if (!secrets.allowed()) return secrets;
         }
+        if (tool.equals("gh")) {
+            Decision git = GhGit.check(args, plan.cwd(), mounts, plan.env());
+            if (!git.allowed()) return git;
+        }
         if (java.util.Set.of("aws", "gh", "kubectl", "docker").contains(tool)) return PathArguments.check(tool, args, plan.cwd(), mounts);
         return Decision.allow(List.of());
     }
