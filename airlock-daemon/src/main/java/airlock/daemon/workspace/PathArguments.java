@@ -20,6 +20,8 @@ import java.util.Set;
 public final class PathArguments {
     private PathArguments() {}
 
+    private static final String HOME = System.getProperty("user.home");
+
     /** docker's options before the subcommand that take a value. */
     private static final Set<String> DOCKER_GLOBAL_VALUE = Set.of("-c", "--context", "-H", "--host", "--config", "-l",
             "--log-level", "--tlscacert", "--tlscert", "--tlskey");
@@ -59,9 +61,13 @@ public final class PathArguments {
             if (!dashDash && !a.startsWith("-")) positional.add(a);
             switch (tool) {
                 case "aws" -> {
-                    if (value.startsWith("file://")) out.add(value.substring(7));
-                    else if (value.startsWith("fileb://")) out.add(value.substring(8));
-                    else if (value.startsWith("/") || value.startsWith("../")) out.add(value);
+                    String local = value.startsWith("file://") ? value.substring(7)
+                            : value.startsWith("fileb://") ? value.substring(8) : value;
+                    // aws expands ~ itself (s3 cp '~/.aws/credentials' s3://...): the daemon's home
+                    if (local.startsWith("~")) out.add(HOME + local.substring(1));
+                    // any value with a slash that is not a URL: relative ones resolve inside the
+                    // mounts and pass (an ARN or an S3 key too); x/../../etc/passwd does not
+                    else if (local.contains("/") && !local.contains("://")) out.add(local);
                 }
                 case "gh" -> {
                     int at = value.indexOf("=@");
