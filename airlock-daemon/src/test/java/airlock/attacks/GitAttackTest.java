@@ -421,6 +421,24 @@ class GitAttackTest {
         assertThat(r.out()).doesNotContain("first");
     }
 
+    /** A submodule's .git file pointing at a host repository: status and diff of the superproject would read it. */
+    @Test
+    void aSubmoduleWhoseGitFileLeadsToAHostRepositoryIsRefused() throws Exception {
+        Path hostRepo = Git.initRepo(proxy.root.resolve("private-repo"));
+        Path sub = Git.initRepo(proxy.work.resolve("sub-source"));
+        var add = Git.run(repo, "-c", "protocol.file.allow=always", "submodule", "add", sub.toString(), "lib");
+        assertThat(add.exit()).as(add.err()).isZero();
+        Git.run(repo, "commit", "-q", "-m", "add lib");
+        assertThat(git("status").exit()).as("a submodule inside the workspace is ordinary").isZero();
+
+        Files.writeString(repo.resolve("lib/.git"), "gitdir: " + hostRepo.resolve(".git") + "\n");
+        for (List<String> args : List.of(List.of("status"), List.of("diff", "--submodule=diff"), List.of("submodule", "status"))) {
+            var r = proxy.run(repo, "git", args, Map.of(), new byte[0]);
+            assertThat(r.refused()).as("%s: %s", args, r.err()).isTrue();
+            assertThat(r.err()).contains("submodule lib: its .git leads to " + hostRepo.resolve(".git"));
+        }
+    }
+
     /** objects/info/alternates borrows a host repository's objects; --batch-all-objects would print them all. */
     @Test
     void alternatesNamingAHostObjectStoreAreRefused() throws Exception {

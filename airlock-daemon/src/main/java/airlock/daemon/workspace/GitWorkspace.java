@@ -47,19 +47,24 @@ public final class GitWorkspace {
         Optional<Decision> paths = pathArguments(sub, rest, hostCwd, mounts);
         if (paths.isPresent()) return paths.get();
         try {
-            Optional<Decision> repo = repositoryLocation(git, global.discovery(), hostCwd, mounts, env);
+            HostCommand.Output found = revParseDirs(git, global.discovery(), hostCwd, env);
+            Optional<Decision> repo = repositoryLocation(found, hostCwd, mounts);
             if (repo.isPresent()) return repo.get();
-            Optional<Path> common = commonDir(git, global.discovery(), hostCwd, env);
-            if (common.isPresent()) {
-                repo = GitObjectStore.check(common.get(), mounts);
+            Optional<RepoDirs> dirs = RepoDirs.of(found);
+            if (dirs.isPresent()) {
+                repo = GitObjectStore.check(dirs.get().common(), mounts);
                 if (repo.isPresent()) return repo.get();
             }
+            repo = SubmoduleGitDirs.check(git, global.discovery(), hostCwd, mounts, env);
+            if (repo.isPresent()) return repo.get();
             List<GitConfigEntry> entries = GitConfigScan.read(git, global.discovery(), hostCwd, env);
-            Path gitDir = gitDir(git, global.discovery(), hostCwd, env).orElse(hostCwd);
+            Path gitDir = dirs.map(RepoDirs::gitDir).orElse(hostCwd);
             Optional<Decision> d = judgeAll(entries, gitDir, mounts);
             if (d.isPresent()) return d.get();
-            d = submodules(git, global.discovery(), hostCwd, mounts, env);
-            if (d.isPresent()) return d.get();
+            if (dirs.isPresent()) {
+                d = submodules(git, dirs.get().common(), hostCwd, mounts, env);
+                if (d.isPresent()) return d.get();
+            }
             if (sub.equals("submodule") || rest.stream().anyMatch(a -> a.startsWith("--recurse-submodules"))) {
                 d = gitmodules(git, global.discovery(), hostCwd, mounts, env);
                 if (d.isPresent()) return d.get();
@@ -74,26 +79,23 @@ public final class GitWorkspace {
         return Decision.allow(List.of());
     }
 
-    private static Optional<Path> commonDir(Path git, List<String> discovery, Path cwd, Map<String, String> env) throws IOException {
-        var args = new java.util.ArrayList<>(discovery);
-        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-common-dir"));
-        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
-        return out.status() == 0 ? Optional.of(Path.of(out.text().strip())) : Optional.empty();
+    /** The repository's git directory and the directory its worktrees share (objects, config, modules). */
+    private record RepoDirs(Path gitDir, Path common) {
+        static Optional<RepoDirs> of(HostCommand.Output revParse) {
+            if (revParse.status() != 0) return Optional.empty();
+            List<String> lines = revParse.text().lines().filter(l -> !l.isBlank()).toList();
+            return lines.size() == 2 ? Optional.of(new RepoDirs(Path.of(lines.get(0)), Path.of(lines.get(1)))) : Optional.empty();
+        }
     }
 
-    private static Optional<Path> gitDir(Path git, List<String> discovery, Path cwd, Map<String, String> env) throws IOException {
+    private static HostCommand.Output revParseDirs(Path git, List<String> discovery, Path cwd, Map<String, String> env) throws IOException {
         var args = new java.util.ArrayList<>(discovery);
-        args.addAll(List.of("rev-parse", "--absolute-git-dir"));
-        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
-        return out.status() == 0 ? Optional.of(Path.of(out.text().strip())) : Optional.empty();
+        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"));
+        return HostCommand.run(git, args, cwd, env);
     }
 
     /** The repository (found by walking up from the cwd, or named by .git files) must be in the mounts. */
-    private static Optional<Decision> repositoryLocation(Path git, List<String> discovery, Path cwd, PathMapper mounts,
-                                                         Map<String, String> env) throws IOException {
-        var args = new java.util.ArrayList<>(discovery);
-        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"));
-        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
+    private static Optional<Decision> repositoryLocation(HostCommand.Output out, Path cwd, PathMapper mounts) {
         if (out.status() != 0) {
             if (out.stderr().contains("not a git repository")) return Optional.empty(); // clone, init, ls-remote
             return Optional.of(Decision.deny(Layer.WORKSPACE, null, "git cannot open the repository: " + out.stderr().strip()));
@@ -121,11 +123,9 @@ public final class GitWorkspace {
      * A submodule's own config (under .git/modules/) is read by the git commands that recurse into
      * it (status, diff --submodule=diff, submodule update): judged like the repository's.
      */
-    private static Optional<Decision> submodules(Path git, List<String> discovery, Path cwd, PathMapper mounts,
+    private static Optional<Decision> submodules(Path git, Path common, Path cwd, PathMapper mounts,
                                                  Map<String, String> env) throws IOException {
-        Optional<Path> common = commonDir(git, discovery, cwd, env);
-        if (common.isEmpty()) return Optional.empty();
-        Path modules = common.get().resolve("modules");
+        Path modules = common.resolve("modules");
         if (!java.nio.file.Files.isDirectory(modules, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
         List<Path> configs;
         try (var walk = java.nio.file.Files.walk(modules, 8)) {
