@@ -1,6 +1,9 @@
 package airlock.e2e;
 
+import airlock.daemon.ConfigDirectory;
 import airlock.daemon.Daemon;
+import airlock.daemon.SocketClient;
+import airlock.daemon.audit.AuditFiles;
 import airlock.daemon.SessionRecord;
 import airlock.daemon.ShimRunner;
 import airlock.protocol.Frame;
@@ -173,6 +176,59 @@ class FaultsTest {
         assertThat(running.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(running.exitValue()).as(new String(running.getErrorStream().readAllBytes())).isZero();
         assertThat(ShimRunner.run(shim("fake", "after"), new byte[0]).out()).isEqualTo("fake: after\n");
+    }
+
+    /**
+     * Allowed, refused and killed-mid-run requests, 90 at once: each leaves exactly one line in
+     * the audit log on disk (the file, not the in-memory copy).
+     */
+    @Test
+    void everyDecidedRequestLeavesExactlyOneAuditLineUnderLoadAndWhenCallersDie() throws Exception {
+        int n = 90;
+        List<Thread> clients = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            clients.add(Thread.ofVirtual().start(() -> {
+                try {
+                    switch (k % 3) {
+                        case 0 -> assertThat(SocketClient.run(bench.socket("agent"), "fake", List.of("say", "mark-" + k),
+                                bench.workspace.toString()).exit()).isZero();
+                        case 1 -> assertThat(SocketClient.run(bench.socket("agent"), "fake", List.of("forbidden", "mark-" + k),
+                                bench.workspace.toString()).refusal()).contains("forbidden");
+                        default -> killedMidRun(bench.root.resolve("mark-" + k + ".pid"));
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        for (Thread t : clients) t.join();
+        assertThat(failures).isEmpty();
+        Path log = AuditFiles.current(AuditFiles.dir(new ConfigDirectory(bench.config)));
+        long deadline = System.currentTimeMillis() + 20_000;
+        List<String> lines = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            lines = Files.readAllLines(log);
+            if (lines.stream().filter(l -> l.contains("mark-")).count() >= n) break;
+            Thread.sleep(100);
+        }
+        Thread.sleep(500); // a second line for any request would have arrived by now
+        lines = Files.readAllLines(log);
+        for (int k = 0; k < n; k++) {
+            String needle = k % 3 == 2 ? "mark-" + k + ".pid\"" : "\"mark-" + k + "\"";
+            assertThat(lines.stream().filter(l -> l.contains(needle)).count()).as("audit lines for request " + k).isEqualTo(1);
+        }
+        assertThat(lines.stream().filter(l -> l.contains("\"forbidden\"")).count()).isEqualTo(n / 3);
+    }
+
+    /** Sends a request for a long run, waits until the tool is running, then vanishes. */
+    void killedMidRun(Path pidFile) throws Exception {
+        try (SocketChannel ch = connect()) {
+            new FrameWriter(airlock.protocol.ChannelStreams.out(ch)).write(FrameType.REQUEST, new Request(Request.Mode.RUN, "fake",
+                    List.of("sleep", pidFile.toString(), "30"), bench.workspace.toString(), Map.of(), "", false).encode());
+            ProxyScenarios.awaitFile(pidFile);
+        }
     }
 
     @Test
