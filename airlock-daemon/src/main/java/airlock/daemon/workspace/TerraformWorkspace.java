@@ -51,6 +51,9 @@ public final class TerraformWorkspace {
             i++;
         }
         String sub = i < args.size() ? args.get(i) : "";
+        List<String> rest = args.subList(Math.min(i + 1, args.size()), args.size());
+        Optional<Decision> paths = TerraformPaths.arguments(sub, rest, dir, mounts);
+        if (paths.isPresent()) return paths.get();
         if (sub.equals("apply")) {
             for (int j = i + 1; j < args.size(); j++) {
                 String a = args.get(j);
@@ -65,12 +68,12 @@ public final class TerraformWorkspace {
             }
         }
         if (Set.of("plan", "apply", "refresh", "import", "console", "test", "init", "validate").contains(sub)) {
-            return configuration(dir);
+            return configuration(dir, mounts);
         }
         return Decision.allow(List.of());
     }
 
-    private static Decision configuration(Path dir) {
+    private static Decision configuration(Path dir, PathMapper mounts) {
         try (Stream<Path> files = Files.walk(dir, 12, new FileVisitOption[0])) {
             List<Path> tf = files.filter(p -> {
                 String n = p.getFileName().toString();
@@ -83,11 +86,14 @@ public final class TerraformWorkspace {
                 if (!Files.isRegularFile(p) || Files.size(p) > MAX_BYTES) {
                     return Decision.deny(Layer.WORKSPACE, null, p + " is not a regular file of a reasonable size");
                 }
-                Matcher m = RUNS.matcher(Files.readString(p, StandardCharsets.UTF_8));
+                String text = Files.readString(p, StandardCharsets.UTF_8);
+                Matcher m = RUNS.matcher(text);
                 if (m.find()) {
                     return Decision.deny(Layer.WORKSPACE, m.group(1), dir.relativize(p) + " uses " + m.group(1)
                             + ", which runs a program (or copies a file) on the host where terraform runs");
                 }
+                Optional<Decision> hostFiles = TerraformPaths.configuration(dir.relativize(p), p.getParent(), text, mounts);
+                if (hostFiles.isPresent()) return hostFiles.get();
             }
         } catch (IOException | RuntimeException e) {
             return Decision.deny(Layer.WORKSPACE, null, "could not read the terraform configuration: " + e.getMessage());
