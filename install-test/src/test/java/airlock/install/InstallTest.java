@@ -125,6 +125,42 @@ class InstallTest {
         assertThat(prefix.resolve("bin/someone-elses-tool")).hasContent("keep me");
     }
 
+    /**
+     * Outside a checkout (piped from curl), install.sh downloads a release and checks it against
+     * SHA256SUMS before installing anything. The release is packed by scripts/package-release.sh
+     * into a local folder and served as file://, the same URL layout as GitHub's.
+     */
+    @Test
+    void fromAReleaseItChecksTheDownloadBeforeInstallingAnything() throws Exception {
+        Path releases = tmp.resolve("releases");
+        Run pack = run(REPO, Map.of("DIST", releases.resolve("v9.9.9").toString()), "sh",
+                REPO.resolve("scripts/package-release.sh").toString(), "9.9.9");
+        assertThat(pack.exit()).as(pack.err()).isZero();
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.copy(REPO.resolve("install.sh"), outside.resolve("install.sh"));
+        Map<String, String> env = Map.of("HOME", Files.createDirectories(tmp.resolve("home")).toString(),
+                "AIRLOCK_RELEASE_BASE", releases.toUri().toString().replaceFirst("/$", ""));
+
+        Files.writeString(releases.resolve("v9.9.9/airlock-9.9.9.tar.gz"), "tampered", java.nio.file.StandardOpenOption.APPEND);
+        Path refusedPrefix = tmp.resolve("refused-prefix");
+        Run tampered = run(outside, env, "sh", "install.sh", "--version", "9.9.9", "--prefix", refusedPrefix.toString());
+        assertThat(tampered.exit()).isNotZero();
+        assertThat(tampered.err()).contains("checksum mismatch for airlock-9.9.9.tar.gz", "Not installing");
+        assertThat(refusedPrefix).as("nothing installed from a download that fails its checksum").doesNotExist();
+
+        pack = run(REPO, Map.of("DIST", releases.resolve("v9.9.9").toString()), "sh",
+                REPO.resolve("scripts/package-release.sh").toString(), "9.9.9");
+        assertThat(pack.exit()).as(pack.err()).isZero();
+        Path prefix = tmp.resolve("prefix");
+        Run install = run(outside, env, "sh", "install.sh", "--version", "9.9.9", "--prefix", prefix.toString());
+        assertThat(install.exit()).as(install.err()).isZero();
+        assertThat(install.err()).contains("downloading " + env.get("AIRLOCK_RELEASE_BASE") + "/v9.9.9/airlock-9.9.9.tar.gz");
+        Run version = run(outside, env, prefix.resolve("bin/airlock").toString(), "version");
+        assertThat(version.exit()).as(version.err()).isZero();
+        Run usage = run(outside, env, prefix.resolve("bin/airlock-shim").toString(), "--version");
+        assertThat(usage.exit()).as(usage.err()).isZero();
+    }
+
     @Test
     void badInvocationsFailClearly() throws Exception {
         Run bad = run(REPO, Map.of(), "sh", REPO.resolve("install.sh").toString(), "--frobnicate");
