@@ -50,6 +50,8 @@ class DockerAttackTest extends FakeToolAttacks {
         refused("run", "-v", "/:/host", "img");
         refused("run", "-v/:/host", "img");
         refused("run", "-itv", "/:/host", "img");
+        refused("run", "-v=/:/host", "img"); // pflag strips the '='
+        refused("run", "-itv=/:/host", "img");
         refused("run", "--volume=/var/run/docker.sock:/var/run/docker.sock", "img");
         refused("run", "--volume", "/etc:/etc", "img");
         refused("run", "-v", ".:/src", "img");

@@ -115,6 +115,11 @@ final class ArgvReader {
                 if (!rest.isEmpty()) {
                     boolean certain = sure && syntax.takesValue(c);
                     flags.add(new Invocation.FlagUse(c, a, rest, sure, certain, false));
+                    // Go's pflag (docker, kubectl, gh) reads -v=/:/h as -v with the value /:/h;
+                    // getopt keeps the '='. Both readings are judged.
+                    if (rest.length() > 1 && rest.charAt(0) == '=') {
+                        flags.add(new Invocation.FlagUse(c, a, rest.substring(1), sure, false, false));
+                    }
                     if (certain) return i;
                     bundleDoubt = true; // an undeclared flag: the rest may be its value, or more flags
                     continue;

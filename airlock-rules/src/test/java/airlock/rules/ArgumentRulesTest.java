@@ -176,6 +176,10 @@ class ArgumentRulesTest {
                 arguments("case", DOCKER, "run -v /etc:/etc img", false),
                 arguments("case", DOCKER, "run --volume=/etc:/x img", false),
                 arguments("case", DOCKER, "run -v vol:/data img", true),
+                // pflag reads -v=/etc:/etc as -v with the value /etc:/etc
+                arguments("case", DOCKER, "run -v=/etc:/etc img", false),
+                arguments("case", DOCKER, "run -itv=/etc:/x img", false),
+                arguments("case", DOCKER, "run -v=vol:/data img", true),
                 // -- ends options
                 arguments("double-dash", GIT, "log -- --upload-pack=evil", true),
                 arguments("double-dash", GIT, "log -- -c", true),
