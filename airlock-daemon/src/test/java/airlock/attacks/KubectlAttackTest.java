@@ -61,6 +61,15 @@ class KubectlAttackTest extends FakeToolAttacks {
         refused("delete", "ns", "prod");
         refused("delete", "pod", "x", "--force", "--grace-period=0");
         refused("drain", "node-1");
+        // the kinds in every spelling kubectl reads (the daemon's KubectlResources)
+        refused("delete", "namespaces", "prod");
+        refused("delete", "ns/prod");
+        refused("delete", "Namespace.v1/prod");
+        refused("-n", "x", "delete", "pods,namespaces", "prod");
+        refused("delete", "nodes", "node-1");
+        refused("delete", "no/node-1");
+        ran("delete", "pod", "x");
+        ran("delete", "deployment/web");
     }
 
     @Test

@@ -25,7 +25,7 @@ public final class Workspace {
         if (tool.equals("ssh")) return SshDestination.check(plan.executable(), args, plan.cwd(), plan.env());
         if (tool.equals("terraform") || tool.equals("tofu")) return TerraformWorkspace.check(args, plan.cwd(), mounts);
         if (tool.equals("kubectl")) {
-            Decision secrets = KubectlSecrets.check(args);
+            Decision secrets = KubectlResources.check(args);
             if (!secrets.allowed()) return secrets;
         }
         if (tool.equals("gh")) {
