@@ -191,6 +191,9 @@ put "$WORK/airlock" "$BIN/airlock" 755
 
 # The shim's start-up is paid on every call: C1 only, serial GC and the AOT cache trained at
 # install time. argv[0] (the symlink's name) is the command, so it is passed on as a property.
+# Nothing of the JVM's own may reach the tool's output: no hsperfdata file (its warning when /tmp
+# is shared), and no VM output (Ctrl-\ would print a thread dump into stdout; a JVM cannot hand
+# SIGQUIT to Java code, so the JVM shim ignores it and the native shim forwards it).
 cat > "$WORK/airlock-shim" <<EOF
 #!/bin/sh
 # airlock-shim launcher (written by install.sh). Link it as git, terraform, ...
@@ -202,10 +205,10 @@ while [ -L "\$self" ]; do
 done
 lib=\${self%/*}/../lib/airlock
 if [ -f "\$lib/airlock-shim.aot" ] && [ -z "\${AIRLOCK_NO_AOT:-}" ]; then
-    exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:AOTCache="\$lib/airlock-shim.aot" \\
+    exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCache="\$lib/airlock-shim.aot" \\
         -Dairlock.argv0="\$0" -cp "\$lib/airlock-shim.jar" airlock.shim.Shim "\$@"
 fi
-exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \\
+exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \\
     -Dairlock.argv0="\$0" -cp "\$lib/airlock-shim.jar" airlock.shim.Shim "\$@"
 EOF
 
@@ -224,7 +227,7 @@ i=0
 while [ ! -S "$sock" ] && [ $i -lt 100 ] && kill -0 "$DAEMON_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 train_shim() { # argv0 args...
     argv0=$1; shift
-    (cd "$train_dir/work" && AIRLOCK_SOCKET="$sock" "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \
+    (cd "$train_dir/work" && AIRLOCK_SOCKET="$sock" "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \
         -XX:AOTCacheOutput="$LIB/airlock-shim.aot" -Dairlock.argv0="$argv0" -cp "$LIB/airlock-shim.jar" \
         airlock.shim.Shim "$@") > "$train_dir/train.log" 2>&1
 }

@@ -185,6 +185,25 @@ abstract class ProxyScenarios {
         }
     }
 
+    /** A JVM keeps SIGQUIT for itself: the JVM shim must at least not print a thread dump into the tool's output. */
+    @Test
+    void sigquitToTheJvmShimLeavesTheOutputByteExact() throws Exception {
+        Path pidFile = bench.root.resolve("quit.pid");
+        String name = "airlock-quit-" + (++runs);
+        Process shim = sandbox.command(bench.socket("agent"), Sandbox.WORKSPACE, List.of("fake", "sleep", pidFile.toString(), "60"),
+                Map.of(), name).start();
+        long hostPid = Long.parseLong(awaitFile(pidFile).strip());
+        sandbox.signal(name, shim, 3);
+        Thread.sleep(500);
+        sandbox.signal(name, shim, 15);
+        assertThat(shim.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(gone(hostPid, 5_000)).isTrue();
+        String out = new String(shim.getInputStream().readAllBytes());
+        String err = new String(shim.getErrorStream().readAllBytes());
+        assertThat(out + err).doesNotContain("Full thread dump", "\"main\"");
+        if (System.getenv("AIRLOCK_TEST_SHIM") == null) assertThat(shim.exitValue()).isEqualTo(128 + 15);
+    }
+
     @Test
     void sigkillOfTheShimLeavesNoHostProcess() throws Exception {
         Path pidFile = bench.root.resolve("tree.pid");
