@@ -31,6 +31,13 @@ fi
 
 . scripts/find-jdk.sh
 JAVA="$JAVA_HOME/bin/java"
+missing=""
+for tool in hyperfine ssh ssh-keygen /usr/sbin/sshd; do command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done
+if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    # a fresh Debian machine (as CI's): install what the baselines need
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        -o DPkg::Lock::Timeout=600 hyperfine openssh-client openssh-server >/dev/null
+fi
 for tool in hyperfine ssh ssh-keygen /usr/sbin/sshd; do
     command -v "$tool" >/dev/null 2>&1 || { echo "bench/run.sh: needs $tool (apt-get install hyperfine openssh-client openssh-server)" >&2; exit 1; }
 done
