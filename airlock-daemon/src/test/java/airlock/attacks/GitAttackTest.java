@@ -112,7 +112,20 @@ class GitAttackTest {
                 arguments("uploadpack.packObjectsHook", t, List.of("status")),
                 arguments("url.ext::sh -c touch% /tmp/x.insteadOf", "https://example.invalid/", List.of("fetch", "https://example.invalid/x")),
                 arguments("remote.origin.url", "OUTSIDE", List.of("fetch", "origin")),
-                arguments("remote.origin.url", "ext::" + t, List.of("fetch", "origin")));
+                arguments("remote.origin.url", "ext::" + t, List.of("fetch", "origin")),
+                // a branch's remote may be a path or URL itself: 'git pull' fetched a host repository
+                arguments("branch.main.remote", "OUTSIDE", List.of("pull")),
+                arguments("branch.main.pushRemote", "OUTSIDE", List.of("push")),
+                arguments("remote.pushDefault", "OUTSIDE", List.of("push")),
+                // format-patch wrote its patches into a host folder; a signature file is read from the host
+                arguments("format.outputDirectory", "OUTSIDE", List.of("format-patch", "-1")),
+                arguments("format.signatureFile", "SECRET", List.of("format-patch", "-1", "--stdout")),
+                // programs git-lfs, and newer git, run
+                arguments("lfs.customtransfer.evil.path", t, List.of("status")),
+                arguments("lfs.standalonetransferagent", "evil", List.of("status")),
+                arguments("lfs.extension.evil.clean", t, List.of("status")),
+                arguments("gc.recentObjectsHook", t, List.of("gc")),
+                arguments("fetch.bundleURI", "SECRET", List.of("fetch", "origin")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -198,8 +198,11 @@ public final class GitWorkspace {
             }
         }
         String address = null;
+        // a branch's remote and the default push remote name a remote, or are a URL or path themselves
         if ((k.startsWith("remote.") && (k.endsWith(".url") || k.endsWith(".pushurl")))
-                || (k.startsWith("submodule.") && k.endsWith(".url"))) {
+                || (k.startsWith("submodule.") && k.endsWith(".url"))
+                || (k.startsWith("branch.") && (k.endsWith(".remote") || k.endsWith(".pushremote")))
+                || k.equals("remote.pushdefault")) {
             address = e.value();
         } else if (k.startsWith("url.") && (k.endsWith(".insteadof") || k.endsWith(".pushinsteadof"))) {
             address = e.key().substring(4, e.key().lastIndexOf('.'));
