@@ -73,6 +73,14 @@ public final class PathArguments {
                     int at = value.indexOf("=@");
                     if (at >= 0) out.add(value.substring(at + 2));
                     else if (value.startsWith("@")) out.add(value.substring(1));
+                    else if (!dashDash && a.startsWith("-")) {
+                        // a value glued to its flag (--dir=/x, -D/x, --output=~/.bashrc): gh reads
+                        // and writes files through many flags (run/release download, --notes-file,
+                        // --env-file, gist edit --add); detached values are checked as positionals
+                        String glued = a.contains("=") ? value : !a.startsWith("--") && a.length() > 2 ? a.substring(2) : "";
+                        if (glued.startsWith("~")) out.add(HOME + glued.substring(1));
+                        else if (glued.startsWith("/") || glued.startsWith("../")) out.add(glued);
+                    }
                 }
                 case "kubectl" -> {
                     if (a.startsWith("--from-file") || a.startsWith("--from-env-file")) {
@@ -108,11 +116,13 @@ public final class PathArguments {
             }
         }
         if (tool.equals("gh") && !positional.isEmpty()) {
-            // gh api /repos/... names an API path, not a file
+            // gh api /repos/... names an API path, not a file; a detached flag value (-D /x) is here too
             for (int i = 0; i < positional.size(); i++) {
                 String p = positional.get(i);
                 boolean apiPath = i > 0 && positional.get(i - 1).equals("api");
-                if (!apiPath && (p.startsWith("/") || p.startsWith("../"))) out.add(p);
+                if (apiPath) continue;
+                if (p.startsWith("~")) out.add(HOME + p.substring(1));
+                else if (p.startsWith("/") || p.startsWith("../")) out.add(p);
             }
         }
         if (templateFromFile && template != null) out.add(template);
