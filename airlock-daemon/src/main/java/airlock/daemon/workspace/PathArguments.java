@@ -21,6 +21,7 @@ public final class PathArguments {
     private PathArguments() {}
 
     private static final String HOME = System.getProperty("user.home");
+    private static final String USER = System.getProperty("user.name");
 
     /** docker's options before the subcommand that take a value. */
     private static final Set<String> DOCKER_GLOBAL_VALUE = Set.of("-c", "--context", "-H", "--host", "--config", "-l",
@@ -61,13 +62,11 @@ public final class PathArguments {
             if (!dashDash && !a.startsWith("-")) positional.add(a);
             switch (tool) {
                 case "aws" -> {
-                    String local = value.startsWith("file://") ? value.substring(7)
-                            : value.startsWith("fileb://") ? value.substring(8) : value;
-                    // aws expands ~ itself (s3 cp '~/.aws/credentials' s3://...): the daemon's home
-                    if (local.startsWith("~")) out.add(HOME + local.substring(1));
+                    String local = awsExpanded(value.startsWith("file://") ? value.substring(7)
+                            : value.startsWith("fileb://") ? value.substring(8) : value);
                     // any value with a slash that is not a URL: relative ones resolve inside the
                     // mounts and pass (an ARN or an S3 key too); x/../../etc/passwd does not
-                    else if (local.contains("/") && !local.contains("://")) out.add(local);
+                    if (local.contains("/") && !local.contains("://")) out.add(local);
                 }
                 case "gh" -> {
                     int at = value.indexOf("=@");
@@ -78,8 +77,7 @@ public final class PathArguments {
                         // and writes files through many flags (run/release download, --notes-file,
                         // --env-file, gist edit --add); detached values are checked as positionals
                         String glued = a.contains("=") ? value : !a.startsWith("--") && a.length() > 2 ? a.substring(2) : "";
-                        if (glued.startsWith("~")) out.add(HOME + glued.substring(1));
-                        else if (glued.startsWith("/") || glued.startsWith("../")) out.add(glued);
+                        if (glued.startsWith("/") || glued.startsWith("../")) out.add(glued);
                     }
                 }
                 case "kubectl" -> {
@@ -120,9 +118,7 @@ public final class PathArguments {
             for (int i = 0; i < positional.size(); i++) {
                 String p = positional.get(i);
                 boolean apiPath = i > 0 && positional.get(i - 1).equals("api");
-                if (apiPath) continue;
-                if (p.startsWith("~")) out.add(HOME + p.substring(1));
-                else if (p.startsWith("/") || p.startsWith("../")) out.add(p);
+                if (!apiPath && (p.startsWith("/") || p.startsWith("../"))) out.add(p);
             }
         }
         if (templateFromFile && template != null) out.add(template);
@@ -162,6 +158,17 @@ public final class PathArguments {
             }
         }
         return out;
+    }
+
+    /**
+     * A path as aws opens it: its parameter files go through Python's expanduser and expandvars
+     * ({@code file://$HOME/.aws/credentials}, {@code fileb://~/.ssh/id_rsa}). The tool's HOME and
+     * USER are the daemon's; other variables are left as written, as expandvars leaves unknown ones.
+     */
+    private static String awsExpanded(String path) {
+        String p = path.replace("${HOME}", HOME).replace("$HOME", HOME)
+                .replace("${USER}", USER).replace("$USER", USER);
+        return p.startsWith("~") ? HOME + p.substring(1) : p;
     }
 
     /** Where docker's {@code name} stands: first, or second after a management command (container cp, image load). */
