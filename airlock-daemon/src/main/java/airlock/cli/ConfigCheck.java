@@ -76,7 +76,7 @@ final class ConfigCheck {
                 continue;
             }
             try {
-                ModuleLoader.load(name, BuiltinModules.source(name), text.get());
+                ConfigDirectory.loadModule(name, BuiltinModules.source(name), text.get());
             } catch (ConfigError e) {
                 out.add(Finding.of(e));
             }
@@ -89,7 +89,7 @@ final class ConfigCheck {
                 continue;
             }
             try {
-                ModuleLoader.load(name, file.toString(), read(file));
+                ConfigDirectory.loadModule(name, file.toString(), read(file));
             } catch (ConfigError e) {
                 out.add(Finding.of(e));
             }

@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.gate.ToolChecks;
 import airlock.rules.CommandModule;
 import airlock.rules.Config;
 import airlock.rules.ConfigError;
@@ -38,6 +39,7 @@ public record ConfigDirectory(Path root) {
     public Path commandsDir() { return root.resolve("commands"); }
     public Path hooksDir() { return root.resolve("hooks"); }
     public Path socketsDir() { return root.resolve("sockets"); }
+    public Path auditDir() { return root.resolve("audit"); }
     public Path socketOf(String profile) { return socketsDir().resolve(profile + ".sock"); }
     public Path userModule(String command) { return commandsDir().resolve(command + ".toml"); }
 
@@ -63,10 +65,15 @@ public record ConfigDirectory(Path root) {
     /** The active module for a command: the user's file replaces the built-in whole. */
     public Optional<CommandModule> module(String command) throws ConfigError, IOException {
         Path user = userModule(command);
-        if (Files.isRegularFile(user)) return Optional.of(ModuleLoader.load(command, user.toString(), read(user)));
+        if (Files.isRegularFile(user)) return Optional.of(loadModule(command, user.toString(), read(user)));
         Optional<String> builtin = BuiltinModules.text(command);
         if (builtin.isEmpty()) return Optional.empty();
-        return Optional.of(ModuleLoader.load(command, BuiltinModules.source(command), builtin.get()));
+        return Optional.of(loadModule(command, BuiltinModules.source(command), builtin.get()));
+    }
+
+    /** One module's text, its {@code [checks]} judged against the checks this daemon has. */
+    public static CommandModule loadModule(String command, String source, String text) throws ConfigError {
+        return ModuleLoader.load(command, source, text, ToolChecks.builtin().names());
     }
 
     public List<Path> profileFiles() throws IOException {

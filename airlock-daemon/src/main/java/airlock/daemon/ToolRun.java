@@ -1,5 +1,8 @@
 package airlock.daemon;
 
+import airlock.daemon.core.Plan;
+import airlock.daemon.core.Caller;
+import airlock.daemon.core.Signals;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;

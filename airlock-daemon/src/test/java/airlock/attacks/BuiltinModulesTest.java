@@ -31,7 +31,7 @@ class BuiltinModulesTest {
     void everyBuiltInLoadsFromTheJarWithItsSecurityNotes() throws Exception {
         for (String name : ConfigDirectory.BuiltinModules.names()) {
             String text = ConfigDirectory.BuiltinModules.text(name).orElseThrow(() -> new AssertionError(name + " not packaged"));
-            CommandModule m = ModuleLoader.load(name, ConfigDirectory.BuiltinModules.source(name), text);
+            CommandModule m = ConfigDirectory.loadModule(name, ConfigDirectory.BuiltinModules.source(name), text);
             assertThat(m.bin()).isEqualTo(name);
             assertThat(m.rules()).as(name).isNotEmpty();
             assertThat(m.env().pass()).as(name + " passes nothing dangerous")
