@@ -31,6 +31,23 @@ public final class GitWorkspace {
     /** Subcommands whose positional arguments may be repository addresses. */
     private static final Set<String> ADDRESSES = Set.of("clone", "fetch", "pull", "push", "ls-remote", "remote", "submodule");
     private static final Set<String> MESSAGE_FLAGS = Set.of("-m", "--message");
+    /** Subcommands that start git-upload-pack or git-receive-pack in a remote repository. */
+    private static final Set<String> CONTACTS_REMOTES = Set.of("fetch", "pull", "push", "clone", "ls-remote", "remote",
+            "submodule", "archive", "fetch-pack", "send-pack");
+
+    /** Bytes of an object name in this repository's index: SHA-256 repositories say so in their config. */
+    private static int hashBytes(List<GitConfigEntry> entries) {
+        return entries.stream().anyMatch(e -> GitConfigKeys.lower(e.key()).equals("extensions.objectformat")
+                && "sha256".equalsIgnoreCase(e.value())) ? 32 : 20;
+    }
+
+    /** A partial clone fetches missing objects from its promisor remote during ordinary commands. */
+    private static boolean promisor(List<GitConfigEntry> entries) {
+        return entries.stream().anyMatch(e -> {
+            String k = GitConfigKeys.lower(e.key());
+            return (k.startsWith("remote.") && k.endsWith(".promisor")) || k.equals("extensions.partialclone");
+        });
+    }
 
     /** @param takesValue the git module's [flags]: which of git's own options take the next argument */
     public static Decision check(Path git, List<String> args, Path hostCwd, PathMapper mounts, Map<String, String> env,
@@ -53,6 +70,7 @@ public final class GitWorkspace {
         Optional<Decision> paths = pathArguments(sub, rest, hostCwd, mounts);
         if (paths.isPresent()) return paths.get();
         try {
+            // two host processes for an ordinary call: this rev-parse and the config listing
             HostCommand.Output found = revParseDirs(git, global.discovery(), hostCwd, env);
             Optional<Decision> repo = repositoryLocation(found, hostCwd, mounts);
             if (repo.isPresent()) return repo.get();
@@ -61,9 +79,11 @@ public final class GitWorkspace {
                 repo = GitObjectStore.check(dirs.get().common(), mounts);
                 if (repo.isPresent()) return repo.get();
             }
-            repo = SubmoduleGitDirs.check(git, global.discovery(), hostCwd, mounts, env);
-            if (repo.isPresent()) return repo.get();
             List<GitConfigEntry> entries = GitConfigScan.read(git, global.discovery(), hostCwd, env);
+            if (dirs.isPresent() && dirs.get().worktree().isPresent()) {
+                repo = SubmoduleGitDirs.check(git, global.discovery(), dirs.get(), hashBytes(entries), hostCwd, mounts, env);
+                if (repo.isPresent()) return repo.get();
+            }
             Path gitDir = dirs.map(RepoDirs::gitDir).orElse(hostCwd);
             Optional<Decision> d = judgeAll(entries, gitDir, mounts);
             if (d.isPresent()) return d.get();
@@ -75,28 +95,37 @@ public final class GitWorkspace {
                 d = gitmodules(git, global.discovery(), hostCwd, mounts, env);
                 if (d.isPresent()) return d.get();
             }
-            for (String local : localRepositories(sub, rest, entries)) {
+            for (String local : localRepositories(sub, rest, entries, promisor(entries))) {
                 d = LocalRemote.check(git, local, hostCwd, mounts, env);
                 if (d.isPresent()) return d.get();
             }
         } catch (IOException e) {
-            CheckInput.refuse("git", "repository", "could not read the repository's configuration: " + e.getMessage());
+            return CheckInput.refuse("git", "repository", "could not read the repository's configuration: " + e.getMessage());
         }
         return Decision.allow(List.of());
     }
 
-    /** The repository's git directory and the directory its worktrees share (objects, config, modules). */
-    private record RepoDirs(Path gitDir, Path common) {
+    /**
+     * The repository's git directory, the directory its worktrees share (objects, config,
+     * modules) and its work tree (none for a bare repository).
+     */
+    record RepoDirs(Path gitDir, Path common, Optional<Path> worktree) {
+        /** From {@code rev-parse --is-bare-repository --git-dir --git-common-dir --show-toplevel}. */
         static Optional<RepoDirs> of(HostCommand.Output revParse) {
-            if (revParse.status() != 0) return Optional.empty();
             List<String> lines = revParse.text().lines().filter(l -> !l.isBlank()).toList();
-            return lines.size() == 2 ? Optional.of(new RepoDirs(Path.of(lines.get(0)), Path.of(lines.get(1)))) : Optional.empty();
+            if (lines.size() < 3) return Optional.empty();
+            boolean bare = lines.get(0).equals("true");
+            // a bare repository has no work tree: rev-parse stops at --show-toplevel with an error
+            if (revParse.status() != 0 && !(bare && lines.size() == 3)) return Optional.empty();
+            Optional<Path> worktree = !bare && lines.size() == 4 ? Optional.of(Path.of(lines.get(3))) : Optional.empty();
+            return Optional.of(new RepoDirs(Path.of(lines.get(1)), Path.of(lines.get(2)), worktree));
         }
     }
 
     private static HostCommand.Output revParseDirs(Path git, List<String> discovery, Path cwd, Map<String, String> env) throws IOException {
         var args = new java.util.ArrayList<>(discovery);
-        args.addAll(List.of("rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"));
+        args.addAll(List.of("rev-parse", "--path-format=absolute", "--is-bare-repository", "--git-dir", "--git-common-dir",
+                "--show-toplevel"));
         return HostCommand.run(git, args, cwd, env);
     }
 
@@ -104,9 +133,13 @@ public final class GitWorkspace {
     private static Optional<Decision> repositoryLocation(HostCommand.Output out, Path cwd, PathMapper mounts) {
         if (out.status() != 0) {
             if (out.stderr().contains("not a git repository")) return Optional.empty(); // clone, init, ls-remote
-            return Optional.of(CheckInput.refuse("git", "repository", "git cannot open the repository: " + out.stderr().strip()));
+            if (RepoDirs.of(out).isEmpty()) {
+                return Optional.of(CheckInput.refuse("git", "repository", "git cannot open the repository: " + out.stderr().strip()));
+            }
         }
-        for (String dir : out.text().split("\n")) {
+        // the git dir and the common dir; a work tree elsewhere (core.worktree) is the config check's
+        List<String> lines = out.text().lines().toList();
+        for (String dir : lines.subList(Math.min(1, lines.size()), Math.min(3, lines.size()))) {
             if (!dir.isBlank() && !inside(mounts, cwd, dir)) {
                 return Optional.of(Decision.deny(Layer.MOUNTS, null, "the repository's git directory " + dir
                         + " is outside the profile's [mounts] (a .git file, a worktree link or a parent folder's repository)"));
@@ -117,9 +150,18 @@ public final class GitWorkspace {
 
     /** @param gitDir relative paths in a repository's config (core.worktree, local remote URLs) are read from its git dir */
     static Optional<Decision> judgeAll(List<GitConfigEntry> entries, Path gitDir, PathMapper mounts) {
+        return judgeAll(entries, gitDir, mounts, true);
+    }
+
+    /**
+     * @param addresses false for a local remote's own config: git-upload-pack and
+     *                  git-receive-pack never use that repository's remotes, so where its own
+     *                  origin points cannot matter to a push or fetch into it
+     */
+    static Optional<Decision> judgeAll(List<GitConfigEntry> entries, Path gitDir, PathMapper mounts, boolean addresses) {
         for (GitConfigEntry e : entries) {
             if (!e.fromWorkspace()) continue;
-            Optional<Decision> d = judge(e, gitDir, mounts);
+            Optional<Decision> d = judge(e, gitDir, mounts, addresses);
             if (d.isPresent()) return d;
         }
         return Optional.empty();
@@ -172,14 +214,20 @@ public final class GitWorkspace {
         return Optional.empty();
     }
 
-    /** Local repositories this command may start git-upload-pack/receive-pack in: address arguments and local remote URLs. */
-    private static List<String> localRepositories(String sub, List<String> rest, List<GitConfigEntry> entries) {
+    /**
+     * Local repositories this command may start git-upload-pack/receive-pack in: address arguments
+     * and, for a subcommand that talks to remotes, local remote URLs. status, log, commit, diff
+     * never do (unless the repository is a partial clone, which fetches missing objects on demand),
+     * so a local remote's state cannot block them.
+     */
+    private static List<String> localRepositories(String sub, List<String> rest, List<GitConfigEntry> entries, boolean promisor) {
         List<String> local = new java.util.ArrayList<>();
         if (ADDRESSES.contains(sub)) {
             for (String a : rest) {
                 if (!a.startsWith("-")) GitUrl.of(a).localPath().filter(p -> !p.isEmpty()).ifPresent(local::add);
             }
         }
+        if (!CONTACTS_REMOTES.contains(sub) && !promisor) return local;
         for (GitConfigEntry e : entries) {
             String k = GitConfigKeys.lower(e.key());
             if (e.value() != null && k.startsWith("remote.") && (k.endsWith(".url") || k.endsWith(".pushurl"))) {
@@ -189,7 +237,7 @@ public final class GitWorkspace {
         return local;
     }
 
-    static Optional<Decision> judge(GitConfigEntry e, Path cwd, PathMapper mounts) {
+    static Optional<Decision> judge(GitConfigEntry e, Path cwd, PathMapper mounts, boolean addresses) {
         String where = " (set in " + e.file() + "; remove it there to use git through airlock)";
         Optional<String> danger = GitConfigKeys.danger(e.key());
         if (danger.isPresent()) {
@@ -213,7 +261,7 @@ public final class GitWorkspace {
         } else if (k.startsWith("url.") && (k.endsWith(".insteadof") || k.endsWith(".pushinsteadof"))) {
             address = e.key().substring(4, e.key().lastIndexOf('.'));
         }
-        if (address != null) {
+        if (address != null && addresses) {
             Optional<String> why = addressProblem(address, cwd, mounts);
             if (why.isPresent()) return Optional.of(CheckInput.refuse("git", "addresses", "workspace config key " + e.key() + ": " + why.get() + where));
         }

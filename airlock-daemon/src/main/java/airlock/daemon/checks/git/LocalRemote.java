@@ -37,7 +37,7 @@ final class LocalRemote {
         if (mounts.confine(common.toString(), cwd).isEmpty()) {
             return Optional.of(Decision.deny(Layer.MOUNTS, path, "local repository " + path + " keeps its git directory outside the profile's [mounts]"));
         }
-        Optional<Decision> keys = GitWorkspace.judgeAll(GitConfigScan.read(git, List.of("-C", dir.get().toString()), cwd, env), common, mounts);
+        Optional<Decision> keys = GitWorkspace.judgeAll(GitConfigScan.read(git, List.of("-C", dir.get().toString()), cwd, env), common, mounts, false);
         if (keys.isPresent()) return keys;
         Path hooks = common.resolve("hooks");
         if (Files.isDirectory(hooks)) {

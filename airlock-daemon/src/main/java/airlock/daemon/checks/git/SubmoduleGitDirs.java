@@ -27,20 +27,20 @@ final class SubmoduleGitDirs {
 
     private SubmoduleGitDirs() {}
 
-    static Optional<Decision> check(Path git, List<String> discovery, Path cwd, PathMapper mounts,
+    static Optional<Decision> check(Path git, List<String> discovery, GitWorkspace.RepoDirs dirs, int hashBytes, Path cwd, PathMapper mounts,
                                     Map<String, String> env) throws IOException {
-        var top = new ArrayList<>(discovery);
-        top.addAll(List.of("rev-parse", "--show-toplevel"));
-        HostCommand.Output root = HostCommand.run(git, top, cwd, env);
-        if (root.status() != 0 || root.text().isBlank()) return Optional.empty(); // bare, or no repository
-        Path worktree = Path.of(root.text().strip());
+        Path worktree = dirs.worktree().orElseThrow();
+        // the index is read first: listing it with git costs a host process on every call
+        if (!GitIndex.mayHoldGitlinks(dirs.gitDir(), hashBytes)) return Optional.empty();
         var list = new ArrayList<>(discovery);
         list.addAll(List.of("ls-files", "--stage", "-z"));
         HostCommand.Output out = HostCommand.run(git, list, cwd, env);
         if (out.status() != 0) return Optional.empty();
         int seen = 0;
         for (String entry : out.text().split("\0")) {
-            if (!entry.startsWith("160000 ")) continue;
+            // git treats any mode whose type bits are 0160000 as a gitlink (S_ISGITLINK)
+            int space = entry.indexOf(' ');
+            if (space <= 0 || !isGitlink(entry.substring(0, space))) continue;
             if (++seen > MAX_SUBMODULES) break;
             String path = entry.substring(entry.indexOf('\t') + 1);
             Optional<String> outside = outside(worktree.resolve(path).resolve(".git"), mounts);
@@ -50,6 +50,14 @@ final class SubmoduleGitDirs {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean isGitlink(String octalMode) {
+        try {
+            return (Integer.parseInt(octalMode, 8) & 0170000) == 0160000;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     /** Where {@code dotGit} leads when that is outside the mounts; empty when inside or absent. */
