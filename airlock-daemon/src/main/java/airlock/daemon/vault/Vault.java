@@ -128,6 +128,32 @@ public final class Vault {
         }
     }
 
+    /**
+     * Stores every item of an import: values first checked (all of them, before any write), then
+     * each written as a new version under one lock.
+     */
+    void importAll(List<VaultExport.Item> items) throws IOException, VaultException {
+        for (VaultExport.Item i : items) {
+            SecretName.require(i.name());
+            if (i.value().isPresent()) requireValue(i.name(), i.value().get());
+        }
+        try (FileLock lock = lock()) {
+            SecretKey key = MasterKey.loadOrCreate(files);
+            for (VaultExport.Item i : items) {
+                Optional<SecretEntry> old = safeEntry(i.name());
+                long version = old.map(e -> e.version() + 1).orElse(1L);
+                ObjectNode o = metadata(i.name(), version, i.description(), i.requestedBy());
+                if (i.value().isPresent()) {
+                    byte[] nonce = VaultFiles.randomBytes(NONCE_BYTES);
+                    o.put("nonce", Base64.getEncoder().encodeToString(nonce));
+                    o.put("sealed", Base64.getEncoder().encodeToString(seal(key, nonce, aad(i.name(), version), i.value().get())));
+                }
+                VaultFiles.writeAtomically(files.entry(i.name()), JSON.writeValueAsBytes(o));
+                journal(old.isPresent() ? "imported, replacing" : "imported", i.name(), version);
+            }
+        }
+    }
+
     /** Removes a secret; false when there was none. */
     public boolean remove(String name) throws IOException, VaultException {
         SecretName.require(name);
