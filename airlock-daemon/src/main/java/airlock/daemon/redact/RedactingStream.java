@@ -66,13 +66,12 @@ public final class RedactingStream extends OutputStream {
         long end = pos + len;
         int q = state;
         long p = pos;
-        boolean[] starts = r.starts;
+        boolean[] starts = r.starts, pairs = r.pairs;
         int[] matchLength = r.matchLength;
         while (p < end) {
             if (q == 0 && regions.isEmpty()) {
                 // nothing live: skip to the next byte that can start a form
-                int i = off + (int) (p - inStart), lim = off + len;
-                while (i < lim && !starts[b[i] & 0xff]) i++;
+                int i = skip(b, off + (int) (p - inStart), off + len, starts, pairs);
                 p = inStart + (i - off);
                 if (p >= end) break;
             }
@@ -97,6 +96,20 @@ public final class RedactingStream extends OutputStream {
         keepTail();
         in = null;
     }
+
+    /** The first index in [i, lim) where a form could start ({@code lim} when none can). */
+    static int skip(byte[] b, int i, int lim, boolean[] starts, boolean[] pairs) {
+        if (PAIRS) {
+            int last = lim - 1;
+            while (i < last && !pairs[(b[i] & 0xff) << 8 | (b[i + 1] & 0xff)]) i++;
+            // the write's last byte has no pair yet: it is skipped only if it starts nothing
+            if (i == last && !starts[b[i] & 0xff]) i++;
+            return i;
+        }
+        while (i < lim && !starts[b[i] & 0xff]) i++;
+        return i;
+    }
+    static final boolean PAIRS = !Boolean.getBoolean("airlock.redact.singles");
 
     /** A pending redaction [start, end) and the secrets it names, in the order they matched. */
     private static final class Region {

@@ -25,6 +25,12 @@ public final class Redactor {
     /** Root transitions, dense: most bytes of ordinary output stop here. */
     final int[] rootNext = new int[256];
     final boolean[] starts = new boolean[256];
+    /**
+     * The first two bytes of every form ({@code b0 << 8 | b1}): in ordinary text nearly every byte
+     * can start some encoding (base64 and hex use most letters), but few pairs can, so the
+     * stream skips on pairs and enters the automaton far less often.
+     */
+    final boolean[] pairs = new boolean[65536];
     /** Per state: children as a sorted run in childBytes/childStates. */
     final int[] childFrom, childCount;
     final byte[] childBytes;
@@ -101,11 +107,17 @@ public final class Redactor {
         // longest values first: a form shared by two secrets is reported under the longer one
         List<String> order = new ArrayList<>(names);
         order.sort((x, y) -> Integer.compare(secrets.get(y).length, secrets.get(x).length));
+        List<byte[]> all = new ArrayList<>();
         for (String name : order) {
             int id = names.indexOf(name);
-            for (byte[] form : SecretForms.of(secrets.get(name))) b.add(form, id);
+            for (byte[] form : SecretForms.of(secrets.get(name))) {
+                b.add(form, id);
+                all.add(form);
+            }
         }
-        return new Redactor(names, b);
+        Redactor r = new Redactor(names, b);
+        for (byte[] form : all) r.pairs[(form[0] & 0xff) << 8 | (form[1] & 0xff)] = true;
+        return r;
     }
 
     /** {@code [airlock:redacted NAME]}: says what was there without saying anything about its value. */

@@ -63,7 +63,7 @@ public final class RunSecrets implements AutoCloseable {
         try {
             TreeSet<String> needed = new TreeSet<>(grant.env().values());
             needed.addAll(grant.files().values());
-            for (String name : needed) values.put(name, vault.value(name));
+            values.putAll(vault.values(needed));
             for (String name : profile.redactAlso()) {
                 if (values.containsKey(name)) continue;
                 Optional<SecretEntry> e = vault.entry(name);
@@ -76,7 +76,7 @@ public final class RunSecrets implements AutoCloseable {
                 dir = newRunDirectory(vault.files());
                 for (var e : new TreeMap<>(grant.files()).entrySet()) {
                     Path f = dir.resolve(e.getKey());
-                    VaultFiles.writeNew(f, values.get(e.getValue()));
+                    VaultFiles.writeNew(f, values.get(e.getValue()), false);
                     env.put(e.getKey(), f.toString());
                 }
             }

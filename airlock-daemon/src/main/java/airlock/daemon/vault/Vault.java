@@ -170,6 +170,27 @@ public final class Vault {
      * or damaged entry, and one whose bytes do not decrypt, is a {@link SecretUnavailable} naming it.
      */
     public byte[] value(String name) throws IOException, SecretUnavailable {
+        return value(name, null);
+    }
+
+    /**
+     * Several values with one read of the master key (a run with five grants pays for one). Stops
+     * at the first that is unavailable, wiping the ones already read.
+     */
+    public java.util.Map<String, byte[]> values(java.util.Collection<String> names) throws IOException, SecretUnavailable {
+        java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+        SecretKey[] key = new SecretKey[1];
+        try {
+            for (String n : new java.util.TreeSet<>(names)) out.put(n, value(n, key));
+            return out;
+        } catch (IOException | SecretUnavailable | RuntimeException e) {
+            out.values().forEach(Vault::wipe);
+            throw e;
+        }
+    }
+
+    /** {@code key[0]}, when given, caches the master key across calls. */
+    private byte[] value(String name, SecretKey[] keyCache) throws IOException, SecretUnavailable {
         if (!SecretName.valid(name)) throw new SecretUnavailable(SecretName.printable(name), "airlock: vault: '" + SecretName.printable(name) + "' is not a secret name");
         Optional<JsonNode> node;
         try {
@@ -185,11 +206,14 @@ public final class Vault {
         if (e.status() == SecretEntry.Status.EMPTY) {
             throw new SecretUnavailable(name, "airlock: vault: secret '" + name + "' has no value yet (airlock secret set " + name + ")");
         }
-        SecretKey key;
-        try {
-            key = MasterKey.load(files);
-        } catch (VaultException ex) {
-            throw new SecretUnavailable(name, ex.getMessage());
+        SecretKey key = keyCache != null ? keyCache[0] : null;
+        if (key == null) {
+            try {
+                key = MasterKey.load(files);
+            } catch (VaultException ex) {
+                throw new SecretUnavailable(name, ex.getMessage());
+            }
+            if (keyCache != null) keyCache[0] = key;
         }
         try {
             byte[] nonce = Base64.getDecoder().decode(node.get().get("nonce").asText());

@@ -86,12 +86,17 @@ public final class VaultFiles {
 
     /** Creates {@code p} (it must not exist) as 0600 and writes {@code bytes}, synced. */
     static void writeNew(Path p, byte[] bytes) throws IOException {
+        writeNew(p, bytes, true);
+    }
+
+    /** As above; a run's file is not synced: it lives for one run and is removed after it. */
+    static void writeNew(Path p, byte[] bytes, boolean sync) throws IOException {
         FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(FILE_MODE);
         try (FileChannel ch = FileChannel.open(p, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS), mode)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) ch.write(b);
-            ch.force(true);
+            if (sync) ch.force(true);
         }
     }
 
