@@ -78,8 +78,10 @@ public final class Daemon implements Closeable {
 
     public static Daemon start(ConfigDirectory dir, Map<String, String> daemonEnv, PrintStream log,
                                Consumer<SessionRecord> records, Settings settings) throws ConfigError, IOException {
+        airlock.daemon.vault.VaultStartup.requireSafe(dir.vaultDir());
         Policy policy = dir.load();
         AuditLog audit = AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles());
+        airlock.daemon.vault.VaultStartup.afterStart(dir.vaultDir(), audit, log);
         Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
         try {
             SocketFile.prepareDirectory(dir.socketsDir());
@@ -123,6 +125,7 @@ public final class Daemon implements Closeable {
      */
     synchronized void apply(Policy next) throws IOException {
         policy.set(next);
+        airlock.daemon.vault.VaultStartup.copyJournal(dir.vaultDir(), audit, log);
         hooks.set(new Hooks(dir.root(), hookSettings(next)));
         audit.limits(maxBytes(next), next.config().log().maxFiles());
         for (String name : List.copyOf(servers.keySet())) {

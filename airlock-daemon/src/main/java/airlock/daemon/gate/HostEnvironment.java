@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * The tool's environment, built from scratch: never the daemon's whole environment and never the
  * caller's. Order: a small host base, caller variables the module passes, minus the module's
- * strip list, then the profile's set, then the module's set (hardening beats the profile).
+ * strip list, then the profile's set, then the module's set (hardening beats the profile), then
+ * the run's injected secrets (the vault's grants): nothing the caller sends can replace one, and
+ * a profile cannot grant a secret in a variable the module forces (the config load refuses that).
  */
 public final class HostEnvironment {
     public static final List<String> BASE = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG");
@@ -19,6 +21,12 @@ public final class HostEnvironment {
 
     public static Map<String, String> build(Map<String, String> daemonEnv, Map<String, String> callerEnv,
                                             Profile profile, CommandModule module) {
+        return build(daemonEnv, callerEnv, profile, module, Map.of());
+    }
+
+    /** As above, with {@code injected} (airlock.daemon.vault.RunSecrets#env) put in last. */
+    public static Map<String, String> build(Map<String, String> daemonEnv, Map<String, String> callerEnv,
+                                            Profile profile, CommandModule module, Map<String, String> injected) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String k : BASE) {
             String v = daemonEnv.get(k);
@@ -31,6 +39,12 @@ public final class HostEnvironment {
         for (String k : module.env().strip()) env.remove(k);
         env.putAll(profile.envSet());
         env.putAll(module.env().set());
+        for (String k : injected.keySet()) {
+            if (module.env().set().containsKey(k)) {
+                throw new IllegalArgumentException("airlock: a secret cannot replace " + k + ", which the module forces");
+            }
+        }
+        env.putAll(injected);
         return env;
     }
 
