@@ -63,10 +63,17 @@ public record ConfigDirectory(Path root) {
     /** The active module for a command: the user's file replaces the built-in whole. */
     public Optional<CommandModule> module(String command) throws ConfigError, IOException {
         Path user = userModule(command);
-        if (Files.isRegularFile(user)) return Optional.of(ModuleLoader.load(command, user.toString(), read(user)));
+        if (Files.isRegularFile(user)) {
+            return Optional.of(ModuleLoader.load(command, user.toString(), userSource(command), read(user)));
+        }
         Optional<String> builtin = BuiltinModules.text(command);
         if (builtin.isEmpty()) return Optional.empty();
         return Optional.of(ModuleLoader.load(command, BuiltinModules.source(command), builtin.get()));
+    }
+
+    /** How a refusal names a user's module: not by its host path, which the agent cannot see. */
+    public static String userSource(String command) {
+        return "user:" + command;
     }
 
     public List<Path> profileFiles() throws IOException {

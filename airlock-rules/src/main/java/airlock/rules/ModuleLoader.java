@@ -23,7 +23,16 @@ public final class ModuleLoader {
     private ModuleLoader() {}
 
     public static CommandModule load(String name, String source, String text) throws ConfigError {
-        Toml t = Toml.parse(source, text);
+        return load(name, source, source, text);
+    }
+
+    /**
+     * @param file   where the text came from, named in a {@link ConfigError} (for the operator)
+     * @param source how a refusal names the module ({@code builtin:git}, {@code user:git}): the
+     *               agent reads refusals, and a host path means nothing in its container
+     */
+    public static CommandModule load(String name, String file, String source, String text) throws ConfigError {
+        Toml t = Toml.parse(file, text);
         var root = t.root();
         t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags"));
         var command = t.table(root, "command");
