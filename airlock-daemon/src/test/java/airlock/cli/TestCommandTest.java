@@ -51,6 +51,30 @@ class TestCommandTest {
     }
 
     @Test
+    void aRuleWithAReasonShowsWhyAndWhatWorksInstead() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        var r = cli.run("test", "--no-daemon", "default", "git", "config", "--global", "user.email", "a@example.invalid");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("module +REFUSED  rule \"config & --global\": git's global configuration is the host user's own")
+                .contains("verdict: airlock: refused by the module layer (rule \"config & --global\")")
+                .contains("Instead: set it for this repository: git config user.email");
+    }
+
+    @Test
+    void aUserModuleIsNamedUserToolNotByItsHostPath() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        Path module = cli.write("commands/git.toml", "[command]\nbin = \"git\"\n[flags]\npositional_paths = [\"*\"]\n[deny]\nargs = [\n"
+                + "  { match = \"push\", why = \"pushing is the reviewer's job\", hint = \"commit, and ask for a review\" },\n]\n");
+        var r = cli.run("test", "--no-daemon", "default", "git", "push");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("verdict: airlock: refused by the module layer (rule \"push\"): pushing is the reviewer's job"
+                        + " ('push' matches a [deny] rule of user:git). Instead: commit, and ask for a review")
+                .doesNotContain("matches a [deny] rule of " + module);
+    }
+
+    @Test
     void everyLayerIsShownEvenAfterTheFirstRefusal() throws Exception {
         Cli cli = new Cli(tmp);
         cli.initialized();
