@@ -76,7 +76,10 @@ public final class Daemon implements Closeable {
     public static Daemon start(ConfigDirectory dir, Map<String, String> daemonEnv, PrintStream log,
                                Consumer<SessionRecord> records, Settings settings) throws ConfigError, IOException {
         Policy policy = dir.load();
-        AuditLog audit = AuditLog.open(AuditFiles.dir(dir), maxBytes(policy), policy.config().log().maxFiles());
+        AuditLog audit = policy.config().log().path() == null
+                ? AuditLog.open(AuditFiles.dir(dir), maxBytes(policy), policy.config().log().maxFiles())
+                : AuditLog.openFile(AuditFiles.file(dir, policy.config().log()), maxBytes(policy), policy.config().log().maxFiles(),
+                        java.time.Clock.systemUTC());
         Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
         try {
             SocketFile.prepareDirectory(dir.socketsDir());
@@ -87,7 +90,7 @@ public final class Daemon implements Closeable {
                         + e.getMessage(), e);
             }
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
-            log.println("airlock: audit log " + AuditFiles.current(audit.dir()));
+            log.println("airlock: audit log " + audit.file());
             d.hooks.set(new Hooks(dir.root(), hookSettings(policy)));
             // in name order: the start-up report reads the same every time (Policy's map has no order)
             for (Profile profile : new java.util.TreeMap<>(policy.profiles()).values()) d.listen(profile);
@@ -122,6 +125,9 @@ public final class Daemon implements Closeable {
         policy.set(next);
         hooks.set(new Hooks(dir.root(), hookSettings(next)));
         audit.limits(maxBytes(next), next.config().log().maxFiles());
+        if (!AuditFiles.file(dir, next.config().log()).toAbsolutePath().equals(audit.file().toAbsolutePath())) {
+            log.println("airlock: [log] path changed; the audit log stays " + audit.file() + " until the daemon restarts");
+        }
         for (String name : List.copyOf(servers.keySet())) {
             if (!next.profiles().containsKey(name)) {
                 closeQuietly(servers.remove(name));

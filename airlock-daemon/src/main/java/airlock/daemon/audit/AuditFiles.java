@@ -1,6 +1,7 @@
 package airlock.daemon.audit;
 
 import airlock.daemon.ConfigDirectory;
+import airlock.rules.Config;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import java.util.stream.Stream;
  */
 public final class AuditFiles {
     public static final String CURRENT = "audit.ndjson";
-    private static final Pattern ROTATED = Pattern.compile(Pattern.quote(CURRENT) + "\\.([1-9][0-9]{0,5})");
 
     private AuditFiles() {}
 
@@ -25,28 +25,52 @@ public final class AuditFiles {
         return config.root().resolve("audit");
     }
 
+    /**
+     * The file written now: {@code [log] path} when config.toml sets it (absolute, {@code ~/...}
+     * in the daemon user's home, or relative to the config directory), else
+     * {@code <config>/audit/audit.ndjson}. Rotated files sit next to it as {@code NAME.1}, ...
+     */
+    public static Path file(ConfigDirectory config, Config.LogSettings log) {
+        String p = log.path();
+        if (p == null) return current(dir(config));
+        if (p.equals("~") || p.startsWith("~/")) return Path.of(System.getProperty("user.home") + p.substring(1)).normalize();
+        return config.root().resolve(p).normalize();
+    }
+
     public static Path current(Path dir) {
         return dir.resolve(CURRENT);
     }
 
     public static Path rotated(Path dir, int n) {
-        return dir.resolve(CURRENT + "." + n);
+        return rotatedOf(current(dir), n);
+    }
+
+    /** Rotated file {@code n} of the log whose current file is {@code current}. */
+    public static Path rotatedOf(Path current, int n) {
+        return current.resolveSibling(current.getFileName() + "." + n);
     }
 
     /** Every audit file present, oldest first, the current file last. */
     public static List<Path> oldestFirst(Path dir) throws IOException {
+        return oldestFirstOf(current(dir));
+    }
+
+    /** The same for a log whose current file is {@code current}. */
+    public static List<Path> oldestFirstOf(Path current) throws IOException {
         List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) return out;
+        Path dir = current.getParent();
+        if (dir == null || !Files.isDirectory(dir)) return out;
+        Pattern rotatedName = Pattern.compile(Pattern.quote(current.getFileName().toString()) + "\\.([1-9][0-9]{0,5})");
         List<Integer> numbers = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.forEach(p -> {
-                Matcher m = ROTATED.matcher(p.getFileName().toString());
+                Matcher m = rotatedName.matcher(p.getFileName().toString());
                 if (m.matches()) numbers.add(Integer.parseInt(m.group(1)));
             });
         }
         numbers.sort((a, b) -> Integer.compare(b, a));
-        for (int n : numbers) out.add(rotated(dir, n));
-        if (Files.exists(current(dir))) out.add(current(dir));
+        for (int n : numbers) out.add(rotatedOf(current, n));
+        if (Files.exists(current)) out.add(current);
         return out;
     }
 }
