@@ -31,11 +31,12 @@ class TestCommandTest {
         cli.initialized();
         var r = cli.run("test", "default", "git", "status", "--short");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("profile default: git status --short   (cwd /workspace)")
+        String ws = cli.home.resolve("ws").toString();
+        assertThat(r.out()).contains("profile default: git status --short   (cwd " + ws + ")")
                 .containsPattern("config +allowed")
                 .containsPattern("profile +allowed")
                 .containsPattern("module +allowed  no rule of builtin:git refuses")
-                .containsPattern("mounts +allowed  cwd /workspace -> " + cli.home.resolve("ws"))
+                .containsPattern("mounts +allowed  cwd " + java.util.regex.Pattern.quote(ws + " -> " + ws))
                 .contains("verdict: allowed", "daemon:  not asked: no socket");
     }
 
@@ -142,7 +143,7 @@ class TestCommandTest {
         assertThat(refused.out()).contains("daemon:  agrees: airlock: refused by the module layer (rule \"--upload-pack\")");
 
         // the VERDICT frame itself carries layer and rule
-        var answer = DaemonCheck.ask(cli.config.resolve("sockets/default.sock"), "git", java.util.List.of("--upload-pack=x", "fetch"), "/workspace");
+        var answer = DaemonCheck.ask(cli.config.resolve("sockets/default.sock"), "git", java.util.List.of("--upload-pack=x", "fetch"), cli.home.resolve("ws").toString());
         assertThat(answer).isInstanceOfSatisfying(DaemonCheck.Answer.Decided.class, d -> {
             assertThat(d.verdict().allowed()).isFalse();
             assertThat(d.verdict().layer()).isEqualTo("module");
@@ -180,7 +181,7 @@ class TestCommandTest {
         cli.write("commands/git.toml", "[command]\nbin = \"git\"\n[deny]\nargs = []\n[flags]\nvalue = [\"-C\"]\npaths = [\"-C\"]\n");
         var outside = cli.run("test", "--no-daemon", "default", "git", "-C", "/etc", "status");
         assertThat(outside.exit()).as(outside.toString()).isEqualTo(1);
-        assertThat(outside.out()).containsPattern("mounts +REFUSED  cwd /workspace -> .*; -C /etc is outside the profile's \\[mounts\\]")
+        assertThat(outside.out()).containsPattern("mounts +REFUSED  cwd " + java.util.regex.Pattern.quote(cli.home.resolve("ws").toString()) + " -> .*; -C /etc is outside the profile's \\[mounts\\]")
                 .contains("verdict: airlock: refused by the mounts layer");
         var inside = cli.run("test", "--no-daemon", "default", "git", "-C", ".", "status");
         assertThat(inside.exit()).as(inside.toString()).isZero();
@@ -191,6 +192,6 @@ class TestCommandTest {
         Cli cli = new Cli(tmp);
         cli.initialized();
         var r = cli.run("test", "--no-daemon", "default", "git", "commit", "-m", "it's done", "");
-        assertThat(r.out()).startsWith("profile default: git commit -m 'it'\\''s done' ''   (cwd /workspace)");
+        assertThat(r.out()).startsWith("profile default: git commit -m 'it'\\''s done' ''   (cwd " + cli.home.resolve("ws") + ")");
     }
 }
