@@ -69,7 +69,7 @@ class InstallTest {
 
         // Without a usable Java the launchers say so as airlock and exit 125 (exec's "not found"
         // was exit 127, which the shim also uses for "unknown command").
-        Path notJava = Files.writeString(tmp.resolve("not-java"), "");
+        Path notJava = Files.writeString(tmp.resolve("work-not-java"), ""); // "work*" is left out of the uninstall comparison
         for (String java : List.of(tmp.resolve("no-such-jdk/bin/java").toString(), notJava.toString(), "no-such-java-on-path")) {
             for (String launcher : List.of("airlock-shim", "airlock")) {
                 Run noJava = run(tmp, Map.of("AIRLOCK_JAVA", java), bin.resolve(launcher).toString(), "--version");
