@@ -76,6 +76,22 @@ class TestCommandTest {
     }
 
     @Test
+    void aDryRunAskedOfTheDaemonIsLoggedAsACheckNotAsARun() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        startDaemon(cli);
+        assertThat(cli.run("test", "default", "git", "status").exit()).isZero();
+        assertThat(cli.run("test", "default", "git", "config", "--global", "user.name", "x").exit()).isEqualTo(1);
+        var log = cli.run("log");
+        assertThat(log.exit()).as(log.toString()).isZero();
+        String ws = cli.home.resolve("ws").toString();
+        assertThat(log.out()).contains("check: would be allowed  git status  (dry run, nothing ran)")
+                .contains("check: would be refused  git config --global user.name x  (dry run, nothing ran)")
+                .contains("cwd " + ws + "  container ")
+                .doesNotContain("allowed  git status  exit 0");
+    }
+
+    @Test
     void everyLayerIsShownEvenAfterTheFirstRefusal() throws Exception {
         Cli cli = new Cli(tmp);
         cli.initialized();
