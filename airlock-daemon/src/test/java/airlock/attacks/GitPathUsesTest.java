@@ -109,6 +109,22 @@ class GitPathUsesTest {
     }
 
     @Test
+    void fastExportWorksAndItsMarkFilesStayInTheWorkspace() throws Exception {
+        var r = git("fast-export", "--all");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("commit refs/heads/main", "first");
+        var marks = git("fast-export", "--export-marks=marks.txt", "--all");
+        assertThat(marks.exit()).as(marks.err()).isZero();
+        assertThat(repo.resolve("marks.txt")).isNotEmptyFile();
+        Path hostMarks = secret.resolveSibling("marks");
+        assertRefusedWithoutLeak(git("fast-export", "--export-marks=" + hostMarks, "--all"));
+        assertRefusedWithoutLeak(git("fast-export", "--export-marks", "../../host-secrets/marks", "--all"));
+        assertRefusedWithoutLeak(git("fast-export", "--import-marks=" + secret, "--all"));
+        assertRefusedWithoutLeak(git("fast-export", "--import-marks-if=" + secret, "--all"));
+        assertThat(hostMarks).doesNotExist();
+    }
+
+    @Test
     void globalConfigRefusalSaysWhyAndWhatWorksAndTheHintWorks() throws Exception {
         var r = git("config", "--global", "user.email", "agent@example.invalid");
         assertThat(r.refused()).as(r.err()).isTrue();
