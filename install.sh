@@ -176,15 +176,23 @@ cat > "$WORK/airlock" <<EOF
 # airlock launcher (written by install.sh)
 self=\$0
 case \$self in */*) ;; *) self=./\$self ;; esac
+# Needs only /bin/sh and readlink. Exit 125 is airlock's own failure (126: refused, 127: unknown
+# command), so a broken launcher never reads as a tool's answer.
 while [ -L "\$self" ]; do
-    link=\$(readlink "\$self")
+    link=\$(readlink "\$self") || { echo "airlock: cannot resolve the link \$self: this launcher needs readlink" >&2; exit 125; }
     case \$link in /*) self=\$link ;; *) self=\${self%/*}/\$link ;; esac
 done
 lib=\${self%/*}/../lib/airlock
+java=\${AIRLOCK_JAVA:-$JAVA}
+case \$java in */*) ;; *) java=\$(command -v "\$java" 2>/dev/null || echo "\$java") ;; esac
+if [ ! -f "\$java" ] || [ ! -x "\$java" ]; then
+    echo "airlock: no Java runtime at \$java (the JVM launcher needs a Java 25: install one, or set AIRLOCK_JAVA to its bin/java; in an image, the native shim needs none)" >&2
+    exit 125
+fi
 # Serial GC and a bounded heap: an idle daemon otherwise keeps a few hundred MiB of garbage
 # (bench/run.sh: 452 MiB RSS after 10,000 sessions with the defaults). AIRLOCK_JAVA_OPTS comes
 # last and wins.
-exec "\${AIRLOCK_JAVA:-$JAVA}" --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m \${AIRLOCK_JAVA_OPTS:-} \\
+exec "\$java" --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m \${AIRLOCK_JAVA_OPTS:-} \\
     -cp "\$lib/airlock-daemon.jar:\$lib/lib/*" airlock.cli.Airlock "\$@"
 EOF
 put "$WORK/airlock" "$BIN/airlock" 755
@@ -199,16 +207,24 @@ cat > "$WORK/airlock-shim" <<EOF
 # airlock-shim launcher (written by install.sh). Link it as git, terraform, ...
 self=\$0
 case \$self in */*) ;; *) self=./\$self ;; esac
+# Needs only /bin/sh and readlink. Exit 125 is airlock's own failure (126: refused, 127: unknown
+# command), so a broken launcher never reads as a tool's answer.
 while [ -L "\$self" ]; do
-    link=\$(readlink "\$self")
+    link=\$(readlink "\$self") || { echo "airlock: cannot resolve the link \$self: this launcher needs readlink" >&2; exit 125; }
     case \$link in /*) self=\$link ;; *) self=\${self%/*}/\$link ;; esac
 done
 lib=\${self%/*}/../lib/airlock
+java=\${AIRLOCK_JAVA:-$JAVA}
+case \$java in */*) ;; *) java=\$(command -v "\$java" 2>/dev/null || echo "\$java") ;; esac
+if [ ! -f "\$java" ] || [ ! -x "\$java" ]; then
+    echo "airlock: no Java runtime at \$java (the JVM launcher needs a Java 25: install one, or set AIRLOCK_JAVA to its bin/java; in an image, the native shim needs none)" >&2
+    exit 125
+fi
 if [ -f "\$lib/airlock-shim.aot" ] && [ -z "\${AIRLOCK_NO_AOT:-}" ]; then
-    exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCache="\$lib/airlock-shim.aot" \\
+    exec "\$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCache="\$lib/airlock-shim.aot" \\
         -Dairlock.argv0="\$0" -cp "\$lib/airlock-shim.jar" airlock.shim.Shim "\$@"
 fi
-exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \\
+exec "\$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \\
     -Dairlock.argv0="\$0" -cp "\$lib/airlock-shim.jar" airlock.shim.Shim "\$@"
 EOF
 

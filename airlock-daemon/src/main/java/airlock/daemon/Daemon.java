@@ -80,7 +80,10 @@ public final class Daemon implements Closeable {
                                Consumer<SessionRecord> records, Settings settings) throws ConfigError, IOException {
         airlock.daemon.vault.VaultStartup.requireSafe(dir.vaultDir());
         Policy policy = dir.load();
-        AuditLog audit = AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles());
+        AuditLog audit = policy.config().log().path() == null
+                ? AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles())
+                : AuditLog.openFile(dir.auditFile(policy.config().log()), maxBytes(policy), policy.config().log().maxFiles(),
+                        java.time.Clock.systemUTC());
         airlock.daemon.vault.VaultStartup.afterStart(dir.vaultDir(), audit, log);
         Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
         try {
@@ -92,7 +95,7 @@ public final class Daemon implements Closeable {
                         + e.getMessage(), e);
             }
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
-            log.println("airlock: audit log " + AuditFiles.current(audit.dir()));
+            log.println("airlock: audit log " + audit.file());
             d.hooks.set(new Hooks(dir.root(), hookSettings(policy)));
             // in name order: the start-up report reads the same every time (Policy's map has no order)
             for (Profile profile : new java.util.TreeMap<>(policy.profiles()).values()) d.listen(profile);
@@ -128,6 +131,9 @@ public final class Daemon implements Closeable {
         airlock.daemon.vault.VaultStartup.copyJournal(dir.vaultDir(), audit, log);
         hooks.set(new Hooks(dir.root(), hookSettings(next)));
         audit.limits(maxBytes(next), next.config().log().maxFiles());
+        if (!dir.auditFile(next.config().log()).toAbsolutePath().equals(audit.file().toAbsolutePath())) {
+            log.println("airlock: [log] path changed; the audit log stays " + audit.file() + " until the daemon restarts");
+        }
         for (String name : List.copyOf(servers.keySet())) {
             if (!next.profiles().containsKey(name)) {
                 closeQuietly(servers.remove(name));

@@ -23,12 +23,16 @@ public final class ConfigLoader {
         Config.LogSettings log = Config.LogSettings.DEFAULT;
         var logTable = t.table(t.root(), "log");
         if (logTable != null) {
-            t.onlyKeys(logTable, Set.of("max_size_mb", "max_files"));
+            t.onlyKeys(logTable, Set.of("max_size_mb", "max_files", "path"));
             Long size = t.integer(logTable, "max_size_mb");
             Long files = t.integer(logTable, "max_files");
+            String path = t.string(logTable, "path");
             if (size != null && size <= 0) throw t.error("log.max_size_mb", "must be positive");
             if (files != null && (files <= 0 || files > 1000)) throw t.error("log.max_files", "must be between 1 and 1000");
-            log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue());
+            if (path != null && (path.isBlank() || path.indexOf('\0') >= 0 || path.endsWith("/"))) {
+                throw t.error("log.path", "must name the audit log file (e.g. \"/var/log/airlock/audit.ndjson\"), not a folder");
+            }
+            log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue(), path);
         }
         return new Config(enable, log, hookSettings(t));
     }

@@ -120,6 +120,40 @@ final class Toml {
         return out;
     }
 
+    /**
+     * An array whose elements are strings or inline tables ({@code { match = "...", why = "..." }}):
+     * each string as is, each table as a {@link Table} at {@code key[i]}. Null when absent.
+     */
+    List<Object> stringsOrTables(Table t, String key) throws ConfigError {
+        JsonNode v = t.node().get(key);
+        if (v == null) return null;
+        String path = t.child(key);
+        if (!v.isArray()) throw error(path, "must be an array of strings, not " + kind(v));
+        List<Object> out = new ArrayList<>();
+        int index = 0;
+        for (JsonNode e : v) {
+            if (e.isTextual()) out.add(e.asText());
+            else if (e instanceof ObjectNode o) out.add(new Table(path + "[" + index + "]", o));
+            else throw elementError(path, index, "element " + (index + 1) + " must be a string or an inline table, not " + kind(e));
+            index++;
+        }
+        return out;
+    }
+
+    /** A table of integers ({@code { "--rawfile" = 2 }}). */
+    Map<String, Long> integerMap(Table t, String key) throws ConfigError {
+        Table m = table(t, key);
+        if (m == null) return null;
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (var it = m.node().properties().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode v = e.getValue();
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) throw error(m.child(e.getKey()), "must be an integer, not " + kind(v));
+            out.put(e.getKey(), v.asLong());
+        }
+        return out;
+    }
+
     Map<String, String> stringMap(Table t, String key) throws ConfigError {
         Table m = table(t, key);
         if (m == null) return null;
