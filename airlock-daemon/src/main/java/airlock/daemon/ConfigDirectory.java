@@ -38,6 +38,8 @@ public record ConfigDirectory(Path root) {
     public Path commandsDir() { return root.resolve("commands"); }
     public Path hooksDir() { return root.resolve("hooks"); }
     public Path socketsDir() { return root.resolve("sockets"); }
+    /** The console's host-only state (login grants, its address); never under sockets/, which containers may mount. */
+    public Path uiDir() { return root.resolve("ui"); }
     public Path socketOf(String profile) { return socketsDir().resolve(profile + ".sock"); }
     public Path userModule(String command) { return commandsDir().resolve(command + ".toml"); }
 
