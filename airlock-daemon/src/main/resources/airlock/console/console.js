@@ -10,7 +10,9 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
-  // The rotated key: closing its dialog removes it from the page, so it is not left in the DOM.
+  // The rotated key: modal while it is shown; closing its dialog removes it from the page, so it is not left in the DOM.
+  const keyDialog = document.getElementById("key-dialog");
+  if (keyDialog && keyDialog.showModal) { keyDialog.close(); keyDialog.showModal(); }
   for (const button of document.querySelectorAll("[data-close-dialog]")) {
     button.addEventListener("click", () => {
       const dialog = document.getElementById(button.dataset.closeDialog);
@@ -38,6 +40,10 @@ function follow(live, rows) {
   const profile = want("profile"), command = want("command"), outcome = want("outcome");
   let last = 0;
   for (const a of rows.querySelectorAll("tr td:first-child a")) last = Math.max(last, Number(a.textContent));
+  const chain = document.getElementById("chain");
+  const note = document.createElement("span");
+  note.className = "head";
+  let arrived = 0;
   const source = new EventSource(live.dataset.feed);
   source.onopen = () => { live.textContent = "live"; live.classList.add("on"); };
   source.onerror = () => { live.textContent = "live: reconnecting"; live.classList.remove("on"); };
@@ -45,6 +51,9 @@ function follow(live, rows) {
     const r = JSON.parse(event.data);
     if (r.seq <= last) return;
     last = r.seq;
+    arrived++;
+    note.textContent = " · " + arrived + " record(s) written since this page verified the chain; reload to verify them too";
+    if (chain && !note.parentNode) chain.appendChild(note);
     if (profile && r.profile !== profile) return;
     if (command && r.command !== command) return;
     if (outcome && r.outcome !== outcome) return;
@@ -57,7 +66,7 @@ function follow(live, rows) {
 
 function row(r) {
   const tr = document.createElement("tr");
-  tr.className = "fresh o-" + r.outcome;
+  tr.className = "fresh row-" + r.outcome;
   tr.dataset.seq = r.seq;
   const cell = (text, code) => {
     const td = document.createElement("td");

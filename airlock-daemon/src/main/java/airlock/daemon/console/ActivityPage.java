@@ -84,7 +84,7 @@ record ActivityPage(ConsoleBackend backend) {
     static String row(AuditEntry e) {
         String line = e.type().equals("request") ? Html.argv(prepend(e.command(), e.args())) : e.type() + ": " + e.reason()
                 + e.json().path("detail").asText("");
-        return "<tr class=\"o-" + Html.esc(e.outcome()) + "\"><td><a href=\"/activity/record?seq=" + e.seq() + "\">" + e.seq()
+        return "<tr class=\"row-" + Html.esc(e.outcome()) + "\" data-seq=\"" + e.seq() + "\"><td><a href=\"/activity/record?seq=" + e.seq() + "\">" + e.seq()
                 + "</a></td><td>" + Html.esc(e.time().map(Object::toString).orElse("")) + "</td><td>" + Html.esc(e.profile())
                 + "</td><td><code>" + Html.esc(line) + "</code></td><td>" + Layout.badge(e.outcome(), "o-" + e.outcome())
                 + "</td><td>" + Html.esc(e.layer()) + "</td><td>" + (e.exitStatus() == null ? "" : e.exitStatus())

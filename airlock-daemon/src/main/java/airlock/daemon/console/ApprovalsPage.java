@@ -21,7 +21,7 @@ record ApprovalsPage(ConsoleBackend backend) {
                     .append("</td><td>").append(Html.esc(w.profile())).append("</td><td><code>").append(Html.esc(w.container()))
                     .append("</code></td><td><code>").append(Html.esc(w.cwd())).append("</code></td><td><ol class=\"argv\">");
             for (String a : w.argv()) b.append("<li><code>").append(Html.esc(a)).append("</code></li>");
-            b.append("</ol></td><td class=\"actions\">")
+            b.append("</ol></td><td class=\"decide\">")
                     .append(Layout.action(r.session(), "/approvals/approve", "Approve", null, "ok", "id", w.id()))
                     .append(Layout.action(r.session(), "/approvals/deny", "Deny", null, "danger", "id", w.id()))
                     .append("</td></tr>");

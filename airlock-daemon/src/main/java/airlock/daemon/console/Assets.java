@@ -8,7 +8,8 @@ import java.util.Map;
 final class Assets {
     private static final Map<String, String> TYPES = Map.of(
             "/static/console.css", "text/css; charset=utf-8",
-            "/static/console.js", "text/javascript; charset=utf-8");
+            "/static/console.js", "text/javascript; charset=utf-8",
+            "/static/favicon.svg", "image/svg+xml");
 
     private Assets() {}
 

@@ -69,9 +69,9 @@ final class AuditTail {
                 Path current = AuditFiles.current(dir);
                 Object now = fileKey(current);
                 if (now != null && !now.equals(key)) {
-                    // rotated: the old file is now audit.ndjson.1 (unless max_files = 1 deleted it)
-                    Path old = AuditFiles.rotated(dir, 1);
-                    if (key != null && Objects.equals(fileKey(old), key)) read(old, offset, partial);
+                    // Rotated (maybe more than once since the last poll): the rest of the old file,
+                    // then every file rotated after it, wherever rotation moved them.
+                    catchUp(key, offset, partial);
                     partial = new byte[0];
                     key = now;
                     offset = 0;
@@ -91,6 +91,27 @@ final class AuditTail {
     }
 
     private record Chunk(long end, byte[] partial) {}
+
+    /** The last seq sent: a record is never sent twice, whatever order the files are read in. */
+    private long lastSeq = -1;
+
+    private void catchUp(Object oldKey, long oldOffset, byte[] partial) {
+        List<Path> rotated;
+        try {
+            rotated = AuditFiles.oldestFirst(dir).stream().filter(p -> !p.equals(AuditFiles.current(dir))).toList();
+        } catch (IOException e) {
+            return;
+        }
+        int from = 0;
+        for (int i = 0; i < rotated.size(); i++) {
+            if (oldKey != null && oldKey.equals(fileKey(rotated.get(i)))) {
+                read(rotated.get(i), oldOffset, partial);
+                from = i + 1;
+                break;
+            }
+        }
+        for (int i = from; i < rotated.size(); i++) read(rotated.get(i), 0, new byte[0]);
+    }
 
     /** Emits every complete line from {@code offset} to the end as it is now; keeps the unfinished tail. */
     private Chunk read(Path file, long offset, byte[] partial) {
@@ -115,7 +136,10 @@ final class AuditTail {
             if (data[i] != '\n') continue;
             if (i > from) {
                 AuditEntry e = AuditEntry.parse(java.util.Arrays.copyOfRange(data, from, i));
-                if (e != null) for (Consumer<AuditEntry> s : sinks) deliver(s, e);
+                if (e != null && e.seq() > lastSeq) {
+                    lastSeq = e.seq();
+                    for (Consumer<AuditEntry> s : sinks) deliver(s, e);
+                }
             }
             from = i + 1;
         }

@@ -174,6 +174,7 @@ public final class Console implements Closeable {
         if (!method.equals("GET") && !method.equals("POST")) return Response.html(405, error("airlock: console: GET or POST only"));
         String path = x.getRequestURI().getRawPath();
         if (method.equals("GET") && path.startsWith("/static/")) return Assets.get(path);
+        if (method.equals("GET") && path.equals("/favicon.ico")) return Assets.get("/static/favicon.svg");
         if (path.equals("/login")) return method.equals("GET") ? login(x) : Response.html(405, error("airlock: console: GET only"));
 
         Optional<ConsoleSessions.Session> session = cookie(x).flatMap(id -> sessions.find(id, !path.equals("/activity/feed")));
@@ -184,7 +185,7 @@ public final class Console implements Closeable {
         Form form = new Form();
         if (method.equals("POST")) {
             String o = x.getRequestHeaders().getFirst("Origin");
-            if (o == null || !o.equals(origin)) {
+            if (!sameOrigin(o, x.getRequestHeaders().getFirst("Sec-Fetch-Site"))) {
                 return Response.html(403, error("airlock: console: refused a " + (o == null ? "request without an Origin header" : "request from " + o)
                         + "; changes are accepted only from pages of " + origin));
             }
@@ -224,6 +225,19 @@ public final class Console implements Closeable {
             }
             default -> Response.html(404, error("airlock: console: no page " + path));
         };
+    }
+
+    /**
+     * A form post from one of our own pages. Referrer-Policy: no-referrer makes a browser send
+     * {@code Origin: null} even for a same-origin form post (the Fetch standard's rule for
+     * non-GET requests), so "null" passes only with {@code Sec-Fetch-Site: same-origin}, a header
+     * no page can set and which says "same-site" for another port of 127.0.0.1, "cross-site" for a
+     * rebinding or foreign page. Any other Origin must be exactly ours.
+     */
+    private boolean sameOrigin(String o, String fetchSite) {
+        if (o == null) return false;
+        if (o.equals(origin)) return fetchSite == null || fetchSite.equals("same-origin");
+        return o.equals("null") && "same-origin".equals(fetchSite);
     }
 
     private Response login(HttpExchange x) {
@@ -279,7 +293,7 @@ public final class Console implements Closeable {
 
     private static String error(String message) {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>airlock</title>"
-                + "<link rel=\"stylesheet\" href=\"/static/console.css\"></head><body><main><p class=\"notice bad\">"
+                + "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/console.css\"></head><body><main><p class=\"notice bad\">"
                 + Html.esc(message) + "</p></main></body></html>";
     }
 

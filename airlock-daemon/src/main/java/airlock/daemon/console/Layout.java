@@ -15,6 +15,7 @@ final class Layout {
         b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(Html.esc(title)).append(" · airlock</title>")
+                .append("<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">")
                 .append("<link rel=\"stylesheet\" href=\"/static/console.css\">")
                 .append("<script src=\"/static/console.js\" defer></script></head><body>")
                 .append("<header><span class=\"brand\">airlock</span><nav>");

@@ -45,7 +45,7 @@ record SecretsPage(ConsoleBackend backend) {
         b.append("</tbody></table><h2>Set a value</h2>")
                 .append("<form method=\"post\" action=\"/secrets/set\" class=\"stack\" autocomplete=\"off\" id=\"secret-form\">")
                 .append(Layout.csrf(r.session()))
-                .append("<label>Name <input name=\"name\" required maxlength=\"128\" pattern=\"[A-Za-z0-9_.-]+\" list=\"slots\"></label>")
+                .append("<label>Name <input name=\"name\" required maxlength=\"128\" pattern=\"[A-Za-z0-9_.\\-]+\" list=\"slots\"></label>")
                 .append("<datalist id=\"slots\">");
         for (Secrets.View s : list) b.append("<option value=\"").append(Html.esc(s.name())).append("\">");
         b.append("</datalist><label>Value <input name=\"value\" type=\"password\" required autocomplete=\"new-password\" ")

@@ -199,9 +199,22 @@ class ConsoleHttpTest {
             assertThat(r.status()).as(origin).isEqualTo(403);
         }
         assertThat(http.post("/approvals/approve", "id=a1&csrf=" + l.csrf(), "Cookie", l.cookie()).status()).isEqualTo(403);
+        // a sandboxed or no-referrer page sends Origin: null; only the browser's own same-origin mark lets that through
+        for (String site : new String[]{null, "cross-site", "same-site", "none"}) {
+            assertThat(http.post("/approvals/approve", "id=a1&csrf=" + l.csrf(), "Cookie", l.cookie(), "Origin", "null",
+                    "Sec-Fetch-Site", site).status()).as(site).isEqualTo(403);
+        }
+        assertThat(http.post("/approvals/approve", "id=a1&csrf=" + l.csrf(), "Cookie", l.cookie(), "Origin", "http://evil.example",
+                "Sec-Fetch-Site", "same-origin").status()).isEqualTo(403);
+        assertThat(http.post("/approvals/approve", "id=a1&csrf=" + l.csrf(), "Cookie", l.cookie(), "Origin", "http://" + http.authority(),
+                "Sec-Fetch-Site", "cross-site").status()).isEqualTo(403);
         assertThat(world.decisions).isEmpty();
         assertThat(postAs(l, "/approvals/approve", "id=a1").status()).isEqualTo(200);
         assertThat(world.decisions).containsExactly("approve a1");
+        // what Chromium sends for a form on our own page under Referrer-Policy: no-referrer
+        assertThat(http.post("/approvals/deny", "id=a2&csrf=" + l.csrf(), "Cookie", l.cookie(), "Origin", "null",
+                "Sec-Fetch-Site", "same-origin").status()).isEqualTo(200);
+        assertThat(world.decisions).containsExactly("approve a1", "deny a2");
     }
 
     @Test
