@@ -88,4 +88,4 @@ echo "| console on, nobody watching | ${ON50} µs | ${ON99} µs | $(ratio "$ON50
 echo "| console off (rounds of the next line) | ${OFF250} µs | ${OFF299} µs | 1.00 |"
 echo "| console on, live feed watched | ${W50} µs | ${W99} µs | $(ratio "$W50" "$OFF250") |"
 echo
-echo "The watcher received $FED records on its feed ($((ROUNDS * N)) calls ran while it watched)."
+echo "The watcher received $FED records on its feed; $((ROUNDS * (N + 1))) calls ran while it watched ($N measured + 1 warm-up per round)."

@@ -34,6 +34,10 @@ public final class ListenAddress {
             ip = null;
         }
         if (ip == null) return bad("'" + host + "' is not an IP address (names are not resolved: write 127.0.0.1 or ::1)");
+        if (ip.isAnyLocalAddress()) {
+            // the console answers only when the Host header is its listen address, which a wildcard never is
+            return bad("'" + host + "' is a wildcard; name the one address the console should answer on (127.0.0.1, or an interface's address with allow_remote)");
+        }
         // the host as written: it is what a browser sends back in the Host header
         return new Parsed(host, Integer.parseInt(port), ip.isLoopbackAddress(), null);
     }

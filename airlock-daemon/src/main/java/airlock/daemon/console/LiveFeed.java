@@ -36,9 +36,9 @@ final class LiveFeed {
             return;
         }
         BlockingQueue<AuditEntry> queue = new ArrayBlockingQueue<>(QUEUE);
-        boolean[] overflow = {false};
+        java.util.concurrent.atomic.AtomicBoolean overflow = new java.util.concurrent.atomic.AtomicBoolean();
         try (AutoCloseable sub = activity.subscribe(e -> {
-            if (!queue.offer(e)) overflow[0] = true;
+            if (!queue.offer(e)) overflow.set(true);
         })) {
             x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             x.sendResponseHeaders(200, 0);
@@ -46,7 +46,7 @@ final class LiveFeed {
             out.write(": airlock live feed\nretry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             long lastBeat = System.nanoTime();
-            while (!overflow[0]) {
+            while (!overflow.get()) {
                 AuditEntry e = queue.poll(1, TimeUnit.SECONDS);
                 if (e != null) {
                     StringBuilder b = new StringBuilder("id: ").append(e.seq()).append("\ndata: ").append(e.rowJson()).append("\n\n");

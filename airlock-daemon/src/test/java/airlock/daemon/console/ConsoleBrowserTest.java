@@ -143,6 +143,43 @@ class ConsoleBrowserTest {
         }
     }
 
+    @Test
+    void revokingAProfileInTheConsoleRefusesItsRealShim() throws Exception {
+        Path config = tmp.resolve("config");
+        Path repo = Git.initRepo(tmp.resolve("work/repo"));
+        Path work = tmp.resolve("work").toRealPath();
+        Files.createDirectories(config.resolve("profiles"));
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\"]\n");
+        String profile = "commands = [\"git\"]\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n";
+        Files.writeString(config.resolve("profiles/default.toml"), profile);
+        Files.writeString(config.resolve("profiles/ci.toml"), profile);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        airlock.daemon.ConfigDirectory dir = new airlock.daemon.ConfigDirectory(config);
+        try (airlock.daemon.Daemon daemon = airlock.daemon.Daemon.start(dir, System.getenv(), new PrintStream(log, true, StandardCharsets.UTF_8))) {
+            daemon.reloader().watch(Duration.ofMillis(100));
+            ConsoleBackend live = LiveBackend.of(daemon::policy, dir, (p, prof, c, a, cwd) -> new Modules.Trace(List.of(), false, "not used"));
+            ConsoleBackend backend = new ConsoleBackend(new FileRevokingProfilesDouble(new PolicyProfiles(daemon::policy, dir), dir),
+                    live.secrets(), live.approvals(), live.activity(), live.modules());
+            Path ci = dir.socketOf("ci");
+            try (Console console = Console.start(backend, new airlock.rules.Config.UiSettings(Optional.of("127.0.0.1"), 0, false),
+                    dir.uiDir(), new PrintStream(log, true, StandardCharsets.UTF_8));
+                 BrowserScript b = new BrowserScript("revoke.mjs", tmp, Map.of(
+                         "loginUrl", console.origin() + "/login?t=" + console.grants().mint(), "origin", console.origin()))) {
+                b.awaitStep("BEFORE");
+                assertThat(ShimRunner.run(ci, repo, "git", List.of("status")).exit()).isZero();
+                b.answer("ok");
+                b.awaitStep("REVOKED");
+                for (int i = 0; i < 100 && Files.exists(ci); i++) Thread.sleep(50);
+                ShimRunner.Result refused = ShimRunner.run(ci, repo, "git", List.of("status"));
+                assertThat(refused.exit()).as(refused.err()).isEqualTo(125);
+                assertThat(refused.err()).contains("airlock: cannot reach the daemon");
+                assertThat(ShimRunner.run(dir.socketOf("default"), repo, "git", List.of("status")).exit()).isZero();
+                b.answer("ok");
+                assertThat(b.finish()).as(b.transcript()).isTrue();
+            }
+        }
+    }
+
     static long lastSeq(Path config) throws Exception {
         List<String> lines = Files.readAllLines(config.resolve("audit/audit.ndjson"));
         return JSON.readTree(lines.getLast()).path("seq").asLong();
