@@ -57,7 +57,7 @@ final class UiCommand implements Callable<Integer> {
         out.println(url);
         out.println("airlock: the link works once, for " + LoginGrants.VALID.toMinutes() + " minutes");
         out.flush();
-        if (!noBrowser) open(url, err);
+        if (!noBrowser) open(url, Airlock.host(spec).env(), err);
         return 0;
     }
 
@@ -73,11 +73,11 @@ final class UiCommand implements Callable<Integer> {
     }
 
     /** xdg-open only on a desktop session: on a server it would start a text browser or fail noisily. */
-    private static void open(String url, PrintWriter err) {
-        boolean desktop = present(System.getenv("DISPLAY")) || present(System.getenv("WAYLAND_DISPLAY"));
+    private static void open(String url, java.util.Map<String, String> env, PrintWriter err) {
+        boolean desktop = present(env.get("DISPLAY")) || present(env.get("WAYLAND_DISPLAY"));
         String opener = System.getProperty("os.name").toLowerCase().contains("mac") ? "open" : desktop ? "xdg-open" : null;
         if (opener == null) return;
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+        for (String d : env.getOrDefault("PATH", "").split(":")) {
             if (!d.isEmpty() && Files.isExecutable(Path.of(d, opener))) {
                 try {
                     new ProcessBuilder(opener, url).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
