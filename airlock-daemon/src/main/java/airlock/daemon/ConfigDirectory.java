@@ -55,6 +55,8 @@ public record ConfigDirectory(Path root) {
     }
     /** The secrets' vault (see airlock.daemon.vault.VaultFiles for its layout). */
     public Path vaultDir() { return root.resolve("vault"); }
+    /** The console's host-only state (login grants, its address); never under sockets/, which containers may mount. */
+    public Path uiDir() { return root.resolve("ui"); }
     public Path socketOf(String profile) { return socketsDir().resolve(profile + ".sock"); }
     public Path userModule(String command) { return commandsDir().resolve(command + ".toml"); }
 

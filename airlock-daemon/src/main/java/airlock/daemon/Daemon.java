@@ -193,6 +193,11 @@ public final class Daemon implements Closeable {
         return dir;
     }
 
+    /** The running policy, as the next request will see it (the console reads it; it keeps no copy). */
+    public Policy policy() {
+        return policy.get();
+    }
+
     @Override
     public synchronized void close() {
         reloader.close();

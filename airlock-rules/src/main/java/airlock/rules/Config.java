@@ -3,9 +3,13 @@ package airlock.rules;
 import java.util.List;
 
 /** config.toml: the ceiling of what exists ({@code [commands] enable}) and daemon settings. */
-public record Config(List<String> enabled, LogSettings log, HookSettings hooks) {
+public record Config(List<String> enabled, LogSettings log, HookSettings hooks, UiSettings ui) {
     public Config {
         enabled = List.copyOf(enabled);
+    }
+
+    public Config(List<String> enabled, LogSettings log, HookSettings hooks) {
+        this(enabled, log, hooks, UiSettings.OFF);
     }
 
     public Config(List<String> enabled, LogSettings log) {
@@ -33,6 +37,25 @@ public record Config(List<String> enabled, LogSettings log, HookSettings hooks) 
 
         public LogSettings(long maxSizeMb, int maxFiles) {
             this(maxSizeMb, maxFiles, null);
+        }
+    }
+
+    /**
+     * {@code [ui]}: the web console. Off unless {@code listen} is set; an address that is not
+     * loopback is refused at load unless {@code allow_remote} says the operator means it, because
+     * the console can revoke profiles and set secrets.
+     */
+    public record UiSettings(java.util.Optional<String> host, int port, boolean allowRemote) {
+        public static final UiSettings OFF = new UiSettings(java.util.Optional.empty(), 0, false);
+
+        public boolean enabled() {
+            return host.isPresent();
+        }
+
+        /** host:port as a browser writes it in the Host header ({@code [::1]:9090} for IPv6). */
+        public String authority(int boundPort) {
+            String h = host.orElseThrow();
+            return (h.contains(":") ? "[" + h + "]" : h) + ":" + boundPort;
         }
     }
 }

@@ -14,7 +14,7 @@ public final class ConfigLoader {
 
     public static Config config(String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "log", "hooks"));
+        t.onlyKeys(t.root(), Set.of("commands", "log", "hooks", "ui"));
         var commands = t.table(t.root(), "commands");
         if (commands == null) throw t.error("commands", "missing [commands] table with a non-empty enable list");
         t.onlyKeys(commands, Set.of("enable"));
@@ -34,7 +34,7 @@ public final class ConfigLoader {
             }
             log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue(), path);
         }
-        return new Config(enable, log, hookSettings(t));
+        return new Config(enable, log, hookSettings(t), uiSettings(t));
     }
 
     private static Config.HookSettings hookSettings(Toml t) throws ConfigError {
@@ -45,6 +45,23 @@ public final class ConfigLoader {
         if (timeout == null) return Config.HookSettings.DEFAULT;
         if (timeout < 1 || timeout > 3600) throw t.error("hooks.timeout_seconds", "must be between 1 and 3600");
         return new Config.HookSettings(timeout);
+    }
+
+    private static Config.UiSettings uiSettings(Toml t) throws ConfigError {
+        var ui = t.table(t.root(), "ui");
+        if (ui == null) return Config.UiSettings.OFF;
+        t.onlyKeys(ui, Set.of("listen", "allow_remote"));
+        Boolean remote = t.bool(ui, "allow_remote");
+        String listen = t.string(ui, "listen");
+        if (listen == null) return Config.UiSettings.OFF;
+        ListenAddress.Parsed a = ListenAddress.parse(listen);
+        if (a.problem() != null) throw t.error("ui.listen", a.problem());
+        boolean allowRemote = remote != null && remote;
+        if (!a.loopback() && !allowRemote) {
+            throw t.error("ui.listen", "'" + listen + "' is not a loopback address: the console would be reachable from "
+                    + "other machines. Use 127.0.0.1:PORT (or [::1]:PORT), or set [ui] allow_remote = true if you really mean it");
+        }
+        return new Config.UiSettings(java.util.Optional.of(a.host()), a.port(), allowRemote);
     }
 
     public static Profile profile(String name, String file, String text) throws ConfigError {
