@@ -39,6 +39,8 @@ public record ConfigDirectory(Path root) {
     public Path hooksDir() { return root.resolve("hooks"); }
     public Path socketsDir() { return root.resolve("sockets"); }
     public Path socketOf(String profile) { return socketsDir().resolve(profile + ".sock"); }
+    /** The host-only control socket (approvals); its directory is the daemon's own, never mounted. */
+    public Path controlSocket() { return root.resolve("control").resolve("control.sock"); }
     public Path userModule(String command) { return commandsDir().resolve(command + ".toml"); }
 
     public Policy load() throws ConfigError, IOException {

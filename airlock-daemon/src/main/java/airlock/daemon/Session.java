@@ -54,10 +54,11 @@ final class Session implements Runnable {
      * @param firstFrameTimeout how long a client may take to send its request
      * @param hooks        the hook layer of the current configuration
      * @param audit        the audit log; every record is written before the session's last frame
+     * @param gate         the profile's life (expired, revoked, locked), agent verbs, approvals
      */
     record Context(Supplier<Policy> policy, Map<String, String> daemonEnv, CommandLocks locks,
                    Consumer<SessionRecord> records, PrintStream log, Duration firstFrameTimeout,
-                   Supplier<Hooks> hooks, SessionAudit audit) {}
+                   Supplier<Hooks> hooks, SessionAudit audit, Gate gate) {}
 
     private final SocketChannel socket;
     private final String profileName;
@@ -84,7 +85,7 @@ final class Session implements Runnable {
         SessionRecord.Outcome outcome;
         try (socket) {
             FrameReader in = new FrameReader(ChannelStreams.in(socket));
-            FrameWriter out = new FrameWriter(ChannelStreams.out(socket));
+            FrameWriter out = context.gate().connections().writer(socket); // shared with a stop of the profile
             try {
                 outcome = serve(in, out);
             } finally {
@@ -127,6 +128,9 @@ final class Session implements Runnable {
             caller = Caller.of(socket);
             request = Optional.of(readRequest(in));
             checkContainerHint(request.get());
+            Optional<String> barred = context.gate().admit(profileName, request.get());
+            if (barred.isPresent()) throw new Refusal(ExitCodes.REFUSED, barred.get()).raise();
+            if (request.get().mode() == Request.Mode.AGENT) return agent(out);
             Policy policy = context.policy().get();
             moduleSha256 = Optional.ofNullable(policy.modules().get(request.get().command())).map(CommandModule::sha256);
             decision = Optional.of(policy.decide(profileName, request.get().command(), request.get().args()));
@@ -136,6 +140,11 @@ final class Session implements Runnable {
             // each may end the session with a refusal before anything runs.
             Decision workspace = Workspace.check(plan.get(), request.get().args());
             if (!workspace.allowed()) throw Refusal.of(workspace).raise();
+            if (request.get().mode() == Request.Mode.RUN) {
+                Optional<String> unapproved = context.gate().askFirst(profileName, caller, request.get(), plan.get().module(),
+                        plan.get().profile(), out);
+                if (unapproved.isPresent()) throw new Refusal(ExitCodes.REFUSED, unapproved.get()).raise();
+            }
             if (request.get().mode() == Request.Mode.CHECK) {
                 // A dry run runs no hooks: they may have side effects, and nothing is executed.
                 SessionRecord.Outcome checked = new SessionRecord.Outcome.Ran(0, 0, 0, 0, false);
@@ -167,6 +176,22 @@ final class Session implements Runnable {
                 out.refusal(r.refusal.exitCode(), r.refusal.message() + failure.map(f -> "\n" + unrecorded(f)).orElse(""));
             }
             return refused;
+        }
+    }
+
+    /** {@code airlock skill} and the other verbs of the daemon itself: recorded like a run. */
+    private SessionRecord.Outcome agent(FrameWriter out) throws IOException, Refusal.Raised {
+        switch (context.gate().agent(profileName, request.get())) {
+            case airlock.daemon.agent.AgentVerbs.Answer.Refused r -> throw new Refusal(r.code(), r.message()).raise();
+            case airlock.daemon.agent.AgentVerbs.Answer.Text t -> {
+                byte[] text = t.stdout().getBytes(StandardCharsets.UTF_8);
+                SessionRecord.Outcome.Ran ran = new SessionRecord.Outcome.Ran(t.status(), 0, 0, text.length, false);
+                Optional<String> failure = record(ran);
+                out.data(FrameType.STDOUT, text, 0, text.length);
+                if (failure.isPresent()) warnUnrecorded(out, failure.get());
+                out.exit(t.status(), 0);
+                return ran;
+            }
         }
     }
 

@@ -19,13 +19,21 @@ import java.util.Map;
  * @param syntax  how the tool spells its flags (value flags, single-dash long flags, ...)
  * @param source  where the module came from (a file path or "builtin:TOOL")
  * @param sha256  hash of the module's bytes, recorded in the audit log
+ * @param ask     {@code [ask]}: requests that wait for a person's approval
  */
 public record CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
                             List<String> append, boolean concurrent, boolean stdin, FlagSyntax syntax,
-                            String source, String sha256) {
+                            String source, String sha256, Ask ask) {
     public CommandModule {
         rules = List.copyOf(rules);
         append = List.copyOf(append);
+    }
+
+    /** A module without [ask]. */
+    public CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
+                         List<String> append, boolean concurrent, boolean stdin, FlagSyntax syntax,
+                         String source, String sha256) {
+        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, source, sha256, Ask.NONE);
     }
 
     public enum Mode { DENY, ALLOW }

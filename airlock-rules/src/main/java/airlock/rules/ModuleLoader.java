@@ -23,7 +23,7 @@ public final class ModuleLoader {
     public static CommandModule load(String name, String source, String text) throws ConfigError {
         Toml t = Toml.parse(source, text);
         var root = t.root();
-        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags"));
+        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "ask"));
         var command = t.table(root, "command");
         if (command == null) throw t.error("command", "missing [command] table with bin");
         t.onlyKeys(command, Set.of("bin"));
@@ -74,7 +74,8 @@ public final class ModuleLoader {
             Boolean s = t.bool(exec, "stdin");
             if (s != null) stdin = s;
         }
-        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, source, sha256(text));
+        Ask ask = Ask.load(t, t.table(root, "ask"), syntax, source);
+        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, source, sha256(text), ask);
     }
 
     /** {@code [flags]}: declarations as written, names made canonical, each checked. */
