@@ -27,7 +27,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * A socket 0600 in a directory 0700 of the config dir (never in sockets/, whose files are mounted
  * into containers), answering only a caller whose kernel credentials say it is the daemon's own
  * user outside any container. One JSON object per line each way:
- * {@code {"op":"list"}}, {@code {"op":"approve","id":..,"binding":..,"by":..}},
+ * {@code {"op":"list"}}, {@code {"op":"reload"}}, {@code {"op":"approve","id":..,"binding":..,"by":..}},
  * {@code {"op":"deny","id":..,"binding":..,"by":..,"reason":..}}.
  */
 final class ControlSocket implements Closeable {
@@ -38,19 +38,23 @@ final class ControlSocket implements Closeable {
     private final Path path;
     private final Approvals approvals;
     private final PrintStream log;
+    private final java.util.function.BooleanSupplier reload;
     private final long uid = new com.sun.security.auth.module.UnixSystem().getUid();
 
-    private ControlSocket(ServerSocketChannel server, Path path, Approvals approvals, PrintStream log) {
+    private ControlSocket(ServerSocketChannel server, Path path, Approvals approvals, java.util.function.BooleanSupplier reload,
+                          PrintStream log) {
+        this.reload = reload;
         this.server = server;
         this.path = path;
         this.approvals = approvals;
         this.log = log;
     }
 
-    static ControlSocket open(Path path, Approvals approvals, PrintStream log) throws IOException {
+    static ControlSocket open(Path path, Approvals approvals, java.util.function.BooleanSupplier reload, PrintStream log)
+            throws IOException {
         SocketFile.prepareDirectory(path.getParent());
         ServerSocketChannel server = SocketFile.bind(path, java.util.Optional.empty());
-        ControlSocket c = new ControlSocket(server, path, approvals, log);
+        ControlSocket c = new ControlSocket(server, path, approvals, reload, log);
         Thread.ofPlatform().name("control-accept").daemon(true).start(c::accept);
         return c;
     }
@@ -109,6 +113,9 @@ final class ControlSocket implements Closeable {
                 }
                 yield r;
             }
+            // after 'airlock profile revoke/rotate/lock': apply now rather than at the watcher's next look
+            case "reload" -> reload.getAsBoolean() ? JSON.createObjectNode().put("ok", true)
+                    : error("airlock: the configuration does not load; the running one stays (see the daemon's log)");
             case "approve", "deny" -> {
                 String id = q.path("id").asText("");
                 String binding = q.path("binding").asText("");

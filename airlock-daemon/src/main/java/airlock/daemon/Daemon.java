@@ -112,7 +112,7 @@ public final class Daemon implements Closeable {
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
             log.println("airlock: audit log " + AuditFiles.current(audit.dir()));
             d.hooks.set(new Hooks(dir.root(), hookSettings(policy)));
-            d.control = ControlSocket.open(dir.controlSocket(), d.approvals, log);
+            d.control = ControlSocket.open(dir.controlSocket(), d.approvals, d.reloader::reload, log);
             d.apply(policy, false);
         } catch (IOException | RuntimeException e) {
             d.close();
