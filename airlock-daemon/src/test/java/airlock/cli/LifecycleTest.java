@@ -63,7 +63,7 @@ class LifecycleTest {
     void aTimeWithoutAnOffsetFailsTheLoadWithFileLineAndKey() throws Exception {
         LifecycleWorld w = new LifecycleWorld(tmp, "", "# expires at the end of the year\nexpires = 2026-12-31T18:00:00\n");
         assertThatThrownBy(() -> new ConfigDirectory(w.config).load()).isInstanceOf(ConfigError.class)
-                .hasMessageContaining("agent.toml").hasMessageContaining(":2").hasMessageContaining("expires")
+                .hasMessageContaining("agent.toml").hasMessageContaining(":3").hasMessageContaining("expires")
                 .hasMessageContaining("has no offset");
         assertThat(w.cli.run("check").all()).contains("expires").contains("has no offset");
     }

@@ -55,7 +55,7 @@ final class LifecycleWorld implements AutoCloseable {
     }
 
     void profile(String extra) throws IOException {
-        cli.write("profiles/agent.toml", extra + "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+        cli.write("profiles/agent.toml", "commands = []\n" + extra + "[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
     }
 
     Path profileFile() {
