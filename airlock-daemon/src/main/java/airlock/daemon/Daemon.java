@@ -112,8 +112,9 @@ public final class Daemon implements Closeable {
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
             log.println("airlock: audit log " + AuditFiles.current(audit.dir()));
             d.hooks.set(new Hooks(dir.root(), hookSettings(policy)));
-            d.control = ControlSocket.open(dir.controlSocket(), d.approvals, d.reloader::reload, log);
             d.apply(policy, false);
+            // after the profiles' sockets: a second daemon is told about the socket an operator knows
+            d.control = ControlSocket.open(dir.controlSocket(), d.approvals, d.reloader::reload, log);
         } catch (IOException | RuntimeException e) {
             d.close();
             throw e;

@@ -100,7 +100,8 @@ public record Request(Mode mode, String command, List<String> args, String cwd, 
         if (!containerId.matches("[0-9a-f]*")) throw new ProtocolException("container id hint is not hexadecimal");
         int tty = p.u8();
         if (tty > 1) throw new ProtocolException("stdin-tty flag is " + tty + ", not 0 or 1");
-        String key = p.remaining() > 0 ? p.string("profile key", Limits.MAX_KEY) : "";
+        // fewer bytes than a string's length field cannot be a key: they are stray, said as such
+        String key = p.remaining() >= 4 ? p.string("profile key", Limits.MAX_KEY) : "";
         if (hasNul(key)) throw new ProtocolException("profile key contains a NUL byte");
         p.end();
         return new Request(Mode.values()[mode], command, args, cwd, env, containerId, tty == 1, key);
