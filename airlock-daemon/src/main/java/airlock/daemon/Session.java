@@ -156,6 +156,9 @@ final class Session implements Runnable {
             if (auditBroken.isPresent()) throw new Refusal(ExitCodes.REFUSED, unrecorded(auditBroken.get())).raise();
             Hooks hooks = context.hooks().get();
             plan = Optional.of(preExec(hooks, policy, plan.get()));
+            // again just before the tool starts: the profile may have ended while hooks or a person took their time
+            barred = context.gate().admit(profileName, request.get());
+            if (barred.isPresent()) throw new Refusal(ExitCodes.REFUSED, barred.get()).raise();
             if (hooks.hasPostExec(profileName)) return runHeld(hooks, plan.get(), in, out);
             ToolRun.Result result = execute(plan.get(), in, out);
             SessionRecord.Outcome.Ran ran = new SessionRecord.Outcome.Ran(result.status(), result.signal(),
