@@ -25,6 +25,7 @@ final class Connections {
     record Entry(String profile, SocketChannel socket, FrameWriter out) {}
 
     private final Map<SocketChannel, Entry> open = new HashMap<>();
+    static final java.time.Duration GRACE = java.time.Duration.ofMillis(500);
     /** Profiles being stopped: a connection accepted meanwhile is refused rather than served. */
     private final Set<String> stopped = new HashSet<>();
 
@@ -43,6 +44,44 @@ final class Connections {
     synchronized FrameWriter writer(SocketChannel socket) {
         Entry e = open.get(socket);
         return e != null ? e.out() : new FrameWriter(ChannelStreams.out(socket));
+    }
+
+    /**
+     * The refusal waits for the writer, which a caller that stopped reading (a suspended shim
+     * under a flood of output) could hold for ever; so each connection is ended on its own
+     * thread, and one whose refusal is not through within {@link #GRACE} is cut: its shim then
+     * reports the lost connection instead of the message, and the tool dies all the same.
+     */
+    private static void end(Entry e, int code, String message) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread.ofVirtual().name("stop-grace").start(() -> {
+            try {
+                Thread.sleep(GRACE);
+            } catch (InterruptedException ignored) {
+                // cut at once
+            }
+            if (!done.get()) cut(e.socket());
+        });
+        try {
+            e.out().refusal(code, message);
+        } catch (IOException ignored) {
+            // the caller is gone already
+        }
+        done.set(true);
+        try {
+            e.socket().shutdownInput(); // the tool's supervisor reads the end of the caller and kills the tree
+        } catch (IOException ignored) {
+            // closed meanwhile
+        }
+    }
+
+    private static void cut(SocketChannel s) {
+        try {
+            s.shutdownOutput();
+            s.shutdownInput();
+        } catch (IOException ignored) {
+            // closed meanwhile
+        }
     }
 
     /** Sessions running on {@code profile} now. */
@@ -66,18 +105,7 @@ final class Connections {
             if (keepStopped) stopped.add(profile);
             for (Entry e : open.values()) if (e.profile().equals(profile)) victims.add(e);
         }
-        for (Entry e : victims) {
-            try {
-                e.out().refusal(code, message);
-            } catch (IOException ignored) {
-                // the caller is gone already
-            }
-            try {
-                e.socket().shutdownInput();
-            } catch (IOException ignored) {
-                // closed meanwhile
-            }
-        }
+        for (Entry e : victims) Thread.ofVirtual().name("stop-" + profile).start(() -> end(e, code, message));
         return victims.size();
     }
 }

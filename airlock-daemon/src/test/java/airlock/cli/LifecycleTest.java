@@ -101,6 +101,25 @@ class LifecycleTest {
     }
 
     @Test
+    void aShimThatStoppedReadingCannotHoldUpARevocation() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
+            Process shim = w.shim("tool", Map.of(), "flood").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long pid = w.toolPid();
+            airlock.daemon.Signals.send(shim.pid(), 19); // SIGSTOP: the daemon's writes to it fill the socket and block
+            Thread.sleep(500);
+            var revoke = java.util.concurrent.CompletableFuture.supplyAsync(() -> w.cli.run("profile revoke agent"),
+                    r -> Thread.ofVirtual().start(r));
+            Cli.Result r = revoke.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.out()).contains("the running daemon applied it");
+            assertThat(LifecycleWorld.eventually(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(10)))
+                    .as("the flooding tool is killed though its caller reads nothing").isTrue();
+            assertThat(w.socket()).doesNotExist();
+            airlock.daemon.Signals.send(shim.pid(), 18); // SIGCONT
+            assertThat(shim.waitFor()).isNotZero();
+        }
+    }
+
+    @Test
     void revokeThroughTheWatcherAloneReachesTheRunningDaemon() throws Exception {
         try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
             w.daemon.reloader().watch(airlock.daemon.Reloader.DEFAULT_DEBOUNCE);

@@ -46,7 +46,7 @@ final class LifecycleWorld implements AutoCloseable {
         pidFile = tmp.resolve("tool.pid");
         Path tool = bin.resolve("tool");
         Files.writeString(tool, "#!/bin/sh\nif [ \"$1\" = slow ]; then echo started; echo $$ > " + pidFile
-                + "; exec sleep 60; fi\necho \"tool $*\"\n");
+                + "; exec sleep 60; fi\nif [ \"$1\" = flood ]; then echo $$ > " + pidFile + "; exec yes; fi\necho \"tool $*\"\n");
         Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
         cli.write("config.toml", "[commands]\nenable = [\"tool\"]\n");
         cli.write("commands/tool.toml", "[command]\nbin = \"tool\"\n[deny]\nargs = [\"rm\", \"--force\"]\n" + moduleExtra);
