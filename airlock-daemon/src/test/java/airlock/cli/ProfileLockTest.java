@@ -59,6 +59,8 @@ class ProfileLockTest {
             assertThat(withKey(w, key, "f").refusal()).as("the old key fails at once").contains("not its key");
             assertThat(withKey(w, newKey, "g").out()).isEqualTo("tool g\n");
 
+            assertThat(w.cli.run("profile lock agent").err()).contains("is locked already");
+            assertThat(w.cli.run("doctor").out()).contains("profile agent: locked, requests must carry key ark_");
             Cli.Result show = w.cli.run("profile show agent");
             assertThat(show.out()).contains("locked (key ark_");
             List<String> secrets = List.of(secretOf(key), secretOf(newKey));
