@@ -85,13 +85,19 @@ final class Gate {
         argv.add(r.command());
         argv.addAll(r.args());
         String container = !caller.containerId().isEmpty() ? caller.containerId() : r.containerId();
-        return approvals.await(profileName, container, caller.uid(), argv, r.cwd(), m.get().rule(), m.get().timeoutSeconds(), line -> {
-            byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
-            try {
-                out.data(FrameType.STDERR, b, 0, b.length);
-            } catch (IOException e) {
-                // the caller left; its wait ends at the deadline or with a decision
-            }
-        });
+        Optional<String> refused = approvals.await(profileName, container, caller.uid(), argv, r.cwd(), m.get().rule(),
+                m.get().timeoutSeconds(), line -> {
+                    byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                    try {
+                        out.data(FrameType.STDERR, b, 0, b.length);
+                    } catch (IOException e) {
+                        // the caller left; its wait ends at the deadline or with a decision
+                    }
+                });
+        // approved for a caller that gave up meanwhile: nothing starts (the tool would be killed at once anyway)
+        if (refused.isEmpty() && caller.known() && ProcessHandle.of(caller.pid()).map(h -> !h.isAlive()).orElse(true)) {
+            return Optional.of("airlock: refused: the caller left while its request waited for approval");
+        }
+        return refused;
     }
 }
