@@ -58,6 +58,8 @@ public record ConfigDirectory(Path root) {
     /** The console's host-only state (login grants, its address); never under sockets/, which containers may mount. */
     public Path uiDir() { return root.resolve("ui"); }
     public Path socketOf(String profile) { return socketsDir().resolve(profile + ".sock"); }
+    /** The host-only control socket (approvals); its directory is the daemon's own, never mounted. */
+    public Path controlSocket() { return root.resolve("control").resolve("control.sock"); }
     public Path userModule(String command) { return commandsDir().resolve(command + ".toml"); }
 
     public Policy load() throws ConfigError, IOException {

@@ -1,5 +1,6 @@
 package airlock.rules;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class ConfigLoader {
 
     public static Profile profile(String name, String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket", "secrets", "redact"));
+        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket", "secrets", "redact", "expires", "revoked", "rotated", "lock", "ask"));
         List<String> commands = t.strings(t.root(), "commands");
         if (commands == null) throw t.error("commands", "required: a list of command names, [] for every enabled command");
         Map<String, String> envSet = Map.of();
@@ -105,7 +106,36 @@ public final class ConfigLoader {
                 redactAlso = also;
             }
         }
-        return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner, secrets, redactAlso, references);
+        return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner, secrets, redactAlso, references,
+                lifecycle(t), Ask.load(t, t.table(t.root(), "ask"), FlagSyntax.DEFAULT, file));
+    }
+
+    private static Profile.Lifecycle lifecycle(Toml t) throws ConfigError {
+        Optional<Instant> expires = Optional.ofNullable(t.instant(t.root(), "expires"));
+        Optional<Profile.Revocation> revoked = Optional.empty();
+        var rev = t.table(t.root(), "revoked");
+        if (rev != null) {
+            t.onlyKeys(rev, Set.of("at", "reason"));
+            Instant at = t.instant(rev, "at");
+            if (at == null) throw t.error("revoked", "needs at = <time with offset>, e.g. { at = 2026-12-04T18:00:00Z, reason = \"...\" }");
+            String reason = t.string(rev, "reason");
+            revoked = Optional.of(new Profile.Revocation(at, reason == null ? "" : reason));
+        }
+        Optional<Instant> rotated = Optional.ofNullable(t.instant(t.root(), "rotated"));
+        Optional<Profile.Lock> lock = Optional.empty();
+        var l = t.table(t.root(), "lock");
+        if (l != null) {
+            t.onlyKeys(l, Set.of("id", "salt", "sha256"));
+            String id = t.string(l, "id");
+            String salt = t.string(l, "salt");
+            String sha = t.string(l, "sha256");
+            if (id == null || salt == null || sha == null) throw t.error("lock", "needs id, salt and sha256 (written by airlock profile lock)");
+            if (!id.matches("[0-9a-z]{1,32}")) throw t.error("lock.id", "must be lower-case letters and digits");
+            if (!salt.matches("[0-9a-f]{32,128}")) throw t.error("lock.salt", "must be hexadecimal (written by airlock profile lock)");
+            if (!sha.matches("[0-9a-f]{64}")) throw t.error("lock.sha256", "must be 64 hexadecimal digits (written by airlock profile lock)");
+            lock = Optional.of(new Profile.Lock(id, salt, sha));
+        }
+        return new Profile.Lifecycle(expires, revoked, rotated, lock);
     }
 
     /** The vault's rule for names (airlock.daemon.vault.SecretName): they become file names and markers. */

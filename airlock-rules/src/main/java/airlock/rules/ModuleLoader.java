@@ -48,7 +48,7 @@ public final class ModuleLoader {
     public static CommandModule load(String name, String file, String source, String text, Set<String> knownChecks) throws ConfigError {
         Toml t = Toml.parse(file, text);
         var root = t.root();
-        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "checks"));
+        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "checks", "ask"));
         var command = t.table(root, "command");
         if (command == null) throw t.error("command", "missing [command] table with bin");
         t.onlyKeys(command, Set.of("bin"));
@@ -103,7 +103,8 @@ public final class ModuleLoader {
             if (s != null) stdin = s;
         }
         List<String> checks = checks(t, t.table(root, "checks"), knownChecks);
-        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256(text));
+        Ask ask = Ask.load(t, t.table(root, "ask"), syntax, source);
+        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256(text), ask);
     }
 
     /** {@code [checks] use = ["git"]}: each name must be a check the daemon has, once. */

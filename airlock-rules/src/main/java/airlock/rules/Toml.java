@@ -105,6 +105,28 @@ final class Toml {
         return v.asLong();
     }
 
+    /**
+     * A TOML offset date-time (the TOML library hands it over as text). A local date-time is
+     * refused: it names a different instant on every host, and an expiry must not move.
+     */
+    java.time.Instant instant(Table t, String key) throws ConfigError {
+        JsonNode v = t.node().get(key);
+        if (v == null) return null;
+        if (!v.isTextual()) throw error(t.child(key), "must be a date-time with an offset (2026-12-31T18:00:00Z), not " + kind(v));
+        String s = v.asText().strip().replace(' ', 'T');
+        try {
+            return java.time.OffsetDateTime.parse(s).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                java.time.LocalDateTime.parse(s);
+                throw error(t.child(key), "'" + v.asText() + "' has no offset, so it would mean a different instant on every host;"
+                        + " write it with Z or an offset, e.g. " + s + "Z or " + s + "+01:00");
+            } catch (java.time.format.DateTimeParseException notLocal) {
+                throw error(t.child(key), "'" + v.asText() + "' is not a date-time with an offset, e.g. 2026-12-31T18:00:00Z");
+            }
+        }
+    }
+
     List<String> strings(Table t, String key) throws ConfigError {
         JsonNode v = t.node().get(key);
         if (v == null) return null;

@@ -31,6 +31,10 @@ public final class Shim {
     /** What a shell reports for a process killed by SIGPIPE (128 + 13). */
     static final int SIGPIPE_STATUS = 141;
     static final String DEFAULT_SOCKET = "/run/docker-airlock.sock";
+    static final String KEY_VARIABLE = "AIRLOCK_KEY";
+    static final String KEY_FILE = "/run/airlock/key";
+    /** What the shim invoked as {@code airlock} asks the daemon; anything else is usage. */
+    static final List<String> AGENT_VERBS = List.of("skill", "whoami", "secrets");
 
     private Shim() {}
 
@@ -39,7 +43,10 @@ public final class Shim {
     }
 
     static int run(Invocation inv) {
-        if (inv.command().startsWith("airlock-shim")) return Usage.print(inv.args());
+        // Under its own name the shim asks the daemon itself (skill, whoami, secrets); the
+        // daemon judges and audits these like any request.
+        boolean self = inv.command().startsWith("airlock-shim") || inv.command().equals("airlock");
+        if (self && (inv.args().isEmpty() || !AGENT_VERBS.contains(inv.args().getFirst()))) return Usage.print(inv.args());
         String socket = System.getenv().getOrDefault("AIRLOCK_SOCKET", DEFAULT_SOCKET);
         SocketChannel ch;
         try {
@@ -52,8 +59,8 @@ public final class Shim {
         try (ch) {
             FrameWriter writer = new FrameWriter(ChannelStreams.out(ch));
             FrameReader reader = new FrameReader(ChannelStreams.in(ch));
-            Request request = new Request(Request.Mode.RUN, inv.command(), inv.args(), cwd(), System.getenv(),
-                    ContainerId.detect(), stdinIsTerminal());
+            Request request = new Request(self ? Request.Mode.AGENT : Request.Mode.RUN, self ? "airlock" : inv.command(),
+                    inv.args(), cwd(), environment(), ContainerId.detect(), stdinIsTerminal(), key());
             SignalForwarder signals = SignalForwarder.install(writer);
             writer.write(FrameType.REQUEST, request.encode());
             signals.requestSent();
@@ -122,6 +129,26 @@ public final class Shim {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The key of a locked profile: $AIRLOCK_KEY, else the file a container may mount, else none. */
+    static String key() {
+        String k = System.getenv(KEY_VARIABLE);
+        if (k == null || k.isBlank()) {
+            try {
+                k = java.nio.file.Files.readString(Path.of(KEY_FILE));
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
+        }
+        return k.strip();
+    }
+
+    /** The environment without the key: it travels in its own field, never to a tool or a hook. */
+    private static java.util.Map<String, String> environment() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.remove(KEY_VARIABLE);
+        return env;
     }
 
     private static String cwd() {

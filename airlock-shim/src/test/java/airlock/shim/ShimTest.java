@@ -91,6 +91,10 @@ class ShimTest {
             assertThat(out.toString()).contains("ln -s /usr/local/bin/airlock-shim /usr/local/bin/git")
                     .contains("125").contains("126").contains("127").contains("$AIRLOCK_SOCKET");
             assertThat(Shim.run(new Shim.Invocation("airlock-shim", List.of("--bogus")))).isEqualTo(2);
+            out.reset();
+            // as 'airlock' without a verb of its own: the same usage, which names the agent's verbs
+            assertThat(Shim.run(new Shim.Invocation("airlock", List.of()))).isZero();
+            assertThat(out.toString()).contains("airlock skill").contains("airlock secrets request NAME --description TEXT");
         } finally {
             System.setOut(saved);
         }
