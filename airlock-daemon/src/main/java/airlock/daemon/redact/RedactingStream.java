@@ -99,17 +99,12 @@ public final class RedactingStream extends OutputStream {
 
     /** The first index in [i, lim) where a form could start ({@code lim} when none can). */
     static int skip(byte[] b, int i, int lim, boolean[] starts, boolean[] pairs) {
-        if (PAIRS) {
-            int last = lim - 1;
-            while (i < last && !pairs[(b[i] & 0xff) << 8 | (b[i + 1] & 0xff)]) i++;
-            // the write's last byte has no pair yet: it is skipped only if it starts nothing
-            if (i == last && !starts[b[i] & 0xff]) i++;
-            return i;
-        }
-        while (i < lim && !starts[b[i] & 0xff]) i++;
+        int last = lim - 1;
+        while (i < last && !pairs[(b[i] & 0xff) << 8 | (b[i + 1] & 0xff)]) i++;
+        // the write's last byte has no pair yet: it is skipped only if it starts nothing
+        if (i == last && !starts[b[i] & 0xff]) i++;
         return i;
     }
-    static final boolean PAIRS = !Boolean.getBoolean("airlock.redact.singles");
 
     /** A pending redaction [start, end) and the secrets it names, in the order they matched. */
     private static final class Region {
