@@ -99,6 +99,11 @@ class SecretCommandTest {
         assertThat(warn.out()).doesNotContain("GIT_AUTHOR_NAME looks");
         assertNoValue(warn.all());
 
+        cli.write("profiles/forced.toml", "commands = []\n[mounts]\n\"/w\" = \"" + tmp + "\"\n[secrets.git]\nenv = { GIT_CONFIG_COUNT = \"github_token\" }\n");
+        assertThat(cli.run("check").out()).contains(cli.config.resolve("profiles/forced.toml") + ":5: key 'secrets.git.env.GIT_CONFIG_COUNT':"
+                + " GIT_CONFIG_COUNT is forced by the git module's [env] set; a secret cannot replace it");
+        Files.delete(cli.config.resolve("profiles/forced.toml"));
+
         Files.setPosixFilePermissions(cli.config.resolve("vault"), PosixFilePermissions.fromString("rwxr-x---"));
         assertThat(cli.run("check").out()).contains("vault: " + cli.config.resolve("vault") + " has mode rwxr-x---");
         Cli.Result start = cli.run("start");
