@@ -71,6 +71,21 @@ class SecretCommandTest {
     }
 
     @Test
+    void theRealCommandReadsThePipeAndPrintsNoValue() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("secret", "set", "github_token", "--config", cli.config.toString()));
+        Process p = pb.start();
+        p.getOutputStream().write((CANARY + "\n").getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isZero();
+        assertThat(err).contains("airlock: secret github_token added (version 1)");
+        assertNoValue(out + err);
+        assertThat(Vault.at(cli.config.resolve("vault")).value("github_token")).isEqualTo(CANARY.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void shortValuesBadNamesAndNoValueAreRefused() {
         Cli.Result r = set("short_one", "1234567\n");
         assertThat(r.exit()).isEqualTo(1);
