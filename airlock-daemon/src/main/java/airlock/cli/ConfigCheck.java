@@ -148,6 +148,19 @@ final class ConfigCheck {
         } catch (IOException e) {
             out.add(Finding.problem(dir.vaultDir(), "cannot be read: " + e.getMessage()));
         }
+        try {
+            Map<String, airlock.rules.CommandModule> granted = new LinkedHashMap<>();
+            for (String command : p.secrets().keySet()) {
+                try {
+                    dir.module(command).ifPresent(m -> granted.put(command, m));
+                } catch (airlock.rules.ConfigError e) {
+                    // the module's own finding is reported with the modules
+                }
+            }
+            ConfigDirectory.forcedVariable(file, p, granted).ifPresent(e -> out.add(Finding.of(e)));
+        } catch (IOException e) {
+            out.add(Finding.problem(file, "cannot read the modules its [secrets] name: " + e.getMessage()));
+        }
         for (var e : new java.util.TreeMap<>(p.envSet()).entrySet()) {
             if (CredentialShape.looksLikeCredential(e.getKey(), e.getValue())) {
                 out.add(Finding.warning(file, "[env] set " + e.getKey() + " looks like a credential: it is plain text here and reaches every"

@@ -212,6 +212,11 @@ final class LogCommand implements Callable<Integer> {
             b.append(']');
         }
         if (n.has("original_args")) b.append("  (rewritten by a hook)");
+        if (n.path("redactions").isObject() && !n.path("redactions").isEmpty()) {
+            List<String> counts = new ArrayList<>();
+            n.path("redactions").properties().forEach(e -> counts.add(e.getKey() + " x" + e.getValue().asLong()));
+            b.append("  redacted ").append(String.join(", ", counts));
+        }
         out.println(b);
     }
 

@@ -9,10 +9,14 @@ import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
 import airlock.protocol.Limits;
 import airlock.protocol.Payload;
+import airlock.daemon.redact.RedactingStream;
+import airlock.daemon.redact.RedactionCounts;
+import airlock.daemon.redact.Redactor;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -40,21 +44,38 @@ final class ToolRun {
     private final AtomicBoolean callerLost = new AtomicBoolean();
     private final AtomicLong stdinBytes = new AtomicLong();
     private final AtomicLong outputBytes = new AtomicLong();
+    private final Redactor redactor;
+    private final RedactionCounts redactions;
 
-    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller) {
+    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller, Redactor redactor, RedactionCounts redactions) {
         this.process = process;
         this.out = out;
         this.caller = caller;
+        this.redactor = redactor;
+        this.redactions = redactions;
     }
 
     static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
+        return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts());
+    }
+
+    /**
+     * Runs with the run's secrets: {@code injected} goes into the environment last (nothing the
+     * caller sent can replace it; the plan itself never holds a value, so nothing that judges or
+     * prints a plan sees one), and both output streams pass through {@code redactor} before a
+     * byte is framed, so the caller, a post-exec hook (HeldOutput) and the audit log only ever
+     * get markers. {@code redactions} counts per secret, over both streams.
+     */
+    static Result run(Plan plan, Map<String, String> injected, Caller caller, FrameReader in, FrameWriter out,
+                      Redactor redactor, RedactionCounts redactions) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(plan.argv()).directory(plan.cwd().toFile());
         pb.environment().clear();
         pb.environment().putAll(plan.env());
+        pb.environment().putAll(injected);
         if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process = pb.start();
         Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
-        return new ToolRun(process, out, callerProcess).supervise(in);
+        return new ToolRun(process, out, callerProcess, redactor, redactions).supervise(in);
     }
 
     private Result supervise(FrameReader in) throws InterruptedException {
@@ -87,11 +108,17 @@ final class ToolRun {
 
     private void pump(InputStream from, FrameType type) {
         byte[] buf = new byte[Limits.MAX_DATA];
+        OutputStream frames = new OutputStream() {
+            @Override public void write(int b) throws IOException { write(new byte[]{(byte) b}, 0, 1); }
+            @Override public void write(byte[] b, int off, int len) throws IOException { out.write(type, b, off, len); }
+        };
+        RedactingStream to = redactor.isEmpty() ? null : redactor.stream(frames, redactions);
         try (from) {
             int n;
             while ((n = from.read(buf)) > 0) {
                 try {
-                    out.write(type, buf, 0, n);
+                    if (to == null) out.write(type, buf, 0, n);
+                    else to.write(buf, 0, n);
                 } catch (IOException e) {
                     callerGone();
                     return;
@@ -100,6 +127,14 @@ final class ToolRun {
             }
         } catch (IOException e) {
             // the pipe broke because the tree was killed
+        }
+        // the held tail (bytes that could have begun a secret) goes out once the stream has ended
+        if (to != null) {
+            try {
+                to.finish();
+            } catch (IOException e) {
+                callerGone();
+            }
         }
     }
 

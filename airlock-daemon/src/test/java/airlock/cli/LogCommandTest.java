@@ -82,6 +82,19 @@ class LogCommandTest {
     }
 
     @Test
+    void showsHowManyTimesEachSecretWasRedacted() throws Exception {
+        try (AuditLog log = open()) {
+            log.append(new AuditRecord("default", Instant.parse("2026-11-23T10:00:00Z"))
+                    .request("gh", List.of("auth", "status"), "/work", "", false).allowed().exit(0, 0, 0, 10)
+                    .secrets(List.of("github_token"), java.util.Map.of("github_token", 2L, "npm_token", 1L)));
+        }
+        String line = airlock("log", "--config", config.toString()).out().strip();
+        assertThat(line).endsWith("  redacted github_token x2, npm_token x1");
+        String json = java.nio.file.Files.readString(AuditFiles.current(new ConfigDirectory(config).auditDir()));
+        assertThat(json).contains("\"secrets\":[\"github_token\"]").contains("\"redactions\":{\"github_token\":2,\"npm_token\":1}");
+    }
+
+    @Test
     void filtersDeniedAndProfile() throws Exception {
         sample();
         assertThat(airlock("log", "--denied", "--config", config.toString()).out().lines().toList())
