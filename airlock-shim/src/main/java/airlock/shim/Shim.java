@@ -35,8 +35,11 @@ public final class Shim {
     }
 
     static int run(Invocation inv) {
+        return run(inv, System.getenv().getOrDefault("AIRLOCK_SOCKET", DEFAULT_SOCKET));
+    }
+
+    static int run(Invocation inv, String socket) {
         if (inv.command().startsWith("airlock-shim")) return Usage.print(inv.args());
-        String socket = System.getenv().getOrDefault("AIRLOCK_SOCKET", DEFAULT_SOCKET);
         SocketChannel ch;
         try {
             ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
