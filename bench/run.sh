@@ -27,7 +27,7 @@ if [ "$QUICK" = 1 ]; then
     RUNS=20; BYTES=$((64 * 1024 * 1024)); CONCURRENT=100; SEQUENTIAL=500; OVERHEAD=200; TPUT_RUNS=2
     ROUNDS=3; PER_ROUND=5; PROCS=50; GIT_FILES=200
 else
-    RUNS=200; BYTES=$((512 * 1024 * 1024)); CONCURRENT=500; SEQUENTIAL=10000; OVERHEAD=1000; TPUT_RUNS=5
+    RUNS=100; BYTES=$((512 * 1024 * 1024)); CONCURRENT=500; SEQUENTIAL=5000; OVERHEAD=1000; TPUT_RUNS=5
     ROUNDS=10; PER_ROUND=10; PROCS=200; GIT_FILES=1000
 fi
 
@@ -139,7 +139,8 @@ latency direct A=1 -- "$TRUE_BIN"
 latency jvm_aot A=1 -- "$B/agent/true"
 latency jvm_noaot AIRLOCK_NO_AOT=1 -- "$B/agent/true"
 [ -n "$SHIM_NATIVE" ] && latency native A=1 -- "$B/native/true"
-[ -n "$SSH_PORT" ] && latency ssh A=1 -- "$SSH_CMD"
+# ssh costs ~0.5-1 s a call: a fifth of the runs keeps the whole script to a few minutes.
+[ -n "$SSH_PORT" ] && RUNS_SAVE=$RUNS && RUNS=$((RUNS / 5)) && latency ssh A=1 -- "$SSH_CMD" && RUNS=$RUNS_SAVE
 
 # ---------------------------------------------------------------- the issue-13 figures, each against its baseline
 # Interleaved in ROUNDS rounds (one hyperfine -N per round, PER_ROUND runs of each command), so a
@@ -239,7 +240,7 @@ fi
 if [ -x "$ROOT/bench/proxy.sh" ]; then
     step "bench/proxy.sh"
     # Its own daemon and repository: git-shaped figures next to the trivial-command ones above.
-    if [ "$QUICK" = 1 ]; then proxy_env=(RUNS=10 MB=64); else proxy_env=(RUNS=30 MB=256); fi
+    if [ "$QUICK" = 1 ]; then proxy_env=(RUNS=10 MB=64); else proxy_env=(RUNS=20 MB=128); fi
     # Judged by its output: its exit status carries its daemon's SIGTERM (143) from its cleanup.
     (cd "$ROOT" && env "${proxy_env[@]}" "$ROOT/bench/proxy.sh") > "$B/proxy.md" 2>"$B/proxy.log" || true
     grep -q '^| ' "$B/proxy.md" \
@@ -315,7 +316,7 @@ report="$B/report.md"
     lat_row jvm_noaot "airlock, JVM shim without the AOT cache"
     if [ -n "$SHIM_NATIVE" ]; then lat_row native "airlock, native shim"
     else echo "| airlock, native shim | not measured: no GraalVM native-image on this machine | | | | |"; fi
-    if [ -n "$SSH_PORT" ]; then lat_row ssh "\`ssh -p $SSH_PORT 127.0.0.1 true\` (local sshd, ed25519 key)"
+    if [ -n "$SSH_PORT" ]; then lat_row ssh "\`ssh -p $SSH_PORT 127.0.0.1 true\` (local sshd, ed25519 key; $((RUNS / 5)) runs)"
     else echo "| ssh to a local sshd | not measured: sshd did not start | | | | |"; fi
     echo
     echo "#### Daemon-side overhead: request received → process started"
