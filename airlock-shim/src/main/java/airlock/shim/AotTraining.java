@@ -30,11 +30,8 @@ final class AotTraining {
     private AotTraining() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length == 1 && args[0].equals("--self-contained")) {
-            selfContained();
-            return;
-        }
-        calls(System.getenv().getOrDefault("AIRLOCK_SOCKET", Shim.DEFAULT_SOCKET));
+        if (args.length == 1 && args[0].equals("--self-contained")) selfContained();
+        else calls(System.getenv().getOrDefault("AIRLOCK_SOCKET", Shim.DEFAULT_SOCKET));
         System.exit(0);
     }
 
@@ -52,20 +49,24 @@ final class AotTraining {
     }
 
     /** A stand-in daemon: output, an exit status, stdin read to its end, a refusal for kubectl. */
-    private static void selfContained() throws IOException {
+    static void selfContained() throws IOException {
         Path dir = Files.createTempDirectory("airlock-aot");
         Path sock = dir.resolve("train.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
             Thread daemon = new Thread(() -> {
-                try {
-                    while (true) {
-                        try (SocketChannel c = server.accept()) {
-                            answer(c);
-                        }
+                while (true) {
+                    SocketChannel c;
+                    try {
+                        c = server.accept();
+                    } catch (IOException e) {
+                        return; // the server closed: training is over
                     }
-                } catch (IOException e) {
-                    // the server closed: training is over
+                    try (c) {
+                        answer(c);
+                    } catch (IOException e) {
+                        // one call went wrong; the next ones must still be answered, or they would wait forever
+                    }
                 }
             }, "airlock-aot-daemon");
             daemon.setDaemon(true);
@@ -75,7 +76,6 @@ final class AotTraining {
             Files.deleteIfExists(sock);
             Files.deleteIfExists(dir);
         }
-        System.exit(0);
     }
 
     private static void answer(SocketChannel c) throws IOException {
