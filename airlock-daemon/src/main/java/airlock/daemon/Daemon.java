@@ -76,9 +76,14 @@ public final class Daemon implements Closeable {
         this.hooks = new AtomicReference<>(new Hooks(dir.root(), HookSettings.DEFAULT));
         this.sessions = new Semaphore(settings.maxSessions());
         this.approvals = new Approvals(this::event, java.time.Clock.systemUTC());
-        Admission admission = new Admission(this.policy::get, connections, new AgentVerbs(settings.secrets()), approvals);
+        airlock.daemon.vault.Vault vault = airlock.daemon.vault.Vault.at(dir.vaultDir());
+        // the agent's verbs see the real vault unless a test hands in slots of its own
+        SecretSlots slots = settings.secrets() == SecretSlots.NONE ? new airlock.daemon.agent.VaultSlots(vault, this.policy::get)
+                : settings.secrets();
+        Admission admission = new Admission(this.policy::get, connections, new AgentVerbs(slots), approvals);
         this.context = new Session.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
-                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin()), admission);
+                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin()), admission,
+                vault);
         this.reloader = new Reloader(dir, this::apply, log, audit);
     }
 

@@ -11,6 +11,10 @@ import airlock.daemon.gate.Judgement;
 import airlock.daemon.hooks.HeldOutput;
 import airlock.daemon.hooks.HookRequest;
 import airlock.daemon.hooks.Hooks;
+import airlock.daemon.redact.RedactionCounts;
+import airlock.daemon.vault.RunSecrets;
+import airlock.daemon.vault.SecretUnavailable;
+import airlock.daemon.vault.Vault;
 import airlock.protocol.ChannelStreams;
 import airlock.protocol.ExitCodes;
 import airlock.protocol.FrameReader;
@@ -58,10 +62,11 @@ final class Session implements Runnable {
      * @param audit        the audit log; every record is written before the session's last frame
      * @param gate         judges every request and every hook rewrite
      * @param admission    the profile's life (expired, revoked, locked), the agent's verbs, approvals
+     * @param vault        the secrets a profile grants its commands, read for one run each
      */
     record Context(Supplier<Policy> policy, Map<String, String> daemonEnv, CommandLocks locks,
                    Consumer<SessionRecord> records, PrintStream log, Duration firstFrameTimeout,
-                   Supplier<Hooks> hooks, SessionAudit audit, Gate gate, Admission admission) {}
+                   Supplier<Hooks> hooks, SessionAudit audit, Gate gate, Admission admission, Vault vault) {}
 
     /** What the session knew when it ended: the fields of its record. */
     private record Known(Caller caller, Optional<Request> request, Optional<Decision> decision, Optional<Plan> plan,
@@ -93,7 +98,15 @@ final class Session implements Runnable {
     }
 
     /** How the session ends: the record's outcome and the frames that follow the record. */
-    private record Ending(Known known, SessionRecord.Outcome outcome, Finale finale) {}
+    private record Ending(Known known, SessionRecord.Outcome outcome, Finale finale, SessionRecord.Secrets secrets) {
+        Ending(Known known, SessionRecord.Outcome outcome, Finale finale) {
+            this(known, outcome, finale, SessionRecord.Secrets.NONE);
+        }
+
+        Ending withSecrets(SessionRecord.Secrets s) {
+            return new Ending(known, outcome, finale, s);
+        }
+    }
 
     /** The session's last frames, sent after its record is written. */
     private sealed interface Finale {
@@ -204,7 +217,22 @@ final class Session implements Runnable {
             // again just before the tool starts: the profile may have ended while hooks or a person took their time
             barred = context.admission().admit(profileName, request);
             if (barred.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, barred.get()));
-            return hooks.hasPostExec(profileName) ? runHeld(known, hooks, plan, in) : runStreamed(known, plan, in, out);
+            // the vault's values exist on the host for this run only: read now, removed when it ends
+            RunSecrets secrets;
+            try {
+                secrets = RunSecrets.prepare(context.vault(), plan.profile(), request.command());
+            } catch (SecretUnavailable e) {
+                return refused(known, new Refusal(ExitCodes.REFUSED, e.getMessage()));
+            } catch (IOException e) {
+                return refused(known, new Refusal(ExitCodes.REFUSED, "airlock: vault: cannot read the secrets this command is"
+                        + " granted (" + e.getMessage() + "); nothing ran"));
+            }
+            try (secrets) {
+                RedactionCounts counts = new RedactionCounts();
+                Ending ended = hooks.hasPostExec(profileName) ? runHeld(known, hooks, plan, secrets, counts, in)
+                        : runStreamed(known, plan, secrets, counts, in, out);
+                return ended.withSecrets(new SessionRecord.Secrets(secrets.injected(), counts.snapshot()));
+            }
         } catch (IOException e) {
             return broken(known, e.toString());
         } catch (InterruptedException e) {
@@ -228,10 +256,11 @@ final class Session implements Runnable {
     }
 
     /** The tool's output went to the caller as it came; the exit status is the last frame. */
-    private Ending runStreamed(Known known, Plan plan, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
+    private Ending runStreamed(Known known, Plan plan, RunSecrets secrets, RedactionCounts counts, FrameReader in, FrameWriter out)
+            throws IOException, InterruptedException {
         ToolRun.Result result;
         try (CommandLocks.Held held = context.locks().acquire(plan.module())) {
-            result = ToolRun.run(plan, known.caller(), in, out);
+            result = ToolRun.run(plan, secrets.env(), known.caller(), in, out, secrets.redactor(), counts);
         }
         SessionRecord.Outcome.Ran ran = ran(result);
         return new Ending(known, ran, result.callerLost() ? new Finale.Silent() : new Finale.Exit(result.status(), result.signal()));
@@ -241,11 +270,13 @@ final class Session implements Runnable {
      * With a post-exec hook the output is held (up to a cap) instead of streamed, the hook sees
      * the whole result, and only what it lets through reaches the caller, after the record.
      */
-    private Ending runHeld(Known known, Hooks hooks, Plan plan, FrameReader in) throws IOException, InterruptedException {
+    private Ending runHeld(Known known, Hooks hooks, Plan plan, RunSecrets secrets, RedactionCounts counts, FrameReader in)
+            throws IOException, InterruptedException {
         HeldOutput held = new HeldOutput(hooks.settings().maxBufferedOutput());
         ToolRun.Result result;
         try (CommandLocks.Held lock = context.locks().acquire(plan.module())) {
-            result = ToolRun.run(plan, known.caller(), in, new FrameWriter(held));
+            // redacted before it is framed: the post-exec hook sees markers only
+            result = ToolRun.run(plan, secrets.env(), known.caller(), in, new FrameWriter(held), secrets.redactor(), counts);
         }
         boolean lost = result.callerLost() && !held.overflowed();
         SessionRecord.Outcome.Ran ran = ran(result.status(), result.signal(), result.stdinBytes(), result.outputBytes(), lost);
@@ -273,7 +304,7 @@ final class Session implements Runnable {
         Optional<String> failure = Optional.empty();
         if (recorded) {
             SessionRecord r = new SessionRecord(started, Duration.between(started, Instant.now()), profileName,
-                    k.caller(), k.request(), k.decision(), k.plan(), e.outcome(), id, k.rewritten());
+                    k.caller(), k.request(), k.decision(), k.plan(), e.outcome(), id, k.rewritten(), e.secrets());
             failure = context.audit().write(r, k.moduleSha256());
             context.records().accept(r);
         }

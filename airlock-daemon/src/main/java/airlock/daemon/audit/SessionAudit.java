@@ -66,6 +66,9 @@ public final class SessionAudit {
                 !c.containerId().isEmpty() ? c.containerId() : q.containerId(), q.mode() == Request.Mode.CHECK));
         s.rewritten().ifPresent(q -> r.rewritten(q.args(), q.cwd()));
         s.plan().ifPresent(p -> r.hostCwd(p.cwd().toString()).module(p.module().sha256()).argv(p.argv()));
+        if (!s.secrets().injected().isEmpty() || !s.secrets().redactions().isEmpty()) {
+            r.secrets(s.secrets().injected(), s.secrets().redactions());
+        }
         switch (s.outcome()) {
             case SessionRecord.Outcome.Ran ran -> {
                 r.allowed().exit(ran.status(), ran.signal(), ran.stdinBytes(), ran.outputBytes()).callerLost(ran.callerLost());

@@ -5,6 +5,8 @@ import airlock.rules.Decision;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,10 +22,22 @@ import java.util.Optional;
  * @param outcome  how it ended
  * @param id       the request id, shared by the audit record and the hooks' input
  * @param rewritten the request as a pre-exec hook rewrote it (then judged again by every layer)
+ * @param secrets  the vault secrets injected into the run (names only, never a value) and how
+ *                 many times each secret was redacted from its output
  */
 public record SessionRecord(Instant started, Duration duration, String profile, Caller caller,
                             Optional<Request> request, Optional<Decision> decision, Optional<Plan> plan,
-                            Outcome outcome, String id, Optional<Request> rewritten) {
+                            Outcome outcome, String id, Optional<Request> rewritten, Secrets secrets) {
+
+    /** Names of the injected secrets and redaction counts per secret name. */
+    public record Secrets(List<String> injected, Map<String, Long> redactions) {
+        public static final Secrets NONE = new Secrets(List.of(), Map.of());
+
+        public Secrets {
+            injected = List.copyOf(injected);
+            redactions = Map.copyOf(redactions);
+        }
+    }
 
     /** How a session ended. */
     public sealed interface Outcome {

@@ -1,0 +1,144 @@
+package airlock.daemon;
+
+import airlock.daemon.redact.SecretForms;
+import airlock.daemon.vault.Vault;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 14 end to end: a secret set in the vault, granted to one command of a profile, injected
+ * for one run (as a variable and as a file), redacted from both streams the real shim prints in
+ * every form and at every split, counted in the audit record, and found nowhere else.
+ */
+class SecretsThroughTheShimTest {
+    static final String VALUE = "tok_ShimCanary_9f3c1d\"/+%";
+    static final String MARK = "[airlock:redacted api_token]";
+
+    @TempDir Path tmp;
+    Daemon daemon;
+    final ByteArrayOutputStream daemonLog = new ByteArrayOutputStream();
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) daemon.close();
+    }
+
+    private Path config;
+    private Path work;
+
+    private void start(String tool) throws Exception {
+        config = tmp.resolve("config");
+        work = Files.createDirectories(tmp.resolve("work")).toRealPath();
+        Files.createDirectories(config.resolve("profiles"));
+        Files.createDirectories(config.resolve("commands"));
+        Path bin = tmp.resolve("printer");
+        Files.writeString(bin, tool);
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"printer\", \"other\"]\n");
+        Files.writeString(config.resolve("commands/printer.toml"), "[command]\nbin = \"" + bin + "\"\n[deny]\nargs = []\n"
+);
+        Files.writeString(config.resolve("commands/other.toml"), "[command]\nbin = \"" + bin + "\"\n[deny]\nargs = []\n");
+        Vault.at(new ConfigDirectory(config).vaultDir()).set("api_token", VALUE.getBytes(StandardCharsets.UTF_8), "a test token");
+        Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n[secrets.printer]\n"
+                + "env = { API_TOKEN = \"api_token\" }\nfiles = { API_TOKEN_FILE = \"api_token\" }\n"
+                + "[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+        daemon = Daemon.start(new ConfigDirectory(config), System.getenv(), new PrintStream(daemonLog, true));
+    }
+
+    private ShimRunner.Result shim(String command, String... args) throws Exception {
+        return ShimRunner.run(daemon.directory().socketOf("default"), work, command, List.of(args));
+    }
+
+    @Test
+    void everyFormOnBothStreamsReachesTheAgentAsAMarkerOnly() throws Exception {
+        StringBuilder script = new StringBuilder("#!/bin/sh\nprintf '%s\\n' \"$API_TOKEN\"\ncat \"$API_TOKEN_FILE\"; echo\n");
+        int lines = 2;
+        for (byte[] form : SecretForms.of(VALUE.getBytes(StandardCharsets.UTF_8))) {
+            for (int k = 0; k <= form.length; k += 3) {
+                for (String fd : List.of("", " >&2")) {
+                    // two writes, split at k: the secret crosses frames on its way to the shim
+                    script.append("printf '").append(RedactedToolRunTest.octal(form, 0, k)).append("'").append(fd).append('\n');
+                    script.append("sleep 0.001\n");
+                    script.append("printf '").append(RedactedToolRunTest.octal(form, k, form.length)).append("\\n'").append(fd).append('\n');
+                }
+                lines++;
+            }
+        }
+        start(script.toString());
+        var r = shim("printer");
+        String out = new String(r.stdout(), StandardCharsets.UTF_8);
+        String err = new String(r.stderr(), StandardCharsets.UTF_8);
+        assertThat(r.exit()).as(err).isZero();
+        assertThat(out.lines()).hasSize(lines).containsOnly(MARK);
+        assertThat(err.lines()).hasSize(lines - 2).containsOnly(MARK);
+
+        // granted to printer only: the other command of the same profile gets nothing
+        var other = shim("other");
+        assertThat(new String(other.stdout(), StandardCharsets.UTF_8)).startsWith("\n");
+
+        // the audit record names the secret and counts the redactions; no form of the value anywhere
+        String audit = Files.readString(new ConfigDirectory(config).auditDir().resolve("audit.ndjson"));
+        assertThat(audit).contains("\"secrets\":[\"api_token\"]").contains("\"redactions\":{\"api_token\":" + (2L * lines - 2) + "}");
+        assertNowhere(audit + daemonLog + out + err);
+        try (Stream<Path> files = Files.walk(tmp)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/vault/")).toList()) {
+                if (f.getFileName().toString().equals("printer")) continue; // the test's own script
+                assertNowhere(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+            }
+        }
+        // the run's file is gone with the run
+        assertThat(leftoverRunFiles()).isEmpty();
+    }
+
+    @Test
+    void theRunsFileIsGoneWhenTheCallerIsKilled() throws Exception {
+        start("#!/bin/sh\ncat \"$API_TOKEN_FILE\" >/dev/null; echo started; sleep 30\n");
+        Process p = ShimRunner.builder(daemon.directory().socketOf("default"), work, "printer", List.of(), Map.of()).start();
+        assertThat(new String(p.getInputStream().readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("started\n");
+        assertThat(leftoverRunFiles()).hasSize(1);
+        p.destroyForcibly().waitFor();
+        for (int i = 0; i < 100 && !leftoverRunFiles().isEmpty(); i++) Thread.sleep(50);
+        assertThat(leftoverRunFiles()).isEmpty();
+    }
+
+    @Test
+    void aSecretWithNoValueRefusesTheRequestNamingIt() throws Exception {
+        start("#!/bin/sh\necho ran\n");
+        Vault.at(new ConfigDirectory(config).vaultDir()).remove("api_token");
+        Vault.at(new ConfigDirectory(config).vaultDir()).request("api_token", "default", "asked for by the agent");
+        var r = shim("printer");
+        assertThat(r.exit()).isEqualTo(126);
+        assertThat(new String(r.stderr(), StandardCharsets.UTF_8)).startsWith("airlock: vault:").contains("api_token");
+        assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).doesNotContain("ran");
+    }
+
+    private List<Path> leftoverRunFiles() throws Exception {
+        Path runs = new ConfigDirectory(config).vaultDir().resolve("runs");
+        if (!Files.isDirectory(runs)) return List.of();
+        try (Stream<Path> s = Files.walk(runs)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private static void assertNowhere(String text) {
+        byte[] v = VALUE.getBytes(StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("ShimCanary")
+                .doesNotContain(Base64.getEncoder().encodeToString(v).substring(0, 16))
+                .doesNotContain(HexFormat.of().formatHex(v).substring(0, 16));
+    }
+}
