@@ -47,6 +47,27 @@ public final class PathMapper {
     }
 
     /**
+     * An absolute container path as text on the host: the longest container mount prefix replaced
+     * by its host folder, the rest as written (resolved and confined later, by {@link #confine}).
+     * Empty when no container mount holds it.
+     */
+    public Optional<String> containerToHost(String containerPath) {
+        if (!wellFormed(containerPath) || !containerPath.startsWith("/")) return Optional.empty();
+        String bestKey = null;
+        for (String k : mounts.keySet()) {
+            if (!k.startsWith("/")) continue;
+            String key = k.length() > 1 && k.endsWith("/") ? k.substring(0, k.length() - 1) : k;
+            boolean under = containerPath.equals(key) || containerPath.startsWith(key.equals("/") ? "/" : key + "/");
+            if (under && (bestKey == null || key.length() > bestKey.length())) bestKey = key;
+        }
+        if (bestKey == null) return Optional.empty();
+        String host = mounts.get(bestKey) != null ? mounts.get(bestKey) : mounts.get(bestKey + "/");
+        String rest = containerPath.substring(bestKey.equals("/") ? 0 : bestKey.length());
+        String hostRoot = host.endsWith("/") && host.length() > 1 ? host.substring(0, host.length() - 1) : host;
+        return Optional.of(rest.isEmpty() ? hostRoot : (hostRoot.equals("/") ? "" : hostRoot) + (rest.startsWith("/") ? rest : "/" + rest));
+    }
+
+    /**
      * A path argument as the tool will open it on the host: absolute as written, relative to the
      * host working directory. Resolved on disk (the nearest existing parent for a path still to be
      * created) and kept only when inside one mount's host folder.

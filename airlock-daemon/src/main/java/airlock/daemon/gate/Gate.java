@@ -96,8 +96,22 @@ public final class Gate {
             return refused(Decision.deny(Layer.MOUNTS, null, why), trace, "binary", "checks");
         }
         List<Path> confined = new ArrayList<>();
+        // path arguments are container paths: an absolute one is mapped through the mounts (the
+        // host tool gets the host path), and one under no container mount is not a path the agent
+        // could know, so it is refused rather than read as a host path
+        List<String> args = new ArrayList<>(request.args());
         for (ConfinedPath p : rules.confinedPaths()) {
-            Optional<Path> host = mapper.confine(p.path(), cwd.get());
+            Optional<String> asHost = p.path().startsWith("/") ? mapper.containerToHost(p.path()) : Optional.of(p.path());
+            if (asHost.isEmpty()) {
+                trace.add(Step.refused("mounts", "cwd " + request.cwd() + " -> " + cwd.get() + "; "
+                        + (p.flag() == null || p.flag().isEmpty() ? "" : p.flag() + " ") + p.path() + " is outside the profile's [mounts]"));
+                return refused(Decision.deny(Layer.MOUNTS, null, "path " + p.path()
+                        + (p.flag() == null || p.flag().isEmpty() ? "" : " (of " + p.flag() + ")")
+                        + " resolves outside the profile's [mounts] (no container path of " + new java.util.TreeSet<>(profile.mounts().keySet())
+                        + " holds it)"), trace, "binary", "checks");
+            }
+            if (!asHost.get().equals(p.path())) ContainerPaths.rewrite(args, p.path(), asHost.get());
+            Optional<Path> host = mapper.confine(asHost.get(), cwd.get());
             if (host.isEmpty()) {
                 String of = p.flag() == null || p.flag().isEmpty() ? "" : " (of " + p.flag() + ")";
                 trace.add(Step.refused("mounts", "cwd " + request.cwd() + " -> " + cwd.get() + "; "
@@ -120,12 +134,13 @@ public final class Gate {
 
         List<String> argv = new ArrayList<>();
         argv.add(bin.get().toString());
-        argv.addAll(request.args());
+        argv.addAll(args);
         argv.addAll(module.append());
         Map<String, String> env = HostEnvironment.build(daemonEnv, request.env(), profile, module);
         Plan plan = new Plan(profile, module, bin.get(), argv, cwd.get(), env, confined);
 
-        CheckInput input = new CheckInput(plan, invocation);
+        // the checks judge what the host tool will get: the arguments with host paths
+        CheckInput input = new CheckInput(plan, args.equals(request.args()) ? invocation : module.read(args));
         for (String name : module.checks()) {
             // the loader refuses unknown names; a check missing here would be a build error, and
             // is refused rather than skipped

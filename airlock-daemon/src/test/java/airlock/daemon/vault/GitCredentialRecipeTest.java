@@ -29,7 +29,7 @@ class GitCredentialRecipeTest {
     record Fill(int exit, String out) {}
 
     Fill fill(Map<String, String> injected, String protocol, String host) throws Exception {
-        CommandModule git = ModuleLoader.load("git", "builtin:git", ConfigDirectory.BuiltinModules.text("git").orElseThrow());
+        CommandModule git = ConfigDirectory.loadModule("git", "builtin:git", ConfigDirectory.BuiltinModules.text("git").orElseThrow());
         Profile profile = ConfigLoader.profile("p", "profiles/p.toml", """
                 commands = []
                 [env]
