@@ -2,6 +2,7 @@ package airlock.rules;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One tool's module (builtin-commands/TOOL/module.toml or a user's commands/TOOL.toml, which
@@ -19,13 +20,22 @@ import java.util.Map;
  * @param syntax  how the tool spells its flags (value flags, single-dash long flags, ...)
  * @param source  where the module came from (a file path or "builtin:TOOL")
  * @param sha256  hash of the module's bytes, recorded in the audit log
+ * @param sandbox {@code [sandbox]}: the tool runs inside bubblewrap with these limits
  */
 public record CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
                             List<String> append, boolean concurrent, boolean stdin, FlagSyntax syntax,
-                            String source, String sha256) {
+                            String source, String sha256, Optional<SandboxSpec> sandbox) {
     public CommandModule {
         rules = List.copyOf(rules);
         append = List.copyOf(append);
+        sandbox = sandbox == null ? Optional.empty() : sandbox;
+    }
+
+    /** A module without {@code [sandbox]}. */
+    public CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
+                         List<String> append, boolean concurrent, boolean stdin, FlagSyntax syntax,
+                         String source, String sha256) {
+        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, source, sha256, Optional.empty());
     }
 
     public enum Mode { DENY, ALLOW }

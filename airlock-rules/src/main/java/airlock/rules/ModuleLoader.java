@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,7 +24,7 @@ public final class ModuleLoader {
     public static CommandModule load(String name, String source, String text) throws ConfigError {
         Toml t = Toml.parse(source, text);
         var root = t.root();
-        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags"));
+        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "sandbox"));
         var command = t.table(root, "command");
         if (command == null) throw t.error("command", "missing [command] table with bin");
         t.onlyKeys(command, Set.of("bin"));
@@ -74,7 +75,9 @@ public final class ModuleLoader {
             Boolean s = t.bool(exec, "stdin");
             if (s != null) stdin = s;
         }
-        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, source, sha256(text));
+        var sandboxTable = t.table(root, "sandbox");
+        Optional<SandboxSpec> sandbox = sandboxTable == null ? Optional.empty() : Optional.of(SandboxLoader.parse(t, sandboxTable));
+        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, source, sha256(text), sandbox);
     }
 
     /** {@code [flags]}: declarations as written, names made canonical, each checked. */
