@@ -1,5 +1,10 @@
 package airlock.daemon;
 
+import airlock.daemon.sandbox.Launch;
+import airlock.daemon.sandbox.OutputCap;
+import airlock.daemon.sandbox.SandboxLauncher;
+import airlock.daemon.sandbox.SandboxUnavailable;
+import airlock.protocol.ExitCodes;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
@@ -10,12 +15,16 @@ import airlock.protocol.Payload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One execution of the tool: starts it with an explicit argv (never a shell), pumps stdout and
@@ -29,7 +38,11 @@ final class ToolRun {
     private static final int STDIN_QUEUE_CHUNKS = 4;
     private static final byte[] END_OF_STDIN = new byte[0];
 
-    record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost) {}
+    /** @param limit the [sandbox] limit the run hit ("timeout", "output", "memory", "processes"), "" for none */
+    record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost, String limit) {}
+
+    /** Exit status of a run killed at its [sandbox] timeout_s, as timeout(1) reports it. */
+    static final int TIMED_OUT = 124;
 
     private final Process process;
     private final FrameWriter out;
@@ -37,21 +50,43 @@ final class ToolRun {
     private final AtomicBoolean callerLost = new AtomicBoolean();
     private final AtomicLong stdinBytes = new AtomicLong();
     private final AtomicLong outputBytes = new AtomicLong();
+    private final Launch launch;
+    private final OutputCap cap;
+    private final AtomicReference<String> limit = new AtomicReference<>("");
 
-    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller) {
+    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller, Launch launch) {
         this.process = process;
         this.out = out;
         this.caller = caller;
+        this.launch = launch;
+        this.cap = new OutputCap(launch.outputBytes());
     }
 
+    /** Hides the default config directory; {@link #run(Plan, Caller, FrameReader, FrameWriter, SandboxLauncher)} names the real one. */
     static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(plan.argv()).directory(plan.cwd().toFile());
-        pb.environment().clear();
-        pb.environment().putAll(plan.env());
-        if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process process = pb.start();
-        Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
-        return new ToolRun(process, out, callerProcess).supervise(in);
+        return run(plan, caller, in, out, new SandboxLauncher(List.of(ConfigDirectory.defaultRoot())));
+    }
+
+    static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out, SandboxLauncher sandbox)
+            throws IOException, InterruptedException {
+        Launch launch;
+        try {
+            launch = sandbox.launch(plan);
+        } catch (SandboxUnavailable e) {
+            // fail closed: a module that asks for a sandbox never runs without one
+            byte[] msg = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+            out.data(FrameType.STDERR, msg, 0, msg.length);
+            return new Result(ExitCodes.REFUSED, 0, 0, 0, false, "sandbox unavailable");
+        }
+        try (launch) {
+            ProcessBuilder pb = new ProcessBuilder(launch.argv()).directory(plan.cwd().toFile());
+            pb.environment().clear();
+            pb.environment().putAll(plan.env());
+            if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Process process = pb.start();
+            Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
+            return new ToolRun(process, out, callerProcess, launch).supervise(in);
+        }
     }
 
     private Result supervise(FrameReader in) throws InterruptedException {
@@ -62,10 +97,14 @@ final class ToolRun {
         // Not interrupted at the end: the EXIT frame is still to be sent on this socket. It ends
         // when the session shuts the socket down.
         Thread.ofVirtual().name("caller-frames").start(() -> fromCaller(in, stdin));
+        Optional<Instant> deadline = launch.deadline(Instant.now());
         try {
             while (stdout.isAlive() || stderr.isAlive() || process.isAlive()) {
                 if (callerLost.get() || caller.isPresent() && !caller.get().isAlive()) {
                     callerLost.set(true);
+                    Signals.killTree(process.toHandle());
+                }
+                if (deadline.isPresent() && Instant.now().isAfter(deadline.get()) && limit.compareAndSet("", "timeout")) {
                     Signals.killTree(process.toHandle());
                 }
                 stdout.join(WATCH_MS);
@@ -75,7 +114,10 @@ final class ToolRun {
             int status = process.exitValue();
             // Java reports death by signal N as 128+N; the EXIT frame carries the signal separately.
             int signal = status > 128 && status < 128 + 65 ? status - 128 : 0;
-            return new Result(signal > 0 ? 0 : status, signal, stdinBytes.get(), outputBytes.get(), callerLost.get());
+            limit.compareAndSet("", launch.limitHit());
+            if (!limit.get().isEmpty() && !callerLost.get()) tellLimit();
+            if (limit.get().equals("timeout")) return new Result(TIMED_OUT, 0, stdinBytes.get(), outputBytes.get(), callerLost.get(), "timeout");
+            return new Result(signal > 0 ? 0 : status, signal, stdinBytes.get(), outputBytes.get(), callerLost.get(), limit.get());
         } finally {
             stdinWriter.interrupt();
             if (process.isAlive()) Signals.killTree(process.toHandle());
@@ -87,13 +129,19 @@ final class ToolRun {
         try (from) {
             int n;
             while ((n = from.read(buf)) > 0) {
+                int allowed = cap.allow(n);
                 try {
-                    out.write(type, buf, 0, n);
+                    if (allowed > 0) out.write(type, buf, 0, allowed);
                 } catch (IOException e) {
                     callerGone();
                     return;
                 }
-                outputBytes.addAndGet(n);
+                outputBytes.addAndGet(allowed);
+                if (allowed < n) {
+                    // [sandbox] output_mb: the rest is cut, and the tool is not left writing into nothing
+                    if (limit.compareAndSet("", "output")) Signals.killTree(process.toHandle());
+                    return;
+                }
             }
         } catch (IOException e) {
             // the pipe broke because the tree was killed
@@ -112,7 +160,7 @@ final class ToolRun {
                         Payload p = new Payload(f.payload());
                         int sig = p.i32();
                         p.end();
-                        if (Signals.forwardable(sig)) Signals.send(process.pid(), sig);
+                        if (Signals.forwardable(sig)) Signals.send(launch.signalTarget(process.toHandle()), sig);
                     }
                     default -> throw new IOException("unexpected " + f.type() + " frame from the caller");
                 }
@@ -147,6 +195,16 @@ final class ToolRun {
             }
         } catch (InterruptedException e) {
             // the run is over
+        }
+    }
+
+    /** One marker line on stderr after the tool's own output: which limit, and what it did. */
+    private void tellLimit() {
+        byte[] msg = ("\n" + launch.limitMessage(limit.get()) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            out.data(FrameType.STDERR, msg, 0, msg.length);
+        } catch (IOException e) {
+            callerLost.set(true);
         }
     }
 

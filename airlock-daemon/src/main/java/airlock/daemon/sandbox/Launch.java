@@ -1,0 +1,69 @@
+package airlock.daemon.sandbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How ToolRun starts one tool: the argv of the process to start (the tool itself, or bubblewrap
+ * around it), and the limits the run is held to. Closing it removes what the run left behind.
+ *
+ * @param argv       what the ProcessBuilder starts
+ * @param sandboxed  the tool runs inside bubblewrap: signals go to the tool, two levels down
+ * @param timeout    wall-clock limit, {@link Duration#ZERO} for none
+ * @param outputBytes stdout plus stderr allowed, 0 for no limit
+ * @param memoryMb   for the message when the memory limit is seen to be hit
+ * @param cgroup     the run's own cgroup, when the host has one for the daemon
+ */
+public record Launch(List<String> argv, boolean sandboxed, Duration timeout, long outputBytes, long memoryMb,
+                     long processes, Optional<Cgroup> cgroup) implements AutoCloseable {
+    public Launch {
+        argv = List.copyOf(argv);
+    }
+
+    public static Launch direct(List<String> argv) {
+        return new Launch(argv, false, Duration.ZERO, 0, 0, 0, Optional.empty());
+    }
+
+    public Optional<Instant> deadline(Instant started) {
+        return timeout.isZero() ? Optional.empty() : Optional.of(started.plus(timeout));
+    }
+
+    /**
+     * Where a forwarded signal goes. Outside a sandbox: the tool. Inside: bubblewrap does not pass
+     * signals on, so they go to the tool itself, the child of the sandbox's init (the process that
+     * ToolRun started is bubblewrap, its child is the namespace's init).
+     */
+    public long signalTarget(ProcessHandle started) {
+        if (!sandboxed) return started.pid();
+        return started.children().findFirst().flatMap(init -> init.children().findFirst())
+                .map(ProcessHandle::pid).orElse(started.pid());
+    }
+
+    /** Which limit the finished run hit, as the audit record names it ("" for none). */
+    public String limitHit() {
+        if (cgroup.isEmpty()) return "";
+        if (cgroup.get().memoryLimitHit()) return "memory";
+        if (cgroup.get().processLimitHit()) return "processes";
+        return "";
+    }
+
+    public String limitMessage(String limit) {
+        return switch (limit) {
+            case "timeout" -> "airlock: sandbox: the run passed its time limit of " + timeout.toSeconds()
+                    + " s ([sandbox] timeout_s); the whole process tree was killed (exit status 124)";
+            case "output" -> "airlock: sandbox: output limit of " + outputBytes / (1024 * 1024)
+                    + " MB reached ([sandbox] output_mb); the rest was cut and the process tree killed";
+            case "memory" -> "airlock: sandbox: the run passed its memory limit of " + memoryMb + " MB ([sandbox] memory_mb)";
+            case "processes" -> "airlock: sandbox: the run tried to have more than " + processes
+                    + " processes ([sandbox] processes); forks past the limit failed";
+            default -> "";
+        };
+    }
+
+    @Override
+    public void close() {
+        cgroup.ifPresent(Cgroup::close);
+    }
+}

@@ -1,0 +1,107 @@
+package airlock.daemon.sandbox;
+
+import airlock.daemon.Executables;
+import airlock.daemon.Plan;
+import airlock.rules.SandboxSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns a plan into the process ToolRun starts: the plan's argv as it is for a module without
+ * [sandbox], else bubblewrap around it with the module's limits. Fails closed: when the sandbox
+ * (or a limit it asks for) cannot be had, nothing runs.
+ *
+ * @param hidden paths never visible inside a sandbox: the daemon's config directory at least
+ */
+public record SandboxLauncher(List<Path> hidden) {
+    private static final long MB = 1024L * 1024;
+
+    public SandboxLauncher {
+        hidden = List.copyOf(hidden);
+    }
+
+    public Launch launch(Plan plan) throws SandboxUnavailable {
+        Optional<SandboxSpec> spec = plan.module().sandbox();
+        if (spec.isEmpty()) return Launch.direct(plan.argv());
+        SandboxSpec s = spec.get();
+        String path = plan.env().get("PATH");
+        Path bwrap = switch (Bubblewrap.probe(path)) {
+            case Bubblewrap.Availability.Ready r -> r.bwrap();
+            case Bubblewrap.Availability.Unavailable u -> throw new SandboxUnavailable(u.message()
+                    + " ('" + plan.module().name() + "' asks for [sandbox]; 'airlock doctor' checks the host)");
+        };
+        Path home = Path.of(plan.env().getOrDefault("HOME", System.getProperty("user.home")));
+        List<Path> mounts = new ArrayList<>();
+        for (String host : plan.profile().mounts().values()) {
+            try {
+                mounts.add(Path.of(host).toRealPath());
+            } catch (IOException e) {
+                // a mount that does not exist binds nothing
+            }
+        }
+        Path cwdMount = mounts.stream().filter(m -> plan.cwd().startsWith(m)).max(Comparator.comparingInt(Path::getNameCount))
+                .orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: the working directory "
+                        + plan.cwd() + " is in none of the profile's [mounts]"));
+        mounts.remove(cwdMount);
+        for (Path m : mounts) {
+            if (home.startsWith(m)) throw new SandboxUnavailable("airlock: refused by the sandbox layer: the mount " + m
+                    + " holds the host home, which a sandbox hides; mount a directory inside it instead");
+        }
+        if (home.startsWith(cwdMount)) throw new SandboxUnavailable("airlock: refused by the sandbox layer: the mount " + cwdMount
+                + " holds the host home, which a sandbox hides; mount a directory inside it instead");
+
+        long memoryBytes = s.memoryMb() * MB;
+        Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
+        try {
+            List<String> rlimits = rlimits(s, cgroup.isPresent(), path);
+            List<String> argv = new ArrayList<>();
+            cgroup.ifPresent(g -> argv.addAll(g.joinThenExec()));
+            argv.addAll(BubblewrapArgv.of(bwrap, new SandboxRequest(s, plan.argv(), plan.cwd(), cwdMount, mounts, home, hidden), rlimits));
+            return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(), cgroup);
+        } catch (IOException | SandboxUnavailable e) {
+            cgroup.ifPresent(Cgroup::close);
+            if (e instanceof SandboxUnavailable u) throw u;
+            throw new SandboxUnavailable("airlock: refused by the sandbox layer: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The rlimit fallback, set by prlimit inside the sandbox: RLIMIT_AS for memory (address space,
+     * so a program that maps much more than it uses can fail early), RLIMIT_NPROC for processes
+     * when no cgroup counts them. RLIMIT_NPROC counts per user namespace, so in bubblewrap's new
+     * one it counts only the run's processes; the kernel does not apply it to root, so a daemon
+     * running as root needs a pids cgroup.
+     */
+    private static List<String> rlimits(SandboxSpec s, boolean cgroup, String path) throws SandboxUnavailable, IOException {
+        List<String> l = new ArrayList<>();
+        if (s.memoryMb() > 0) l.add("--as=" + s.memoryMb() * MB);
+        if (s.processes() > 0 && !cgroup) {
+            if (uid() == 0) {
+                throw new SandboxUnavailable("airlock: refused by the sandbox layer: [sandbox] processes = " + s.processes()
+                        + " cannot be enforced: the daemon runs as root (the kernel exempts root from RLIMIT_NPROC) and"
+                        + " has no pids cgroup it may use; run the daemon as a user, or delegate a cgroup to it");
+            }
+            l.add("--nproc=" + s.processes());
+        }
+        if (l.isEmpty()) return l;
+        Path prlimit = Executables.find("prlimit", path).or(() -> Executables.find("/usr/bin/prlimit", null))
+                .orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: prlimit (util-linux) is"
+                        + " not installed, so [sandbox] memory_mb/processes cannot be enforced; install util-linux"));
+        List<String> out = new ArrayList<>();
+        out.add(prlimit.toRealPath().toString());
+        out.addAll(l);
+        out.add("--");
+        return out;
+    }
+
+    private static int uid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+}
