@@ -18,7 +18,7 @@ class BuiltinModulesCliTest {
     void everyBuiltInIsShownAndEjectsToAFileThatLoads() throws Exception {
         Cli cli = new Cli(tmp);
         cli.initialized();
-        assertThat(ConfigDirectory.BuiltinModules.names()).hasSize(7);
+        assertThat(ConfigDirectory.BuiltinModules.names()).hasSize(8);
         for (String name : ConfigDirectory.BuiltinModules.names()) {
             var show = cli.run("show", name);
             assertThat(show.exit()).as(name + ": " + show.err()).isZero();

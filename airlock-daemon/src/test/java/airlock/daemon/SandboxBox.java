@@ -34,6 +34,9 @@ final class SandboxBox {
     final Path other;
     final Path config;
 
+    /** Which bubblewrap runs use; a test swaps in a missing or broken one. */
+    java.util.function.Function<String, airlock.daemon.sandbox.Bubblewrap.Availability> bubblewrap = airlock.daemon.sandbox.Bubblewrap::probe;
+
     record Run(int status, int signal, String out, String err, String limit) {}
 
     SandboxBox(Path tmp) throws IOException {
@@ -100,7 +103,7 @@ final class SandboxBox {
             }
         });
         ToolRun.Result r = ToolRun.run(plan, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)),
-                new SandboxLauncher(List.of(config)));
+                new SandboxLauncher(List.of(config), bubblewrap));
         toTool.close();
         feeder.interrupt();
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

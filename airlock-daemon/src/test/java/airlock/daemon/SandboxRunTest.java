@@ -202,9 +202,27 @@ class SandboxRunTest {
     }
 
     @Test
-    void whenBubblewrapIsMissingASandboxedModuleRefuses() throws Exception {
-        Files.createDirectories(tmp.resolve("emptybin"));
-        assertThat(Bubblewrap.probe(tmp.resolve("emptybin").toString())).isInstanceOf(Bubblewrap.Availability.Ready.class);
-        // (bwrap is also looked for in /usr/bin; the refusal itself is shown by SandboxLauncherTest)
+    void withoutAWorkingBubblewrapASandboxedModuleRefusesAndAnOrdinaryOneRuns() throws Exception {
+        String script = "open(__import__('sys').argv[1], 'w').write('ran')\n";
+        Path ran = box.work.resolve("ran");
+        box.bubblewrap = path -> Bubblewrap.probe(tmp.resolve("no-such/bwrap"));
+        SandboxBox.Run missing = box.python("", script, ran.toString());
+        assertThat(missing.status()).isEqualTo(126);
+        assertThat(missing.err()).startsWith("airlock: refused by the sandbox layer: bubblewrap").contains("apt-get install bubblewrap");
+        assertThat(ran).doesNotExist();
+
+        Path fake = box.script("fake-bwrap", "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n");
+        fake.toFile().setExecutable(true);
+        box.bubblewrap = path -> Bubblewrap.probe(fake);
+        SandboxBox.Run broken = box.python("", script, ran.toString());
+        assertThat(broken.status()).isEqualTo(126);
+        assertThat(broken.err()).contains("cannot create namespaces here (bwrap: No permissions to creating new namespace)")
+                .contains("unprivileged_userns_clone");
+        assertThat(ran).doesNotExist();
+
+        SandboxBox.Run plain = box.run(box.module("/usr/bin/python3", null),
+                List.of("/usr/bin/python3", box.script("w.py", script).toString(), ran.toString()), new byte[0]);
+        assertThat(plain.status()).as(plain.err()).isZero();
+        assertThat(ran).hasContent("ran");
     }
 }

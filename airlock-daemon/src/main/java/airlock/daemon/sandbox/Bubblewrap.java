@@ -35,6 +35,15 @@ public final class Bubblewrap {
             return new Availability.Unavailable("bubblewrap (bwrap) is not installed on the host",
                     "install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)");
         }
+        return probe(bwrap);
+    }
+
+    /** This bwrap, asked to make an empty sandbox with every namespace a sandboxed run uses. */
+    public static Availability probe(Path bwrap) {
+        if (!java.nio.file.Files.isExecutable(bwrap)) {
+            return new Availability.Unavailable("bubblewrap (" + bwrap + ") is not installed on the host",
+                    "install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)");
+        }
         List<String> argv = List.of(bwrap.toString(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
                 "--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session", "/bin/true");
         try {

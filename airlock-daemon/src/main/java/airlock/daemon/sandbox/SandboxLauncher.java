@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Turns a plan into the process ToolRun starts: the plan's argv as it is for a module without
@@ -20,11 +21,16 @@ import java.util.Optional;
  *
  * @param hidden paths never visible inside a sandbox: the daemon's config directory at least
  */
-public record SandboxLauncher(List<Path> hidden) {
+public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap) {
     private static final long MB = 1024L * 1024;
 
     public SandboxLauncher {
         hidden = List.copyOf(hidden);
+    }
+
+    /** bubblewrap found on the plan's PATH (or /usr/bin) and probed for every sandboxed run. */
+    public SandboxLauncher(List<Path> hidden) {
+        this(hidden, Bubblewrap::probe);
     }
 
     public Launch launch(Plan plan) throws SandboxUnavailable {
@@ -32,7 +38,7 @@ public record SandboxLauncher(List<Path> hidden) {
         if (spec.isEmpty()) return Launch.direct(plan.argv());
         SandboxSpec s = spec.get();
         String path = plan.env().get("PATH");
-        Path bwrap = switch (Bubblewrap.probe(path)) {
+        Path bwrap = switch (bubblewrap.apply(path)) {
             case Bubblewrap.Availability.Ready r -> r.bwrap();
             case Bubblewrap.Availability.Unavailable u -> throw new SandboxUnavailable(u.message()
                     + " ('" + plan.module().name() + "' asks for [sandbox]; 'airlock doctor' checks the host)");
