@@ -4,6 +4,7 @@ import airlock.daemon.sandbox.Launch;
 import airlock.daemon.sandbox.OutputCap;
 import airlock.daemon.sandbox.SandboxLauncher;
 import airlock.daemon.sandbox.SandboxUnavailable;
+import airlock.daemon.sandbox.WrittenFiles;
 import airlock.protocol.ExitCodes;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
@@ -39,7 +40,8 @@ final class ToolRun {
     private static final byte[] END_OF_STDIN = new byte[0];
 
     /** @param limit the [sandbox] limit the run hit ("timeout", "output", "memory", "processes"), "" for none */
-    record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost, String limit) {}
+    record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost, String limit,
+                  WrittenFiles.Report written) {}
 
     /** Exit status of a run killed at its [sandbox] timeout_s, as timeout(1) reports it. */
     static final int TIMED_OUT = 124;
@@ -76,7 +78,7 @@ final class ToolRun {
             // fail closed: a module that asks for a sandbox never runs without one
             byte[] msg = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
             out.data(FrameType.STDERR, msg, 0, msg.length);
-            return new Result(ExitCodes.REFUSED, 0, 0, 0, false, "sandbox unavailable");
+            return new Result(ExitCodes.REFUSED, 0, 0, 0, false, "sandbox unavailable", WrittenFiles.Report.NONE);
         }
         try (launch) {
             ProcessBuilder pb = new ProcessBuilder(launch.argv()).directory(plan.cwd().toFile());
@@ -116,8 +118,11 @@ final class ToolRun {
             int signal = status > 128 && status < 128 + 65 ? status - 128 : 0;
             limit.compareAndSet("", launch.limitHit());
             if (!limit.get().isEmpty() && !callerLost.get()) tellLimit();
-            if (limit.get().equals("timeout")) return new Result(TIMED_OUT, 0, stdinBytes.get(), outputBytes.get(), callerLost.get(), "timeout");
-            return new Result(signal > 0 ? 0 : status, signal, stdinBytes.get(), outputBytes.get(), callerLost.get(), limit.get());
+            WrittenFiles.Report written = scanWritten();
+            if (limit.get().equals("timeout")) {
+                return new Result(TIMED_OUT, 0, stdinBytes.get(), outputBytes.get(), callerLost.get(), "timeout", written);
+            }
+            return new Result(signal > 0 ? 0 : status, signal, stdinBytes.get(), outputBytes.get(), callerLost.get(), limit.get(), written);
         } finally {
             stdinWriter.interrupt();
             if (process.isAlive()) Signals.killTree(process.toHandle());
@@ -196,6 +201,33 @@ final class ToolRun {
         } catch (InterruptedException e) {
             // the run is over
         }
+    }
+
+    /**
+     * The files the run left in a writable workspace, redacted in place; the caller is told which.
+     * A scan that fails is said too: the files may still hold what the run wrote.
+     */
+    private WrittenFiles.Report scanWritten() {
+        String said;
+        WrittenFiles.Report r = WrittenFiles.Report.NONE;
+        try {
+            r = launch.scanWritten();
+            said = r.redacted().isEmpty() ? "" : "airlock: sandbox: " + r.matches() + " secret(s) redacted in place in "
+                    + r.redacted().size() + " file(s) the run wrote: " + r.redacted();
+            if (!r.unscanned().isEmpty()) said += (said.isEmpty() ? "" : "\n") + "airlock: sandbox: WARNING: not scanned for secrets"
+                    + " (too large or too many files): " + r.unscanned();
+        } catch (IOException e) {
+            said = "airlock: sandbox: WARNING: the files this run wrote could not be scanned for secrets: " + e.getMessage();
+        }
+        if (!said.isEmpty() && !callerLost.get()) {
+            byte[] msg = (said + "\n").getBytes(StandardCharsets.UTF_8);
+            try {
+                out.data(FrameType.STDERR, msg, 0, msg.length);
+            } catch (IOException e) {
+                callerLost.set(true);
+            }
+        }
+        return r;
     }
 
     /** One marker line on stderr after the tool's own output: which limit, and what it did. */

@@ -37,6 +37,9 @@ final class SandboxBox {
     /** Which bubblewrap runs use; a test swaps in a missing or broken one. */
     java.util.function.Function<String, airlock.daemon.sandbox.Bubblewrap.Availability> bubblewrap = airlock.daemon.sandbox.Bubblewrap::probe;
 
+    /** The redactor for the files a writable run leaves behind. */
+    airlock.daemon.sandbox.Redaction redaction = airlock.daemon.sandbox.Redaction.NONE;
+
     record Run(int status, int signal, String out, String err, String limit) {}
 
     SandboxBox(Path tmp) throws IOException {
@@ -103,7 +106,7 @@ final class SandboxBox {
             }
         });
         ToolRun.Result r = ToolRun.run(plan, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)),
-                new SandboxLauncher(List.of(config), bubblewrap));
+                new SandboxLauncher(List.of(config), bubblewrap, redaction));
         toTool.close();
         feeder.interrupt();
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

@@ -225,4 +225,20 @@ class SandboxRunTest {
         assertThat(plain.status()).as(plain.err()).isZero();
         assertThat(ran).hasContent("ran");
     }
+
+    @Test
+    void aSecretWrittenIntoTheWritableWorkspaceIsRedactedInPlace() throws Exception {
+        String secret = "CANARY-SECRET-" + UUID.randomUUID();
+        box.redaction = airlock.daemon.sandbox.RawRedaction.of(secret);
+        Path leak = box.work.resolve("out/leak.txt");
+        SandboxBox.Run r = box.python("writable = true\n", """
+                import os, sys
+                os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+                open(sys.argv[1], "w").write("the key is " + sys.argv[2] + "\\n")
+                """, leak.toString(), secret);
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(leak).hasContent("the key is [airlock:redacted]\n");
+        assertThat(r.err()).contains("airlock: sandbox: 1 secret(s) redacted in place in 1 file(s)").contains(leak.toString());
+        assertThat(Files.readString(leak)).doesNotContain(secret);
+    }
 }

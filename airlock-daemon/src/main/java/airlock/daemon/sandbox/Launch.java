@@ -15,15 +15,18 @@ import java.util.Optional;
  * @param outputBytes stdout plus stderr allowed, 0 for no limit
  * @param memoryMb   for the message when the memory limit is seen to be hit
  * @param cgroup     the run's own cgroup, when the host has one for the daemon
+ * @param written    the writable mount as it was before the run, when its new files are to be scanned
+ * @param redaction  what the scan replaces
  */
 public record Launch(List<String> argv, boolean sandboxed, Duration timeout, long outputBytes, long memoryMb,
-                     long processes, Optional<Cgroup> cgroup) implements AutoCloseable {
+                     long processes, Optional<Cgroup> cgroup, Optional<WrittenFiles.Snapshot> written,
+                     Redaction redaction) implements AutoCloseable {
     public Launch {
         argv = List.copyOf(argv);
     }
 
     public static Launch direct(List<String> argv) {
-        return new Launch(argv, false, Duration.ZERO, 0, 0, 0, Optional.empty());
+        return new Launch(argv, false, Duration.ZERO, 0, 0, 0, Optional.empty(), Optional.empty(), Redaction.NONE);
     }
 
     public Optional<Instant> deadline(Instant started) {
@@ -47,6 +50,12 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
         if (cgroup.get().memoryLimitHit()) return "memory";
         if (cgroup.get().processLimitHit()) return "processes";
         return "";
+    }
+
+    /** After the run: the files it created or changed in the writable mount, redacted in place. */
+    public WrittenFiles.Report scanWritten() throws java.io.IOException {
+        if (written.isEmpty()) return WrittenFiles.Report.NONE;
+        return WrittenFiles.redact(written.get(), redaction);
     }
 
     public String limitMessage(String limit) {

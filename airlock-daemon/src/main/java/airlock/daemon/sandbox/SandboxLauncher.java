@@ -21,7 +21,7 @@ import java.util.function.Function;
  *
  * @param hidden paths never visible inside a sandbox: the daemon's config directory at least
  */
-public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap) {
+public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap, Redaction redaction) {
     private static final long MB = 1024L * 1024;
 
     public SandboxLauncher {
@@ -30,7 +30,16 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
 
     /** bubblewrap found on the plan's PATH (or /usr/bin) and probed for every sandboxed run. */
     public SandboxLauncher(List<Path> hidden) {
-        this(hidden, Bubblewrap::probe);
+        this(hidden, Bubblewrap::probe, Redaction.NONE);
+    }
+
+    public SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap) {
+        this(hidden, bubblewrap, Redaction.NONE);
+    }
+
+    /** The same sandbox, with the redactor that scans the files a run wrote (the profile's secrets). */
+    public SandboxLauncher withRedaction(Redaction r) {
+        return new SandboxLauncher(hidden, bubblewrap, r);
     }
 
     public Launch launch(Plan plan) throws SandboxUnavailable {
@@ -70,7 +79,11 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             List<String> argv = new ArrayList<>();
             cgroup.ifPresent(g -> argv.addAll(g.joinThenExec()));
             argv.addAll(BubblewrapArgv.of(bwrap, new SandboxRequest(s, plan.argv(), plan.cwd(), cwdMount, mounts, home, hidden), rlimits));
-            return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(), cgroup);
+            // only a writable workspace can carry a secret out in a file; no redactor, nothing to find
+            Optional<WrittenFiles.Snapshot> written = s.writable() && redaction != Redaction.NONE
+                    ? Optional.of(WrittenFiles.before(List.of(cwdMount))) : Optional.empty();
+            return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(),
+                    cgroup, written, redaction);
         } catch (IOException | SandboxUnavailable e) {
             cgroup.ifPresent(Cgroup::close);
             if (e instanceof SandboxUnavailable u) throw u;
