@@ -59,7 +59,8 @@ public final class Daemon implements Closeable {
         this.hooks = new AtomicReference<>(new Hooks(dir.root(), HookSettings.DEFAULT));
         this.sessions = new Semaphore(settings.maxSessions());
         this.context = new Session.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
-                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log));
+                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log),
+                airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath()));
         this.reloader = new Reloader(dir, this::apply, log, audit);
     }
 

@@ -54,10 +54,11 @@ final class Session implements Runnable {
      * @param firstFrameTimeout how long a client may take to send its request
      * @param hooks        the hook layer of the current configuration
      * @param audit        the audit log; every record is written before the session's last frame
+     * @param sandbox      runs the tools of modules with [sandbox] (the config directory hidden)
      */
     record Context(Supplier<Policy> policy, Map<String, String> daemonEnv, CommandLocks locks,
                    Consumer<SessionRecord> records, PrintStream log, Duration firstFrameTimeout,
-                   Supplier<Hooks> hooks, SessionAudit audit) {}
+                   Supplier<Hooks> hooks, SessionAudit audit, airlock.daemon.sandbox.SandboxLauncher sandbox) {}
 
     private final SocketChannel socket;
     private final String profileName;
@@ -222,7 +223,7 @@ final class Session implements Runnable {
         HeldOutput held = new HeldOutput(hooks.settings().maxBufferedOutput());
         ToolRun.Result result;
         try (CommandLocks.Held lock = context.locks().acquire(p.module())) {
-            result = ToolRun.run(p, caller, in, new FrameWriter(held));
+            result = ToolRun.run(p, caller, in, new FrameWriter(held), context.sandbox());
         }
         boolean lost = result.callerLost() && !held.overflowed();
         SessionRecord.Outcome.Ran ran = new SessionRecord.Outcome.Ran(result.status(), result.signal(),
@@ -331,7 +332,7 @@ final class Session implements Runnable {
 
     private ToolRun.Result execute(Plan p, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
         try (CommandLocks.Held held = context.locks().acquire(p.module())) {
-            return ToolRun.run(p, caller, in, out);
+            return ToolRun.run(p, caller, in, out, context.sandbox());
         }
     }
 }

@@ -64,11 +64,7 @@ final class ToolRun {
         this.cap = new OutputCap(launch.outputBytes());
     }
 
-    /** Hides the default config directory; {@link #run(Plan, Caller, FrameReader, FrameWriter, SandboxLauncher)} names the real one. */
-    static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
-        return run(plan, caller, in, out, new SandboxLauncher(List.of(ConfigDirectory.defaultRoot())));
-    }
-
+    /** {@code sandbox} wraps the tool of a module with [sandbox] in bubblewrap, and refuses when it cannot. */
     static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out, SandboxLauncher sandbox)
             throws IOException, InterruptedException {
         Launch launch;
@@ -118,7 +114,7 @@ final class ToolRun {
             int signal = status > 128 && status < 128 + 65 ? status - 128 : 0;
             limit.compareAndSet("", launch.limitHit());
             if (!limit.get().isEmpty() && !callerLost.get()) tellLimit();
-            WrittenFiles.Report written = scanWritten();
+            WrittenFiles.Report written = finished(limit.get().isEmpty() && signal == 0 ? status : -1);
             if (limit.get().equals("timeout")) {
                 return new Result(TIMED_OUT, 0, stdinBytes.get(), outputBytes.get(), callerLost.get(), "timeout", written);
             }
@@ -207,17 +203,17 @@ final class ToolRun {
      * The files the run left in a writable workspace, redacted in place; the caller is told which.
      * A scan that fails is said too: the files may still hold what the run wrote.
      */
-    private WrittenFiles.Report scanWritten() {
+    private WrittenFiles.Report finished(int status) {
         String said;
         WrittenFiles.Report r = WrittenFiles.Report.NONE;
         try {
-            r = launch.scanWritten();
+            r = launch.finished(status);
             said = r.redacted().isEmpty() ? "" : "airlock: sandbox: " + r.matches() + " secret(s) redacted in place in "
                     + r.redacted().size() + " file(s) the run wrote: " + r.redacted();
             if (!r.unscanned().isEmpty()) said += (said.isEmpty() ? "" : "\n") + "airlock: sandbox: WARNING: not scanned for secrets"
                     + " (too large or too many files): " + r.unscanned();
         } catch (IOException e) {
-            said = "airlock: sandbox: WARNING: the files this run wrote could not be scanned for secrets: " + e.getMessage();
+            said = "airlock: sandbox: WARNING: after the run: " + e.getMessage();
         }
         if (!said.isEmpty() && !callerLost.get()) {
             byte[] msg = (said + "\n").getBytes(StandardCharsets.UTF_8);

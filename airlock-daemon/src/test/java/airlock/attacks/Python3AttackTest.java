@@ -79,7 +79,7 @@ class Python3AttackTest {
     void theModuleShipsItsSandboxWithLimitsOn() throws Exception {
         SandboxSpec s = ModuleLoader.load("python3", "builtin", ConfigDirectory.BuiltinModules.text("python3").orElseThrow())
                 .sandbox().orElseThrow();
-        assertThat(s).isEqualTo(new SandboxSpec(true, List.of(), false, 60, 512, 64, 16));
+        assertThat(s).isEqualTo(new SandboxSpec(true, List.of(), false, 60, 512, 64, 16, SandboxSpec.Venv.USE));
     }
 
     @Test

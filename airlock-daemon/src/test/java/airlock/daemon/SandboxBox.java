@@ -106,7 +106,7 @@ final class SandboxBox {
             }
         });
         ToolRun.Result r = ToolRun.run(plan, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)),
-                new SandboxLauncher(List.of(config), bubblewrap, redaction));
+                SandboxLauncher.of(config).withBubblewrap(bubblewrap).withRedaction(redaction));
         toTool.close();
         feeder.interrupt();
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

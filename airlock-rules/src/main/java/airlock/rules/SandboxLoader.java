@@ -13,16 +13,24 @@ final class SandboxLoader {
     private SandboxLoader() {}
 
     static SandboxSpec parse(Toml t, Toml.Table s) throws ConfigError {
-        t.onlyKeys(s, Set.of("network", "read", "writable", "timeout_s", "memory_mb", "processes", "output_mb"));
+        t.onlyKeys(s, Set.of("network", "read", "writable", "timeout_s", "memory_mb", "processes", "output_mb", "venv"));
         // network off unless asked for: a sandbox that forgot the key must not reach the network
         boolean network = Boolean.TRUE.equals(t.bool(s, "network"));
         Boolean w = t.bool(s, "writable");
         List<String> read = t.strings(s, "read");
         if (read == null) read = List.of();
         for (int i = 0; i < read.size(); i++) checkHomeFile(t, s.child("read"), i, read.get(i));
+        String venv = t.string(s, "venv");
+        SandboxSpec.Venv v = switch (venv == null ? "none" : venv) {
+            case "none" -> SandboxSpec.Venv.NONE;
+            case "use" -> SandboxSpec.Venv.USE;
+            case "install" -> SandboxSpec.Venv.INSTALL;
+            default -> throw t.error(s.child("venv"), "must be \"none\", \"use\" (run the profile's Python environment) or"
+                    + " \"install\" (its pip), not \"" + venv + "\"");
+        };
         return new SandboxSpec(network, read, w == null || w,
                 limit(t, s, "timeout_s", MAX_TIMEOUT_S), limit(t, s, "memory_mb", MAX_MEMORY_MB),
-                limit(t, s, "processes", MAX_PROCESSES), limit(t, s, "output_mb", MAX_OUTPUT_MB));
+                limit(t, s, "processes", MAX_PROCESSES), limit(t, s, "output_mb", MAX_OUTPUT_MB), v);
     }
 
     /**

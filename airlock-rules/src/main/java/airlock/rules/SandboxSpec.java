@@ -15,10 +15,20 @@ import java.util.List;
  * @param memoryMb   address-space / memory limit per run
  * @param processes  processes (and threads) the run may have at once
  * @param outputMb   stdout plus stderr; the rest is cut with a marker line and the tree killed
+ * @param venv       the profile's Python virtual environment kept by the daemon: NONE, USE (run its
+ *                   python, read-only) or INSTALL (run its pip, read-write; the installs are kept)
  */
 public record SandboxSpec(boolean network, List<String> read, boolean writable, long timeoutSeconds,
-                          long memoryMb, long processes, long outputMb) {
+                          long memoryMb, long processes, long outputMb, Venv venv) {
     public SandboxSpec {
         read = List.copyOf(read);
+        venv = venv == null ? Venv.NONE : venv;
     }
+
+    public SandboxSpec(boolean network, List<String> read, boolean writable, long timeoutSeconds,
+                       long memoryMb, long processes, long outputMb) {
+        this(network, read, writable, timeoutSeconds, memoryMb, processes, outputMb, Venv.NONE);
+    }
+
+    public enum Venv { NONE, USE, INSTALL }
 }

@@ -53,6 +53,7 @@ class SandboxLoaderTest {
             "read = [\"~/.ssh/../../etc\"]|6|sandbox.read|no empty, '.' or '..' parts",
             "read = [\"~/a//b\"]|6|sandbox.read|no empty, '.' or '..' parts",
             "read = \"~/.gitconfig\"|6|sandbox.read|must be an array of strings",
+            "venv = \"yes\"|6|sandbox.venv|must be \"none\", \"use\"",
     })
     void mistakesNameFileLineAndKey(String body, int line, String key, String problem) {
         ConfigError e = catchThrowableOfType(ConfigError.class, () -> load(body + "\n"));

@@ -72,6 +72,9 @@ public final class BubblewrapArgv {
                 a.addAll(List.of("--tmpfs", h.toString()));
             }
         }
+        for (SandboxRequest.Bind b : r.extra()) {
+            a.addAll(List.of(b.writable() ? "--bind" : "--ro-bind", b.path().toString(), b.path().toString()));
+        }
         a.addAll(List.of("--chdir", r.cwd().toString()));
         a.addAll(rlimits);
         a.addAll(r.argv());

@@ -20,13 +20,20 @@ import java.util.Optional;
  */
 public record Launch(List<String> argv, boolean sandboxed, Duration timeout, long outputBytes, long memoryMb,
                      long processes, Optional<Cgroup> cgroup, Optional<WrittenFiles.Snapshot> written,
-                     Redaction redaction) implements AutoCloseable {
+                     Redaction redaction, AfterSuccess afterSuccess) implements AutoCloseable {
+    /** What a run that ended with status 0 leaves kept (pip: the install, for a rebuild). */
+    @FunctionalInterface
+    public interface AfterSuccess {
+        void run() throws java.io.IOException;
+        AfterSuccess NOTHING = () -> {};
+    }
+
     public Launch {
         argv = List.copyOf(argv);
     }
 
     public static Launch direct(List<String> argv) {
-        return new Launch(argv, false, Duration.ZERO, 0, 0, 0, Optional.empty(), Optional.empty(), Redaction.NONE);
+        return new Launch(argv, false, Duration.ZERO, 0, 0, 0, Optional.empty(), Optional.empty(), Redaction.NONE, AfterSuccess.NOTHING);
     }
 
     public Optional<Instant> deadline(Instant started) {
@@ -52,10 +59,14 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
         return "";
     }
 
-    /** After the run: the files it created or changed in the writable mount, redacted in place. */
-    public WrittenFiles.Report scanWritten() throws java.io.IOException {
-        if (written.isEmpty()) return WrittenFiles.Report.NONE;
-        return WrittenFiles.redact(written.get(), redaction);
+    /**
+     * After the run: the files it created or changed in the writable mount, redacted in place;
+     * with status 0, what the run keeps.
+     */
+    public WrittenFiles.Report finished(int status) throws java.io.IOException {
+        WrittenFiles.Report r = written.isEmpty() ? WrittenFiles.Report.NONE : WrittenFiles.redact(written.get(), redaction);
+        if (status == 0) afterSuccess.run();
+        return r;
     }
 
     public String limitMessage(String limit) {

@@ -21,7 +21,8 @@ import java.util.function.Function;
  *
  * @param hidden paths never visible inside a sandbox: the daemon's config directory at least
  */
-public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap, Redaction redaction) {
+public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap, Redaction redaction,
+                              Optional<PythonEnvironments> python) {
     private static final long MB = 1024L * 1024;
 
     public SandboxLauncher {
@@ -30,16 +31,26 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
 
     /** bubblewrap found on the plan's PATH (or /usr/bin) and probed for every sandboxed run. */
     public SandboxLauncher(List<Path> hidden) {
-        this(hidden, Bubblewrap::probe, Redaction.NONE);
+        this(hidden, Bubblewrap::probe, Redaction.NONE, Optional.empty());
     }
 
     public SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap) {
-        this(hidden, bubblewrap, Redaction.NONE);
+        this(hidden, bubblewrap, Redaction.NONE, Optional.empty());
+    }
+
+    /** The daemon's: its config directory hidden, the profiles' Python environments kept in it. */
+    public static SandboxLauncher of(Path configDirectory) {
+        return new SandboxLauncher(List.of(configDirectory), Bubblewrap::probe, Redaction.NONE,
+                Optional.of(new PythonEnvironments(configDirectory.resolve("python"))));
     }
 
     /** The same sandbox, with the redactor that scans the files a run wrote (the profile's secrets). */
     public SandboxLauncher withRedaction(Redaction r) {
-        return new SandboxLauncher(hidden, bubblewrap, r);
+        return new SandboxLauncher(hidden, bubblewrap, r, python);
+    }
+
+    public SandboxLauncher withBubblewrap(Function<String, Bubblewrap.Availability> b) {
+        return new SandboxLauncher(hidden, b, redaction, python);
     }
 
     public Launch launch(Plan plan) throws SandboxUnavailable {
@@ -72,23 +83,60 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         if (home.startsWith(cwdMount)) throw new SandboxUnavailable("airlock: refused by the sandbox layer: the mount " + cwdMount
                 + " holds the host home, which a sandbox hides; mount a directory inside it instead");
 
+        List<String> argv0 = new ArrayList<>(plan.argv());
+        List<SandboxRequest.Bind> extra = new ArrayList<>();
+        Launch.AfterSuccess keep = venv(plan, s, argv0, extra);
+
         long memoryBytes = s.memoryMb() * MB;
         Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
         try {
             List<String> rlimits = rlimits(s, cgroup.isPresent(), path);
             List<String> argv = new ArrayList<>();
             cgroup.ifPresent(g -> argv.addAll(g.joinThenExec()));
-            argv.addAll(BubblewrapArgv.of(bwrap, new SandboxRequest(s, plan.argv(), plan.cwd(), cwdMount, mounts, home, hidden), rlimits));
+            argv.addAll(BubblewrapArgv.of(bwrap, new SandboxRequest(s, argv0, plan.cwd(), cwdMount, mounts, home, hidden, extra), rlimits));
             // only a writable workspace can carry a secret out in a file; no redactor, nothing to find
             Optional<WrittenFiles.Snapshot> written = s.writable() && redaction != Redaction.NONE
                     ? Optional.of(WrittenFiles.before(List.of(cwdMount))) : Optional.empty();
             return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(),
-                    cgroup, written, redaction);
+                    cgroup, written, redaction, keep);
         } catch (IOException | SandboxUnavailable e) {
             cgroup.ifPresent(Cgroup::close);
             if (e instanceof SandboxUnavailable u) throw u;
             throw new SandboxUnavailable("airlock: refused by the sandbox layer: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code venv = "use"}: the profile's environment's python, read-only (the system's while it
+     * has none). {@code venv = "install"}: its pip, read-write, the environment made first; a
+     * successful install or uninstall is kept for {@code airlock python rebuild}.
+     */
+    private Launch.AfterSuccess venv(Plan plan, SandboxSpec s, List<String> argv, List<SandboxRequest.Bind> extra)
+            throws SandboxUnavailable {
+        if (s.venv() == SandboxSpec.Venv.NONE) return Launch.AfterSuccess.NOTHING;
+        PythonEnvironments envs = python.orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: '"
+                + plan.module().name() + "' asks for the profile's Python environment, which this daemon does not keep"));
+        String profile = plan.profile().name();
+        if (s.venv() == SandboxSpec.Venv.USE) {
+            if (!envs.exists(profile)) return Launch.AfterSuccess.NOTHING;
+            argv.set(0, envs.python(profile).toString());
+            extra.add(new SandboxRequest.Bind(envs.venv(profile), false));
+            return Launch.AfterSuccess.NOTHING;
+        }
+        try {
+            if (!envs.exists(profile)) envs.create(profile, plan.executable());
+        } catch (IOException e) {
+            throw new SandboxUnavailable("airlock: refused by the sandbox layer: the Python environment of profile " + profile
+                    + " cannot be made: " + e.getMessage());
+        }
+        List<String> pipArgs = List.copyOf(argv.subList(1, argv.size()));
+        argv.clear();
+        argv.addAll(List.of(envs.python(profile).toString(), "-m", "pip"));
+        argv.addAll(pipArgs);
+        extra.add(new SandboxRequest.Bind(envs.venv(profile), true));
+        boolean changes = !pipArgs.isEmpty() && (pipArgs.getFirst().equals("install") || pipArgs.getFirst().equals("uninstall"));
+        if (!changes) return Launch.AfterSuccess.NOTHING;
+        return () -> envs.keep(profile, new PythonEnvironments.Install(plan.cwd().toString(), pipArgs));
     }
 
     /**

@@ -16,12 +16,17 @@ import java.util.List;
  * @param home     the host user's home, replaced by an empty tmpfs
  * @param hidden   never visible inside, even when under a mount: the daemon's config directory
  *                 (its sockets, audit log, vault)
+ * @param extra    bound last, over {@code hidden}: the profile's Python environment, which lives
+ *                 in the config directory; nothing else of it becomes visible
  */
 public record SandboxRequest(SandboxSpec spec, List<String> argv, Path cwd, Path cwdMount, List<Path> mounts,
-                             Path home, List<Path> hidden) {
+                             Path home, List<Path> hidden, List<Bind> extra) {
     public SandboxRequest {
         argv = List.copyOf(argv);
         mounts = List.copyOf(mounts);
         hidden = List.copyOf(hidden);
+        extra = List.copyOf(extra);
     }
+
+    public record Bind(Path path, boolean writable) {}
 }
