@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * into the profile's environment, which the next python3 of that profile imports and another
  * profile's does not. See builtin-commands/pip/SECURITY.md.
  */
-class PipAttackTest {
+public class PipAttackTest {
     @TempDir Path tmp;
     Path root, config, workA, workB, wheels;
     Daemon daemon;
@@ -68,7 +68,7 @@ class PipAttackTest {
     }
 
     /** A pure-python wheel written by hand: the zip layout pip installs (METADATA, WHEEL, RECORD). */
-    static Path wheel(Path dir, String name, String version, String init) throws IOException {
+    public static Path wheel(Path dir, String name, String version, String init) throws IOException {
         Path whl = dir.resolve(name + "-" + version + "-py3-none-any.whl");
         String info = name + "-" + version + ".dist-info/";
         Map<String, String> files = new LinkedHashMap<>();
