@@ -40,7 +40,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
 
     /** The daemon's: its config directory hidden, the profiles' Python environments kept in it. */
     public static SandboxLauncher of(Path configDirectory) {
-        return new SandboxLauncher(List.of(configDirectory), Bubblewrap::probe, Redaction.NONE,
+        return new SandboxLauncher(List.of(configDirectory), new ProbedBubblewrap(), Redaction.NONE,
                 Optional.of(new PythonEnvironments(configDirectory.resolve("python"))));
     }
 
