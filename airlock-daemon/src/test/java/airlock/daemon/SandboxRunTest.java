@@ -241,4 +241,15 @@ class SandboxRunTest {
         assertThat(r.err()).contains("airlock: sandbox: 1 secret(s) redacted in place in 1 file(s)").contains(leak.toString());
         assertThat(Files.readString(leak)).doesNotContain(secret);
     }
+
+    @Test
+    void aVersionManagersShimScriptIsRefusedWithWhatWorksInstead() throws Exception {
+        Path shim = box.script("python3-shim", "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n");
+        shim.toFile().setExecutable(true);
+        Path ran = box.work.resolve("ran");
+        SandboxBox.Run r = box.run(box.module(shim.toString(), ""), List.of(shim.toString(), "-c", "open('" + ran + "', 'w')"), new byte[0]);
+        assertThat(r.status()).isEqualTo(126);
+        assertThat(r.err()).startsWith("airlock: refused by the sandbox layer: " + shim + " is a script").contains("absolute path");
+        assertThat(ran).doesNotExist();
+    }
 }

@@ -87,10 +87,25 @@ public final class BubblewrapArgv {
      */
     static Optional<Path> executablePrefix(Path executable) throws IOException {
         Path real = executable.toRealPath();
+        if (isScript(real) && !real.startsWith("/usr")) {
+            // a version manager's shim (pyenv, asdf) is a script that needs its whole installation
+            // and often the home: binding that would defeat the hidden home
+            throw new IOException(executable + " is a script (a version manager's shim?), not the tool itself; put the real"
+                    + " tool first on the daemon's PATH (e.g. /usr/bin) or name it in [command] bin with its absolute path");
+        }
         for (String s : SYSTEM) if (real.startsWith(s)) return Optional.empty();
         Path bin = real.getParent();
         Path prefix = bin != null && bin.getFileName() != null && bin.getFileName().toString().equals("bin") ? bin.getParent() : bin;
         return Optional.ofNullable(prefix);
+    }
+
+    private static boolean isScript(Path p) {
+        try (var in = Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(2);
+            return head.length == 2 && head[0] == '#' && head[1] == '!';
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static boolean under(Path p, List<Path> roots) {
