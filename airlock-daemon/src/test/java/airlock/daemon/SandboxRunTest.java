@@ -158,6 +158,9 @@ class SandboxRunTest {
         int stopped = Integer.parseInt(r.out().strip().replaceAll(".*STOPPED AT ", ""));
         assertThat(stopped).isLessThan(16);
         assertThat(SandboxBox.processesWith(marker)).isEmpty();
+        // with a pids cgroup the daemon also sees that the limit was hit (RLIMIT_NPROC leaves no trace)
+        assertThat(r.limit()).isIn("processes", "");
+        if (r.limit().equals("processes")) assertThat(r.err()).contains("airlock: sandbox: the run tried to have more than 16 processes");
     }
 
     @Test
