@@ -76,7 +76,7 @@ final class ConfigCheck {
                 continue;
             }
             try {
-                ModuleLoader.load(name, BuiltinModules.source(name), text.get());
+                ConfigDirectory.loadModule(name, BuiltinModules.source(name), text.get());
             } catch (ConfigError e) {
                 out.add(Finding.of(e));
             }
@@ -89,7 +89,7 @@ final class ConfigCheck {
                 continue;
             }
             try {
-                ModuleLoader.load(name, file.toString(), read(file));
+                ConfigDirectory.loadModule(name, file.toString(), read(file));
             } catch (ConfigError e) {
                 out.add(Finding.of(e));
             }
@@ -101,6 +101,9 @@ final class ConfigCheck {
                             + "' but it has no module: no built-in and no " + dir.userModule(command)));
                 }
             }
+        }
+        for (String problem : new airlock.daemon.vault.VaultFiles(dir.vaultDir()).problems(uid)) {
+            out.add(new Finding(true, "vault: " + problem));
         }
         List<Path> hooks = HookPermissions.present(dir, profileNames);
         out.addAll(HookPermissions.check(dir, profileNames, uid));
@@ -122,6 +125,23 @@ final class ConfigCheck {
         if (socketBytes > MAX_SOCKET_PATH) {
             out.add(Finding.problem(file, "its socket path " + dir.socketOf(p.name()) + " is " + socketBytes
                     + " bytes; a unix socket path holds at most " + MAX_SOCKET_PATH + " (use a shorter --config path or profile name)"));
+        }
+        try {
+            var vault = airlock.daemon.vault.Vault.at(dir.vaultDir());
+            for (Profile.SecretReference r : p.secretReferences()) {
+                if (!vault.exists(r.secret())) {
+                    out.add(Finding.of(new airlock.rules.ConfigError(file.toString(), r.line(), r.key(), "names secret '" + r.secret()
+                            + "', which the vault does not have (airlock secret set " + r.secret() + ")")));
+                }
+            }
+        } catch (IOException e) {
+            out.add(Finding.problem(dir.vaultDir(), "cannot be read: " + e.getMessage()));
+        }
+        for (var e : new java.util.TreeMap<>(p.envSet()).entrySet()) {
+            if (CredentialShape.looksLikeCredential(e.getKey(), e.getValue())) {
+                out.add(Finding.warning(file, "[env] set " + e.getKey() + " looks like a credential: it is plain text here and reaches every"
+                        + " command of the profile; keep it in the vault (airlock secret set NAME) and grant it with [secrets.CMD] env"));
+            }
         }
         if (p.mounts().isEmpty()) {
             out.add(Finding.warning(file, "no [mounts]: every request is refused, since its working directory maps to no host folder"));

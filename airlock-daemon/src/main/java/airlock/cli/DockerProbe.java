@@ -1,7 +1,7 @@
 package airlock.cli;
 
-import airlock.daemon.Executables;
 
+import airlock.daemon.core.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

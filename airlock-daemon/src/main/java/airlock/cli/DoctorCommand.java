@@ -1,7 +1,7 @@
 package airlock.cli;
 
+import airlock.daemon.core.Executables;
 import airlock.daemon.ConfigDirectory;
-import airlock.daemon.Executables;
 import airlock.rules.ConfigError;
 import airlock.rules.Policy;
 import airlock.rules.Profile;

@@ -1,5 +1,6 @@
 package airlock.cli;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -11,18 +12,25 @@ import java.util.Map;
  * @param os   {@code os.name}: "Linux", "Mac OS X", ...
  * @param home the user's home folder
  * @param cwd  the current directory
+ * @param stdin standard input ({@code airlock secret set} reads a value from it when no terminal asks)
+ * @param terminal whether stdin is a terminal the CLI may prompt on without echo
  */
-public record Host(Map<String, String> env, String os, Path home, Path cwd) {
+public record Host(Map<String, String> env, String os, Path home, Path cwd, InputStream stdin, boolean terminal) {
     public Host {
         env = Map.copyOf(env);
+    }
+
+    public Host(Map<String, String> env, String os, Path home, Path cwd) {
+        this(env, os, home, cwd, InputStream.nullInputStream(), false);
     }
 
     public static Host current() {
         // $HOME as the shell sees it (user.home comes from the password database and ignores it)
         String home = System.getenv("HOME");
+        java.io.Console console = System.console();
         return new Host(System.getenv(), System.getProperty("os.name"),
                 Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home")),
-                Path.of("").toAbsolutePath());
+                Path.of("").toAbsolutePath(), System.in, console != null && console.isTerminal());
     }
 
     public boolean isMac() {

@@ -51,7 +51,7 @@ final class LogCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path dir = AuditFiles.dir(config.directory());
+        Path dir = config.directory().auditDir();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (verify) return verify(dir, out, err);

@@ -1,9 +1,9 @@
 package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
-import airlock.daemon.Executables;
-import airlock.daemon.HostEnvironment;
-import airlock.daemon.Plan;
+import airlock.daemon.core.Executables;
+import airlock.daemon.gate.HostEnvironment;
+import airlock.daemon.core.Plan;
 import airlock.daemon.sandbox.Launch;
 import airlock.daemon.sandbox.PythonEnvironments;
 import airlock.daemon.sandbox.SandboxLauncher;

@@ -52,7 +52,7 @@ final class ShowCommand implements Callable<Integer> {
         out.println("# " + enabledNote(dir));
         out.print(text.endsWith("\n") ? text : text + "\n");
         try {
-            ModuleLoader.load(command, source, text);
+            ConfigDirectory.loadModule(command, source, text);
         } catch (ConfigError e) {
             err.println("airlock: this module does not load, so the daemon will not start: " + e.getMessage());
             return 1;

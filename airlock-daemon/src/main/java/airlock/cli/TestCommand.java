@@ -2,6 +2,11 @@ package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
 import airlock.protocol.Verdict;
+import airlock.daemon.gate.Gate;
+import airlock.daemon.gate.Judgement;
+import airlock.daemon.gate.Step;
+import airlock.daemon.gate.ToolChecks;
+import airlock.protocol.Request;
 import airlock.rules.ConfigError;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
@@ -15,6 +20,8 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -75,15 +82,26 @@ final class TestCommand implements Callable<Integer> {
         String where = cwd != null ? cwd : p.mounts().keySet().stream().sorted().findFirst().orElse("/");
         Host host = Airlock.host(spec);
         String path = ServiceFile.installedPath(host).orElse(host.env().getOrDefault("PATH", ""));
-        DryRun.Result r = DryRun.run(dir, policy, profile, command, args, where, path);
+        Map<String, String> daemonEnv = new HashMap<>(host.env());
+        daemonEnv.put("PATH", path);
+        // the daemon's own judge, on the same configuration: the two cannot disagree
+        Judgement r = new Gate(ToolChecks.builtin()).judge(policy, profile,
+                new Request(Request.Mode.CHECK, command, args, where, Map.of(), "", false), daemonEnv);
 
         out.println("profile " + profile + ": " + command + args.stream().map(a -> " " + shellQuoted(a)).collect(Collectors.joining())
                 + "   (cwd " + where + ")");
-        for (DryRun.Step s : r.steps()) {
-            String v = s.allowed() == null ? "-      " : s.allowed() ? "allowed" : "REFUSED";
+        for (Step s : r.trace()) {
+            String v = switch (s.state()) {
+                case ALLOWED -> "allowed";
+                case REFUSED -> "REFUSED";
+                case NOT_REACHED -> "-      ";
+            };
             out.printf("  %-8s %s  %s%n", s.layer(), v, s.detail());
         }
-        out.println("verdict: " + (r.allowed() ? "allowed" : r.message()));
+        List<java.nio.file.Path> hooks = HookPermissions.present(dir, List.of(profile));
+        out.printf("  %-8s %s  %s%n", "hook", "-      ", hooks.isEmpty() ? "no pre-exec hook" : "not run in a dry run: " + hooks);
+        String verdict = r instanceof Judgement.Refused refused ? refused.refusal().message() : "allowed";
+        out.println("verdict: " + verdict);
         if (noDaemon) return r.allowed() ? 0 : 1;
 
         DaemonCheck.Answer answer = DaemonCheck.ask(dir.socketOf(profile), command, args, where);
@@ -91,7 +109,7 @@ final class TestCommand implements Callable<Integer> {
             case DaemonCheck.Answer.NoDaemon n -> out.println("daemon:  not asked: " + n.why());
             case DaemonCheck.Answer.Decided d -> {
                 Verdict v = d.verdict();
-                if (v.allowed() == r.allowed()) {
+                if (v.allowed() == r.allowed() && (v.allowed() || v.message().equals(verdict))) {
                     out.println("daemon:  agrees: " + (v.allowed() ? "allowed" : v.message()));
                 } else {
                     out.println("daemon:  DISAGREES: the running daemon says " + (v.allowed() ? "allowed" : v.message()));

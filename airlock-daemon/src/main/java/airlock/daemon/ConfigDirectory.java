@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.gate.ToolChecks;
 import airlock.rules.CommandModule;
 import airlock.rules.Config;
 import airlock.rules.ConfigError;
@@ -38,6 +39,9 @@ public record ConfigDirectory(Path root) {
     public Path commandsDir() { return root.resolve("commands"); }
     public Path hooksDir() { return root.resolve("hooks"); }
     public Path socketsDir() { return root.resolve("sockets"); }
+    public Path auditDir() { return root.resolve("audit"); }
+    /** The secrets' vault (see airlock.daemon.vault.VaultFiles for its layout). */
+    public Path vaultDir() { return root.resolve("vault"); }
     public Path socketOf(String profile) { return socketsDir().resolve(profile + ".sock"); }
     public Path userModule(String command) { return commandsDir().resolve(command + ".toml"); }
 
@@ -46,7 +50,10 @@ public record ConfigDirectory(Path root) {
         Map<String, Profile> profiles = new TreeMap<>();
         for (Path p : profileFiles()) {
             String name = p.getFileName().toString().replaceFirst("\\.toml$", "");
-            profiles.put(name, ConfigLoader.profile(name, p.toString(), read(p)));
+            Profile profile = ConfigLoader.profile(name, p.toString(), read(p));
+            Optional<ConfigError> missing = missingSecret(p, profile);
+            if (missing.isPresent()) throw missing.get();
+            profiles.put(name, profile);
         }
         Map<String, CommandModule> modules = new LinkedHashMap<>();
         for (String command : config.enabled()) {
@@ -57,16 +64,59 @@ public record ConfigDirectory(Path root) {
             }
             modules.put(command, m.get());
         }
+        for (Profile profile : profiles.values()) {
+            Optional<ConfigError> forced = forcedVariable(profilesDir().resolve(profile.name() + ".toml"), profile, modules);
+            if (forced.isPresent()) throw forced.get();
+        }
         return new Policy(config, profiles, modules);
+    }
+
+    /**
+     * The first secret {@code profile} names that the vault does not have, as the loader would
+     * report a broken key: the rules module cannot see the vault, so the check is here. A secret
+     * that exists without a value yet loads; the requests that need it are refused naming it.
+     */
+    public Optional<ConfigError> missingSecret(Path file, Profile profile) throws IOException {
+        airlock.daemon.vault.Vault vault = airlock.daemon.vault.Vault.at(vaultDir());
+        for (Profile.SecretReference r : profile.secretReferences()) {
+            if (!vault.exists(r.secret())) {
+                return Optional.of(new ConfigError(file.toString(), r.line(), r.key(), "names secret '" + r.secret()
+                        + "', which the vault does not have (airlock secret set " + r.secret() + ")"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A grant whose variable the command's module forces ({@code [env] set}, e.g. git's
+     * GIT_CONFIG_*): the module's hardening must win, and silently dropping the secret would be a
+     * refusal nobody could explain.
+     */
+    public static Optional<ConfigError> forcedVariable(Path file, Profile profile, Map<String, CommandModule> modules) {
+        for (Profile.SecretReference r : profile.secretReferences()) {
+            String[] parts = r.key().split("\\.", 4);
+            if (parts.length != 4 || !parts[0].equals("secrets")) continue;
+            CommandModule m = modules.get(parts[1]);
+            if (m != null && m.env().set().containsKey(parts[3])) {
+                return Optional.of(new ConfigError(file.toString(), r.line(), r.key(), parts[3] + " is forced by the "
+                        + parts[1] + " module's [env] set; a secret cannot replace it (use another variable)"));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The active module for a command: the user's file replaces the built-in whole. */
     public Optional<CommandModule> module(String command) throws ConfigError, IOException {
         Path user = userModule(command);
-        if (Files.isRegularFile(user)) return Optional.of(ModuleLoader.load(command, user.toString(), read(user)));
+        if (Files.isRegularFile(user)) return Optional.of(loadModule(command, user.toString(), read(user)));
         Optional<String> builtin = BuiltinModules.text(command);
         if (builtin.isEmpty()) return Optional.empty();
-        return Optional.of(ModuleLoader.load(command, BuiltinModules.source(command), builtin.get()));
+        return Optional.of(loadModule(command, BuiltinModules.source(command), builtin.get()));
+    }
+
+    /** One module's text, its {@code [checks]} judged against the checks this daemon has. */
+    public static CommandModule loadModule(String command, String source, String text) throws ConfigError {
+        return ModuleLoader.load(command, source, text, ToolChecks.builtin().names());
     }
 
     public List<Path> profileFiles() throws IOException {

@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.core.SessionRecord;
 import airlock.protocol.ExitCodes;
 import airlock.protocol.FrameWriter;
 import airlock.rules.ConfigError;
@@ -8,6 +9,8 @@ import airlock.rules.Profile;
 import airlock.daemon.audit.AuditFiles;
 import airlock.daemon.audit.AuditLog;
 import airlock.daemon.audit.SessionAudit;
+import airlock.daemon.gate.Gate;
+import airlock.daemon.gate.ToolChecks;
 import airlock.daemon.hooks.HookSettings;
 import airlock.daemon.hooks.Hooks;
 import airlock.protocol.ChannelStreams;
@@ -59,7 +62,7 @@ public final class Daemon implements Closeable {
         this.hooks = new AtomicReference<>(new Hooks(dir.root(), HookSettings.DEFAULT));
         this.sessions = new Semaphore(settings.maxSessions());
         this.context = new Session.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
-                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log),
+                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin()),
                 airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath()));
         this.reloader = new Reloader(dir, this::apply, log, audit);
     }
@@ -76,8 +79,10 @@ public final class Daemon implements Closeable {
 
     public static Daemon start(ConfigDirectory dir, Map<String, String> daemonEnv, PrintStream log,
                                Consumer<SessionRecord> records, Settings settings) throws ConfigError, IOException {
+        airlock.daemon.vault.VaultStartup.requireSafe(dir.vaultDir());
         Policy policy = dir.load();
-        AuditLog audit = AuditLog.open(AuditFiles.dir(dir), maxBytes(policy), policy.config().log().maxFiles());
+        AuditLog audit = AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles());
+        airlock.daemon.vault.VaultStartup.afterStart(dir.vaultDir(), audit, log);
         Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
         try {
             SocketFile.prepareDirectory(dir.socketsDir());
@@ -121,6 +126,7 @@ public final class Daemon implements Closeable {
      */
     synchronized void apply(Policy next) throws IOException {
         policy.set(next);
+        airlock.daemon.vault.VaultStartup.copyJournal(dir.vaultDir(), audit, log);
         hooks.set(new Hooks(dir.root(), hookSettings(next)));
         audit.limits(maxBytes(next), next.config().log().maxFiles());
         for (String name : List.copyOf(servers.keySet())) {

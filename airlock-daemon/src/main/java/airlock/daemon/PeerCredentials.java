@@ -1,5 +1,7 @@
 package airlock.daemon;
 
+import airlock.daemon.core.Caller;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -56,6 +58,13 @@ final class PeerCredentials {
     }
 
     private PeerCredentials() {}
+
+    /** Who is on the other end, as the kernel says: credentials, then the container from /proc/PID/cgroup. */
+    static Caller caller(SocketChannel socket) throws IOException {
+        Ucred c = of(socket);
+        if (c.pid() <= 0) return Caller.UNKNOWN;
+        return new Caller(c.pid(), c.uid(), c.gid(), CgroupContainer.ofPid(java.nio.file.Path.of("/proc"), c.pid()));
+    }
 
     static Ucred of(SocketChannel ch) throws IOException {
         if (UNAVAILABLE != null) throw new IOException("SO_PEERCRED unavailable: " + UNAVAILABLE);

@@ -1,6 +1,17 @@
 package airlock.daemon;
 
-import airlock.daemon.workspace.Workspace;
+import airlock.daemon.audit.SessionAudit;
+import airlock.daemon.core.Caller;
+import airlock.daemon.core.PathMapper;
+import airlock.daemon.core.Plan;
+import airlock.daemon.core.Refusal;
+import airlock.daemon.core.SessionRecord;
+import airlock.daemon.gate.Gate;
+import airlock.daemon.gate.Judgement;
+import airlock.daemon.hooks.HeldOutput;
+import airlock.daemon.hooks.HookRequest;
+import airlock.daemon.hooks.Hooks;
+import airlock.protocol.ChannelStreams;
 import airlock.protocol.ExitCodes;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
@@ -9,16 +20,9 @@ import airlock.protocol.ProtocolException;
 import airlock.protocol.Request;
 import airlock.protocol.Verdict;
 import airlock.rules.CommandModule;
-import airlock.rules.ConfinedPath;
 import airlock.rules.Decision;
 import airlock.rules.Layer;
 import airlock.rules.Policy;
-import airlock.rules.Profile;
-import airlock.daemon.audit.SessionAudit;
-import airlock.daemon.hooks.HeldOutput;
-import airlock.daemon.hooks.HookRequest;
-import airlock.daemon.hooks.Hooks;
-import airlock.protocol.ChannelStreams;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,8 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,9 +40,9 @@ import java.util.function.Supplier;
 
 /**
  * One connection on a profile's socket, one way from start to end:
- * caller -> request -> decision -> plan (mounts, paths, executable, environment) -> checks after
- * the decision -> execution and streams -> exit status -> one {@link SessionRecord}.
- * Each step either hands its value to the next or ends the session with a {@link Refusal}.
+ * caller -> request -> judgement ({@link Gate}) -> pre-exec hooks (a rewrite is judged again) ->
+ * execution and streams -> {@link Ending}. Each step returns a value; {@link #finish} is the one
+ * place a session ends: it writes the audit record, then sends the last frames.
  */
 final class Session implements Runnable {
     /**
@@ -54,25 +56,72 @@ final class Session implements Runnable {
      * @param firstFrameTimeout how long a client may take to send its request
      * @param hooks        the hook layer of the current configuration
      * @param audit        the audit log; every record is written before the session's last frame
+     * @param gate         judges every request and every hook rewrite
      * @param sandbox      runs the tools of modules with [sandbox] (the config directory hidden)
      */
     record Context(Supplier<Policy> policy, Map<String, String> daemonEnv, CommandLocks locks,
                    Consumer<SessionRecord> records, PrintStream log, Duration firstFrameTimeout,
-                   Supplier<Hooks> hooks, SessionAudit audit, airlock.daemon.sandbox.SandboxLauncher sandbox) {}
+                   Supplier<Hooks> hooks, SessionAudit audit, Gate gate,
+                   airlock.daemon.sandbox.SandboxLauncher sandbox) {}
+
+    /** What the session knew when it ended: the fields of its record. */
+    private record Known(Caller caller, Optional<Request> request, Optional<Decision> decision, Optional<Plan> plan,
+                         Optional<Request> rewritten, Optional<String> moduleSha256) {
+        static Known of(Caller caller) {
+            return new Known(caller, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        Known asked(Request r, Optional<String> moduleSha256) {
+            return new Known(caller, Optional.of(r), decision, plan, rewritten, moduleSha256);
+        }
+
+        /** A refused rewrite keeps the plan of the request as sent. */
+        Known judged(Judgement j) {
+            Optional<Plan> p = switch (j) {
+                case Judgement.Allowed a -> Optional.of(a.plan());
+                case Judgement.Refused r -> r.plan().or(() -> plan);
+            };
+            return new Known(caller, request, Optional.of(j.decision()), p, rewritten, moduleSha256);
+        }
+
+        Known rewrittenAs(Request again) {
+            return new Known(caller, request, decision, plan, Optional.of(again), moduleSha256);
+        }
+
+        boolean isCheck() {
+            return request.map(r -> r.mode() == Request.Mode.CHECK).orElse(false);
+        }
+    }
+
+    /** How the session ends: the record's outcome and the frames that follow the record. */
+    private record Ending(Known known, SessionRecord.Outcome outcome, Finale finale) {}
+
+    /** The session's last frames, sent after its record is written. */
+    private sealed interface Finale {
+        /** A streamed run: only the exit status is left to send. */
+        record Exit(int status, int signal) implements Finale {}
+
+        /** Nothing ran: a REFUSAL frame (a VERDICT frame for {@code airlock test}). */
+        record Refuse(Refusal refusal) implements Finale {}
+
+        /** {@code airlock test}: every layer allowed. */
+        record Allow() implements Finale {}
+
+        /** A held run the post-exec hook let through: its (possibly rewritten) output, then its status. */
+        record Deliver(Hooks.Result result) implements Finale {}
+
+        /** A held run the post-exec hook (or the output cap) withheld: why, then status 126. */
+        record Withhold(Refusal refusal) implements Finale {}
+
+        /** Nobody to answer: the caller went away, or the connection broke. */
+        record Silent() implements Finale {}
+    }
 
     private final SocketChannel socket;
     private final String profileName;
     private final Context context;
     private final Instant started = Instant.now();
     private final String id = UUID.randomUUID().toString();
-
-    private Caller caller = Caller.UNKNOWN;
-    private Optional<Request> request = Optional.empty();
-    private Optional<Decision> decision = Optional.empty();
-    private Optional<Plan> plan = Optional.empty();
-    private Optional<Request> rewritten = Optional.empty();
-    private Optional<String> moduleSha256 = Optional.empty();
-    private boolean recorded;
 
     Session(SocketChannel socket, String profileName, Context context) {
         this.socket = socket;
@@ -82,93 +131,180 @@ final class Session implements Runnable {
 
     @Override
     public void run() {
-        SessionRecord.Outcome outcome;
         try (socket) {
             FrameReader in = new FrameReader(ChannelStreams.in(socket));
             FrameWriter out = new FrameWriter(ChannelStreams.out(socket));
             try {
-                outcome = serve(in, out);
+                finish(serve(in, out), out);
             } finally {
                 // close(2) does not wake a thread blocked in read(2) on the same socket; shutdown does,
                 // so the caller-frames reader ends before the descriptor is closed and reused.
                 shutdownQuietly();
             }
         } catch (IOException e) {
-            outcome = new SessionRecord.Outcome.Broken(e.toString());
-        } catch (InterruptedException e) {
-            outcome = new SessionRecord.Outcome.Broken("interrupted");
+            // the socket could not be closed: nothing left to tell anyone
         } catch (RuntimeException | Error e) {
             context.log().println("airlock: session on profile " + profileName + " failed: " + e);
-            outcome = new SessionRecord.Outcome.Broken(e.toString());
-        }
-        // A connection that sent no request and was not refused (a liveness probe) leaves no record.
-        if (!recorded && request.isPresent()) record(outcome);
-    }
-
-    /** Writes the audit record; called before the last frame. Empty when written, else the failure. */
-    private Optional<String> record(SessionRecord.Outcome outcome) {
-        recorded = true;
-        SessionRecord r = new SessionRecord(started, Duration.between(started, Instant.now()), profileName,
-                caller, request, decision, plan, outcome, id, rewritten);
-        Optional<String> failure = context.audit().write(r, moduleSha256);
-        context.records().accept(r);
-        return failure;
-    }
-
-    private void shutdownQuietly() {
-        try {
-            socket.shutdownInput();
-        } catch (IOException | RuntimeException e) {
-            // already closed by the peer
         }
     }
 
-    private SessionRecord.Outcome serve(FrameReader in, FrameWriter out) throws IOException, InterruptedException {
+    private Ending serve(FrameReader in, FrameWriter out) {
+        Caller caller;
         try {
-            caller = Caller.of(socket);
-            request = Optional.of(readRequest(in));
-            checkContainerHint(request.get());
+            caller = PeerCredentials.caller(socket);
+        } catch (IOException e) {
+            return broken(Known.of(Caller.UNKNOWN), e.toString());
+        }
+        Known known = Known.of(caller);
+        try {
+            RequestRead read = readRequest(in);
+            if (read instanceof RequestRead.Failed f) return refused(known, f.refusal());
+            Request request = ((RequestRead.Got) read).request();
+            known = known.asked(request, Optional.empty());
+            Optional<Refusal> liar = containerHintRefusal(caller, request);
+            if (liar.isPresent()) return refused(known, liar.get());
             Policy policy = context.policy().get();
-            moduleSha256 = Optional.ofNullable(policy.modules().get(request.get().command())).map(CommandModule::sha256);
-            decision = Optional.of(policy.decide(profileName, request.get().command(), request.get().args()));
-            if (!decision.get().allowed()) throw Refusal.of(decision.get()).raise();
-            plan = Optional.of(prepare(policy, request.get(), decision.get()));
-            // Checks after the decision (workspace checks, pre-exec hooks) judge the plan here;
-            // each may end the session with a refusal before anything runs.
-            Decision workspace = Workspace.check(plan.get(), request.get().args());
-            if (!workspace.allowed()) throw Refusal.of(workspace).raise();
-            if (request.get().mode() == Request.Mode.CHECK) {
-                // A dry run runs no hooks: they may have side effects, and nothing is executed.
-                SessionRecord.Outcome checked = new SessionRecord.Outcome.Ran(0, 0, 0, 0, false);
-                record(checked); // a failure is said on stderr; a check runs nothing, so it still answers
-                out.write(FrameType.VERDICT, Verdict.allow().encode());
-                return checked;
-            }
+            known = known.asked(request, Optional.ofNullable(policy.modules().get(request.command())).map(CommandModule::sha256));
+
+            Judgement judgement = context.gate().judge(policy, profileName, request, context.daemonEnv());
+            known = known.judged(judgement);
+            if (judgement instanceof Judgement.Refused r) return refused(known, r.refusal());
+            Plan plan = ((Judgement.Allowed) judgement).plan();
+            // a dry run runs no hooks: they may have side effects, and nothing is executed
+            if (request.mode() == Request.Mode.CHECK) return new Ending(known, ran(0, 0, 0, 0, false), new Finale.Allow());
+
             Optional<String> auditBroken = context.audit().ready();
-            if (auditBroken.isPresent()) throw new Refusal(ExitCodes.REFUSED, unrecorded(auditBroken.get())).raise();
+            if (auditBroken.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, unrecorded(auditBroken.get())));
             Hooks hooks = context.hooks().get();
-            plan = Optional.of(preExec(hooks, policy, plan.get()));
-            if (hooks.hasPostExec(profileName)) return runHeld(hooks, plan.get(), in, out);
-            ToolRun.Result result = execute(plan.get(), in, out);
-            SessionRecord.Outcome.Ran ran = new SessionRecord.Outcome.Ran(result.status(), result.signal(),
-                    result.stdinBytes(), result.outputBytes(), result.callerLost());
-            Optional<String> failure = record(ran);
-            if (failure.isPresent() && !result.callerLost()) warnUnrecorded(out, failure.get());
-            if (!result.callerLost()) out.exit(result.status(), result.signal());
-            return ran;
-        } catch (Refusal.Raised r) {
-            SessionRecord.Outcome.Refused refused = new SessionRecord.Outcome.Refused(r.refusal);
-            Optional<String> failure = record(refused);
-            if (request.isPresent() && request.get().mode() == Request.Mode.CHECK) {
-                // airlock test compares layer and rule with its own dry run
-                Optional<Decision> d = decision.filter(x -> !x.allowed());
-                out.write(FrameType.VERDICT, new Verdict(false, d.map(x -> x.layer().name().toLowerCase()).orElse(""),
-                        d.map(Decision::rule).orElse(""), r.refusal.message()).encode());
-            } else {
-                out.refusal(r.refusal.exitCode(), r.refusal.message() + failure.map(f -> "\n" + unrecorded(f)).orElse(""));
+            Hooks.PreExec pre = hooks.preExec(hookRequest(caller, request, plan), cwdMapper(plan));
+            switch (pre) {
+                case Hooks.PreExec.Refuse refuse -> {
+                    return refused(known, Refusal.of(refuse.decision()));
+                }
+                case Hooks.PreExec.Proceed proceed when proceed.rewritten() -> {
+                    // a hook can narrow a request but never smuggle in what the policy refuses:
+                    // the rewrite is judged again by every layer
+                    Request again = new Request(request.mode(), request.command(), proceed.request().args(),
+                            proceed.request().cwd(), request.env(), request.containerId(), request.stdinTty());
+                    Judgement rejudged = context.gate().judge(policy, profileName, again, context.daemonEnv());
+                    known = known.rewrittenAs(again).judged(rejudged);
+                    if (rejudged instanceof Judgement.Refused r) return refused(known, r.refusal());
+                    plan = ((Judgement.Allowed) rejudged).plan();
+                }
+                case Hooks.PreExec.Proceed proceed -> { }
             }
-            return refused;
+            return hooks.hasPostExec(profileName) ? runHeld(known, hooks, plan, in) : runStreamed(known, plan, in, out);
+        } catch (IOException e) {
+            return broken(known, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return broken(known, "interrupted");
+        } catch (RuntimeException e) {
+            context.log().println("airlock: session on profile " + profileName + " failed: " + e);
+            return broken(known, e.toString());
         }
+    }
+
+    /** The tool's output went to the caller as it came; the exit status is the last frame. */
+    private Ending runStreamed(Known known, Plan plan, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
+        ToolRun.Result result;
+        try (CommandLocks.Held held = context.locks().acquire(plan.module())) {
+            result = ToolRun.run(plan, known.caller(), in, out, context.sandbox());
+        }
+        SessionRecord.Outcome.Ran ran = ran(result);
+        return new Ending(known, ran, result.callerLost() ? new Finale.Silent() : new Finale.Exit(result.status(), result.signal()));
+    }
+
+    /**
+     * With a post-exec hook the output is held (up to a cap) instead of streamed, the hook sees
+     * the whole result, and only what it lets through reaches the caller, after the record.
+     */
+    private Ending runHeld(Known known, Hooks hooks, Plan plan, FrameReader in) throws IOException, InterruptedException {
+        HeldOutput held = new HeldOutput(hooks.settings().maxBufferedOutput());
+        ToolRun.Result result;
+        try (CommandLocks.Held lock = context.locks().acquire(plan.module())) {
+            result = ToolRun.run(plan, known.caller(), in, new FrameWriter(held), context.sandbox());
+        }
+        boolean lost = result.callerLost() && !held.overflowed();
+        SessionRecord.Outcome.Ran ran = ran(result.status(), result.signal(), result.stdinBytes(), result.outputBytes(), lost);
+        if (lost) return new Ending(known, ran, new Finale.Silent());
+        Hooks.PostExec post = held.overflowed()
+                ? new Hooks.PostExec.Withhold(Decision.deny(Layer.HOOK, "post-exec output limit", "the tool wrote more than "
+                        + hooks.settings().maxBufferedOutput() + " bytes; output is held for the post-exec hook, so the tool was"
+                        + " killed and its output withheld"))
+                : hooks.postExec(hookRequest(known.caller(), known.rewritten().orElse(known.request().orElseThrow()), plan),
+                        new Hooks.Result(result.status(), result.signal(), held.stdout(), held.stderr()));
+        return switch (post) {
+            case Hooks.PostExec.Deliver deliver -> new Ending(known, ran, new Finale.Deliver(deliver.result()));
+            case Hooks.PostExec.Withhold withhold -> {
+                Refusal refusal = Refusal.of(withhold.decision());
+                yield new Ending(known, new SessionRecord.Outcome.Withheld(ran, refusal), new Finale.Withhold(refusal));
+            }
+        };
+    }
+
+    /** The one end of every session: the audit record first, then the last frames. */
+    private void finish(Ending e, FrameWriter out) {
+        Known k = e.known();
+        // a connection that sent no request and was not refused (a liveness probe) leaves no record
+        boolean recorded = k.request().isPresent() || !(e.outcome() instanceof SessionRecord.Outcome.Broken);
+        Optional<String> failure = Optional.empty();
+        if (recorded) {
+            SessionRecord r = new SessionRecord(started, Duration.between(started, Instant.now()), profileName,
+                    k.caller(), k.request(), k.decision(), k.plan(), e.outcome(), id, k.rewritten());
+            failure = context.audit().write(r, k.moduleSha256());
+            context.records().accept(r);
+        }
+        try {
+            switch (e.finale()) {
+                case Finale.Exit x -> {
+                    if (failure.isPresent()) warnUnrecorded(out, failure.get());
+                    out.exit(x.status(), x.signal());
+                }
+                case Finale.Refuse r when k.isCheck() -> {
+                    // airlock test compares layer and rule with its own dry run
+                    Optional<Decision> d = r.refusal().decision().filter(x -> !x.allowed());
+                    out.write(FrameType.VERDICT, new Verdict(false, d.map(x -> x.layer().name().toLowerCase()).orElse(""),
+                            d.map(Decision::rule).orElse(""), r.refusal().message()).encode());
+                }
+                case Finale.Refuse r -> out.refusal(r.refusal().exitCode(),
+                        r.refusal().message() + failure.map(f -> "\n" + unrecorded(f)).orElse(""));
+                // a check runs nothing, so it still answers when the record failed (said on stderr)
+                case Finale.Allow a -> out.write(FrameType.VERDICT, Verdict.allow().encode());
+                case Finale.Deliver d -> {
+                    Hooks.Result res = d.result();
+                    out.data(FrameType.STDOUT, res.stdout(), 0, res.stdout().length);
+                    out.data(FrameType.STDERR, res.stderr(), 0, res.stderr().length);
+                    if (failure.isPresent()) warnUnrecorded(out, failure.get());
+                    out.exit(res.exitStatus(), res.signal());
+                }
+                case Finale.Withhold w -> {
+                    byte[] msg = (w.refusal().message() + "\n").getBytes(StandardCharsets.UTF_8);
+                    out.data(FrameType.STDERR, msg, 0, msg.length);
+                    if (failure.isPresent()) warnUnrecorded(out, failure.get());
+                    out.exit(ExitCodes.REFUSED, 0);
+                }
+                case Finale.Silent s -> { }
+            }
+        } catch (IOException ex) {
+            // the caller went away after the record was written: nobody left to tell
+        }
+    }
+
+    private static Ending refused(Known known, Refusal refusal) {
+        return new Ending(known, new SessionRecord.Outcome.Refused(refusal), new Finale.Refuse(refusal));
+    }
+
+    private static Ending broken(Known known, String reason) {
+        return new Ending(known, new SessionRecord.Outcome.Broken(reason), new Finale.Silent());
+    }
+
+    private static SessionRecord.Outcome.Ran ran(ToolRun.Result r) {
+        return ran(r.status(), r.signal(), r.stdinBytes(), r.outputBytes(), r.callerLost());
+    }
+
+    private static SessionRecord.Outcome.Ran ran(int status, int signal, long stdin, long output, boolean lost) {
+        return new SessionRecord.Outcome.Ran(status, signal, stdin, output, lost);
     }
 
     private static String unrecorded(String failure) {
@@ -181,84 +317,32 @@ final class Session implements Runnable {
         out.data(FrameType.STDERR, msg, 0, msg.length);
     }
 
-    /**
-     * Pre-exec hooks judge the plan. A rewritten request is judged again by every layer (config,
-     * profile, module rules, mounts, confined paths): a hook can narrow a request but never
-     * smuggle in what the policy refuses.
-     */
-    private Plan preExec(Hooks hooks, Policy policy, Plan p) throws Refusal.Raised, InterruptedException {
-        Request r = request.get();
-        PathMapper mapper = new PathMapper(p.profile().mounts());
-        Hooks.PreExec verdict = hooks.preExec(hookRequest(r, p), cwd -> mapper.toHost(cwd).map(Path::toString).orElse(null));
-        switch (verdict) {
-            case Hooks.PreExec.Refuse refuse -> throw Refusal.of(refuse.decision()).raise();
-            case Hooks.PreExec.Proceed proceed -> {
-                if (!proceed.rewritten()) return p;
-                Request again = new Request(r.mode(), r.command(), proceed.request().args(), proceed.request().cwd(),
-                        r.env(), r.containerId(), r.stdinTty());
-                rewritten = Optional.of(again);
-                decision = Optional.of(policy.decide(profileName, again.command(), again.args()));
-                if (!decision.get().allowed()) throw Refusal.of(decision.get()).raise();
-                Plan replanned = prepare(policy, again, decision.get());
-                Decision workspace = Workspace.check(replanned, again.args());
-                if (!workspace.allowed()) throw Refusal.of(workspace).raise();
-                return replanned;
-            }
-        }
+    /** A hook's rewritten cwd, mapped as the gate maps a request's. */
+    private static java.util.function.Function<String, String> cwdMapper(Plan plan) {
+        PathMapper mapper = new PathMapper(plan.profile().mounts());
+        return cwd -> mapper.toHost(cwd).map(Path::toString).orElse(null);
     }
 
-    private HookRequest hookRequest(Request r, Plan p) {
+    private HookRequest hookRequest(Caller caller, Request r, Plan p) {
         String container = !caller.containerId().isEmpty() ? caller.containerId() : r.containerId();
         return new HookRequest(id, profileName, r.command(), r.args(), r.cwd(), p.cwd().toString(),
                 (int) caller.uid(), (int) caller.gid(), caller.pid(), container,
                 r.env().keySet().stream().sorted().toList(), r.stdinTty());
     }
 
-    /**
-     * With a post-exec hook the output is held (up to a cap) instead of streamed, the hook sees
-     * the whole result, and only what it lets through reaches the caller, after the record.
-     */
-    private SessionRecord.Outcome runHeld(Hooks hooks, Plan p, FrameReader in, FrameWriter out)
-            throws IOException, InterruptedException {
-        HeldOutput held = new HeldOutput(hooks.settings().maxBufferedOutput());
-        ToolRun.Result result;
-        try (CommandLocks.Held lock = context.locks().acquire(p.module())) {
-            result = ToolRun.run(p, caller, in, new FrameWriter(held), context.sandbox());
+    private void shutdownQuietly() {
+        try {
+            socket.shutdownInput();
+        } catch (IOException | RuntimeException e) {
+            // already closed by the peer
         }
-        boolean lost = result.callerLost() && !held.overflowed();
-        SessionRecord.Outcome.Ran ran = new SessionRecord.Outcome.Ran(result.status(), result.signal(),
-                result.stdinBytes(), result.outputBytes(), lost);
-        if (lost) {
-            record(ran);
-            return ran;
-        }
-        Hooks.PostExec post = held.overflowed()
-                ? new Hooks.PostExec.Withhold(Decision.deny(Layer.HOOK, "post-exec output limit", "the tool wrote more than "
-                        + hooks.settings().maxBufferedOutput() + " bytes; output is held for the post-exec hook, so the tool was"
-                        + " killed and its output withheld"))
-                : hooks.postExec(hookRequest(rewritten.orElse(request.get()), p),
-                        new Hooks.Result(result.status(), result.signal(), held.stdout(), held.stderr()));
-        switch (post) {
-            case Hooks.PostExec.Deliver deliver -> {
-                Optional<String> failure = record(ran);
-                Hooks.Result res = deliver.result();
-                out.data(FrameType.STDOUT, res.stdout(), 0, res.stdout().length);
-                out.data(FrameType.STDERR, res.stderr(), 0, res.stderr().length);
-                if (failure.isPresent()) warnUnrecorded(out, failure.get());
-                out.exit(res.exitStatus(), res.signal());
-                return ran;
-            }
-            case Hooks.PostExec.Withhold withhold -> {
-                Refusal refusal = Refusal.of(withhold.decision());
-                SessionRecord.Outcome.Withheld w = new SessionRecord.Outcome.Withheld(ran, refusal);
-                Optional<String> failure = record(w);
-                byte[] msg = (refusal.message() + "\n").getBytes(StandardCharsets.UTF_8);
-                out.data(FrameType.STDERR, msg, 0, msg.length);
-                if (failure.isPresent()) warnUnrecorded(out, failure.get());
-                out.exit(ExitCodes.REFUSED, 0);
-                return w;
-            }
-        }
+    }
+
+    /** The first frame, or why there is none. */
+    private sealed interface RequestRead {
+        record Got(Request request) implements RequestRead {}
+
+        record Failed(Refusal refusal) implements RequestRead {}
     }
 
     /**
@@ -266,7 +350,7 @@ final class Session implements Runnable {
      * channel has no read time-out, so a virtual thread shuts the input down when time is up,
      * which ends the blocked read.
      */
-    private Request readRequest(FrameReader in) throws IOException, Refusal.Raised {
+    private RequestRead readRequest(FrameReader in) throws IOException {
         AtomicBoolean settled = new AtomicBoolean();
         Thread timer = Thread.ofVirtual().name("first-frame-timer").start(() -> {
             try {
@@ -278,61 +362,31 @@ final class Session implements Runnable {
         });
         try {
             Request r = Request.decode(in.expect(FrameType.REQUEST).payload());
-            if (!settled.compareAndSet(false, true)) throw timedOut();
-            return r;
+            if (!settled.compareAndSet(false, true)) return timedOut();
+            return new RequestRead.Got(r);
         } catch (IOException e) {
-            if (!settled.compareAndSet(false, true)) throw timedOut();
-            if (e instanceof ProtocolException p) throw Refusal.protocol(p.getMessage()).raise();
+            if (!settled.compareAndSet(false, true)) return timedOut();
+            if (e instanceof ProtocolException p) return new RequestRead.Failed(Refusal.protocol(p.getMessage()));
             throw e;
         } finally {
             timer.interrupt();
         }
     }
 
-    private Refusal.Raised timedOut() {
-        return Refusal.protocol("no request within " + context.firstFrameTimeout().toSeconds() + " s").raise();
+    private RequestRead timedOut() {
+        return new RequestRead.Failed(Refusal.protocol("no request within " + context.firstFrameTimeout().toSeconds() + " s"));
     }
 
     /**
      * The shim's container id is only a hint; the kernel's answer wins. A caller whose hint names
      * another container is lying (or confused) and is refused, and the operator is told.
      */
-    private void checkContainerHint(Request r) throws Refusal.Raised {
+    private Optional<Refusal> containerHintRefusal(Caller caller, Request r) {
         String hint = r.containerId();
-        if (hint.isEmpty() || caller.containerId().isEmpty() || hint.equals(caller.containerId())) return;
+        if (hint.isEmpty() || caller.containerId().isEmpty() || hint.equals(caller.containerId())) return Optional.empty();
         context.log().println("airlock: refused pid " + caller.pid() + " uid " + caller.uid() + " on profile " + profileName
                 + ": its shim claims container " + hint + " but its cgroup says " + caller.containerId());
-        throw new Refusal(ExitCodes.REFUSED, "airlock: refused: the container id sent (" + hint
-                + ") does not match the caller's cgroup (" + caller.containerId() + ")").raise();
-    }
-
-    /** Mounts and paths, the executable, argv and environment: everything the tool will get. */
-    private Plan prepare(Policy policy, Request r, Decision d) throws Refusal.Raised {
-        Profile profile = policy.profiles().get(profileName);
-        CommandModule module = policy.modules().get(r.command());
-        PathMapper mapper = new PathMapper(profile.mounts());
-        Path cwd = mapper.toHost(r.cwd()).orElseThrow(() -> Refusal.of(Decision.deny(Layer.MOUNTS, null,
-                "working directory " + r.cwd() + " is outside the profile's [mounts]")).raise());
-        List<Path> confined = new ArrayList<>();
-        for (ConfinedPath p : d.confinedPaths()) {
-            confined.add(mapper.confine(p.path(), cwd).orElseThrow(() -> Refusal.of(Decision.deny(Layer.MOUNTS, null,
-                    "path " + p.path() + (p.flag() == null || p.flag().isEmpty() ? "" : " (of " + p.flag() + ")")
-                            + " resolves outside the profile's [mounts]")).raise()));
-        }
-        Path bin = Executables.find(module.bin(), context.daemonEnv().get("PATH")).orElseThrow(() ->
-                new Refusal(ExitCodes.UNKNOWN_COMMAND, "airlock: '" + module.bin()
-                        + "' is not installed on the host (not found on the daemon's PATH)").raise());
-        List<String> argv = new ArrayList<>();
-        argv.add(bin.toString());
-        argv.addAll(r.args());
-        argv.addAll(module.append());
-        Map<String, String> env = HostEnvironment.build(context.daemonEnv(), r.env(), profile, module);
-        return new Plan(profile, module, bin, argv, cwd, env, confined);
-    }
-
-    private ToolRun.Result execute(Plan p, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
-        try (CommandLocks.Held held = context.locks().acquire(p.module())) {
-            return ToolRun.run(p, caller, in, out, context.sandbox());
-        }
+        return Optional.of(new Refusal(ExitCodes.REFUSED, "airlock: refused: the container id sent (" + hint
+                + ") does not match the caller's cgroup (" + caller.containerId() + ")"));
     }
 }

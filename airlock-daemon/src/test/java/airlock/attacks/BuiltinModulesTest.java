@@ -31,7 +31,7 @@ class BuiltinModulesTest {
     void everyBuiltInLoadsFromTheJarWithItsSecurityNotes() throws Exception {
         for (String name : ConfigDirectory.BuiltinModules.names()) {
             String text = ConfigDirectory.BuiltinModules.text(name).orElseThrow(() -> new AssertionError(name + " not packaged"));
-            CommandModule m = ModuleLoader.load(name, ConfigDirectory.BuiltinModules.source(name), text);
+            CommandModule m = ConfigDirectory.loadModule(name, ConfigDirectory.BuiltinModules.source(name), text);
             // pip is the profile environment's 'python -m pip'; the host python3 makes that environment
             assertThat(m.bin()).isEqualTo(name.equals("pip") ? "python3" : name);
             // a sandboxed module's boundary is the sandbox: python3 refuses nothing by argument

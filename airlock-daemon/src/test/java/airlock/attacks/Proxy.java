@@ -39,6 +39,7 @@ final class Proxy implements AutoCloseable {
     final Path fakes;
     final Path canary;
     private final Daemon daemon;
+    private final Map<String, String> daemonEnv;
 
     record Result(int exit, String out, String err) {
         boolean refused() {
@@ -46,12 +47,13 @@ final class Proxy implements AutoCloseable {
         }
     }
 
-    private Proxy(Path root, Path work, Path fakes, Daemon daemon) {
+    private Proxy(Path root, Path work, Path fakes, Daemon daemon, Map<String, String> daemonEnv) {
         this.root = root;
         this.work = work;
         this.fakes = fakes;
         this.canary = root.resolve("canary");
         this.daemon = daemon;
+        this.daemonEnv = Map.copyOf(daemonEnv);
     }
 
     static Proxy start(Path tmp, List<String> enable, String profileExtra, List<String> fakeTools) throws Exception {
@@ -67,12 +69,12 @@ final class Proxy implements AutoCloseable {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("PATH", fakes + ":/usr/bin:/bin");
         Daemon d = Daemon.start(new ConfigDirectory(config), env, new PrintStream(new ByteArrayOutputStream()));
-        return new Proxy(root, work, fakes, d);
+        return new Proxy(root, work, fakes, d, env);
     }
 
     /** Wraps a daemon started by a test with its own config (the workspace differs from {@code work}). */
     static Proxy wrap(Path tmp, Path work, Daemon d) throws IOException {
-        return new Proxy(tmp.toRealPath(), work, tmp.toRealPath().resolve("fakes"), d);
+        return new Proxy(tmp.toRealPath(), work, tmp.toRealPath().resolve("fakes"), d, System.getenv());
     }
 
     static void installFake(Path dir, String tool) throws IOException {
@@ -95,7 +97,36 @@ final class Proxy implements AutoCloseable {
         return run(cwd, command, List.of(args), Map.of(), new byte[0]);
     }
 
+    /**
+     * Every attack's command line is also judged by {@code airlock test --no-daemon} on the same
+     * config and PATH, before the daemon runs it: the dry run must give the daemon's verdict, with
+     * the same layer, rule and reason (issue 11: one judge for both).
+     */
     Result run(Path cwd, String command, List<String> args, Map<String, String> env, byte[] stdin) throws IOException {
+        String dryRun = dryRunVerdict(cwd, command, args);
+        Result r = send(cwd, command, args, env, stdin);
+        String daemonSaid = r.exit() == 126 || r.exit() == 127 ? r.err().strip() : "allowed";
+        if (!daemonSaid.contains("hook layer") && !dryRun.equals(daemonSaid)) {
+            throw new AssertionError("airlock test disagrees with the daemon on " + command + " " + args
+                    + "\n  airlock test: " + dryRun + "\n  daemon:       " + daemonSaid);
+        }
+        return r;
+    }
+
+    private String dryRunVerdict(Path cwd, String command, List<String> args) {
+        List<String> cli = new java.util.ArrayList<>(List.of("test", "--no-daemon", "--config", daemon.directory().root().toString(),
+                "--cwd", cwd.toString(), "default", command));
+        cli.addAll(args);
+        var out = new java.io.StringWriter();
+        var cl = airlock.cli.Airlock.commandLine(new airlock.cli.Host(daemonEnv, "Linux", root, cwd));
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
+        cl.execute(cli.toArray(String[]::new));
+        return out.toString().lines().filter(l -> l.startsWith("verdict: ")).map(l -> l.substring("verdict: ".length()))
+                .findFirst().orElse("(no verdict: " + out + ")");
+    }
+
+    private Result send(Path cwd, String command, List<String> args, Map<String, String> env, byte[] stdin) throws IOException {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket()))) {
             OutputStream rawOut = Channels.newOutputStream(ch);
             FrameWriter w = new FrameWriter(rawOut);

@@ -27,7 +27,7 @@ class BuiltinModulesCliTest {
             var eject = cli.run("eject", name);
             assertThat(eject.exit()).as(name + ": " + eject.err()).isZero();
             Path file = cli.config.resolve("commands/" + name + ".toml");
-            var module = ModuleLoader.load(name, file.toString(), Files.readString(file));
+            var module = ConfigDirectory.loadModule(name, file.toString(), Files.readString(file));
             assertThat(module.bin()).isEqualTo(bin);
             if (module.sandbox().isEmpty()) assertThat(module.rules()).isNotEmpty();
             else assertThat(module.sandbox()).isEqualTo(ModuleLoader.load(name, "builtin", ConfigDirectory.BuiltinModules.text(name).orElseThrow()).sandbox());

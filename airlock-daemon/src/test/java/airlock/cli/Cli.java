@@ -22,6 +22,8 @@ final class Cli {
     final Path config;
     final Map<String, String> env = new HashMap<>();
     String os = "Linux";
+    /** What the next command reads on stdin. */
+    byte[] stdin = new byte[0];
 
     Cli(Path tmp) throws IOException {
         this.home = Files.createDirectories(tmp.resolve("home"));
@@ -33,7 +35,7 @@ final class Cli {
     }
 
     Host host() {
-        return new Host(env, os, home, home);
+        return new Host(env, os, home, home, new java.io.ByteArrayInputStream(stdin), false);
     }
 
     /** {@code airlock VERB --config <config> ARGS...}. */

@@ -30,7 +30,7 @@ class LogCommandTest {
     }
 
     AuditLog open() throws Exception {
-        return AuditLog.open(AuditFiles.dir(new ConfigDirectory(config)), 1 << 20, 3);
+        return AuditLog.open(new ConfigDirectory(config).auditDir(), 1 << 20, 3);
     }
 
     void sample() throws Exception {
@@ -76,7 +76,7 @@ class LogCommandTest {
         assertThat(ok.exit()).isZero();
         assertThat(ok.out()).contains("intact: 4 record(s) in 1 file(s)").contains("head ");
 
-        Path f = AuditFiles.current(AuditFiles.dir(new ConfigDirectory(config)));
+        Path f = AuditFiles.current(new ConfigDirectory(config).auditDir());
         List<String> original = Files.readAllLines(f);
         List<String> edited = new ArrayList<>(original);
         edited.set(1, edited.get(1).replace("\"refused\"", "\"allowed\""));
@@ -109,7 +109,7 @@ class LogCommandTest {
         Thread t = Thread.ofPlatform().start(() -> cl.execute("log", "--follow", "--config", config.toString()));
         try {
             waitFor(out, "git commit");
-            try (AuditLog log = AuditLog.open(AuditFiles.dir(new ConfigDirectory(config)), 1_000, 3)) {
+            try (AuditLog log = AuditLog.open(new ConfigDirectory(config).auditDir(), 1_000, 3)) {
                 for (int i = 0; i < 10; i++) {
                     log.append(new AuditRecord("default", Instant.now())
                             .request("git", List.of("status", "n" + i), "/work", "", false).allowed().exit(0, 0, 0, 0));

@@ -1,6 +1,6 @@
 package airlock.cli;
 
-import airlock.daemon.Signals;
+import airlock.daemon.core.Signals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -169,4 +169,27 @@ class TestCommandTest {
         var r = cli.run("test", "--no-daemon", "default", "git", "commit", "-m", "it's done", "");
         assertThat(r.out()).startsWith("profile default: git commit -m 'it'\\''s done' ''   (cwd /workspace)");
     }
+
+    @Test
+    void theDryRunRunsTheToolChecksAsTheDaemonDoes() throws Exception {
+        // issue 11: the dry run used to skip the checks and say "allowed" here
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        cli.write("config.toml", "[commands]\nenable = [\"git\", \"kubectl\"]\n");
+        Path bin = java.nio.file.Files.createDirectories(tmp.resolve("bin"));
+        Path kubectl = java.nio.file.Files.writeString(bin.resolve("kubectl"), "#!/bin/sh\nexit 0\n");
+        kubectl.toFile().setExecutable(true);
+        cli.env.put("PATH", bin + ":" + System.getenv("PATH"));
+        var r = cli.run("test", "--no-daemon", "default", "kubectl", "get", "secrets");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("check kubectl +REFUSED  rule \"kubectl:get-secrets\"")
+                .contains("verdict: airlock: refused by the check layer (rule \"kubectl:get-secrets\"): kubectl get secrets prints Secrets");
+
+        var env = new java.util.HashMap<>(System.getenv());
+        env.put("PATH", cli.env.get("PATH"));
+        daemon = Daemon.start(new ConfigDirectory(cli.config), env, new PrintStream(new ByteArrayOutputStream()));
+        var asked = cli.run("test", "default", "kubectl", "get", "secrets");
+        assertThat(asked.out()).contains("daemon:  agrees: airlock: refused by the check layer (rule \"kubectl:get-secrets\")");
+        assertThat(cli.run("test", "--no-daemon", "default", "kubectl", "get", "pods").exit()).isZero();
+    }
 }

@@ -31,13 +31,14 @@ class AuditDaemonTest {
     @Test
     void twoHundredConcurrentRequestsGiveTwoHundredWholeLinesWithAnIntactChain() throws Exception {
         f = new DaemonFixture(tmp, "").start();
-        Path auditFile = AuditFiles.current(AuditFiles.dir(new ConfigDirectory(f.config)));
+        Path auditFile = AuditFiles.current(new ConfigDirectory(f.config).auditDir());
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String marker = "req-" + i;
-            // every fifth request is refused by the module layer: refusals are recorded too
+            // every fifth request is refused (by the git check: "-c x=..." before the subcommand is
+            // not a "-c=*.*=*" of the module's rules): refusals are recorded too
             List<String> args = i % 5 == 0 ? List.of("-c", "x=" + marker, "log") : List.of("log", "-1", "--format=tformat:" + marker);
             clients.add(Thread.ofPlatform().stackSize(256 * 1024).start(() -> {
                 try {
@@ -72,7 +73,10 @@ class AuditDaemonTest {
             assertThat(n.get("cwd").asText()).isEqualTo(f.repo.toString());
             if (n.get("verdict").asText().equals("refused")) {
                 refused++;
-                assertThat(n.get("layer").asText()).isEqualTo("module");
+                // the git check names its own layer and rule (it used to claim the module layer
+                // for a rule module.toml does not contain)
+                assertThat(n.get("layer").asText()).isEqualTo("check");
+                assertThat(n.get("rule").asText()).isEqualTo("git:global-options");
             } else {
                 assertThat(n.get("exit_status").asInt()).isZero();
                 assertThat(n.get("host_cwd").asText()).isEqualTo(f.repo.toRealPath().toString());
@@ -83,7 +87,7 @@ class AuditDaemonTest {
         }
         assertThat(ids).hasSize(200);
         assertThat(refused).isEqualTo(40);
-        AuditChain.Report report = AuditChain.verify(AuditFiles.dir(new ConfigDirectory(f.config)));
+        AuditChain.Report report = AuditChain.verify(new ConfigDirectory(f.config).auditDir());
         assertThat(report.problems()).isEmpty();
         assertThat(report.records()).isEqualTo(200);
     }
@@ -96,13 +100,13 @@ class AuditDaemonTest {
         f.start();
         f.git("status");
         assertThat(f.records()).hasSize(2);
-        assertThat(AuditChain.verify(AuditFiles.dir(new ConfigDirectory(f.config))).problems()).isEmpty();
+        assertThat(AuditChain.verify(new ConfigDirectory(f.config).auditDir()).problems()).isEmpty();
     }
 
     @Test
     void anUnwritableAuditLogIsSaidLoudlyAndRefusesRuns() throws Exception {
         f = new DaemonFixture(tmp, "");
-        Path dir = AuditFiles.dir(new ConfigDirectory(f.config));
+        Path dir = new ConfigDirectory(f.config).auditDir();
         Files.createDirectories(dir);
         Files.createSymbolicLink(AuditFiles.current(dir), Path.of("/dev/full")); // every write: ENOSPC
         f.start();

@@ -61,7 +61,7 @@ final class DaemonFixture implements AutoCloseable {
 
     List<JsonNode> records() throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        for (Path f : AuditFiles.oldestFirst(AuditFiles.dir(new ConfigDirectory(config)))) {
+        for (Path f : AuditFiles.oldestFirst(new ConfigDirectory(config).auditDir())) {
             for (String l : Files.readAllLines(f)) out.add(JSON.readTree(l));
         }
         return out;

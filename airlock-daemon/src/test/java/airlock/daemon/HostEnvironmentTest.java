@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.gate.HostEnvironment;
 import airlock.rules.CommandModule;
 import airlock.rules.FlagSyntax;
 import airlock.rules.Profile;

@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.core.PathMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

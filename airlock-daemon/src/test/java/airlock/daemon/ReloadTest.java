@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.core.Signals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package airlock.daemon;
 
+import airlock.daemon.core.Caller;
+import airlock.daemon.core.Plan;
 import airlock.daemon.sandbox.SandboxLauncher;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;

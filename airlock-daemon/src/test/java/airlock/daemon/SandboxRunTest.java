@@ -199,7 +199,7 @@ class SandboxRunTest {
                 time.sleep(30)
                 """;
         SandboxBox.Run sig = box.run(box.module("/usr/bin/python3", ""), List.of("/usr/bin/python3", box.script("trap.py", trap).toString()),
-                new byte[0], List.of(Signals.SIGINT));
+                new byte[0], List.of(airlock.daemon.core.Signals.SIGINT));
         assertThat(sig.out()).contains("GOT SIGINT");
         assertThat(sig.status()).isEqualTo(3);
     }

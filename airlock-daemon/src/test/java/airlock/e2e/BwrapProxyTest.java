@@ -70,7 +70,7 @@ class BwrapProxyTest extends ProxyScenarios {
                 if (shim == null) Thread.sleep(20);
             }
             if (shim == null) throw new AssertionError("no shim JVM inside the sandbox of " + name);
-            airlock.daemon.Signals.send(shim.pid(), signal);
+            airlock.daemon.core.Signals.send(shim.pid(), signal);
         }
     }
 }

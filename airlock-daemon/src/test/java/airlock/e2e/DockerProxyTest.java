@@ -1,6 +1,6 @@
 package airlock.e2e;
 
-import airlock.daemon.SessionRecord;
+import airlock.daemon.core.SessionRecord;
 import airlock.daemon.ShimRunner;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

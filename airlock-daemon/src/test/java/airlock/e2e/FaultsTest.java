@@ -1,10 +1,10 @@
 package airlock.e2e;
 
+import airlock.daemon.core.SessionRecord;
 import airlock.daemon.ConfigDirectory;
 import airlock.daemon.Daemon;
 import airlock.daemon.SocketClient;
 import airlock.daemon.audit.AuditFiles;
-import airlock.daemon.SessionRecord;
 import airlock.daemon.ShimRunner;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
@@ -88,7 +88,7 @@ class FaultsTest {
             System.out.printf("shim ended %d ms after the daemon was killed%n", (System.nanoTime() - killed) / 1_000_000);
             assertThat(caller.exitValue()).isEqualTo(125);
             assertThat(new String(caller.getErrorStream().readAllBytes())).startsWith("airlock: ");
-            airlock.daemon.Signals.send(tool, 9); // a SIGKILLed daemon cannot kill its tools: known limit
+            airlock.daemon.core.Signals.send(tool, 9); // a SIGKILLed daemon cannot kill its tools: known limit
             assertThat(Files.exists(bench.socket("agent"))).as("stale socket left behind").isTrue();
 
             daemon = startDaemonProcess();
@@ -205,7 +205,7 @@ class FaultsTest {
         }
         for (Thread t : clients) t.join();
         assertThat(failures).isEmpty();
-        Path log = AuditFiles.current(AuditFiles.dir(new ConfigDirectory(bench.config)));
+        Path log = AuditFiles.current(new ConfigDirectory(bench.config).auditDir());
         long deadline = System.currentTimeMillis() + 20_000;
         List<String> lines = List.of();
         while (System.currentTimeMillis() < deadline) {

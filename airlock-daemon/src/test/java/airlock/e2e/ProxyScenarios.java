@@ -1,7 +1,7 @@
 package airlock.e2e;
 
+import airlock.daemon.core.SessionRecord;
 import airlock.daemon.Git;
-import airlock.daemon.SessionRecord;
 import airlock.daemon.ShimRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

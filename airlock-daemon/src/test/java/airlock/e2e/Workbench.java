@@ -1,9 +1,9 @@
 package airlock.e2e;
 
+import airlock.daemon.core.SessionRecord;
 import airlock.daemon.ConfigDirectory;
 import airlock.daemon.Daemon;
 import airlock.daemon.Git;
-import airlock.daemon.SessionRecord;
 import airlock.daemon.ShimRunner;
 
 import java.io.ByteArrayOutputStream;

@@ -12,7 +12,10 @@ final class ArgumentRules {
     private ArgumentRules() {}
 
     static Decision judge(CommandModule module, List<String> args) {
-        Invocation inv = ArgvReader.read(module.syntax(), args);
+        return judge(module, ArgvReader.read(module.syntax(), args));
+    }
+
+    static Decision judge(CommandModule module, Invocation inv) {
         boolean deny = module.mode() == CommandModule.Mode.DENY;
         Rule allowedBy = null;
         for (Rule r : module.rules()) {
@@ -28,7 +31,7 @@ final class ArgumentRules {
         if (!deny && allowedBy == null) {
             String why = RuleMatch.ambiguity(module.rules(), inv);
             return Decision.deny(Layer.MODULE, null, "no [allow] rule of " + module.source() + " matches "
-                    + quote(args) + (why == null ? "" : " (" + why + ")"));
+                    + quote(inv.args()) + (why == null ? "" : " (" + why + ")"));
         }
         return new Decision(true, null, allowedBy == null ? null : allowedBy.text(), null, confinedPaths(module.syntax(), inv));
     }

@@ -29,7 +29,7 @@ final class ArgvReader {
     static Invocation read(FlagSyntax syntax, List<String> args) {
         ArgvReader r = new ArgvReader(syntax, args);
         r.readAll();
-        return new Invocation(List.copyOf(r.flags), List.copyOf(r.words));
+        return new Invocation(List.copyOf(r.flags), List.copyOf(r.words), List.copyOf(args));
     }
 
     private void readAll() {

@@ -18,24 +18,42 @@ import java.util.Optional;
  * @param stdin   false keeps the caller's stdin from the tool (it reads /dev/null): for tools
  *                whose only use of stdin is to ask a person, such as terraform's approval prompt
  * @param syntax  how the tool spells its flags (value flags, single-dash long flags, ...)
+ * @param checks  the named tool checks the daemon runs after the rules allowed a request
+ *                ({@code [checks] use}); each reads the command line with this module's syntax
  * @param source  where the module came from (a file path or "builtin:TOOL")
  * @param sha256  hash of the module's bytes, recorded in the audit log
  * @param sandbox {@code [sandbox]}: the tool runs inside bubblewrap with these limits
  */
 public record CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
                             List<String> append, boolean concurrent, boolean stdin, FlagSyntax syntax,
-                            String source, String sha256, Optional<SandboxSpec> sandbox) {
+                            List<String> checks, String source, String sha256, Optional<SandboxSpec> sandbox) {
     public CommandModule {
         rules = List.copyOf(rules);
         append = List.copyOf(append);
+        checks = List.copyOf(checks);
         sandbox = sandbox == null ? Optional.empty() : sandbox;
     }
 
     /** A module without {@code [sandbox]}. */
-    public CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
-                         List<String> append, boolean concurrent, boolean stdin, FlagSyntax syntax,
-                         String source, String sha256) {
-        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, source, sha256, Optional.empty());
+    public CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env, List<String> append,
+                         boolean concurrent, boolean stdin, FlagSyntax syntax, List<String> checks, String source, String sha256) {
+        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256, Optional.empty());
+    }
+
+    /** A module that selects no checks. */
+    public CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env, List<String> append,
+                         boolean concurrent, boolean stdin, FlagSyntax syntax, String source, String sha256) {
+        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, List.of(), source, sha256, Optional.empty());
+    }
+
+    /** The arguments read the way this tool reads them; rules and checks judge the same reading. */
+    public Invocation read(List<String> args) {
+        return ArgvReader.read(syntax, args);
+    }
+
+    /** This module's rules on one reading of the arguments (the module layer alone). */
+    public Decision judge(Invocation invocation) {
+        return ArgumentRules.judge(this, invocation);
     }
 
     public enum Mode { DENY, ALLOW }

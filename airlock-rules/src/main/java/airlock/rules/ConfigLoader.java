@@ -1,9 +1,12 @@
 package airlock.rules;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Loads config.toml and profiles from their text. I/O stays with the caller. */
 public final class ConfigLoader {
@@ -42,7 +45,7 @@ public final class ConfigLoader {
 
     public static Profile profile(String name, String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket"));
+        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket", "secrets", "redact"));
         List<String> commands = t.strings(t.root(), "commands");
         if (commands == null) throw t.error("commands", "required: a list of command names, [] for every enabled command");
         Map<String, String> envSet = Map.of();
@@ -64,6 +67,76 @@ public final class ConfigLoader {
             if (gid < 0 || gid > Integer.MAX_VALUE) throw t.error("socket.gid", "must be a group id");
             owner = Optional.of(new Profile.SocketOwner(uid.intValue(), gid.intValue()));
         }
-        return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner);
+        List<Profile.SecretReference> references = new ArrayList<>();
+        Map<String, Profile.SecretGrant> secrets = secrets(t, commands, references);
+        List<String> redactAlso = List.of();
+        var redact = t.table(t.root(), "redact");
+        if (redact != null) {
+            t.onlyKeys(redact, Set.of("also"));
+            List<String> also = t.strings(redact, "also");
+            if (also != null) {
+                for (int i = 0; i < also.size(); i++) {
+                    if (!SECRET_NAME.matcher(also.get(i)).matches()) {
+                        throw t.elementError("redact.also", i, "'" + also.get(i) + "' is not a secret name " + SECRET_NAME_RULE);
+                    }
+                    references.add(new Profile.SecretReference(also.get(i), "redact.also", t.line("redact.also[" + i + "]")));
+                }
+                redactAlso = also;
+            }
+        }
+        return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner, secrets, redactAlso, references);
+    }
+
+    /** The vault's rule for names (airlock.daemon.vault.SecretName): they become file names and markers. */
+    static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final String SECRET_NAME_RULE = "(letters, digits and '_', not starting with a digit, at most 128)";
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * {@code [secrets.CMD] env = {VAR = "name"}, files = {VAR = "name"}}. A variable that decides
+     * which code the host runs or where its files are (PATH, HOME, the loader's) cannot carry a
+     * secret: a value there would change the tool, not authenticate it.
+     */
+    private static Map<String, Profile.SecretGrant> secrets(Toml t, List<String> commands, List<Profile.SecretReference> references)
+            throws ConfigError {
+        var table = t.table(t.root(), "secrets");
+        if (table == null) return Map.of();
+        Map<String, Profile.SecretGrant> out = new LinkedHashMap<>();
+        for (var it = table.node().fieldNames(); it.hasNext(); ) {
+            String command = it.next();
+            var grant = t.table(table, command);
+            if (grant == null) continue;
+            if (!commands.isEmpty() && !commands.contains(command)) {
+                throw t.error(grant.path(), "grants secrets to '" + command + "', which this profile's commands do not include");
+            }
+            t.onlyKeys(grant, Set.of("env", "files"));
+            Map<String, String> env = t.stringMap(grant, "env");
+            Map<String, String> files = t.stringMap(grant, "files");
+            env = env == null ? Map.of() : env;
+            files = files == null ? Map.of() : files;
+            for (var kind : List.of(Map.entry("env", env), Map.entry("files", files))) {
+                for (var e : kind.getValue().entrySet()) {
+                    String key = grant.child(kind.getKey()) + "." + e.getKey();
+                    if (!VARIABLE.matcher(e.getKey()).matches()) throw t.error(key, "'" + e.getKey() + "' is not an environment variable name");
+                    if (reserved(e.getKey())) {
+                        throw t.error(key, e.getKey() + " decides which program runs or where its files are; it cannot carry a secret");
+                    }
+                    if (!SECRET_NAME.matcher(e.getValue()).matches()) {
+                        throw t.error(key, "'" + e.getValue() + "' is not a secret name " + SECRET_NAME_RULE);
+                    }
+                    references.add(new Profile.SecretReference(e.getValue(), key, t.line(key)));
+                }
+            }
+            for (String v : env.keySet()) {
+                if (files.containsKey(v)) throw t.error(grant.child("files") + "." + v, v + " is in both env and files; give it one");
+            }
+            out.put(command, new Profile.SecretGrant(env, files));
+        }
+        return out;
+    }
+
+    private static boolean reserved(String variable) {
+        return Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "BASH_ENV", "ENV", "SHELL", "IFS").contains(variable)
+                || variable.startsWith("LD_") || variable.startsWith("DYLD_");
     }
 }

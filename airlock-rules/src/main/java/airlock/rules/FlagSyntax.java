@@ -72,6 +72,9 @@ public record FlagSyntax(Set<String> value, Set<String> switches, Set<String> pa
         return candidates;
     }
 
+    /** True when the flag, as typed (before any {@code =value}), takes a value in this tool. */
+    public boolean takesValueAsTyped(String flag) { return value.contains(canonical(flag)); }
+
     boolean takesValue(String canonicalFlag) { return value.contains(canonicalFlag); }
 
     boolean isSwitch(String canonicalFlag) { return switches.contains(canonicalFlag); }

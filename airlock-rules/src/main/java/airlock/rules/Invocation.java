@@ -11,8 +11,15 @@ import java.util.List;
  * @param flags every flag use, in argument order
  * @param words every positional argument, in order (those after {@code --} included); the first
  *              ones form the subcommand path
+ * @param args  the argument vector as sent, for a check that must read it exactly as its tool
+ *              does in one position (git's own options before the subcommand)
  */
-public record Invocation(List<FlagUse> flags, List<Word> words) {
+public record Invocation(List<FlagUse> flags, List<Word> words, List<String> args) {
+    public Invocation {
+        flags = List.copyOf(flags);
+        words = List.copyOf(words);
+        args = List.copyOf(args);
+    }
 
     /**
      * @param flag      canonical name ({@link FlagSyntax#canonical})

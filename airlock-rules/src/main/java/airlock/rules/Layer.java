@@ -12,6 +12,10 @@ public enum Layer {
     MOUNTS,
     /** A pre-exec hook. */
     HOOK,
-    /** A check of the workspace the tool would read (e.g. a repository's config). */
-    WORKSPACE
+    /**
+     * A named tool check the module selects ({@code [checks] use = ["git"]}): what the tool would
+     * read or do that argument rules cannot see (a repository's config, an ssh destination).
+     * Its rules are named {@code CHECK:RULE} and listed in docs/checks.md.
+     */
+    CHECK
 }

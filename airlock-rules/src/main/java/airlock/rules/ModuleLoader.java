@@ -21,10 +21,19 @@ public final class ModuleLoader {
 
     private ModuleLoader() {}
 
+    /** A module that may select no tool check (a {@code [checks]} table is an error). */
     public static CommandModule load(String name, String source, String text) throws ConfigError {
+        return load(name, source, text, Set.of());
+    }
+
+    /**
+     * @param knownChecks the names of the tool checks the daemon has; a module that selects any
+     *                    other fails to load (it would otherwise run with less protection than it asks for)
+     */
+    public static CommandModule load(String name, String source, String text, Set<String> knownChecks) throws ConfigError {
         Toml t = Toml.parse(source, text);
         var root = t.root();
-        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "sandbox"));
+        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "checks", "sandbox"));
         var command = t.table(root, "command");
         if (command == null) throw t.error("command", "missing [command] table with bin");
         t.onlyKeys(command, Set.of("bin"));
@@ -75,9 +84,28 @@ public final class ModuleLoader {
             Boolean s = t.bool(exec, "stdin");
             if (s != null) stdin = s;
         }
+        List<String> checks = checks(t, t.table(root, "checks"), knownChecks);
         var sandboxTable = t.table(root, "sandbox");
         Optional<SandboxSpec> sandbox = sandboxTable == null ? Optional.empty() : Optional.of(SandboxLoader.parse(t, sandboxTable));
-        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, source, sha256(text), sandbox);
+        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256(text), sandbox);
+    }
+
+    /** {@code [checks] use = ["git"]}: each name must be a check the daemon has, once. */
+    private static List<String> checks(Toml t, Toml.Table checks, Set<String> known) throws ConfigError {
+        if (checks == null) return List.of();
+        t.onlyKeys(checks, Set.of("use"));
+        List<String> use = t.strings(checks, "use");
+        if (use == null) throw t.error(checks.path(), "missing key 'use' (a list of check names; [] for none)");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < use.size(); i++) {
+            String c = use.get(i);
+            if (!known.contains(c)) {
+                throw t.elementError(checks.child("use"), i, "unknown check '" + c + "'"
+                        + (known.isEmpty() ? "" : " (the checks are: " + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
+            }
+            if (!seen.add(c)) throw t.elementError(checks.child("use"), i, "check '" + c + "' is named twice");
+        }
+        return use;
     }
 
     /** {@code [flags]}: declarations as written, names made canonical, each checked. */

@@ -1,7 +1,5 @@
 package airlock.daemon.audit;
 
-import airlock.daemon.ConfigDirectory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +18,6 @@ public final class AuditFiles {
     private static final Pattern ROTATED = Pattern.compile(Pattern.quote(CURRENT) + "\\.([1-9][0-9]{0,5})");
 
     private AuditFiles() {}
-
-    public static Path dir(ConfigDirectory config) {
-        return config.root().resolve("audit");
-    }
 
     public static Path current(Path dir) {
         return dir.resolve(CURRENT);

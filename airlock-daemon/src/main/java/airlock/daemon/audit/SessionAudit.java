@@ -1,8 +1,8 @@
 package airlock.daemon.audit;
 
-import airlock.daemon.Caller;
-import airlock.daemon.Refusal;
-import airlock.daemon.SessionRecord;
+import airlock.daemon.core.Caller;
+import airlock.daemon.core.Refusal;
+import airlock.daemon.core.SessionRecord;
 import airlock.protocol.Request;
 import airlock.rules.Decision;
 

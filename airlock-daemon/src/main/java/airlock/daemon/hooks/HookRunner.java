@@ -1,7 +1,7 @@
 package airlock.daemon.hooks;
 
-import airlock.daemon.Signals;
 
+import airlock.daemon.core.Signals;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package airlock.daemon.sandbox;
 
-import airlock.daemon.Executables;
+import airlock.daemon.core.Executables;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package airlock.daemon.sandbox;
 
-import airlock.daemon.Executables;
-import airlock.daemon.Plan;
+import airlock.daemon.core.Executables;
+import airlock.daemon.core.Plan;
 import airlock.rules.SandboxSpec;
 
 import java.io.IOException;

@@ -1,0 +1,29 @@
+package airlock.daemon.checks.git;
+
+import airlock.daemon.checks.CheckInput;
+import airlock.daemon.checks.ToolCheck;
+import airlock.rules.Decision;
+
+import java.util.List;
+
+/**
+ * git: its own options before the subcommand, where the repository really is, every key of the
+ * repository's effective config (judged against builtin-commands/git/config-keys.toml), path and
+ * address arguments; see {@link GitWorkspace} and builtin-commands/git/SECURITY.md.
+ */
+public final class GitCheck implements ToolCheck {
+    @Override
+    public String name() { return "git"; }
+
+    @Override
+    public Decision check(CheckInput in) {
+        // git's own options are read exactly as git.c reads them, with the value flags the module
+        // declares; a module that stopped declaring one would let "-C /x" hide a subcommand
+        List<String> missing = GitGlobalOptions.TAKES_NEXT.stream().filter(o -> !in.takesValue(o)).toList();
+        if (!missing.isEmpty()) {
+            return CheckInput.refuse("git", "flags", "the git check reads git's own options with the module's [flags]; "
+                    + in.plan().module().source() + " does not declare " + missing + " in [flags] value (add them back)");
+        }
+        return GitWorkspace.check(in.plan().executable(), in.args(), in.cwd(), in.mounts(), in.env(), in::takesValue);
+    }
+}

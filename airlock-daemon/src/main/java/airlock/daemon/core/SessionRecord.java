@@ -1,0 +1,42 @@
+package airlock.daemon.core;
+
+import airlock.protocol.Request;
+import airlock.rules.Decision;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What happened in one session, produced exactly once when it ends: the value an audit log writes.
+ *
+ * @param started  when the connection was accepted
+ * @param duration until the last frame was sent
+ * @param profile  the profile whose socket was used
+ * @param caller   the kernel's view of the caller (pid, uid, gid, container)
+ * @param request  what was asked, empty when no valid request arrived
+ * @param decision the policy's answer, empty when the session ended before the decision
+ * @param plan     what was (or would have been) run, empty when refused before it was prepared
+ * @param outcome  how it ended
+ * @param id       the request id, shared by the audit record and the hooks' input
+ * @param rewritten the request as a pre-exec hook rewrote it (then judged again by every layer)
+ */
+public record SessionRecord(Instant started, Duration duration, String profile, Caller caller,
+                            Optional<Request> request, Optional<Decision> decision, Optional<Plan> plan,
+                            Outcome outcome, String id, Optional<Request> rewritten) {
+
+    /** How a session ended. */
+    public sealed interface Outcome {
+        /** Nothing ran: a layer, the mounts, a hook, a limit or the protocol refused. */
+        record Refused(Refusal refusal) implements Outcome {}
+
+        /** The tool ran. {@code callerLost} is true when it was killed because the caller went away. */
+        record Ran(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost) implements Outcome {}
+
+        /** The tool ran but a post-exec hook (or its output cap) withheld the result from the caller. */
+        record Withheld(Ran ran, Refusal refusal) implements Outcome {}
+
+        /** The session broke before a request arrived or after it started (I/O error, time-out). */
+        record Broken(String reason) implements Outcome {}
+    }
+}

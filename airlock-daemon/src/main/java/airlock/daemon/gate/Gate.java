@@ -1,0 +1,153 @@
+package airlock.daemon.gate;
+
+import airlock.daemon.checks.CheckInput;
+import airlock.daemon.checks.ToolCheck;
+import airlock.daemon.core.Executables;
+import airlock.daemon.core.PathMapper;
+import airlock.daemon.core.Plan;
+import airlock.daemon.core.Refusal;
+import airlock.protocol.ExitCodes;
+import airlock.protocol.Request;
+import airlock.rules.CommandModule;
+import airlock.rules.ConfinedPath;
+import airlock.rules.Decision;
+import airlock.rules.Invocation;
+import airlock.rules.Layer;
+import airlock.rules.Policy;
+import airlock.rules.Profile;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place a request is judged, layer by layer, for the daemon (a request, and again a
+ * pre-exec hook's rewrite of it) and for {@code airlock test}:
+ * <ol>
+ * <li>config: the command is enabled in config.toml;
+ * <li>profile: the profile exists and lists the command;
+ * <li>module: the module's rules allow the arguments;
+ * <li>mounts: the working directory and every path argument resolve inside the profile's mounts;
+ * <li>binary: the module's executable is on the daemon's PATH;
+ * <li>checks: each tool check the module selects allows what the tool would read or do.
+ * </ol>
+ * The first three are pure and always all judged, so a person sees each one's verdict; from the
+ * mounts on, the first refusal ends the judgement (a check runs host processes: never for a
+ * request already refused). The verdict is the first refusal in this order.
+ */
+public final class Gate {
+    private final ToolChecks checks;
+
+    public Gate(ToolChecks checks) {
+        this.checks = checks;
+    }
+
+    /**
+     * @param daemonEnv the daemon's environment: PATH to find the executable, the host base variables
+     */
+    public Judgement judge(Policy policy, String profileName, Request request, Map<String, String> daemonEnv) {
+        List<Step> trace = new ArrayList<>();
+        String command = request.command();
+        Decision first = null;
+
+        boolean enabled = policy.config().isEnabled(command);
+        if (enabled) {
+            trace.add(Step.allowed("config", command + " is in config.toml [commands] enable"));
+        } else {
+            trace.add(Step.refused("config", command + " is not in config.toml [commands] enable: it does not exist"));
+            first = Decision.deny(Layer.CONFIG, null, "unknown command '" + command + "': not enabled in config.toml [commands] enable");
+        }
+
+        Profile profile = policy.profiles().get(profileName);
+        if (profile == null) {
+            trace.add(Step.refused("profile", "no profile named '" + profileName + "'"));
+            if (first == null) first = Decision.deny(Layer.PROFILE, null, "no profile named '" + profileName + "'");
+        } else if (profile.allows(command)) {
+            trace.add(Step.allowed("profile", profile.commands().isEmpty()
+                    ? "commands = [] allows every enabled command" : "commands lists " + command));
+        } else {
+            trace.add(Step.refused("profile", "commands = " + profile.commands() + " does not list " + command));
+            if (first == null) first = Decision.deny(Layer.PROFILE, null, "profile '" + profileName + "' does not allow '" + command + "'");
+        }
+
+        CommandModule module = policy.modules().get(command);
+        Invocation invocation = null;
+        Decision rules = null;
+        if (module == null) {
+            trace.add(Step.refused("module", "no command module for '" + command + "'"));
+            if (first == null) first = Decision.deny(Layer.MODULE, null, "no command module for '" + command + "'");
+        } else {
+            invocation = module.read(request.args());
+            rules = module.judge(invocation);
+            trace.add(rules.allowed()
+                    ? Step.allowed("module", "no rule of " + module.source() + " refuses (" + module.mode().name().toLowerCase() + " mode)")
+                    : Step.refused("module", (rules.rule() == null ? "" : "rule \"" + rules.rule() + "\": ") + rules.reason()));
+            if (first == null && !rules.allowed()) first = rules;
+        }
+        if (first != null) return refused(Refusal.of(first), first, trace, "mounts", "binary", "checks");
+
+        PathMapper mapper = new PathMapper(profile.mounts());
+        Optional<Path> cwd = mapper.toHost(request.cwd());
+        if (cwd.isEmpty()) {
+            String why = "working directory " + request.cwd() + " is outside the profile's [mounts]";
+            trace.add(Step.refused("mounts", "cwd " + request.cwd() + " is outside the profile's [mounts] (or does not exist on the host)"));
+            return refused(Decision.deny(Layer.MOUNTS, null, why), trace, "binary", "checks");
+        }
+        List<Path> confined = new ArrayList<>();
+        for (ConfinedPath p : rules.confinedPaths()) {
+            Optional<Path> host = mapper.confine(p.path(), cwd.get());
+            if (host.isEmpty()) {
+                String of = p.flag() == null || p.flag().isEmpty() ? "" : " (of " + p.flag() + ")";
+                trace.add(Step.refused("mounts", "cwd " + request.cwd() + " -> " + cwd.get() + "; "
+                        + (p.flag() == null || p.flag().isEmpty() ? "" : p.flag() + " ") + p.path() + " is outside the profile's [mounts]"));
+                return refused(Decision.deny(Layer.MOUNTS, null, "path " + p.path() + of + " resolves outside the profile's [mounts]"),
+                        trace, "binary", "checks");
+            }
+            confined.add(host.get());
+        }
+        trace.add(Step.allowed("mounts", "cwd " + request.cwd() + " -> " + cwd.get()));
+
+        Optional<Path> bin = Executables.find(module.bin(), daemonEnv.get("PATH"));
+        if (bin.isEmpty()) {
+            trace.add(Step.refused("binary", "'" + module.bin() + "' is not on the daemon's PATH"));
+            Refusal r = new Refusal(ExitCodes.UNKNOWN_COMMAND, "airlock: '" + module.bin()
+                    + "' is not installed on the host (not found on the daemon's PATH)");
+            return refused(r, rules, trace, "checks");
+        }
+        trace.add(Step.allowed("binary", module.bin() + " is " + bin.get()));
+
+        List<String> argv = new ArrayList<>();
+        argv.add(bin.get().toString());
+        argv.addAll(request.args());
+        argv.addAll(module.append());
+        Map<String, String> env = HostEnvironment.build(daemonEnv, request.env(), profile, module);
+        Plan plan = new Plan(profile, module, bin.get(), argv, cwd.get(), env, confined);
+
+        CheckInput input = new CheckInput(plan, invocation);
+        for (String name : module.checks()) {
+            // the loader refuses unknown names; a check missing here would be a build error, and
+            // is refused rather than skipped
+            Optional<ToolCheck> check = checks.named(name);
+            Decision d = check.map(c -> c.check(input))
+                    .orElse(Decision.deny(Layer.CHECK, name, "this airlock has no check named '" + name + "'"));
+            if (!d.allowed()) {
+                trace.add(Step.refused("check " + name, (d.rule() == null ? "" : "rule \"" + d.rule() + "\": ") + d.reason()));
+                return new Judgement.Refused(Refusal.of(d), d, Optional.of(plan), trace);
+            }
+            trace.add(Step.allowed("check " + name, "passed"));
+        }
+        if (module.checks().isEmpty()) trace.add(Step.allowed("checks", "the module selects none"));
+        return new Judgement.Allowed(plan, rules, trace);
+    }
+
+    private static Judgement refused(Decision d, List<Step> trace, String... notReached) {
+        return refused(Refusal.of(d), d, trace, notReached);
+    }
+
+    private static Judgement refused(Refusal r, Decision d, List<Step> trace, String... notReached) {
+        for (String layer : notReached) trace.add(Step.notReached(layer));
+        return new Judgement.Refused(r, d, Optional.empty(), trace);
+    }
+}

@@ -1,0 +1,204 @@
+package airlock.daemon.redact;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The matcher for one run's secrets: an Aho-Corasick automaton over every {@link SecretForms form}
+ * of every value. Immutable and shared by the run's streams; each stream
+ * ({@link #stream}) keeps its own position. Built in well under a millisecond for a handful of
+ * credentials, so it is made per run rather than cached (a cache would keep values alive).
+ *
+ * <p>The automaton's state after each byte is the longest tail of the output that is still the
+ * start of some form; that is exactly what a stream must hold back, and nothing more.
+ */
+public final class Redactor {
+    public static final Redactor NONE = new Redactor(List.of(), new Builder());
+
+    private final List<String> names;
+    private final byte[][] markers;
+    /** Root transitions, dense: most bytes of ordinary output stop here. */
+    final int[] rootNext = new int[256];
+    final boolean[] starts = new boolean[256];
+    /**
+     * The first two bytes of every form ({@code b0 << 8 | b1}): in ordinary text nearly every byte
+     * can start some encoding (base64 and hex use most letters), but few pairs can, so the
+     * stream skips on pairs and enters the automaton far less often.
+     */
+    final boolean[] pairs = new boolean[65536];
+    /** Per state: children as a sorted run in childBytes/childStates. */
+    final int[] childFrom, childCount;
+    final byte[] childBytes;
+    final int[] childStates;
+    final int[] fail, depth;
+    /** Per state: length of the longest form that ends here (0: none) and whose secret it is. */
+    final int[] matchLength, matchSecret;
+    final int longestForm;
+
+    private Redactor(List<String> names, Builder b) {
+        this.names = List.copyOf(names);
+        this.markers = new byte[names.size()][];
+        for (int i = 0; i < names.size(); i++) markers[i] = marker(names.get(i));
+        int n = b.states();
+        childFrom = new int[n];
+        childCount = new int[n];
+        int edges = 0;
+        for (int s = 0; s < n; s++) edges += b.children.get(s).size();
+        childBytes = new byte[edges];
+        childStates = new int[edges];
+        int e = 0;
+        for (int s = 0; s < n; s++) {
+            childFrom[s] = e;
+            TreeMap<Integer, Integer> kids = b.children.get(s);
+            childCount[s] = kids.size();
+            for (var k : kids.entrySet()) {
+                childBytes[e] = (byte) (int) k.getKey();
+                childStates[e] = k.getValue();
+                e++;
+            }
+        }
+        fail = new int[n];
+        depth = b.depth.stream().mapToInt(Integer::intValue).toArray();
+        matchLength = new int[n];
+        matchSecret = new int[n];
+        for (int s = 0; s < n; s++) {
+            if (b.terminal.get(s) >= 0) {
+                matchLength[s] = depth[s];
+                matchSecret[s] = b.terminal.get(s);
+            }
+        }
+        int longest = 0;
+        for (int d : depth) longest = Math.max(longest, d);
+        longestForm = longest;
+        // breadth first: a state's failure link is shallower, so it is final when the state is reached
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int c = 0; c < childCount[0]; c++) {
+            int child = childStates[childFrom[0] + c];
+            rootNext[childBytes[childFrom[0] + c] & 0xff] = child;
+            starts[childBytes[childFrom[0] + c] & 0xff] = true;
+            fail[child] = 0;
+            queue.add(child);
+        }
+        while (!queue.isEmpty()) {
+            int s = queue.poll();
+            if (matchLength[s] == 0 && matchLength[fail[s]] > 0) {
+                matchLength[s] = matchLength[fail[s]];
+                matchSecret[s] = matchSecret[fail[s]];
+            }
+            for (int c = 0; c < childCount[s]; c++) {
+                int child = childStates[childFrom[s] + c];
+                byte x = childBytes[childFrom[s] + c];
+                fail[child] = next(fail[s], x);
+                queue.add(child);
+            }
+        }
+    }
+
+    /** A redactor for these secrets (name to value); values' forms shorter than 8 bytes are not matched. */
+    public static Redactor of(Map<String, byte[]> secrets) {
+        if (secrets.isEmpty()) return NONE;
+        Builder b = new Builder();
+        List<String> names = new ArrayList<>(new TreeMap<>(secrets).keySet());
+        // longest values first: a form shared by two secrets is reported under the longer one
+        List<String> order = new ArrayList<>(names);
+        order.sort((x, y) -> Integer.compare(secrets.get(y).length, secrets.get(x).length));
+        List<byte[]> all = new ArrayList<>();
+        for (String name : order) {
+            int id = names.indexOf(name);
+            for (byte[] form : SecretForms.of(secrets.get(name))) {
+                b.add(form, id);
+                all.add(form);
+            }
+        }
+        Redactor r = new Redactor(names, b);
+        for (byte[] form : all) r.pairs[(form[0] & 0xff) << 8 | (form[1] & 0xff)] = true;
+        return r;
+    }
+
+    /** {@code [airlock:redacted NAME]}: says what was there without saying anything about its value. */
+    public static byte[] marker(String name) {
+        return ("[airlock:redacted " + name + "]").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public boolean isEmpty() {
+        return names.isEmpty();
+    }
+
+    public List<String> names() {
+        return names;
+    }
+
+    byte[] markerOf(int secret) {
+        return markers[secret];
+    }
+
+    String nameOf(int secret) {
+        return names.get(secret);
+    }
+
+    int states() {
+        return depth.length;
+    }
+
+    /** A stream that writes {@code downstream} with every form of every secret replaced by its marker. */
+    public RedactingStream stream(OutputStream downstream, RedactionCounts counts) {
+        return new RedactingStream(this, downstream, counts);
+    }
+
+    /** The automaton's step: from state {@code s} on byte {@code x}. */
+    int next(int s, byte x) {
+        while (true) {
+            if (s == 0) return rootNext[x & 0xff];
+            int from = childFrom[s], to = from + childCount[s];
+            for (int i = from; i < to; i++) {
+                if (childBytes[i] == x) return childStates[i];
+            }
+            s = fail[s];
+        }
+    }
+
+    /** The trie of every form, before links are computed. */
+    private static final class Builder {
+        final List<TreeMap<Integer, Integer>> children = new ArrayList<>();
+        final List<Integer> depth = new ArrayList<>();
+        final List<Integer> terminal = new ArrayList<>();
+
+        Builder() {
+            newState(0);
+        }
+
+        int states() {
+            return depth.size();
+        }
+
+        private int newState(int d) {
+            children.add(new TreeMap<>());
+            depth.add(d);
+            terminal.add(-1);
+            return depth.size() - 1;
+        }
+
+        void add(byte[] form, int secret) {
+            int s = 0;
+            for (byte x : form) {
+                Integer next = children.get(s).get(x & 0xff);
+                if (next == null) {
+                    next = newState(depth.get(s) + 1);
+                    children.get(s).put(x & 0xff, next);
+                }
+                s = next;
+            }
+            if (terminal.get(s) < 0) terminal.set(s, secret);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Redactor" + names + " (" + states() + " states)"; // names only: never a value
+    }
+}

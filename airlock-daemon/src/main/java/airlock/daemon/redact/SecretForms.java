@@ -1,0 +1,180 @@
+package airlock.daemon.redact;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The byte sequences a secret's value can show up as in a tool's output: the raw bytes, hex,
+ * base64 (standard and URL-safe, padded or not, at each of the three alignments a value can have
+ * inside a longer base64 text), percent-encoding, JSON string escaping, and each line of a
+ * multi-line value. A tool that logs {@code Authorization: Basic ...}, dumps a request as JSON or
+ * prints a URL with the token in its query string gives the value away in one of these.
+ */
+public final class SecretForms {
+    /** No form shorter than this is redacted: it would match ordinary output. */
+    public static final int MIN_FORM_BYTES = 8;
+    /**
+     * Values above this size (a whole kubeconfig, a key file) get their raw bytes and their lines
+     * only: their encodings would cost megabytes of matcher per run, and such files are printed
+     * as they are (or line by line) far more than encoded whole.
+     */
+    public static final int MAX_ENCODED_VALUE = 8 * 1024;
+
+    private SecretForms() {}
+
+    public static List<byte[]> of(byte[] value) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        add(out, value);
+        if (contains(value, (byte) '\n')) {
+            add(out, crlf(value));
+            for (byte[] line : lines(value)) add(out, line);
+        }
+        if (value.length <= MAX_ENCODED_VALUE) {
+            add(out, ascii(HexFormat.of().formatHex(value)));
+            add(out, ascii(HexFormat.of().withUpperCase().formatHex(value)));
+            base64(out, value);
+            percent(out, value);
+            json(out, value);
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static void add(Map<String, byte[]> out, byte[] form) {
+        if (form.length < MIN_FORM_BYTES) return;
+        out.putIfAbsent(new String(form, StandardCharsets.ISO_8859_1), form);
+    }
+
+    private static void base64(Map<String, byte[]> out, byte[] v) {
+        for (Base64.Encoder enc : List.of(Base64.getEncoder().withoutPadding(), Base64.getUrlEncoder().withoutPadding())) {
+            for (int a = 0; a < 3; a++) {
+                // the value preceded by `a` unknown bytes: only the characters made of its bits alone are fixed
+                byte[] shifted = new byte[a + v.length];
+                System.arraycopy(v, 0, shifted, a, v.length);
+                byte[] e = enc.encode(shifted);
+                int start = (8 * a + 5) / 6;
+                int fixedEnd = (8 * (a + v.length)) / 6;
+                if (fixedEnd <= start) continue;
+                add(out, Arrays.copyOfRange(e, start, fixedEnd));
+                // the value at the end of the encoded text: the last character's low bits are zero padding
+                byte[] tail = Arrays.copyOfRange(e, start, e.length);
+                add(out, tail);
+                int pad = (3 - (a + v.length) % 3) % 3;
+                if (pad > 0) {
+                    byte[] padded = Arrays.copyOf(tail, tail.length + pad);
+                    Arrays.fill(padded, tail.length, padded.length, (byte) '=');
+                    add(out, padded);
+                }
+            }
+        }
+    }
+
+    private static void percent(Map<String, byte[]> out, byte[] v) {
+        StringBuilder upper = new StringBuilder(), lower = new StringBuilder(), form = new StringBuilder(),
+                allUpper = new StringBuilder(), allLower = new StringBuilder();
+        for (byte x : v) {
+            int b = x & 0xff;
+            String hu = String.format("%%%02X", b), hl = String.format("%%%02x", b);
+            allUpper.append(hu);
+            allLower.append(hl);
+            if (unreserved(b)) {
+                upper.append((char) b);
+                lower.append((char) b);
+                form.append((char) b);
+            } else {
+                upper.append(hu);
+                lower.append(hl);
+                form.append(b == ' ' ? "+" : hu);
+            }
+        }
+        for (StringBuilder s : List.of(upper, lower, form, allUpper, allLower)) add(out, ascii(s.toString()));
+    }
+
+    private static boolean unreserved(int b) {
+        return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' || b == '.' || b == '_' || b == '~';
+    }
+
+    /** JSON string escapings as common encoders write them (Jackson, Python's json, Go, JavaScript). */
+    private static void json(Map<String, byte[]> out, byte[] v) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(v)).toString();
+        } catch (CharacterCodingException e) {
+            return; // not text: an encoder would not have produced a JSON string of it
+        }
+        for (boolean upperHex : new boolean[]{false, true}) {
+            for (boolean slash : new boolean[]{false, true}) {
+                for (boolean asciiOnly : new boolean[]{false, true}) {
+                    add(out, jsonEscape(text, upperHex, slash, asciiOnly).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
+
+    static String jsonEscape(String s, boolean upperHex, boolean slash, boolean asciiOnly) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                case '/' -> b.append(slash ? "\\/" : "/");
+                default -> {
+                    if (c < 0x20 || c == 0x7f && asciiOnly || c > 0x7e && asciiOnly) {
+                        b.append(String.format(upperHex ? "\\u%04X" : "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean contains(byte[] v, byte x) {
+        for (byte b : v) if (b == x) return true;
+        return false;
+    }
+
+    private static byte[] crlf(byte[] v) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(v.length + 16);
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] == '\n' && (i == 0 || v[i - 1] != '\r')) o.write('\r');
+            o.write(v[i]);
+        }
+        return o.toByteArray();
+    }
+
+    /** Each line, without its line ending. */
+    static List<byte[]> lines(byte[] v) {
+        List<byte[]> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= v.length; i++) {
+            if (i == v.length || v[i] == '\n') {
+                int end = i > start && v[i - 1] == '\r' ? i - 1 : i;
+                if (end - start >= MIN_FORM_BYTES) out.add(Arrays.copyOfRange(v, start, end));
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

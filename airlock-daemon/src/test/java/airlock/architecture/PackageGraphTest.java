@@ -1,0 +1,108 @@
+package airlock.architecture;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.spi.ToolProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The daemon's packages read bottom-up: the JDK's jdeps lists every package dependency of the
+ * compiled classes, and no set of packages may depend on each other in a cycle (issue 11).
+ */
+class PackageGraphTest {
+    private static final Path CLASSES = Path.of("target/classes");
+
+    @Test
+    void theDaemonsPackagesHaveNoCycle() {
+        Map<String, Set<String>> graph = graph();
+        assertThat(graph).containsKeys("airlock.daemon", "airlock.daemon.core", "airlock.daemon.gate",
+                "airlock.daemon.checks", "airlock.daemon.checks.git", "airlock.cli");
+        List<List<String>> cycles = cycles(graph);
+        assertThat(cycles).as("package cycles (each a strongly connected set)").isEmpty();
+    }
+
+    @Test
+    void theSharedValuesDependOnNothingOfTheDaemon() {
+        Map<String, Set<String>> graph = graph();
+        assertThat(graph.get("airlock.daemon.core")).allSatisfy(p -> assertThat(p).doesNotStartWith("airlock.daemon").doesNotStartWith("airlock.cli"));
+        // checks see the plan and each other, never the session, the gate or the CLI
+        graph.forEach((from, to) -> {
+            if (from.startsWith("airlock.daemon.checks")) {
+                assertThat(to).as(from).noneMatch(p -> p.equals("airlock.daemon") || p.startsWith("airlock.daemon.gate")
+                        || p.startsWith("airlock.cli") || p.startsWith("airlock.daemon.audit") || p.startsWith("airlock.daemon.hooks"));
+            }
+        });
+    }
+
+    /** Package -> the airlock packages it uses (itself left out), from jdeps. */
+    static Map<String, Set<String>> graph() {
+        assertThat(Files.isDirectory(CLASSES)).as("compiled classes in " + CLASSES.toAbsolutePath()).isTrue();
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
+        StringWriter out = new StringWriter();
+        int status = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                "-verbose:package", "-filter:none", "-e", "airlock\\..*", CLASSES.toString());
+        assertThat(status).as(out.toString()).isZero();
+        Map<String, Set<String>> graph = new TreeMap<>();
+        for (String line : out.toString().lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 3 || !f[1].equals("->") || !f[0].startsWith("airlock.") || !f[2].startsWith("airlock.")) continue;
+            graph.computeIfAbsent(f[0], k -> new TreeSet<>());
+            if (!f[0].equals(f[2])) graph.get(f[0]).add(f[2]);
+        }
+        return graph;
+    }
+
+    /** Tarjan's strongly connected components of more than one package. */
+    static List<List<String>> cycles(Map<String, Set<String>> graph) {
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> low = new HashMap<>();
+        Deque<String> stack = new ArrayDeque<>();
+        Set<String> onStack = new TreeSet<>();
+        List<List<String>> out = new ArrayList<>();
+        int[] counter = {0};
+        for (String v : graph.keySet()) {
+            if (!index.containsKey(v)) connect(v, graph, index, low, stack, onStack, out, counter);
+        }
+        return out;
+    }
+
+    private static void connect(String v, Map<String, Set<String>> graph, Map<String, Integer> index, Map<String, Integer> low,
+                                Deque<String> stack, Set<String> onStack, List<List<String>> out, int[] counter) {
+        index.put(v, counter[0]);
+        low.put(v, counter[0]++);
+        stack.push(v);
+        onStack.add(v);
+        for (String w : graph.getOrDefault(v, Set.of())) {
+            if (!index.containsKey(w)) {
+                connect(w, graph, index, low, stack, onStack, out, counter);
+                low.put(v, Math.min(low.get(v), low.get(w)));
+            } else if (onStack.contains(w)) {
+                low.put(v, Math.min(low.get(v), index.get(w)));
+            }
+        }
+        if (low.get(v).equals(index.get(v))) {
+            List<String> component = new ArrayList<>();
+            String w;
+            do {
+                w = stack.pop();
+                onStack.remove(w);
+                component.add(w);
+            } while (!w.equals(v));
+            if (component.size() > 1) out.add(component);
+        }
+    }
+}
