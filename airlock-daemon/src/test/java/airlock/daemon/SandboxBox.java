@@ -42,6 +42,9 @@ final class SandboxBox {
     /** The redactor for the files a writable run leaves behind. */
     airlock.daemon.sandbox.Redaction redaction = airlock.daemon.sandbox.Redaction.NONE;
 
+    /** The run's secret files (the vault puts them in the config directory). */
+    Optional<Path> secretFiles = Optional.empty();
+
     record Run(int status, int signal, String out, String err, String limit) {}
 
     SandboxBox(Path tmp) throws IOException {
@@ -108,7 +111,7 @@ final class SandboxBox {
             }
         });
         ToolRun.Result r = ToolRun.run(plan, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)),
-                SandboxLauncher.of(config).withBubblewrap(bubblewrap).withRedaction(redaction));
+                SandboxLauncher.of(config).withBubblewrap(bubblewrap).forRun(secretFiles, redaction));
         toTool.close();
         feeder.interrupt();
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -254,5 +255,32 @@ class SandboxRunTest {
         assertThat(r.status()).isEqualTo(126);
         assertThat(r.err()).startsWith("airlock: refused by the sandbox layer: " + shim + " is a script").contains("absolute path");
         assertThat(ran).doesNotExist();
+    }
+
+    @Test
+    void withTheVaultsRedactorASecretFileIsReadableAndEveryFormWrittenIsRedacted() throws Exception {
+        String secret = "CANARY-VAULT-SECRET-" + UUID.randomUUID();
+        Path runFiles = Files.createDirectories(box.config.resolve("runs/r1"));
+        Files.writeString(runFiles.resolve("TOKEN_FILE"), secret);
+        box.secretFiles = Optional.of(runFiles);
+        box.redaction = airlock.daemon.sandbox.VaultRedaction.of(airlock.daemon.redact.Redactor.of(
+                java.util.Map.of("api", secret.getBytes(StandardCharsets.UTF_8))));
+        Path out = box.work.resolve("result.txt");
+        SandboxBox.Run r = box.python("writable = true\n", """
+                import base64, sys
+                s = open(sys.argv[1]).read()
+                try:
+                    open(sys.argv[3]).read(); print("VAULT READABLE")
+                except OSError:
+                    print("vault hidden")
+                open(sys.argv[2], "w").write("raw " + s + "\\nb64 " + base64.b64encode(s.encode()).decode() + "\\n")
+                """, runFiles.resolve("TOKEN_FILE").toString(), out.toString(), box.config.resolve("vault").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("vault hidden").doesNotContain("VAULT READABLE");
+        String written = Files.readString(out);
+        assertThat(written).doesNotContain(secret)
+                .doesNotContain(java.util.Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)))
+                .contains("[airlock:redacted api]");
+        assertThat(r.err()).contains("airlock: sandbox: 2 secret(s) redacted in place in 1 file(s)");
     }
 }

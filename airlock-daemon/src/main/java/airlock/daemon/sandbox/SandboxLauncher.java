@@ -22,11 +22,17 @@ import java.util.function.Function;
  * @param hidden paths never visible inside a sandbox: the daemon's config directory at least
  */
 public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap, Redaction redaction,
-                              Optional<PythonEnvironments> python) {
+                              Optional<PythonEnvironments> python, List<Path> secretFiles) {
     private static final long MB = 1024L * 1024;
 
     public SandboxLauncher {
         hidden = List.copyOf(hidden);
+        secretFiles = List.copyOf(secretFiles);
+    }
+
+    public SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap, Redaction redaction,
+                           Optional<PythonEnvironments> python) {
+        this(hidden, bubblewrap, redaction, python, List.of());
     }
 
     /** bubblewrap found on the plan's PATH (or /usr/bin) and probed for every sandboxed run. */
@@ -46,11 +52,20 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
 
     /** The same sandbox, with the redactor that scans the files a run wrote (the profile's secrets). */
     public SandboxLauncher withRedaction(Redaction r) {
-        return new SandboxLauncher(hidden, bubblewrap, r, python);
+        return new SandboxLauncher(hidden, bubblewrap, r, python, secretFiles);
     }
 
     public SandboxLauncher withBubblewrap(Function<String, Bubblewrap.Availability> b) {
-        return new SandboxLauncher(hidden, b, redaction, python);
+        return new SandboxLauncher(hidden, b, redaction, python, secretFiles);
+    }
+
+    /**
+     * For one run that holds secrets (the vault's RunSecrets): the folder of its secret files
+     * bound read-only (it lies in the config directory, which is hidden otherwise) and the file
+     * scan redacting every form of its secrets.
+     */
+    public SandboxLauncher forRun(Optional<Path> secretFileDirectory, Redaction r) {
+        return new SandboxLauncher(hidden, bubblewrap, r, python, secretFileDirectory.map(List::of).orElse(List.of()));
     }
 
     public Launch launch(Plan plan) throws SandboxUnavailable {
@@ -86,6 +101,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         List<String> argv0 = new ArrayList<>(plan.argv());
         List<SandboxRequest.Bind> extra = new ArrayList<>();
         Launch.AfterSuccess keep = venv(plan, s, argv0, extra);
+        for (Path d : secretFiles) extra.add(new SandboxRequest.Bind(d, false));
 
         long memoryBytes = s.memoryMb() * MB;
         Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
