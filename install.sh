@@ -176,21 +176,31 @@ cat > "$WORK/airlock" <<EOF
 # airlock launcher (written by install.sh)
 self=\$0
 case \$self in */*) ;; *) self=./\$self ;; esac
+# Needs only /bin/sh and readlink. Exit 125 is airlock's own failure (126: refused, 127: unknown
+# command), so a broken launcher never reads as a tool's answer.
 while [ -L "\$self" ]; do
-    link=\$(readlink "\$self")
+    link=\$(readlink "\$self") || { echo "airlock: cannot resolve the link \$self: this launcher needs readlink" >&2; exit 125; }
     case \$link in /*) self=\$link ;; *) self=\${self%/*}/\$link ;; esac
 done
 lib=\${self%/*}/../lib/airlock
+java=\${AIRLOCK_JAVA:-$JAVA}
+case \$java in */*) ;; *) java=\$(command -v "\$java" 2>/dev/null || echo "\$java") ;; esac
+if [ ! -f "\$java" ] || [ ! -x "\$java" ]; then
+    echo "airlock: no Java runtime at \$java (the JVM launcher needs a Java 25: install one, or set AIRLOCK_JAVA to its bin/java; in an image, the native shim needs none)" >&2
+    exit 125
+fi
 # Serial GC and a bounded heap: an idle daemon otherwise keeps a few hundred MiB of garbage
 # (bench/run.sh: 452 MiB RSS after 10,000 sessions with the defaults). AIRLOCK_JAVA_OPTS comes
 # last and wins.
-exec "\${AIRLOCK_JAVA:-$JAVA}" --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m \${AIRLOCK_JAVA_OPTS:-} \\
+exec "\$java" --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m \${AIRLOCK_JAVA_OPTS:-} \\
     -cp "\$lib/airlock-daemon.jar:\$lib/lib/*" airlock.cli.Airlock "\$@"
 EOF
 put "$WORK/airlock" "$BIN/airlock" 755
 
-# The shim's start-up is paid on every call: C1 only, serial GC and the AOT cache trained at
-# install time. argv[0] (the symlink's name) is the command, so it is passed on as a property.
+# The shim's start-up is paid on every call: the interpreter only (-Xint: a call runs for tens of
+# milliseconds and its bytes are copied by native code, so C1's compile threads cost more CPU than
+# they save: bench/run.sh, docs/performance.md), serial GC and the AOT cache trained at install
+# time. argv[0] (the symlink's name) is the command, so it is passed on as a property.
 # Nothing of the JVM's own may reach the tool's output: no hsperfdata file (its warning when /tmp
 # is shared), and no VM output (Ctrl-\ would print a thread dump into stdout; a JVM cannot hand
 # SIGQUIT to Java code, so the JVM shim ignores it and the native shim forwards it).
@@ -199,23 +209,33 @@ cat > "$WORK/airlock-shim" <<EOF
 # airlock-shim launcher (written by install.sh). Link it as git, terraform, ...
 self=\$0
 case \$self in */*) ;; *) self=./\$self ;; esac
+# Needs only /bin/sh and readlink. Exit 125 is airlock's own failure (126: refused, 127: unknown
+# command), so a broken launcher never reads as a tool's answer.
 while [ -L "\$self" ]; do
-    link=\$(readlink "\$self")
+    link=\$(readlink "\$self") || { echo "airlock: cannot resolve the link \$self: this launcher needs readlink" >&2; exit 125; }
     case \$link in /*) self=\$link ;; *) self=\${self%/*}/\$link ;; esac
 done
 lib=\${self%/*}/../lib/airlock
+java=\${AIRLOCK_JAVA:-$JAVA}
+case \$java in */*) ;; *) java=\$(command -v "\$java" 2>/dev/null || echo "\$java") ;; esac
+if [ ! -f "\$java" ] || [ ! -x "\$java" ]; then
+    echo "airlock: no Java runtime at \$java (the JVM launcher needs a Java 25: install one, or set AIRLOCK_JAVA to its bin/java; in an image, the native shim needs none)" >&2
+    exit 125
+fi
 if [ -f "\$lib/airlock-shim.aot" ] && [ -z "\${AIRLOCK_NO_AOT:-}" ]; then
-    exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCache="\$lib/airlock-shim.aot" \\
+    exec "\$java" -Xint -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCache="\$lib/airlock-shim.aot" \\
         -Dairlock.argv0="\$0" -cp "\$lib/airlock-shim.jar" airlock.shim.Shim "\$@"
 fi
-exec "\${AIRLOCK_JAVA:-$JAVA}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \\
+exec "\$java" -Xint -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \\
     -Dairlock.argv0="\$0" -cp "\$lib/airlock-shim.jar" airlock.shim.Shim "\$@"
 EOF
 
 # ---------------------------------------------------------------- AOT cache (JDK 25)
-# The training run should load what a real call loads: socket, frames, streaming. So it runs
-# 'git --version' through a throwaway daemon on a throwaway config; if that cannot start (no git
-# on the host, say), it trains on 'airlock-shim --version' alone.
+# The training run should load what a real call loads: socket, frames, streaming, a failing call,
+# a refused one, stdin. So airlock.shim.AotTraining runs the calls agents make (git status, git
+# log, a failing rev-parse, hash-object on stdin, a command that is not enabled) in one JVM
+# through a throwaway daemon on a throwaway config; if that cannot start (no git on the host,
+# say), it trains on 'airlock-shim --version' alone.
 train_dir="$WORK/train"
 mkdir -p "$train_dir/config/profiles" "$train_dir/work"
 printf '[commands]\nenable = ["git"]\n' > "$train_dir/config/config.toml"
@@ -225,15 +245,15 @@ sock="$train_dir/config/sockets/default.sock"
 DAEMON_PID=$!
 i=0
 while [ ! -S "$sock" ] && [ $i -lt 100 ] && kill -0 "$DAEMON_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-train_shim() { # argv0 args...
-    argv0=$1; shift
-    (cd "$train_dir/work" && AIRLOCK_SOCKET="$sock" "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \
+train_shim() { # argv0 main-class args...
+    argv0=$1; main=$2; shift 2
+    (cd "$train_dir/work" && AIRLOCK_SOCKET="$sock" "$JAVA" -Xint -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \
         -XX:AOTCacheOutput="$LIB/airlock-shim.aot" -Dairlock.argv0="$argv0" -cp "$LIB/airlock-shim.jar" \
-        airlock.shim.Shim "$@") > "$train_dir/train.log" 2>&1
+        "$main" "$@") < /dev/null > "$train_dir/train.log" 2>&1
 }
-if [ -S "$sock" ] && train_shim /usr/bin/git --version; then
-    say "AOT cache trained on 'git --version' through a throwaway daemon"
-elif train_shim "$BIN/airlock-shim" --version; then
+if [ -S "$sock" ] && train_shim /usr/bin/git airlock.shim.AotTraining; then
+    say "AOT cache trained on the calls agents make (git status, log, stdin, a failure, a refusal) through a throwaway daemon"
+elif train_shim "$BIN/airlock-shim" airlock.shim.Shim --version; then
     say "AOT cache trained on 'airlock-shim --version' only (the throwaway daemon did not serve: $(tail -n 1 "$train_dir/daemon.log" 2>/dev/null))"
 else
     say "warning: could not build the AOT cache; the shim works without it, only slower to start"

@@ -46,17 +46,17 @@ for _ in $(seq 1 300); do [ -S "$SOCK" ] && break; sleep 0.1; done
 # the JVM shim as the launcher runs it, linked as git; the AOT variant uses a cache trained here
 cat > "$B/bin/airlock-shim" <<SH
 #!/bin/sh
-exec "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -Dairlock.argv0="\$0" -cp "$SHIM_JAR" airlock.shim.Shim "\$@"
+exec "$JAVA" -Xint -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -Dairlock.argv0="\$0" -cp "$SHIM_JAR" airlock.shim.Shim "\$@"
 SH
 cat > "$B/aot/airlock-shim" <<SH
 #!/bin/sh
-exec "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCache="$B/shim.aot" -Dairlock.argv0="\$0" -cp "$SHIM_JAR" airlock.shim.Shim "\$@"
+exec "$JAVA" -Xint -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCache="$B/shim.aot" -Dairlock.argv0="\$0" -cp "$SHIM_JAR" airlock.shim.Shim "\$@"
 SH
 chmod +x "$B/bin/airlock-shim" "$B/aot/airlock-shim"
 ln -s airlock-shim "$B/bin/git"
 ln -s airlock-shim "$B/aot/git"
 export AIRLOCK_SOCKET="$SOCK"
-(cd "$B/work/repo" && "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCacheOutput="$B/shim.aot" \
+(cd "$B/work/repo" && "$JAVA" -Xint -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCacheOutput="$B/shim.aot" \
     -Dairlock.argv0=git -cp "$SHIM_JAR" airlock.shim.Shim rev-parse HEAD >/dev/null 2>"$B/aot.log")
 [ -f "$B/shim.aot" ] || { cat "$B/aot.log" >&2; exit 1; }
 

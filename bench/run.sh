@@ -25,8 +25,10 @@ while [ $# -gt 0 ]; do
 done
 if [ "$QUICK" = 1 ]; then
     RUNS=20; BYTES=$((64 * 1024 * 1024)); CONCURRENT=100; SEQUENTIAL=500; OVERHEAD=200; TPUT_RUNS=2
+    ROUNDS=3; PER_ROUND=5; PROCS=50; GIT_FILES=200
 else
-    RUNS=200; BYTES=$((1024 * 1024 * 1024)); CONCURRENT=500; SEQUENTIAL=10000; OVERHEAD=1000; TPUT_RUNS=3
+    RUNS=100; BYTES=$((512 * 1024 * 1024)); CONCURRENT=500; SEQUENTIAL=5000; OVERHEAD=1000; TPUT_RUNS=5
+    ROUNDS=10; PER_ROUND=10; PROCS=200; GIT_FILES=1000
 fi
 
 . scripts/find-jdk.sh
@@ -36,7 +38,7 @@ for tool in hyperfine ssh ssh-keygen /usr/sbin/sshd; do command -v "$tool" >/dev
 if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     # a fresh Debian machine (as CI's): install what the baselines need
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        -o DPkg::Lock::Timeout=600 hyperfine openssh-client openssh-server >/dev/null
+        -o DPkg::Lock::Timeout=600 hyperfine openssh-client openssh-server git strace >/dev/null
 fi
 for tool in hyperfine ssh ssh-keygen /usr/sbin/sshd; do
     command -v "$tool" >/dev/null 2>&1 || { echo "bench/run.sh: needs $tool (apt-get install hyperfine openssh-client openssh-server)" >&2; exit 1; }
@@ -75,7 +77,9 @@ for c in true echo head sleep; do
     ln -s "$SHIM_JVM" "$B/agent/$c"
     [ -n "$SHIM_NATIVE" ] && ln -s "$SHIM_NATIVE" "$B/native/$c"
 done
-printf '[commands]\nenable = ["true", "echo", "head", "sleep"]\n' > "$CFG/config.toml"
+# git: the built-in module, with its workspace checks, on a repository of GIT_FILES files.
+ln -s "$SHIM_JVM" "$B/agent/git"
+printf '[commands]\nenable = ["true", "echo", "head", "sleep", "git"]\n' > "$CFG/config.toml"
 printf 'commands = []\n[mounts]\n"%s" = "%s"\n' "$WORK" "$WORK" > "$CFG/profiles/default.toml"
 SOCK="$CFG/sockets/default.sock"
 "$B/prefix/bin/airlock" start --config "$CFG" > "$B/daemon.log" 2>&1 &
@@ -135,20 +139,88 @@ latency direct A=1 -- "$TRUE_BIN"
 latency jvm_aot A=1 -- "$B/agent/true"
 latency jvm_noaot AIRLOCK_NO_AOT=1 -- "$B/agent/true"
 [ -n "$SHIM_NATIVE" ] && latency native A=1 -- "$B/native/true"
-[ -n "$SSH_PORT" ] && latency ssh A=1 -- "$SSH_CMD"
+# ssh costs ~0.5-1 s a call: a fifth of the runs keeps the whole script to a few minutes.
+[ -n "$SSH_PORT" ] && RUNS_SAVE=$RUNS && RUNS=$((RUNS / 5)) && latency ssh A=1 -- "$SSH_CMD" && RUNS=$RUNS_SAVE
+
+# ---------------------------------------------------------------- the issue-13 figures, each against its baseline
+# Interleaved in ROUNDS rounds (one hyperfine -N per round, PER_ROUND runs of each command), so a
+# burst of other work on the machine hits both sides; the figure is the median of the rounds' medians.
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rounds() { # tag name=command...
+    local tag=$1; shift
+    local names=() cmds=() kv r i
+    for kv in "$@"; do names+=("${kv%%=*}"); cmds+=("${kv#*=}"); done
+    for r in $(seq 1 "$ROUNDS"); do
+        hyperfine -N --runs "$PER_ROUND" --warmup 2 --export-csv "$B/round.csv" "${cmds[@]}" >/dev/null 2>&1 \
+            || { echo "bench/run.sh: a round of $tag failed" >&2; return 1; }
+        for i in "${!names[@]}"; do awk -F, -v row=$((i + 2)) 'NR == row { print $4 }' "$B/round.csv" >> "$B/rounds-$tag-${names[$i]}.txt"; done
+    done
+}
+rmed() { median < "$B/rounds-$1-$2.txt"; } # tag name -> seconds
+
+HELLO="$B/hello"
+mkdir -p "$HELLO"
+printf 'public class Hello { public static void main(String[] a) {} }\n' > "$HELLO/Hello.java"
+printf 'public class Sleep { public static void main(String[] a) throws Exception { Thread.sleep(1000); } }\n' > "$HELLO/Sleep.java"
+"$JAVA_HOME/bin/javac" -d "$HELLO" "$HELLO/Hello.java" "$HELLO/Sleep.java"
+BARE="$JAVA -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp $HELLO"
+
+step "one call of 'true' against a bare JVM start, $ROUNDS interleaved rounds"
+rounds call bare="$BARE Hello" aot="$B/agent/true"
+
+step "$PROCS simultaneous shim processes of 'sleep 1' against $PROCS bare JVMs sleeping 1 s"
+at_once() { # N command... -> wall ms, and the failures into $B/at_once.fail
+    local n=$1; shift
+    local start end pids=() fail=0 p
+    start=$(date +%s%N)
+    for _ in $(seq 1 "$n"); do "$@" >/dev/null 2>&1 & pids+=($!); done
+    for p in "${pids[@]}"; do wait "$p" || fail=$((fail + 1)); done
+    end=$(date +%s%N)
+    echo "$fail" > "$B/at_once.fail"
+    echo $(( (end - start) / 1000000 ))
+}
+echo 5 > "/proc/$DAEMON_PID/clear_refs" 2>/dev/null || true   # resets the daemon's peak RSS (VmHWM)
+PROCS_FAIL=0
+for _ in 1 2; do
+    at_once "$PROCS" $BARE Sleep >> "$B/procs-bare.txt"
+    at_once "$PROCS" "$B/agent/sleep" 1 >> "$B/procs-shim.txt"
+    PROCS_FAIL=$((PROCS_FAIL + $(cat "$B/at_once.fail")))
+done
+PROCS_HWM=$(awk '/^VmHWM/ { print $2 }' "/proc/$DAEMON_PID/status")
+
+step "stdout of $BYTES bytes through the shim against head | cat"
+got=$("$B/agent/head" -c "$BYTES" /dev/zero | wc -c)
+[ "$got" = "$BYTES" ] || { echo "bench/run.sh: airlock delivered $got of $BYTES bytes" >&2; exit 1; }
+rounds_save=$ROUNDS; per_save=$PER_ROUND; ROUNDS=$TPUT_RUNS; PER_ROUND=1
+rounds stream pipe="sh -c 'head -c $BYTES /dev/zero | cat > /dev/null'" shim="sh -c '$B/agent/head -c $BYTES /dev/zero | cat > /dev/null'"
+ROUNDS=$rounds_save; PER_ROUND=$per_save
+
+GIT_ROW=""
+if command -v git >/dev/null 2>&1; then
+    step "git status in a repository of $GIT_FILES files through the shim against 'true' through the shim"
+    REPO="$WORK/repo"
+    mkdir -p "$REPO"
+    (cd "$REPO" && git init -q && for i in $(seq 1 "$GIT_FILES"); do d=d$((i % 20)); mkdir -p "$d"; echo "$i" > "$d/f$i.txt"; done \
+        && git add -A && git -c user.email=bench@localhost -c user.name=bench commit -qm files)
+    cd "$REPO"
+    "$B/agent/git" status >/dev/null || { echo "bench/run.sh: git status through airlock failed" >&2; exit 1; }
+    rounds git true="$B/agent/true" status="$B/agent/git status" direct="$(command -v git) status"
+    # Host processes per call: every execve of the daemon's process tree during one call.
+    if command -v strace >/dev/null 2>&1; then
+        strace -f -qq -e trace=execve -e signal=none -p "$DAEMON_PID" -o "$B/git-execve.txt" & STRACE_PID=$!
+        sleep 1
+        "$B/agent/git" status >/dev/null
+        sleep 0.5
+        kill "$STRACE_PID" 2>/dev/null; wait "$STRACE_PID" 2>/dev/null || true
+        grep 'execve(' "$B/git-execve.txt" | grep -v 'resumed\|= -1' | sed 's/^[0-9]* //; s/, 0x[0-9a-f]* .*//' > "$B/git-procs.txt" || true
+    fi
+    cd "$WORK"
+fi
 
 # ---------------------------------------------------------------- daemon-side overhead
 step "daemon-side overhead: $OVERHEAD sessions of 'echo x' (in-process client) vs direct spawn"
 LOAD=("$JAVA" -cp "$B/prefix/lib/airlock/airlock-shim.jar" "$ROOT/bench/Load.java" "$SOCK" "$WORK" "$DAEMON_PID")
 "${LOAD[@]}" overhead "$OVERHEAD" > "$B/overhead.txt"
-
-# ---------------------------------------------------------------- throughput
-step "stdout throughput: $BYTES bytes through airlock vs a plain pipe"
-got=$("$B/agent/head" -c "$BYTES" /dev/zero | wc -c)
-[ "$got" = "$BYTES" ] || { echo "bench/run.sh: airlock delivered $got of $BYTES bytes" >&2; exit 1; }
-hyperfine --runs "$TPUT_RUNS" --export-csv "$B/tput.csv" \
-    "head -c $BYTES /dev/zero | cat > /dev/null" \
-    "$B/agent/head -c $BYTES /dev/zero | cat > /dev/null" >&2
 
 # ---------------------------------------------------------------- concurrency and descriptors
 step "$CONCURRENT simultaneous sessions of 'sleep 1'"
@@ -168,7 +240,7 @@ fi
 if [ -x "$ROOT/bench/proxy.sh" ]; then
     step "bench/proxy.sh"
     # Its own daemon and repository: git-shaped figures next to the trivial-command ones above.
-    if [ "$QUICK" = 1 ]; then proxy_env=(RUNS=10 MB=64); else proxy_env=(RUNS=30 MB=256); fi
+    if [ "$QUICK" = 1 ]; then proxy_env=(RUNS=10 MB=64); else proxy_env=(RUNS=20 MB=128); fi
     # Judged by its output: its exit status carries its daemon's SIGTERM (143) from its cleanup.
     (cd "$ROOT" && env "${proxy_env[@]}" "$ROOT/bench/proxy.sh") > "$B/proxy.md" 2>"$B/proxy.log" || true
     grep -q '^| ' "$B/proxy.md" \
@@ -205,6 +277,36 @@ report="$B/report.md"
     echo "Load average (1/5/15 min) at the start: $LOAD_BEFORE; at the end: $(cut -d' ' -f1-3 /proc/loadavg). Other work on the machine inflates every figure, the airlock ones (several processes per call) more than the baselines."
     echo "Reproduce: \`bench/run.sh\` (from a checkout, a few minutes)."
     echo
+    echo "#### The figures of issue 13, each against its baseline from this run"
+    echo
+    echo "Interleaved: $ROUNDS rounds of \`hyperfine -N\` ($PER_ROUND runs of each command per round; the stream: $TPUT_RUNS rounds of one run), figure = median of the rounds' medians; the $PROCS-process figures: 2 alternating runs each, mean."
+    echo
+    echo "| figure | airlock | baseline in the same run | ratio | goal |"
+    echo "|---|---|---|---|---|"
+    c_bare=$(rmed call bare); c_aot=$(rmed call aot)
+    echo "| one call of \`true\`, JVM shim with its AOT cache (the installed launcher) | $(ms "$c_aot") | a bare JVM start (\`java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp DIR Hello\`, empty main): $(ms "$c_bare") | $(ratio "$c_aot" "$c_bare") | <= 1.5× |"
+    s_pipe=$(rmed stream pipe); s_shim=$(rmed stream shim)
+    gibs() { awk -v b="$BYTES" -v s="$1" 'BEGIN { if (s <= 0) print "n/a"; else printf "%.2f GiB/s", b / s / 1073741824 }'; }
+    echo "| $((BYTES / 1048576)) MiB of stdout through the shim (\`head -c N /dev/zero\` through airlock \`| cat\`) | $(gibs "$s_shim") | \`head -c N /dev/zero \| cat\`: $(gibs "$s_pipe") | $(ratio "$s_pipe" "$s_shim") | >= 0.5× |"
+    p_bare=$(awk '{ s += $1 } END { print s / NR / 1000 }' "$B/procs-bare.txt"); p_shim=$(awk '{ s += $1 } END { print s / NR / 1000 }' "$B/procs-shim.txt")
+    echo "| $PROCS concurrent \`sleep 1\` calls (shim processes; failures: $PROCS_FAIL; daemon peak RSS $((PROCS_HWM / 1024)) MiB, goal <= 256) | $(awk -v s="$p_shim" 'BEGIN { printf "%.1f s", s }') | $PROCS concurrent bare JVM starts, each then sleeping 1 s: $(awk -v s="$p_bare" 'BEGIN { printf "%.1f s", s }') | $(ratio "$p_shim" "$p_bare") | <= 1.3× |"
+    if [ -f "$B/rounds-git-status.txt" ]; then
+        g_true=$(rmed git true); g_status=$(rmed git status); g_direct=$(rmed git direct)
+        nproc_git=$( [ -f "$B/git-procs.txt" ] && grep -vc jspawnhelper "$B/git-procs.txt" || echo "not counted (no strace)")
+        echo "| \`git status\` in a repository of $GIT_FILES files through the shim | $(ms "$g_status") | a call of \`true\` through the shim, interleaved: $(ms "$g_true") (direct \`git status\`: $(ms "$g_direct")) | $(ratio "$g_status" "$g_true") | <= 1.2× |"
+    else
+        echo "| \`git status\` through the shim | not measured: no git on this machine | | | |"
+    fi
+    echo "| \`git status\` in a container, jlinked JRE with an AOT cache trained in the image | not measured by this script (it needs a container engine): docs/performance.md says how | | | <= 1.3× the host figure |"
+    if [ -f "$B/git-procs.txt" ]; then
+        echo
+        echo "Host processes the daemon started for one \`git status\` ($(grep -vc jspawnhelper "$B/git-procs.txt") programs; each is spawned through the JDK's \`jspawnhelper\`, $(grep -c jspawnhelper "$B/git-procs.txt") of those):"
+        echo
+        echo '```'
+        grep -v jspawnhelper "$B/git-procs.txt" | sed 's/^execve("[^"]*", \[//; s/\]$//; s/", "/ /g; s/"//g'
+        echo '```'
+    fi
+    echo
     echo "#### Per-call latency: $RUNS sequential calls of \`true\`"
     echo
     echo "| Variant | median | min | max | vs direct exec | vs ssh |"
@@ -214,7 +316,7 @@ report="$B/report.md"
     lat_row jvm_noaot "airlock, JVM shim without the AOT cache"
     if [ -n "$SHIM_NATIVE" ]; then lat_row native "airlock, native shim"
     else echo "| airlock, native shim | not measured: no GraalVM native-image on this machine | | | | |"; fi
-    if [ -n "$SSH_PORT" ]; then lat_row ssh "\`ssh -p $SSH_PORT 127.0.0.1 true\` (local sshd, ed25519 key)"
+    if [ -n "$SSH_PORT" ]; then lat_row ssh "\`ssh -p $SSH_PORT 127.0.0.1 true\` (local sshd, ed25519 key; $((RUNS / 5)) runs)"
     else echo "| ssh to a local sshd | not measured: sshd did not start | | | | |"; fi
     echo
     echo "#### Daemon-side overhead: request received → process started"
@@ -229,14 +331,6 @@ report="$B/report.md"
     echo "| through airlock | $(kv "$B/overhead.txt" via_p50_us) µs | $(kv "$B/overhead.txt" via_p99_us) µs |"
     echo "| direct spawn (baseline) | $(kv "$B/overhead.txt" direct_p50_us) µs | $(kv "$B/overhead.txt" direct_p99_us) µs |"
     echo "| **daemon overhead** (difference) | **$(kv "$B/overhead.txt" overhead_p50_us) µs** | $(kv "$B/overhead.txt" overhead_p99_us) µs (difference of two tails: indicative only) |"
-    echo
-    echo "#### Stdout throughput: $((BYTES / 1048576)) MiB of \`head -c $BYTES /dev/zero\` into a pipe, $TPUT_RUNS runs each"
-    echo
-    echo "| | median | min | max | MiB/s (median) | ratio |"
-    echo "|---|---|---|---|---|---|"
-    awk -F, -v mib=$((BYTES / 1048576)) 'NR == 2 { base = $4 }
-        NR >= 2 { label = (NR == 2) ? "plain pipe (baseline)" : "through airlock (JVM shim)";
-                  printf "| %s | %.2f s | %.2f s | %.2f s | %.0f | %.1f× |\n", label, $4, $7, $8, mib / $4, $4 / base }' "$B/tput.csv"
     echo
     echo "#### Concurrency: $(kv "$B/concurrent.txt" sessions) simultaneous sessions of \`sleep 1\`"
     echo

@@ -49,22 +49,23 @@ ln -s /opt/airlock/bin/airlock-shim "$T/root/agent-bin/git"
 tar -C "$T/root" -c . | docker import - "$IMAGE" >/dev/null
 
 S="$XDG_CONFIG_HOME/airlock/sockets"
-run() { docker run --rm --network none -v /usr:/usr:ro -v "$T/prefix:/opt/airlock:ro" -v "$T/work:/workspace" "$@"; }
+# the README's layout: the workspace at the same path in the container as on the host
+run() { docker run --rm --network none -v /usr:/usr:ro -v "$T/prefix:/opt/airlock:ro" -v "$T/work:$T/work" "$@"; }
 
-out=$(run -v "$S/default.sock:/run/docker-airlock.sock" -w /workspace/repo "$IMAGE" /agent-bin/git status --short)
+out=$(run -v "$S/default.sock:/run/docker-airlock.sock" -w "$T/work/repo" "$IMAGE" /agent-bin/git status --short)
 [ "$out" = "?? new.txt" ] || fail "1. git status through the mounted socket file gave '$out'"
-out=$(run -v "$S:/run/airlock:ro" -e AIRLOCK_SOCKET=/run/airlock/default.sock -w /workspace/repo "$IMAGE" /agent-bin/git log --format=%s)
+out=$(run -v "$S:/run/airlock:ro" -e AIRLOCK_SOCKET=/run/airlock/default.sock -w "$T/work/repo" "$IMAGE" /agent-bin/git log --format=%s)
 [ "$out" = "first" ] || fail "2. git log through the read-only sockets directory gave '$out'"
 set +e
 err=$(run -v "$S/default.sock:/run/docker-airlock.sock" -w /tmp "$IMAGE" /agent-bin/git status 2>&1); status=$?
 set -e
 [ $status = 126 ] && [[ "$err" == "airlock: refused by the mounts layer"* ]] || fail "3. outside the mounts: $status $err"
 set +e
-err=$(run --user 1000:1000 -v "$S/default.sock:/run/docker-airlock.sock" -w /workspace/repo "$IMAGE" /agent-bin/git status 2>&1); status=$?
+err=$(run --user 1000:1000 -v "$S/default.sock:/run/docker-airlock.sock" -w "$T/work/repo" "$IMAGE" /agent-bin/git status 2>&1); status=$?
 set -e
 [ $status = 125 ] && [[ "$err" == *"Permission denied"* ]] || fail "4. uid 1000 without [socket]: $status $err"
 printf '\n[socket]\nuid = 1000\ngid = 1000\n' >> "$XDG_CONFIG_HOME/airlock/profiles/default.toml"
 start_daemon
-out=$(run --user 1000:1000 -v "$S/default.sock:/run/docker-airlock.sock" -w /workspace/repo "$IMAGE" /agent-bin/git status --short)
+out=$(run --user 1000:1000 -v "$S/default.sock:/run/docker-airlock.sock" -w "$T/work/repo" "$IMAGE" /agent-bin/git status --short)
 [ "$out" = "?? new.txt" ] || fail "5. uid 1000 with [socket] uid/gid gave '$out'"
 echo "container-smoke: 5 of 5 container scenarios passed"

@@ -14,7 +14,8 @@ import java.util.List;
         description = "Keeps credentials on the host while agents in containers run their tools.",
         subcommands = {StartCommand.class, InitCommand.class, CheckCommand.class, TestCommand.class,
                 DoctorCommand.class, ShowCommand.class, EjectCommand.class, DiffCommand.class,
-                ProfileCommand.class, SecretCommand.class, PythonCommand.class, VersionCommand.class, LogCommand.class, ManCommand.class,
+                ProfileCommand.class, SecretCommand.class, ApprovalsCommand.class, DecideCommand.Approve.class,
+                DecideCommand.Deny.class, PythonCommand.class, VersionCommand.class, LogCommand.class, UiCommand.class, ManCommand.class,
                 AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Airlock implements Runnable {
     /**

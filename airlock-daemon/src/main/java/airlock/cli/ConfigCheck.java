@@ -2,6 +2,7 @@ package airlock.cli;
 
 import airlock.daemon.ConfigDirectory.BuiltinModules;
 import airlock.daemon.ConfigDirectory;
+import airlock.rules.CommandModule;
 import airlock.rules.Config;
 import airlock.rules.ConfigError;
 import airlock.rules.ConfigLoader;
@@ -89,7 +90,12 @@ final class ConfigCheck {
                 continue;
             }
             try {
-                ConfigDirectory.loadModule(name, file.toString(), read(file));
+                CommandModule m = ConfigDirectory.loadModule(name, file.toString(), ConfigDirectory.userSource(name), read(file));
+                if (declaresNoPaths(m)) {
+                    out.add(Finding.warning(file, "declares no path arguments ([flags] paths, positional_paths): if "
+                            + m.bin() + " reads or writes files named on its command line, the agent can name any host"
+                            + " file; declare them (docs/writing-a-module.md, \"Paths\")"));
+                }
             } catch (ConfigError e) {
                 out.add(Finding.of(e));
             }
@@ -108,6 +114,11 @@ final class ConfigCheck {
         List<Path> hooks = HookPermissions.present(dir, profileNames);
         out.addAll(HookPermissions.check(dir, profileNames, uid));
         return new Report(out, profileNames.size(), builtins, user.size(), hooks.size());
+    }
+
+    /** A module that confines no path: fine for a tool that reads no files, a host-file leak for one that does. */
+    static boolean declaresNoPaths(CommandModule m) {
+        return m.syntax().paths().isEmpty() && m.syntax().positionalPaths().isEmpty();
     }
 
     /** Mistakes that load fine but cannot be what the user meant. */
@@ -136,6 +147,19 @@ final class ConfigCheck {
             }
         } catch (IOException e) {
             out.add(Finding.problem(dir.vaultDir(), "cannot be read: " + e.getMessage()));
+        }
+        try {
+            Map<String, airlock.rules.CommandModule> granted = new LinkedHashMap<>();
+            for (String command : p.secrets().keySet()) {
+                try {
+                    dir.module(command).ifPresent(m -> granted.put(command, m));
+                } catch (airlock.rules.ConfigError e) {
+                    // the module's own finding is reported with the modules
+                }
+            }
+            ConfigDirectory.forcedVariable(file, p, granted).ifPresent(e -> out.add(Finding.of(e)));
+        } catch (IOException e) {
+            out.add(Finding.problem(file, "cannot read the modules its [secrets] name: " + e.getMessage()));
         }
         for (var e : new java.util.TreeMap<>(p.envSet()).entrySet()) {
             if (CredentialShape.looksLikeCredential(e.getKey(), e.getValue())) {

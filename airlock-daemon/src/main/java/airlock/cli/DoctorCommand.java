@@ -145,6 +145,16 @@ final class DoctorCommand implements Callable<Integer> {
 
     private void socket(ConfigDirectory dir, Profile p) throws IOException {
         Path sock = dir.socketOf(p.name());
+        var state = airlock.daemon.lifecycle.ProfileState.of(p, java.time.Instant.now());
+        if (!state.active()) {
+            warn("profile " + p.name() + ": " + ProfileStateText.of(p, java.time.Instant.now()) + "; no socket, every request is refused"
+                    + (state instanceof airlock.daemon.lifecycle.ProfileState.Revoked ? " (delete the 'revoked' line to restore it)"
+                    : " (set a later 'expires' to renew it)"));
+            return;
+        }
+        if (p.lifecycle().lock().isPresent()) line("info", "profile " + p.name() + ": locked, requests must carry key ark_"
+                + p.lifecycle().lock().get().id() + ":... ($AIRLOCK_KEY or /run/airlock/key)");
+        p.lifecycle().expires().ifPresent(t -> line("info", "profile " + p.name() + ": expires at " + t));
         if (!Files.exists(sock, LinkOption.NOFOLLOW_LINKS)) {
             line("info", "profile " + p.name() + ": no socket at " + sock + " (daemon not running)");
             return;

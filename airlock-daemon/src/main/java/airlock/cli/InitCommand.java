@@ -39,7 +39,7 @@ final class InitCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Option(names = "--workspace", paramLabel = "DIR",
-            description = "Host folder the starter profile maps to /workspace in the container (default: ~/" + DEFAULT_WORKSPACE + ").")
+            description = "Host folder the starter profile mounts, at the same path in the container (default: ~/" + DEFAULT_WORKSPACE + ").")
     Path workspace;
 
     @Option(names = "--no-service", description = "Create the config only; install no service file.")
@@ -64,7 +64,7 @@ final class InitCommand implements Callable<Integer> {
         boolean newProfile = file(out, dir.profilesDir().resolve("default.toml"), StarterConfig.defaultProfile(ws));
         if (newProfile && !Files.exists(ws)) {
             Files.createDirectories(ws);
-            out.println("created   " + ws + "  (the host folder behind /workspace)");
+            out.println("created   " + ws + "  (the workspace: mount it at this same path in the container)");
         } else if (workspace != null && !newProfile) {
             out.println("note      --workspace ignored: " + dir.profilesDir().resolve("default.toml") + " exists; edit its [mounts]");
         }
@@ -96,7 +96,7 @@ final class InitCommand implements Callable<Integer> {
             if (!mounts.isEmpty()) b.append("-w ").append(mounts.firstKey()).append(' ');
             return b.toString();
         } catch (IOException | ConfigError e) {
-            return "-v " + fallback + ":/workspace -w /workspace ";
+            return "-v " + fallback + ":" + fallback + " -w " + fallback + " ";
         }
     }
 

@@ -1,7 +1,10 @@
 package airlock.cli;
 
+import airlock.daemon.ConfigDirectory;
 import airlock.daemon.audit.AuditChain;
 import airlock.daemon.audit.AuditFiles;
+import airlock.rules.ConfigError;
+import airlock.rules.ConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
@@ -25,7 +28,8 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 
 @Command(name = "log", description = {
-        "Print the audit log for a person: time, profile, verdict, command line, exit status, duration.",
+        "Print the audit log for a person: time, profile, verdict, command line, exit status, duration, cwd, container.",
+        "Dry runs (airlock test, check mode) are marked 'check: would be allowed/refused' and ran nothing.",
         "With --verify, check the hash chain instead and exit 1 when a record was edited or removed."})
 final class LogCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,11 +55,11 @@ final class LogCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path dir = config.directory().auditDir();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path dir = logFile(err);
         if (verify) return verify(dir, out, err);
-        for (Path f : AuditFiles.oldestFirst(dir)) {
+        for (Path f : AuditFiles.oldestFirstOf(dir)) {
             for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) print(line, out);
         }
         out.flush();
@@ -63,8 +67,22 @@ final class LogCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The current audit file: config.toml's {@code [log] path}, else the default under the config directory. */
+    private Path logFile(PrintWriter err) throws IOException {
+        ConfigDirectory d = config.directory();
+        Path cfg = d.configFile();
+        if (Files.isRegularFile(cfg)) {
+            try {
+                return d.auditFile(ConfigLoader.config(cfg.toString(), Files.readString(cfg, StandardCharsets.UTF_8)).log());
+            } catch (ConfigError e) {
+                err.println("airlock: " + e.getMessage() + " (reading the default audit log " + AuditFiles.current(d.auditDir()) + ")");
+            }
+        }
+        return AuditFiles.current(d.auditDir());
+    }
+
     private int verify(Path dir, PrintWriter out, PrintWriter err) throws IOException {
-        AuditChain.Report r = AuditChain.verify(dir);
+        AuditChain.Report r = AuditChain.verifyFile(dir);
         if (!r.intact()) {
             for (AuditChain.Problem p : r.problems()) err.println("airlock: " + p);
             err.println("airlock: the audit log chain is BROKEN: " + r.problems().size() + " problem(s) in " + dir);
@@ -80,8 +98,7 @@ final class LogCommand implements Callable<Integer> {
     }
 
     /** Tails the current file; when it is rotated away, drains the old one and starts on the new. */
-    private void follow(Path dir, PrintWriter out) throws IOException {
-        Path current = AuditFiles.current(dir);
+    private void follow(Path current, PrintWriter out) throws IOException {
         FileChannel ch = null;
         Object key = null;
         ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -112,7 +129,7 @@ final class LogCommand implements Callable<Integer> {
                     if (!read && rotated(current, key)) {
                         ch.close();
                         // Files rotated through since the last poll are printed whole.
-                        List<Path> files = AuditFiles.oldestFirst(dir);
+                        List<Path> files = AuditFiles.oldestFirstOf(current);
                         int mine = indexOf(files, key);
                         for (int i = mine + 1; i < files.size() - 1; i++) {
                             for (String line : Files.readAllLines(files.get(i), StandardCharsets.UTF_8)) print(line, out);
@@ -173,15 +190,21 @@ final class LogCommand implements Callable<Integer> {
         List<String> argv = new ArrayList<>();
         argv.add(n.path("command").asText(""));
         n.path("args").forEach(a -> argv.add(a.asText()));
+        // a dry run (airlock test, the shim's check mode) ran nothing: it must not read like a run
+        boolean check = n.path("mode").asText("run").equals("check");
         StringBuilder b = new StringBuilder();
         b.append(n.path("time").asText("?")).append("  ")
                 .append(ShellWords.quote(n.path("profile").asText("?"))).append("  ")
-                .append(verdict).append("  ")
+                .append(check ? "check: would be " + verdict : verdict).append("  ")
                 .append(ShellWords.join(argv)).append("  ");
-        if (n.path("signal").asInt(0) > 0) b.append("signal ").append(n.path("signal").asInt());
+        if (check) b.append("(dry run, nothing ran)");
+        else if (n.path("signal").asInt(0) > 0) b.append("signal ").append(n.path("signal").asInt());
         else if (n.path("exit_status").isNumber()) b.append("exit ").append(n.path("exit_status").asInt());
         else b.append("exit -");
         b.append("  ").append(n.path("duration_ms").asLong()).append("ms");
+        b.append("  cwd ").append(clean(n.path("cwd").asText("?")));
+        String container = n.path("container_id").asText("");
+        b.append("  container ").append(container.isEmpty() ? "-" : clean(container.length() > 12 ? container.substring(0, 12) : container));
         if (!verdict.equals("allowed")) {
             b.append("  [").append(n.path("layer").asText("daemon"));
             if (n.path("rule").isTextual()) b.append(" rule ").append(ShellWords.quote(n.path("rule").asText()));
@@ -189,6 +212,11 @@ final class LogCommand implements Callable<Integer> {
             b.append(']');
         }
         if (n.has("original_args")) b.append("  (rewritten by a hook)");
+        if (n.path("redactions").isObject() && !n.path("redactions").isEmpty()) {
+            List<String> counts = new ArrayList<>();
+            n.path("redactions").properties().forEach(e -> counts.add(e.getKey() + " x" + e.getValue().asLong()));
+            b.append("  redacted ").append(String.join(", ", counts));
+        }
         out.println(b);
     }
 

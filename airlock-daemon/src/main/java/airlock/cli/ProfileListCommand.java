@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "list", header = "List the profiles.",
-        description = "One line per profile: its name, what it allows and its socket. Exit 1 if a profile does not load.")
+        description = "One line per profile: its name, what it allows, its socket and its state (active, locked, expires at, expired, revoked). Exit 1 if a profile does not load.")
 final class ProfileListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,8 +38,9 @@ final class ProfileListCommand implements Callable<Integer> {
             String name = f.getFileName().toString().replaceFirst("\\.toml$", "");
             try {
                 Profile p = ConfigLoader.profile(name, f.toString(), Files.readString(f));
-                out.printf("%-16s %-40s %s%n", name,
-                        p.commands().isEmpty() ? "every enabled command" : String.join(", ", p.commands()), dir.socketOf(name));
+                out.printf("%-16s %-40s %s  %s%n", name,
+                        p.commands().isEmpty() ? "every enabled command" : String.join(", ", p.commands()), dir.socketOf(name),
+                        ProfileStateText.of(p, java.time.Instant.now()));
             } catch (ConfigError e) {
                 broken++;
                 out.printf("%-16s %s%n", name, "DOES NOT LOAD: " + e.getMessage());

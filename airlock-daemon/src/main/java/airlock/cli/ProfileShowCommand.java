@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "show", header = "Show what a profile allows.",
         description = {
-        "What a profile allows, resolved against config.toml: its commands, its mounts, the names of the variables it sets (values are not printed) and its socket."})
+        "What a profile allows, resolved against config.toml: its state (active, locked, expires at, expired, revoked when and why), its commands, its mounts, the names of the variables it sets (values are not printed) and its socket. A profile key is never shown."})
 final class ProfileShowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,6 +56,7 @@ final class ProfileShowCommand implements Callable<Integer> {
             err.println("airlock: cannot resolve against config.toml: " + (e instanceof ConfigError ce ? ce.getMessage() : e.toString()));
         }
         out.println("profile  " + name + "  (" + file + ")");
+        out.println("state    " + ProfileStateText.of(p, java.time.Instant.now()));
         out.println("socket   " + dir.socketOf(name) + (Files.exists(dir.socketOf(name)) ? "" : "  (absent: daemon not running)"));
         if (c == null) {
             out.println("commands " + (p.commands().isEmpty() ? "every enabled command" : String.join(", ", p.commands())));
@@ -71,6 +72,10 @@ final class ProfileShowCommand implements Callable<Integer> {
         if (p.mounts().isEmpty()) out.println("mounts   (none: every request is refused)");
         new TreeMap<>(p.mounts()).forEach((k, v) -> out.println("mounts   " + k + " -> " + v));
         if (!p.envSet().isEmpty()) out.println("env set  " + String.join(", ", new TreeMap<>(p.envSet()).keySet()));
+        if (!p.ask().rules().isEmpty()) {
+            out.println("ask      " + String.join(", ", p.ask().rules().stream().map(airlock.rules.Rule::text).toList())
+                    + "  (waits up to " + p.ask().timeoutSeconds() + " s for 'airlock approve')");
+        }
         p.socketOwner().ifPresent(o -> out.println("owner    uid " + o.uid() + ", gid " + o.gid() + " (socket mode 0660)"));
         return 0;
     }

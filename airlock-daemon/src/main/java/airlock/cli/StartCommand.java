@@ -50,6 +50,14 @@ final class StartCommand implements Callable<Integer> {
             err.println("airlock: cannot start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         }
+        java.util.Optional<airlock.daemon.console.Console> console;
+        try {
+            console = ConsoleStart.start(daemon, System.err);
+        } catch (IOException | RuntimeException e) {
+            daemon.close();
+            err.println("airlock: cannot start the console ([ui] in " + dir.configFile() + "): " + e.getMessage());
+            return 1;
+        }
         daemon.reloader().reloadOnSighup();
         try {
             daemon.reloader().watch(Reloader.DEFAULT_DEBOUNCE);
@@ -69,6 +77,7 @@ final class StartCommand implements Callable<Integer> {
         err.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            console.ifPresent(airlock.daemon.console.Console::close);
             daemon.close();
             stopped.countDown();
         }));

@@ -23,7 +23,11 @@ final class StarterConfig {
                 """.formatted(String.join(", ", ConfigDirectory.BuiltinModules.names()));
     }
 
-    /** The starter profile: one workspace folder, the same bytes on both sides of the mount. */
+    /**
+     * The starter profile: one workspace folder, mounted at its own path in the container, so
+     * every path a tool prints on the host (git init, rev-parse --show-toplevel, remote -v) is
+     * true in the container too.
+     */
     static String defaultProfile(Path workspace) {
         return """
                 # Profile "default": its socket is sockets/default.sock in this directory. Mount it into
@@ -33,10 +37,12 @@ final class StarterConfig {
                 commands = []
 
                 # container path = host folder. Commands run only with a working directory inside one
-                # of these, mapped to the host folder. Mount the same folder into the container:
-                #   docker run -v %s:/workspace ...
+                # of these, mapped to the host folder. Mount the folder at the same path in the
+                # container, so the paths the tools print are true there too:
+                #   docker run -v %1$s:%1$s -w %1$s ...
+                # (another container path works, but the agent then sees host paths it cannot open)
                 [mounts]
-                "/workspace" = %s
+                %2$s = %2$s
                 """.formatted(workspace, tomlString(workspace.toString()));
     }
 

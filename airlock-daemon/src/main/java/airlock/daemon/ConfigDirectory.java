@@ -1,5 +1,6 @@
 package airlock.daemon;
 
+import airlock.daemon.audit.AuditFiles;
 import airlock.daemon.gate.ToolChecks;
 import airlock.rules.CommandModule;
 import airlock.rules.Config;
@@ -40,9 +41,25 @@ public record ConfigDirectory(Path root) {
     public Path hooksDir() { return root.resolve("hooks"); }
     public Path socketsDir() { return root.resolve("sockets"); }
     public Path auditDir() { return root.resolve("audit"); }
+
+    /**
+     * The audit file written now: {@code [log] path} when config.toml sets it (absolute,
+     * {@code ~/...} in the daemon user's home, or relative to the config directory), else
+     * {@code <config>/audit/audit.ndjson}. Rotated files sit next to it as {@code NAME.1}, ...
+     */
+    public Path auditFile(Config.LogSettings log) {
+        String p = log.path();
+        if (p == null) return AuditFiles.current(auditDir());
+        if (p.equals("~") || p.startsWith("~/")) return Path.of(System.getProperty("user.home") + p.substring(1)).normalize();
+        return root.resolve(p).normalize();
+    }
     /** The secrets' vault (see airlock.daemon.vault.VaultFiles for its layout). */
     public Path vaultDir() { return root.resolve("vault"); }
+    /** The console's host-only state (login grants, its address); never under sockets/, which containers may mount. */
+    public Path uiDir() { return root.resolve("ui"); }
     public Path socketOf(String profile) { return socketsDir().resolve(profile + ".sock"); }
+    /** The host-only control socket (approvals); its directory is the daemon's own, never mounted. */
+    public Path controlSocket() { return root.resolve("control").resolve("control.sock"); }
     public Path userModule(String command) { return commandsDir().resolve(command + ".toml"); }
 
     public Policy load() throws ConfigError, IOException {
@@ -108,7 +125,9 @@ public record ConfigDirectory(Path root) {
     /** The active module for a command: the user's file replaces the built-in whole. */
     public Optional<CommandModule> module(String command) throws ConfigError, IOException {
         Path user = userModule(command);
-        if (Files.isRegularFile(user)) return Optional.of(loadModule(command, user.toString(), read(user)));
+        if (Files.isRegularFile(user)) {
+            return Optional.of(loadModule(command, user.toString(), userSource(command), read(user)));
+        }
         Optional<String> builtin = BuiltinModules.text(command);
         if (builtin.isEmpty()) return Optional.empty();
         return Optional.of(loadModule(command, BuiltinModules.source(command), builtin.get()));
@@ -116,7 +135,17 @@ public record ConfigDirectory(Path root) {
 
     /** One module's text, its {@code [checks]} judged against the checks this daemon has. */
     public static CommandModule loadModule(String command, String source, String text) throws ConfigError {
-        return ModuleLoader.load(command, source, text, ToolChecks.builtin().names());
+        return loadModule(command, source, source, text);
+    }
+
+    /** @param file named in load errors; {@code source} names the module in refusals ({@code user:git}) */
+    public static CommandModule loadModule(String command, String file, String source, String text) throws ConfigError {
+        return ModuleLoader.load(command, file, source, text, ToolChecks.builtin().names());
+    }
+
+    /** How a refusal names a user's module: not by its host path, which the agent cannot see. */
+    public static String userSource(String command) {
+        return "user:" + command;
     }
 
     public List<Path> profileFiles() throws IOException {

@@ -15,6 +15,12 @@ import airlock.daemon.hooks.HookSettings;
 import airlock.daemon.hooks.Hooks;
 import airlock.protocol.ChannelStreams;
 
+import airlock.daemon.agent.AgentVerbs;
+import airlock.daemon.agent.SecretSlots;
+import airlock.daemon.approval.Approvals;
+import airlock.daemon.lifecycle.Expiries;
+import airlock.daemon.lifecycle.ProfileState;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,6 +30,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +55,13 @@ public final class Daemon implements Closeable {
     private final Session.Context context;
     private final Semaphore sessions;
     /** Open sockets by profile; changed by a reload. Guarded by {@code this}. */
-    private final Map<String, ServerSocketChannel> servers = new LinkedHashMap<>();
+    private final Map<String, Listening> servers = new LinkedHashMap<>();
+    /** Profiles without a socket because they expired or were revoked, with that state. Guarded by {@code this}. */
+    private final Map<String, ProfileState> inactive = new LinkedHashMap<>();
+    private final Connections connections = new Connections();
+    private final Approvals approvals;
+    private final Expiries expiries = new Expiries(this::expire);
+    private ControlSocket control;
     private final AtomicReference<Hooks> hooks;
     private final AuditLog audit;
     private final PrintStream log;
@@ -61,15 +75,24 @@ public final class Daemon implements Closeable {
         this.policy = new AtomicReference<>(policy);
         this.hooks = new AtomicReference<>(new Hooks(dir.root(), HookSettings.DEFAULT));
         this.sessions = new Semaphore(settings.maxSessions());
+        this.approvals = new Approvals(this::event, java.time.Clock.systemUTC());
+        Admission admission = new Admission(this.policy::get, connections, new AgentVerbs(settings.secrets()), approvals);
         this.context = new Session.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
-                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin()),
+                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin()), admission,
                 airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath()));
         this.reloader = new Reloader(dir, this::apply, log, audit);
     }
 
-    /** Limits an operator (or a test) may tighten. */
-    public record Settings(int maxSessions, Duration firstFrameTimeout) {
+    /**
+     * Limits an operator (or a test) may tighten, and the secret slots the agent's verbs see
+     * ({@link SecretSlots#NONE} until the vault is plugged in).
+     */
+    public record Settings(int maxSessions, Duration firstFrameTimeout, SecretSlots secrets) {
         public static final Settings DEFAULT = new Settings(MAX_SESSIONS, FIRST_FRAME_TIMEOUT);
+
+        public Settings(int maxSessions, Duration firstFrameTimeout) {
+            this(maxSessions, firstFrameTimeout, SecretSlots.NONE);
+        }
     }
 
     /** Loads the config and opens every profile's socket; fails (and opens nothing) when the config is bad. */
@@ -81,7 +104,10 @@ public final class Daemon implements Closeable {
                                Consumer<SessionRecord> records, Settings settings) throws ConfigError, IOException {
         airlock.daemon.vault.VaultStartup.requireSafe(dir.vaultDir());
         Policy policy = dir.load();
-        AuditLog audit = AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles());
+        AuditLog audit = policy.config().log().path() == null
+                ? AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles())
+                : AuditLog.openFile(dir.auditFile(policy.config().log()), maxBytes(policy), policy.config().log().maxFiles(),
+                        java.time.Clock.systemUTC());
         airlock.daemon.vault.VaultStartup.afterStart(dir.vaultDir(), audit, log);
         Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
         try {
@@ -93,10 +119,11 @@ public final class Daemon implements Closeable {
                         + e.getMessage(), e);
             }
             log.println("airlock: enabled commands: " + String.join(", ", policy.config().enabled()));
-            log.println("airlock: audit log " + AuditFiles.current(audit.dir()));
+            log.println("airlock: audit log " + audit.file());
             d.hooks.set(new Hooks(dir.root(), hookSettings(policy)));
-            // in name order: the start-up report reads the same every time (Policy's map has no order)
-            for (Profile profile : new java.util.TreeMap<>(policy.profiles()).values()) d.listen(profile);
+            d.apply(policy, false);
+            // after the profiles' sockets: a second daemon is told about the socket an operator knows
+            d.control = ControlSocket.open(dir.controlSocket(), d.approvals, d.reloader::reload, log);
         } catch (IOException | RuntimeException e) {
             d.close();
             throw e;
@@ -112,32 +139,131 @@ public final class Daemon implements Closeable {
         return new HookSettings(Duration.ofSeconds(p.config().hooks().timeoutSeconds()), HookSettings.DEFAULT_MAX_BUFFERED_OUTPUT);
     }
 
+    /** A profile's open socket and the lifecycle values it was opened with. */
+    private record Listening(ServerSocketChannel server, Optional<Instant> rotated, Optional<String> lockId) {}
+
     private synchronized void listen(Profile profile) throws IOException {
         Path sock = dir.socketOf(profile.name());
+        connections.resume(profile.name());
         ServerSocketChannel server = SocketFile.bind(sock, profile.socketOwner());
-        servers.put(profile.name(), server);
+        servers.put(profile.name(), new Listening(server, profile.lifecycle().rotated(), lockId(profile)));
         Thread.ofPlatform().name("accept-" + profile.name()).daemon(true).start(() -> accept(server, profile.name()));
-        log.println("airlock: profile " + profile.name() + " listening on " + sock);
+        log.println("airlock: profile " + profile.name() + " listening on " + sock
+                + profile.lifecycle().expires().map(t -> " until " + t).orElse("")
+                + (profile.lifecycle().lock().isPresent() ? " (locked)" : ""));
+    }
+
+    private static Optional<String> lockId(Profile p) {
+        return p.lifecycle().lock().map(Profile.Lock::id);
     }
 
     /**
      * Makes a reloaded configuration the running one: the next request on any socket sees it, a
      * new profile gets its socket, a removed one loses it (its sessions already running finish).
+     * A profile that expired or was revoked loses its socket and its running sessions; one whose
+     * {@code rotated} changed gets a new socket (a new inode) at the same path.
      */
     synchronized void apply(Policy next) throws IOException {
+        apply(next, true);
+    }
+
+    private synchronized void apply(Policy next, boolean reload) throws IOException {
         policy.set(next);
         airlock.daemon.vault.VaultStartup.copyJournal(dir.vaultDir(), audit, log);
         hooks.set(new Hooks(dir.root(), hookSettings(next)));
         audit.limits(maxBytes(next), next.config().log().maxFiles());
+        if (!dir.auditFile(next.config().log()).toAbsolutePath().equals(audit.file().toAbsolutePath())) {
+            log.println("airlock: [log] path changed; the audit log stays " + audit.file() + " until the daemon restarts");
+        }
         for (String name : List.copyOf(servers.keySet())) {
             if (!next.profiles().containsKey(name)) {
-                closeQuietly(servers.remove(name));
+                closeQuietly(servers.remove(name).server());
                 Files.deleteIfExists(dir.socketOf(name));
                 log.println("airlock: profile " + name + " removed; its socket is closed");
             }
         }
+        inactive.keySet().retainAll(next.profiles().keySet());
+        Instant now = Instant.now();
+        Map<String, Instant> future = new java.util.HashMap<>();
+        // in name order: the start-up report reads the same every time (Policy's map has no order)
         for (Profile profile : new java.util.TreeMap<>(next.profiles()).values()) {
-            if (!servers.containsKey(profile.name())) listen(profile);
+            String name = profile.name();
+            ProfileState state = ProfileState.of(profile, now);
+            Listening l = servers.get(name);
+            if (!state.active()) {
+                if (l != null || !state.equals(inactive.get(name))) deactivate(name, state, reload || l != null);
+                continue;
+            }
+            profile.lifecycle().expires().ifPresent(t -> future.put(name, t));
+            if (l == null) {
+                boolean restored = inactive.remove(name) != null;
+                listen(profile);
+                if (restored) event("profile-restored", "profile " + name + " is active again; its socket is open");
+            } else if (!l.rotated().equals(profile.lifecycle().rotated())) {
+                rotate(profile);
+            } else if (!l.lockId().equals(lockId(profile))) {
+                servers.put(name, new Listening(l.server(), l.rotated(), lockId(profile)));
+                event(lockId(profile).isPresent() ? "profile-locked" : "profile-unlocked", "profile " + name
+                        + lockId(profile).map(id -> ": requests need key ark_" + id + ":...").orElse(": requests need no key"));
+            }
+        }
+        expiries.schedule(future);
+    }
+
+    /**
+     * Ends a profile that expired or was revoked: its socket is closed and removed, waiting
+     * approvals end, and every running session is stopped with the reason.
+     */
+    private void deactivate(String name, ProfileState state, boolean transition) throws IOException {
+        String message = ProfileState.refusal(name, state).orElseThrow();
+        Listening l = servers.remove(name);
+        int stopped = connections.stop(name, ExitCodes.REFUSED, message, true);
+        if (l != null) closeQuietly(l.server());
+        Files.deleteIfExists(dir.socketOf(name));
+        approvals.stop(name, message);
+        inactive.put(name, state);
+        String what = switch (state) {
+            case ProfileState.Expired e -> "expired at " + e.at();
+            case ProfileState.Revoked r -> "revoked at " + r.at() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")");
+            case ProfileState.Active a -> "active";
+        };
+        log.println("airlock: profile " + name + " " + what + "; no socket" + (stopped > 0 ? ", " + stopped + " session(s) stopped" : ""));
+        event(transition ? "profile-" + state.word() : "profile-inactive", "profile " + name + " " + what + "; socket removed; "
+                + stopped + " session(s) stopped");
+    }
+
+    /** A new socket at the same path: whoever holds the old inode (a mount, a hard link) loses access. */
+    private void rotate(Profile profile) throws IOException {
+        String name = profile.name();
+        Listening l = servers.remove(name);
+        closeQuietly(l.server());
+        Files.deleteIfExists(dir.socketOf(name));
+        int stopped = connections.stop(name, ExitCodes.REFUSED, "airlock: profile '" + name + "' was rotated on the host;"
+                + " this socket no longer works (a container started with the profile's socket path now gets the new one)", false);
+        approvals.stop(name, "airlock: profile '" + name + "' was rotated on the host; the request was not approved");
+        listen(profile);
+        event("profile-rotated", "profile " + name + " has a new socket" + lockId(profile).map(id -> " and key ark_" + id + ":...").orElse("")
+                + "; " + stopped + " session(s) on the old one stopped");
+    }
+
+    /** The timer's call at a profile's expiry instant. */
+    private synchronized void expire(String name) {
+        Profile p = policy.get().profiles().get(name);
+        if (p == null || !servers.containsKey(name)) return;
+        ProfileState state = ProfileState.of(p, Instant.now());
+        if (state.active()) return;
+        try {
+            deactivate(name, state, true);
+        } catch (IOException e) {
+            log.println("airlock: profile " + name + " expired but its socket could not be removed: " + e);
+        }
+    }
+
+    private void event(String type, String detail) {
+        try {
+            audit.event(type, detail);
+        } catch (airlock.daemon.audit.AuditLogException e) {
+            log.println("airlock: AUDIT LOG FAILURE: " + e.getMessage());
         }
     }
 
@@ -164,15 +290,39 @@ public final class Daemon implements Closeable {
                 Thread.ofVirtual().name("busy-" + profile).start(() -> refuseBusy(s));
                 continue;
             }
+            if (!connections.enter(profile, s)) {
+                // accepted in the instant the profile was stopped
+                sessions.release();
+                Thread.ofVirtual().name("stopped-" + profile).start(() -> refuseStopped(s, profile));
+                continue;
+            }
             Session session = new Session(s, profile, context);
             Thread.ofVirtual().name("session-" + profile).start(() -> {
                 try {
                     session.run();
                 } finally {
+                    connections.leave(s);
                     sessions.release();
                 }
             });
         }
+    }
+
+    private void refuseStopped(SocketChannel s, String profile) {
+        try (s) {
+            Profile p = policy.get().profiles().get(profile);
+            String message = p == null ? "airlock: profile '" + profile + "' was removed"
+                    : ProfileState.refusal(profile, ProfileState.of(p, Instant.now()))
+                    .orElse("airlock: profile '" + profile + "' was rotated on the host; this socket no longer works");
+            new FrameWriter(ChannelStreams.out(s)).refusal(ExitCodes.REFUSED, message);
+        } catch (IOException e) {
+            // the caller left already
+        }
+    }
+
+    /** Sessions running on {@code profile} now (for tests and the operator). */
+    public int running(String profile) {
+        return connections.count(profile);
     }
 
     private void refuseBusy(SocketChannel s) {
@@ -188,11 +338,18 @@ public final class Daemon implements Closeable {
         return dir;
     }
 
+    /** The running policy, as the next request will see it (the console reads it; it keeps no copy). */
+    public Policy policy() {
+        return policy.get();
+    }
+
     @Override
     public synchronized void close() {
         reloader.close();
+        expiries.close();
+        if (control != null) control.close();
         for (var e : servers.entrySet()) {
-            closeQuietly(e.getValue());
+            closeQuietly(e.getValue().server());
             try {
                 Files.deleteIfExists(dir.socketOf(e.getKey()));
             } catch (IOException ignored) {

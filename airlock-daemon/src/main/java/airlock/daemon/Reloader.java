@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 public final class Reloader implements Closeable {
     /** Editors save in several steps (temp file, rename, chmod): wait for quiet before reading. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(300);
-    private static final Set<String> WATCHED_AT_ROOT = Set.of("config.toml", "profiles", "commands", "hooks");
+    private static final Set<String> WATCHED_AT_ROOT = Set.of("config.toml", "profiles", "commands", "hooks", "vault");
 
     /** Receives a configuration that loaded. */
     @FunctionalInterface
@@ -152,7 +152,10 @@ public final class Reloader implements Closeable {
     }
 
     private void register() throws IOException {
-        List<Path> dirs = new ArrayList<>(List.of(dir.root(), dir.profilesDir(), dir.commandsDir(), dir.hooksDir()));
+        // vault/secrets/: a secret set, removed or imported re-checks the profiles that name it and
+        // copies the vault's change journal into the audit log (Daemon.apply)
+        List<Path> dirs = new ArrayList<>(List.of(dir.root(), dir.profilesDir(), dir.commandsDir(), dir.hooksDir(),
+                dir.vaultDir().resolve("secrets")));
         if (Files.isDirectory(dir.profilesDir())) {
             try (Stream<Path> s = Files.list(dir.profilesDir())) {
                 s.filter(p -> p.getFileName().toString().endsWith(".hooks")).forEach(dirs::add);

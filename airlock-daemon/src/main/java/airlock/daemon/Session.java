@@ -57,11 +57,12 @@ final class Session implements Runnable {
      * @param hooks        the hook layer of the current configuration
      * @param audit        the audit log; every record is written before the session's last frame
      * @param gate         judges every request and every hook rewrite
+     * @param admission    the profile's life (expired, revoked, locked), the agent's verbs, approvals
      * @param sandbox      runs the tools of modules with [sandbox] (the config directory hidden)
      */
     record Context(Supplier<Policy> policy, Map<String, String> daemonEnv, CommandLocks locks,
                    Consumer<SessionRecord> records, PrintStream log, Duration firstFrameTimeout,
-                   Supplier<Hooks> hooks, SessionAudit audit, Gate gate,
+                   Supplier<Hooks> hooks, SessionAudit audit, Gate gate, Admission admission,
                    airlock.daemon.sandbox.SandboxLauncher sandbox) {}
 
     /** What the session knew when it ended: the fields of its record. */
@@ -115,6 +116,9 @@ final class Session implements Runnable {
 
         /** Nobody to answer: the caller went away, or the connection broke. */
         record Silent() implements Finale {}
+
+        /** The daemon's own answer to an agent verb ({@code airlock skill}): its text, then its status. */
+        record Answer(byte[] stdout, int status) implements Finale {}
     }
 
     private final SocketChannel socket;
@@ -133,7 +137,8 @@ final class Session implements Runnable {
     public void run() {
         try (socket) {
             FrameReader in = new FrameReader(ChannelStreams.in(socket));
-            FrameWriter out = new FrameWriter(ChannelStreams.out(socket));
+            // shared with a stop of the profile (expiry, revocation), so its refusal never interleaves with output
+            FrameWriter out = context.admission().connections().writer(socket);
             try {
                 finish(serve(in, out), out);
             } finally {
@@ -163,6 +168,9 @@ final class Session implements Runnable {
             known = known.asked(request, Optional.empty());
             Optional<Refusal> liar = containerHintRefusal(caller, request);
             if (liar.isPresent()) return refused(known, liar.get());
+            Optional<String> barred = context.admission().admit(profileName, request);
+            if (barred.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, barred.get()));
+            if (request.mode() == Request.Mode.AGENT) return agent(known, request);
             Policy policy = context.policy().get();
             known = known.asked(request, Optional.ofNullable(policy.modules().get(request.command())).map(CommandModule::sha256));
 
@@ -172,6 +180,8 @@ final class Session implements Runnable {
             Plan plan = ((Judgement.Allowed) judgement).plan();
             // a dry run runs no hooks: they may have side effects, and nothing is executed
             if (request.mode() == Request.Mode.CHECK) return new Ending(known, ran(0, 0, 0, 0, false), new Finale.Allow());
+            Optional<String> unapproved = context.admission().askFirst(profileName, caller, request, plan.module(), plan.profile(), out);
+            if (unapproved.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, unapproved.get()));
 
             Optional<String> auditBroken = context.audit().ready();
             if (auditBroken.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, unrecorded(auditBroken.get())));
@@ -193,6 +203,9 @@ final class Session implements Runnable {
                 }
                 case Hooks.PreExec.Proceed proceed -> { }
             }
+            // again just before the tool starts: the profile may have ended while hooks or a person took their time
+            barred = context.admission().admit(profileName, request);
+            if (barred.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, barred.get()));
             return hooks.hasPostExec(profileName) ? runHeld(known, hooks, plan, in) : runStreamed(known, plan, in, out);
         } catch (IOException e) {
             return broken(known, e.toString());
@@ -203,6 +216,17 @@ final class Session implements Runnable {
             context.log().println("airlock: session on profile " + profileName + " failed: " + e);
             return broken(known, e.toString());
         }
+    }
+
+    /** {@code airlock skill} and the other verbs of the daemon itself: recorded like a run. */
+    private Ending agent(Known known, Request request) {
+        return switch (context.admission().agent(profileName, request)) {
+            case airlock.daemon.agent.AgentVerbs.Answer.Refused r -> refused(known, new Refusal(r.code(), r.message()));
+            case airlock.daemon.agent.AgentVerbs.Answer.Text t -> {
+                byte[] text = t.stdout().getBytes(StandardCharsets.UTF_8);
+                yield new Ending(known, ran(t.status(), 0, 0, text.length, false), new Finale.Answer(text, t.status()));
+            }
+        };
     }
 
     /** The tool's output went to the caller as it came; the exit status is the last frame. */
@@ -283,6 +307,11 @@ final class Session implements Runnable {
                     out.data(FrameType.STDERR, msg, 0, msg.length);
                     if (failure.isPresent()) warnUnrecorded(out, failure.get());
                     out.exit(ExitCodes.REFUSED, 0);
+                }
+                case Finale.Answer a -> {
+                    out.data(FrameType.STDOUT, a.stdout(), 0, a.stdout().length);
+                    if (failure.isPresent()) warnUnrecorded(out, failure.get());
+                    out.exit(a.status(), 0);
                 }
                 case Finale.Silent s -> { }
             }

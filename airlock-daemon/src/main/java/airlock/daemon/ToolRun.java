@@ -1,20 +1,24 @@
 package airlock.daemon;
 
+import airlock.daemon.core.Plan;
+import airlock.daemon.core.Caller;
+import airlock.daemon.core.Signals;
 import airlock.daemon.sandbox.Launch;
 import airlock.daemon.sandbox.OutputCap;
 import airlock.daemon.sandbox.SandboxLauncher;
 import airlock.daemon.sandbox.SandboxUnavailable;
+import airlock.daemon.sandbox.VaultRedaction;
 import airlock.daemon.sandbox.WrittenFiles;
 import airlock.protocol.ExitCodes;
-import airlock.daemon.core.Plan;
-import airlock.daemon.core.Caller;
-import airlock.daemon.core.Signals;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
 import airlock.protocol.Limits;
 import airlock.protocol.Payload;
+import airlock.daemon.redact.RedactingStream;
+import airlock.daemon.redact.RedactionCounts;
+import airlock.daemon.redact.Redactor;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +26,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -42,9 +47,16 @@ final class ToolRun {
     private static final int STDIN_QUEUE_CHUNKS = 4;
     private static final byte[] END_OF_STDIN = new byte[0];
 
-    /** @param limit the [sandbox] limit the run hit ("timeout", "output", "memory", "processes"), "" for none */
+    /**
+     * @param limit   the [sandbox] limit the run hit ("timeout", "output", "memory", "processes"), "" for none
+     * @param written the files a sandboxed run left in a writable workspace, redacted in place
+     */
     record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost, String limit,
-                  WrittenFiles.Report written) {}
+                  WrittenFiles.Report written) {
+        Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost) {
+            this(status, signal, stdinBytes, outputBytes, callerLost, "", WrittenFiles.Report.NONE);
+        }
+    }
 
     /** Exit status of a run killed at its [sandbox] timeout_s, as timeout(1) reports it. */
     static final int TIMED_OUT = 124;
@@ -55,24 +67,57 @@ final class ToolRun {
     private final AtomicBoolean callerLost = new AtomicBoolean();
     private final AtomicLong stdinBytes = new AtomicLong();
     private final AtomicLong outputBytes = new AtomicLong();
+    private final Redactor redactor;
+    private final RedactionCounts redactions;
     private final Launch launch;
     private final OutputCap cap;
     private final AtomicReference<String> limit = new AtomicReference<>("");
 
-    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller, Launch launch) {
+    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller, Redactor redactor, RedactionCounts redactions,
+                    Launch launch) {
         this.process = process;
         this.out = out;
         this.caller = caller;
+        this.redactor = redactor;
+        this.redactions = redactions;
         this.launch = launch;
         this.cap = new OutputCap(launch.outputBytes());
     }
 
-    /** {@code sandbox} wraps the tool of a module with [sandbox] in bubblewrap, and refuses when it cannot. */
+    /** A sandboxed module here hides only the default config directory: the daemon passes its own launcher. */
+    static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
+        return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts());
+    }
+
     static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out, SandboxLauncher sandbox)
+            throws IOException, InterruptedException {
+        return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts(), sandbox, Optional.empty());
+    }
+
+    static Result run(Plan plan, Map<String, String> injected, Caller caller, FrameReader in, FrameWriter out,
+                      Redactor redactor, RedactionCounts redactions) throws IOException, InterruptedException {
+        return run(plan, injected, caller, in, out, redactor, redactions, SandboxLauncher.of(ConfigDirectory.defaultRoot()), Optional.empty());
+    }
+
+    /**
+     * Runs with the run's secrets: {@code injected} goes into the environment last (nothing the
+     * caller sent can replace it; the plan itself never holds a value, so nothing that judges or
+     * prints a plan sees one), and both output streams pass through {@code redactor} before a
+     * byte is framed, so the caller, a post-exec hook (HeldOutput) and the audit log only ever
+     * get markers. {@code redactions} counts per secret, over both streams. A module with
+     * [sandbox] runs inside {@code sandbox} (with the run's secret files, {@code secretFiles},
+     * bound read-only, and files it writes to a writable workspace redacted by the same redactor),
+     * or refuses when the sandbox cannot be had.
+     */
+    static Result run(Plan plan, Map<String, String> injected, Caller caller, FrameReader in, FrameWriter out,
+                      Redactor redactor, RedactionCounts redactions, SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles)
             throws IOException, InterruptedException {
         Launch launch;
         try {
-            launch = sandbox.launch(plan);
+            // a run without secrets keeps what the launcher was given (a test's redactor, say)
+            SandboxLauncher forThisRun = redactor.isEmpty() && secretFiles.isEmpty() ? sandbox
+                    : sandbox.forRun(secretFiles, VaultRedaction.of(redactor));
+            launch = forThisRun.launch(plan);
         } catch (SandboxUnavailable e) {
             // fail closed: a module that asks for a sandbox never runs without one
             byte[] msg = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -83,10 +128,11 @@ final class ToolRun {
             ProcessBuilder pb = new ProcessBuilder(launch.argv()).directory(plan.cwd().toFile());
             pb.environment().clear();
             pb.environment().putAll(plan.env());
+            pb.environment().putAll(injected);
             if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process process = pb.start();
             Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
-            return new ToolRun(process, out, callerProcess, launch).supervise(in);
+            return new ToolRun(process, out, callerProcess, redactor, redactions, launch).supervise(in);
         }
     }
 
@@ -130,12 +176,18 @@ final class ToolRun {
 
     private void pump(InputStream from, FrameType type) {
         byte[] buf = new byte[Limits.MAX_DATA];
+        OutputStream frames = new OutputStream() {
+            @Override public void write(int b) throws IOException { write(new byte[]{(byte) b}, 0, 1); }
+            @Override public void write(byte[] b, int off, int len) throws IOException { out.write(type, b, off, len); }
+        };
+        RedactingStream to = redactor.isEmpty() ? null : redactor.stream(frames, redactions);
         try (from) {
             int n;
             while ((n = from.read(buf)) > 0) {
                 int allowed = cap.allow(n);
                 try {
-                    if (allowed > 0) out.write(type, buf, 0, allowed);
+                    if (allowed > 0 && to == null) out.write(type, buf, 0, allowed);
+                    else if (allowed > 0) to.write(buf, 0, allowed);
                 } catch (IOException e) {
                     callerGone();
                     return;
@@ -144,11 +196,19 @@ final class ToolRun {
                 if (allowed < n) {
                     // [sandbox] output_mb: the rest is cut, and the tool is not left writing into nothing
                     if (limit.compareAndSet("", "output")) Signals.killTree(process.toHandle());
-                    return;
+                    break;
                 }
             }
         } catch (IOException e) {
             // the pipe broke because the tree was killed
+        }
+        // the held tail (bytes that could have begun a secret) goes out once the stream has ended
+        if (to != null) {
+            try {
+                to.finish();
+            } catch (IOException e) {
+                callerGone();
+            }
         }
     }
 

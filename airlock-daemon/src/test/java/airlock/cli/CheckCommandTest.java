@@ -62,6 +62,18 @@ class CheckCommandTest {
     }
 
     @Test
+    void aUserModuleThatConfinesNoPathIsWarnedAbout() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        Path bare = cli.write("commands/jq.toml", "[command]\nbin = \"jq\"\n[deny]\nargs = []\n");
+        Path declared = cli.write("commands/yq.toml", "[command]\nbin = \"yq\"\n[flags]\npositional_paths = [\"*\"]\n[deny]\nargs = []\n");
+        var r = cli.run("check");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("warning: " + bare + ": declares no path arguments ([flags] paths, positional_paths): if jq reads")
+                .doesNotContain(declared + ": declares no path");
+    }
+
+    @Test
     void hooksMustBeRegularFilesNotSymlinks() throws Exception {
         Cli cli = new Cli(tmp);
         cli.initialized();

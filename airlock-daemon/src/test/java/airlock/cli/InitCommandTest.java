@@ -26,15 +26,35 @@ class InitCommandTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cli.config.resolve("config.toml")))).isEqualTo("rw-------");
         var policy = new ConfigDirectory(cli.config).load();
         assertThat(policy.config().enabled()).containsExactly("git");
-        assertThat(policy.profiles().get("default").mounts()).containsEntry("/workspace", ws.toString());
+        // the same path on both sides: what the tools print on the host is true in the container
+        assertThat(policy.profiles().get("default").mounts()).containsExactly(java.util.Map.entry(ws.toString(), ws.toString()));
         assertThat(ws).isDirectory();
 
         Path unit = cli.home.resolve(".config/systemd/user/airlock.service");
         assertThat(Files.readString(unit)).contains("ExecStart=", "airlock.cli.Airlock", "\"start\" \"--config\" \"" + cli.config + "\"",
                 "Environment=\"PATH=", "WantedBy=default.target");
         assertThat(r.out()).contains("installed " + unit, "systemctl --user enable --now airlock.service",
-                "-v " + ws + ":/workspace -w /workspace -v " + cli.config.resolve("sockets/default.sock") + ":/run/docker-airlock.sock");
+                "-v " + ws + ":" + ws + " -w " + ws + " -v " + cli.config.resolve("sockets/default.sock") + ":/run/docker-airlock.sock");
         assertThat(cli.run("check").exit()).isZero();
+    }
+
+    @Test
+    void withTheStarterConfigThePathsGitPrintsExistInTheContainer() throws Exception {
+        Cli cli = new Cli(tmp);
+        Path ws = tmp.toRealPath().resolve("project");
+        assertThat(cli.run("init", "--no-service", "--workspace", ws.toString()).exit()).isZero();
+        Path proj = Files.createDirectories(ws.resolve("proj"));
+        try (var d = airlock.daemon.Daemon.start(new ConfigDirectory(cli.config), System.getenv(),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
+            Path sock = cli.config.resolve("sockets/default.sock");
+            // the agent's cwd is the container path; with the starter profile it is the host path too
+            var init = airlock.daemon.ShimRunner.run(sock, proj, "git", java.util.List.of("init", "-b", "main"));
+            assertThat(init.exit()).as(init.err()).isZero();
+            assertThat(init.out()).contains("Initialized empty Git repository in " + proj.resolve(".git") + "/");
+            var top = airlock.daemon.ShimRunner.run(sock, proj, "git", java.util.List.of("rev-parse", "--show-toplevel"));
+            assertThat(top.exit()).as(top.err()).isZero();
+            assertThat(top.out().strip()).isEqualTo(proj.toString());
+        }
     }
 
     @Test
@@ -132,7 +152,7 @@ class InitCommandTest {
         Cli cli = new Cli(tmp);
         Path odd = tmp.resolve("we\"ird \\ ws");
         assertThat(cli.run("init", "--no-service", "--workspace", odd.toString()).exit()).isZero();
-        assertThat(new ConfigDirectory(cli.config).load().profiles().get("default").mounts()).containsEntry("/workspace", odd.toString());
+        assertThat(new ConfigDirectory(cli.config).load().profiles().get("default").mounts()).containsEntry(odd.toString(), odd.toString());
     }
 
     @Test

@@ -61,6 +61,40 @@ class LogCommandTest {
     }
 
     @Test
+    void aDryRunIsMarkedAsACheckAndEveryLineShowsTheCwdAndTheContainer() throws Exception {
+        String container = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        try (AuditLog log = open()) {
+            log.append(new AuditRecord("default", Instant.parse("2026-11-23T10:00:00Z"))
+                    .request("git", List.of("push", "--force"), "/workspace/proj", container, true).allowed().exit(0, 0, 0, 3));
+            log.append(new AuditRecord("default", Instant.parse("2026-11-23T10:00:01Z"))
+                    .request("git", List.of("push", "--force"), "/workspace/proj", "", true)
+                    .refused("module", "push & --force", "rewrites history"));
+            log.append(new AuditRecord("default", Instant.parse("2026-11-23T10:00:02Z"))
+                    .request("git", List.of("status"), "/workspace/proj", container, false).allowed().exit(0, 0, 0, 5));
+        }
+        List<String> lines = airlock("log", "--config", config.toString()).out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).contains("default  check: would be allowed  git push --force  (dry run, nothing ran)")
+                .doesNotContain("exit 0").endsWith("cwd /workspace/proj  container 0123456789ab");
+        assertThat(lines.get(1)).contains("check: would be refused  git push --force  (dry run, nothing ran)")
+                .contains("cwd /workspace/proj  container -");
+        assertThat(lines.get(2)).contains("default  allowed  git status  exit 0").contains("cwd /workspace/proj  container 0123456789ab");
+    }
+
+    @Test
+    void showsHowManyTimesEachSecretWasRedacted() throws Exception {
+        try (AuditLog log = open()) {
+            log.append(new AuditRecord("default", Instant.parse("2026-11-23T10:00:00Z"))
+                    .request("gh", List.of("auth", "status"), "/work", "", false).allowed().exit(0, 0, 0, 10)
+                    .secrets(List.of("github_token"), java.util.Map.of("github_token", 2L, "npm_token", 1L)));
+        }
+        String line = airlock("log", "--config", config.toString()).out().strip();
+        assertThat(line).endsWith("  redacted github_token x2, npm_token x1");
+        String json = java.nio.file.Files.readString(AuditFiles.current(new ConfigDirectory(config).auditDir()));
+        assertThat(json).contains("\"secrets\":[\"github_token\"]").contains("\"redactions\":{\"github_token\":2,\"npm_token\":1}");
+    }
+
+    @Test
     void filtersDeniedAndProfile() throws Exception {
         sample();
         assertThat(airlock("log", "--denied", "--config", config.toString()).out().lines().toList())

@@ -71,6 +71,21 @@ class SecretCommandTest {
     }
 
     @Test
+    void theRealCommandReadsThePipeAndPrintsNoValue() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("secret", "set", "github_token", "--config", cli.config.toString()));
+        Process p = pb.start();
+        p.getOutputStream().write((CANARY + "\n").getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isZero();
+        assertThat(err).contains("airlock: secret github_token added (version 1)");
+        assertNoValue(out + err);
+        assertThat(Vault.at(cli.config.resolve("vault")).value("github_token")).isEqualTo(CANARY.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void shortValuesBadNamesAndNoValueAreRefused() {
         Cli.Result r = set("short_one", "1234567\n");
         assertThat(r.exit()).isEqualTo(1);
@@ -98,6 +113,11 @@ class SecretCommandTest {
         assertThat(warn.out()).contains("warning: " + cli.config.resolve("profiles/other.toml") + ": [env] set GITHUB_TOKEN looks like a credential");
         assertThat(warn.out()).doesNotContain("GIT_AUTHOR_NAME looks");
         assertNoValue(warn.all());
+
+        cli.write("profiles/forced.toml", "commands = []\n[mounts]\n\"/w\" = \"" + tmp + "\"\n[secrets.git]\nenv = { GIT_CONFIG_COUNT = \"github_token\" }\n");
+        assertThat(cli.run("check").out()).contains(cli.config.resolve("profiles/forced.toml") + ":5: key 'secrets.git.env.GIT_CONFIG_COUNT':"
+                + " GIT_CONFIG_COUNT is forced by the git module's [env] set; a secret cannot replace it");
+        Files.delete(cli.config.resolve("profiles/forced.toml"));
 
         Files.setPosixFilePermissions(cli.config.resolve("vault"), PosixFilePermissions.fromString("rwxr-x---"));
         assertThat(cli.run("check").out()).contains("vault: " + cli.config.resolve("vault") + " has mode rwxr-x---");

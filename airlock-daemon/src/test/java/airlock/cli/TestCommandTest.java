@@ -31,11 +31,12 @@ class TestCommandTest {
         cli.initialized();
         var r = cli.run("test", "default", "git", "status", "--short");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("profile default: git status --short   (cwd /workspace)")
+        String ws = cli.home.resolve("ws").toString();
+        assertThat(r.out()).contains("profile default: git status --short   (cwd " + ws + ")")
                 .containsPattern("config +allowed")
                 .containsPattern("profile +allowed")
                 .containsPattern("module +allowed  no rule of builtin:git refuses")
-                .containsPattern("mounts +allowed  cwd /workspace -> " + cli.home.resolve("ws"))
+                .containsPattern("mounts +allowed  cwd " + java.util.regex.Pattern.quote(ws + " -> " + ws))
                 .contains("verdict: allowed", "daemon:  not asked: no socket");
     }
 
@@ -48,6 +49,46 @@ class TestCommandTest {
         assertThat(r.out()).containsPattern("module +REFUSED  rule \"--upload-pack\": .*builtin:git")
                 .contains("verdict: airlock: refused by the module layer (rule \"--upload-pack\")")
                 .doesNotContain("daemon:");
+    }
+
+    @Test
+    void aRuleWithAReasonShowsWhyAndWhatWorksInstead() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        var r = cli.run("test", "--no-daemon", "default", "git", "config", "--global", "user.email", "a@example.invalid");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("module +REFUSED  rule \"config & --global\": git's global configuration is the host user's own")
+                .contains("verdict: airlock: refused by the module layer (rule \"config & --global\")")
+                .contains("Instead: set it for this repository: git config user.email");
+    }
+
+    @Test
+    void aUserModuleIsNamedUserToolNotByItsHostPath() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        Path module = cli.write("commands/git.toml", "[command]\nbin = \"git\"\n[flags]\npositional_paths = [\"*\"]\n[deny]\nargs = [\n"
+                + "  { match = \"push\", why = \"pushing is the reviewer's job\", hint = \"commit, and ask for a review\" },\n]\n");
+        var r = cli.run("test", "--no-daemon", "default", "git", "push");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("verdict: airlock: refused by the module layer (rule \"push\"): pushing is the reviewer's job"
+                        + " ('push' matches a [deny] rule of user:git). Instead: commit, and ask for a review")
+                .doesNotContain("matches a [deny] rule of " + module);
+    }
+
+    @Test
+    void aDryRunAskedOfTheDaemonIsLoggedAsACheckNotAsARun() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        startDaemon(cli);
+        assertThat(cli.run("test", "default", "git", "status").exit()).isZero();
+        assertThat(cli.run("test", "default", "git", "config", "--global", "user.name", "x").exit()).isEqualTo(1);
+        var log = cli.run("log");
+        assertThat(log.exit()).as(log.toString()).isZero();
+        String ws = cli.home.resolve("ws").toString();
+        assertThat(log.out()).contains("check: would be allowed  git status  (dry run, nothing ran)")
+                .contains("check: would be refused  git config --global user.name x  (dry run, nothing ran)")
+                .contains("cwd " + ws + "  container ")
+                .doesNotContain("allowed  git status  exit 0");
     }
 
     @Test
@@ -118,7 +159,7 @@ class TestCommandTest {
         assertThat(refused.out()).contains("daemon:  agrees: airlock: refused by the module layer (rule \"--upload-pack\")");
 
         // the VERDICT frame itself carries layer and rule
-        var answer = DaemonCheck.ask(cli.config.resolve("sockets/default.sock"), "git", java.util.List.of("--upload-pack=x", "fetch"), "/workspace");
+        var answer = DaemonCheck.ask(cli.config.resolve("sockets/default.sock"), "git", java.util.List.of("--upload-pack=x", "fetch"), cli.home.resolve("ws").toString());
         assertThat(answer).isInstanceOfSatisfying(DaemonCheck.Answer.Decided.class, d -> {
             assertThat(d.verdict().allowed()).isFalse();
             assertThat(d.verdict().layer()).isEqualTo("module");
@@ -156,7 +197,7 @@ class TestCommandTest {
         cli.write("commands/git.toml", "[command]\nbin = \"git\"\n[deny]\nargs = []\n[flags]\nvalue = [\"-C\"]\npaths = [\"-C\"]\n");
         var outside = cli.run("test", "--no-daemon", "default", "git", "-C", "/etc", "status");
         assertThat(outside.exit()).as(outside.toString()).isEqualTo(1);
-        assertThat(outside.out()).containsPattern("mounts +REFUSED  cwd /workspace -> .*; -C /etc is outside the profile's \\[mounts\\]")
+        assertThat(outside.out()).containsPattern("mounts +REFUSED  cwd " + java.util.regex.Pattern.quote(cli.home.resolve("ws").toString()) + " -> .*; -C /etc is outside the profile's \\[mounts\\]")
                 .contains("verdict: airlock: refused by the mounts layer");
         var inside = cli.run("test", "--no-daemon", "default", "git", "-C", ".", "status");
         assertThat(inside.exit()).as(inside.toString()).isZero();
@@ -167,7 +208,7 @@ class TestCommandTest {
         Cli cli = new Cli(tmp);
         cli.initialized();
         var r = cli.run("test", "--no-daemon", "default", "git", "commit", "-m", "it's done", "");
-        assertThat(r.out()).startsWith("profile default: git commit -m 'it'\\''s done' ''   (cwd /workspace)");
+        assertThat(r.out()).startsWith("profile default: git commit -m 'it'\\''s done' ''   (cwd " + cli.home.resolve("ws") + ")");
     }
 
     @Test

@@ -45,6 +45,10 @@ final class SandboxBox {
     /** The run's secret files (the vault puts them in the config directory). */
     Optional<Path> secretFiles = Optional.empty();
 
+    /** The run's secrets as the vault hands them over: variables injected last, and their redactor. */
+    Map<String, String> injected = Map.of();
+    airlock.daemon.redact.Redactor secrets = airlock.daemon.redact.Redactor.NONE;
+
     record Run(int status, int signal, String out, String err, String limit) {}
 
     SandboxBox(Path tmp) throws IOException {
@@ -110,8 +114,11 @@ final class SandboxBox {
                 // the run ended first
             }
         });
-        ToolRun.Result r = ToolRun.run(plan, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)),
-                SandboxLauncher.of(config).withBubblewrap(bubblewrap).forRun(secretFiles, redaction));
+        SandboxLauncher launcher = SandboxLauncher.of(config).withBubblewrap(bubblewrap).forRun(secretFiles, redaction);
+        ToolRun.Result r = secrets.isEmpty()
+                ? ToolRun.run(plan, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)), launcher)
+                : ToolRun.run(plan, injected, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)),
+                        secrets, new airlock.daemon.redact.RedactionCounts(), launcher, secretFiles);
         toTool.close();
         feeder.interrupt();
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

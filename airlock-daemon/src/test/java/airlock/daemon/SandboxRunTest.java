@@ -283,4 +283,26 @@ class SandboxRunTest {
                 .contains("[airlock:redacted api]");
         assertThat(r.err()).contains("airlock: sandbox: 2 secret(s) redacted in place in 1 file(s)");
     }
+
+    @Test
+    void anInjectedSecretPrintedRawOrEncodedReachesTheCallerAsMarkersAndWrittenFilesToo() throws Exception {
+        String secret = "CANARY-INJECTED-" + UUID.randomUUID();
+        box.injected = java.util.Map.of("API_TOKEN", secret);
+        box.secrets = airlock.daemon.redact.Redactor.of(java.util.Map.of("api", secret.getBytes(StandardCharsets.UTF_8)));
+        Path out = box.work.resolve("carried.txt");
+        SandboxBox.Run r = box.python("writable = true\nnetwork = false\n", """
+                import base64, os, sys
+                t = os.environ["API_TOKEN"]
+                print("raw", t)
+                print("b64", base64.b64encode(t.encode()).decode())
+                print("hex", t.encode().hex(), file=sys.stderr)
+                open(sys.argv[1], "w").write(t)
+                """, out.toString());
+        String b64 = java.util.Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("raw [airlock:redacted api]").contains("b64 [airlock:redacted api]")
+                .doesNotContain(secret).doesNotContain(b64);
+        assertThat(r.err()).doesNotContain(secret);
+        assertThat(out).hasContent("[airlock:redacted api]");
+    }
 }

@@ -34,7 +34,7 @@ public final class ShimRunner {
             cmd.add(linkAs(Path.of(external), command).toString());
         } else {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput", "-Xshare:auto",
+            cmd.addAll(List.of("-Xint", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput", "-Xshare:auto",
                     "-Dairlock.argv0=/usr/local/bin/" + command, "-cp", shimClasses().toString(), "airlock.shim.Shim"));
         }
         cmd.addAll(args);

@@ -24,7 +24,7 @@ final class ShimInstall {
         // no -Xrs: with it the JVM refuses Java handlers for INT, TERM and HUP too (and QUIT always)
         Files.writeString(bin.resolve("airlock-shim"), """
                 #!/bin/sh
-                exec %s -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -Xshare:auto -Dairlock.argv0="$0" \\
+                exec %s -Xint -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -Xshare:auto -Dairlock.argv0="$0" \\
                     -cp %s/classes airlock.shim.Shim "$@"
                 """.formatted(java, IN_SANDBOX));
         Files.setPosixFilePermissions(bin.resolve("airlock-shim"), PosixFilePermissions.fromString("rwxr-xr-x"));

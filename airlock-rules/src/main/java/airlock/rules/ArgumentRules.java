@@ -22,8 +22,10 @@ final class ArgumentRules {
             String evidence = deny ? RuleMatch.any(r, inv) : RuleMatch.sure(r, inv);
             if (evidence == null) continue;
             if (deny) {
+                Rule.Advice a = r.advice();
+                String matched = evidence + " matches a [deny] rule of " + module.source();
                 return Decision.deny(Layer.MODULE, r.text(),
-                        evidence + " matches a [deny] rule of " + module.source());
+                        a.why() == null ? matched : a.why() + " (" + matched + ")", a.hint());
             }
             allowedBy = r;
             break;
@@ -38,30 +40,39 @@ final class ArgumentRules {
 
     /** Values of path flags, and positional paths, for the daemon to keep inside the mounts. */
     static List<ConfinedPath> confinedPaths(FlagSyntax syntax, Invocation inv) {
-        List<ConfinedPath> out = null;
+        List<ConfinedPath> out = new ArrayList<>();
         if (!syntax.paths().isEmpty()) {
             for (Invocation.FlagUse f : inv.flags()) {
-                if (f.value() != null && syntax.paths().contains(f.flag())) {
-                    if (out == null) out = new ArrayList<>();
-                    out.add(new ConfinedPath(f.flag(), f.value()));
+                if (!syntax.paths().contains(f.flag())) continue;
+                for (int n : syntax.pathValuesOf(f.flag())) {
+                    String v = f.value(n);
+                    if (v != null) out.add(new ConfinedPath(f.flag(), v));
                 }
             }
         }
-        for (Rule r : syntax.positionalPaths()) {
-            if (RuleMatch.any(r, inv) == null) continue;
-            List<String> skip = RuleMatch.subcommandWords(r);
+        for (FlagSyntax.PositionalPaths pp : syntax.positionalPaths()) {
+            if (RuleMatch.any(pp.when(), inv) == null) continue;
+            List<String> skip = RuleMatch.subcommandWords(pp.when());
             int k = 0;
+            int unnamed = pp.skip();
+            boolean sureSoFar = true;
             for (Invocation.Word w : inv.words()) {
+                sureSoFar &= w.sure();
                 if (k < skip.size() && w.sure() && w.text().equals(skip.get(k))) {
                     k++;
                     continue;
                 }
-                if (out == null) out = new ArrayList<>();
+                // Only a word certainly in its place is skipped (jq's filter): when an earlier word
+                // may be a flag's value, this one may be a file, and it is confined.
+                if (unnamed > 0 && sureSoFar) {
+                    unnamed--;
+                    continue;
+                }
                 out.add(ConfinedPath.positional(w.text()));
             }
             break;
         }
-        return out == null ? List.of() : out;
+        return out.isEmpty() ? List.of() : out;
     }
 
     private static String quote(List<String> args) {

@@ -72,6 +72,11 @@ final class ArgvReader {
         boolean sure = resolvedSure && !doubt;
         if (eq >= 0) {
             String v = a.substring(eq + 1);
+            if (sure && candidates.size() == 1 && syntax.valueCount(candidates.getFirst()) > 1) {
+                List<String> more = more(candidates.getFirst(), i + 1);
+                flags.add(new Invocation.FlagUse(candidates.getFirst(), a, v, true, true, false, more));
+                return i + more.size();
+            }
             for (String c : candidates) flags.add(new Invocation.FlagUse(c, a, v, sure, sure, false));
             return i;
         }
@@ -82,12 +87,29 @@ final class ArgvReader {
                 return i;
             }
             if (syntax.takesValue(c) && sure) {
-                String v = i + 1 < args.size() ? args.get(i + 1) : null;
-                flags.add(new Invocation.FlagUse(c, a, v, true, v != null, true));
-                return v == null ? i : i + 1;
+                return detachedValues(c, a, i);
             }
         }
         return maybeValued(candidates, a, i, sure);
+    }
+
+    /** A flag certainly taking its value(s) from the next argument(s). Returns the last index consumed. */
+    private int detachedValues(String c, String given, int i) {
+        String v = i + 1 < args.size() ? args.get(i + 1) : null;
+        if (v == null) {
+            flags.add(new Invocation.FlagUse(c, given, null, true, false, true));
+            return i;
+        }
+        List<String> more = more(c, i + 2);
+        flags.add(new Invocation.FlagUse(c, given, v, true, true, true, more));
+        return i + 1 + more.size();
+    }
+
+    /** The second and later values of a flag that takes several, from index {@code from} on. */
+    private List<String> more(String c, int from) {
+        int n = syntax.valueCount(c) - 1;
+        if (n <= 0) return List.of();
+        return List.copyOf(args.subList(Math.min(from, args.size()), Math.min(from + n, args.size())));
     }
 
     /**
@@ -114,6 +136,11 @@ final class ArgvReader {
             if (syntax.takesValue(c) || (!syntax.isSwitch(c) && !rest.isEmpty())) {
                 if (!rest.isEmpty()) {
                     boolean certain = sure && syntax.takesValue(c);
+                    if (certain && syntax.valueCount(c) > 1) {
+                        List<String> more = more(c, i + 1);
+                        flags.add(new Invocation.FlagUse(c, a, rest, true, true, false, more));
+                        return i + more.size();
+                    }
                     flags.add(new Invocation.FlagUse(c, a, rest, sure, certain, false));
                     // Go's pflag (docker, kubectl, gh) reads -v=/:/h as -v with the value /:/h;
                     // getopt keeps the '='. Both readings are judged.
@@ -124,11 +151,7 @@ final class ArgvReader {
                     bundleDoubt = true; // an undeclared flag: the rest may be its value, or more flags
                     continue;
                 }
-                if (sure) {
-                    String v = i + 1 < args.size() ? args.get(i + 1) : null;
-                    flags.add(new Invocation.FlagUse(c, a, v, true, v != null, true));
-                    return v == null ? i : i + 1;
-                }
+                if (sure) return detachedValues(c, a, i);
                 return maybeValued(List.of(c), a, i, false);
             }
             if (syntax.isSwitch(c)) {

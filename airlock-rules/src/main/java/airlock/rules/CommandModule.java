@@ -22,11 +22,12 @@ import java.util.Optional;
  *                ({@code [checks] use}); each reads the command line with this module's syntax
  * @param source  where the module came from (a file path or "builtin:TOOL")
  * @param sha256  hash of the module's bytes, recorded in the audit log
+ * @param ask     {@code [ask]}: requests that wait for a person's approval
  * @param sandbox {@code [sandbox]}: the tool runs inside bubblewrap with these limits
  */
 public record CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
                             List<String> append, boolean concurrent, boolean stdin, FlagSyntax syntax,
-                            List<String> checks, String source, String sha256, Optional<SandboxSpec> sandbox) {
+                            List<String> checks, String source, String sha256, Ask ask, Optional<SandboxSpec> sandbox) {
     public CommandModule {
         rules = List.copyOf(rules);
         append = List.copyOf(append);
@@ -36,14 +37,15 @@ public record CommandModule(String name, String bin, Mode mode, List<Rule> rules
 
     /** A module without {@code [sandbox]}. */
     public CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env, List<String> append,
-                         boolean concurrent, boolean stdin, FlagSyntax syntax, List<String> checks, String source, String sha256) {
-        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256, Optional.empty());
+                         boolean concurrent, boolean stdin, FlagSyntax syntax, List<String> checks, String source,
+                         String sha256, Ask ask) {
+        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256, ask, Optional.empty());
     }
 
-    /** A module that selects no checks. */
+    /** A module that selects no checks and asks no approval. */
     public CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env, List<String> append,
                          boolean concurrent, boolean stdin, FlagSyntax syntax, String source, String sha256) {
-        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, List.of(), source, sha256, Optional.empty());
+        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, List.of(), source, sha256, Ask.NONE, Optional.empty());
     }
 
     /** The arguments read the way this tool reads them; rules and checks judge the same reading. */

@@ -3,9 +3,13 @@ package airlock.rules;
 import java.util.List;
 
 /** config.toml: the ceiling of what exists ({@code [commands] enable}) and daemon settings. */
-public record Config(List<String> enabled, LogSettings log, HookSettings hooks) {
+public record Config(List<String> enabled, LogSettings log, HookSettings hooks, UiSettings ui) {
     public Config {
         enabled = List.copyOf(enabled);
+    }
+
+    public Config(List<String> enabled, LogSettings log, HookSettings hooks) {
+        this(enabled, log, hooks, UiSettings.OFF);
     }
 
     public Config(List<String> enabled, LogSettings log) {
@@ -21,8 +25,37 @@ public record Config(List<String> enabled, LogSettings log, HookSettings hooks) 
         public static final HookSettings DEFAULT = new HookSettings(30);
     }
 
-    /** {@code [log]}: audit log rotation. */
-    public record LogSettings(long maxSizeMb, int maxFiles) {
+    /**
+     * {@code [log]}: audit log rotation, and where the log is written.
+     *
+     * @param path the audit log file as written in config.toml ({@code [log] path}, the original
+     *             airlock's key): absolute, {@code ~/...}, or relative to the config directory;
+     *             null for the default {@code <config>/audit/audit.ndjson}
+     */
+    public record LogSettings(long maxSizeMb, int maxFiles, String path) {
         public static final LogSettings DEFAULT = new LogSettings(10, 5);
+
+        public LogSettings(long maxSizeMb, int maxFiles) {
+            this(maxSizeMb, maxFiles, null);
+        }
+    }
+
+    /**
+     * {@code [ui]}: the web console. Off unless {@code listen} is set; an address that is not
+     * loopback is refused at load unless {@code allow_remote} says the operator means it, because
+     * the console can revoke profiles and set secrets.
+     */
+    public record UiSettings(java.util.Optional<String> host, int port, boolean allowRemote) {
+        public static final UiSettings OFF = new UiSettings(java.util.Optional.empty(), 0, false);
+
+        public boolean enabled() {
+            return host.isPresent();
+        }
+
+        /** host:port as a browser writes it in the Host header ({@code [::1]:9090} for IPv6). */
+        public String authority(int boundPort) {
+            String h = host.orElseThrow();
+            return (h.contains(":") ? "[" + h + "]" : h) + ":" + boundPort;
+        }
     }
 }

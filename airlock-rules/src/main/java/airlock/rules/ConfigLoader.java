@@ -1,5 +1,6 @@
 package airlock.rules;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ public final class ConfigLoader {
 
     public static Config config(String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "log", "hooks"));
+        t.onlyKeys(t.root(), Set.of("commands", "log", "hooks", "ui"));
         var commands = t.table(t.root(), "commands");
         if (commands == null) throw t.error("commands", "missing [commands] table with a non-empty enable list");
         t.onlyKeys(commands, Set.of("enable"));
@@ -23,14 +24,18 @@ public final class ConfigLoader {
         Config.LogSettings log = Config.LogSettings.DEFAULT;
         var logTable = t.table(t.root(), "log");
         if (logTable != null) {
-            t.onlyKeys(logTable, Set.of("max_size_mb", "max_files"));
+            t.onlyKeys(logTable, Set.of("max_size_mb", "max_files", "path"));
             Long size = t.integer(logTable, "max_size_mb");
             Long files = t.integer(logTable, "max_files");
+            String path = t.string(logTable, "path");
             if (size != null && size <= 0) throw t.error("log.max_size_mb", "must be positive");
             if (files != null && (files <= 0 || files > 1000)) throw t.error("log.max_files", "must be between 1 and 1000");
-            log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue());
+            if (path != null && (path.isBlank() || path.indexOf('\0') >= 0 || path.endsWith("/"))) {
+                throw t.error("log.path", "must name the audit log file (e.g. \"/var/log/airlock/audit.ndjson\"), not a folder");
+            }
+            log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue(), path);
         }
-        return new Config(enable, log, hookSettings(t));
+        return new Config(enable, log, hookSettings(t), uiSettings(t));
     }
 
     private static Config.HookSettings hookSettings(Toml t) throws ConfigError {
@@ -43,9 +48,26 @@ public final class ConfigLoader {
         return new Config.HookSettings(timeout);
     }
 
+    private static Config.UiSettings uiSettings(Toml t) throws ConfigError {
+        var ui = t.table(t.root(), "ui");
+        if (ui == null) return Config.UiSettings.OFF;
+        t.onlyKeys(ui, Set.of("listen", "allow_remote"));
+        Boolean remote = t.bool(ui, "allow_remote");
+        String listen = t.string(ui, "listen");
+        if (listen == null) return Config.UiSettings.OFF;
+        ListenAddress.Parsed a = ListenAddress.parse(listen);
+        if (a.problem() != null) throw t.error("ui.listen", a.problem());
+        boolean allowRemote = remote != null && remote;
+        if (!a.loopback() && !allowRemote) {
+            throw t.error("ui.listen", "'" + listen + "' is not a loopback address: the console would be reachable from "
+                    + "other machines. Use 127.0.0.1:PORT (or [::1]:PORT), or set [ui] allow_remote = true if you really mean it");
+        }
+        return new Config.UiSettings(java.util.Optional.of(a.host()), a.port(), allowRemote);
+    }
+
     public static Profile profile(String name, String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket", "secrets", "redact"));
+        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket", "secrets", "redact", "expires", "revoked", "rotated", "lock", "ask"));
         List<String> commands = t.strings(t.root(), "commands");
         if (commands == null) throw t.error("commands", "required: a list of command names, [] for every enabled command");
         Map<String, String> envSet = Map.of();
@@ -84,7 +106,36 @@ public final class ConfigLoader {
                 redactAlso = also;
             }
         }
-        return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner, secrets, redactAlso, references);
+        return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner, secrets, redactAlso, references,
+                lifecycle(t), Ask.load(t, t.table(t.root(), "ask"), FlagSyntax.DEFAULT, file));
+    }
+
+    private static Profile.Lifecycle lifecycle(Toml t) throws ConfigError {
+        Optional<Instant> expires = Optional.ofNullable(t.instant(t.root(), "expires"));
+        Optional<Profile.Revocation> revoked = Optional.empty();
+        var rev = t.table(t.root(), "revoked");
+        if (rev != null) {
+            t.onlyKeys(rev, Set.of("at", "reason"));
+            Instant at = t.instant(rev, "at");
+            if (at == null) throw t.error("revoked", "needs at = <time with offset>, e.g. { at = 2026-12-04T18:00:00Z, reason = \"...\" }");
+            String reason = t.string(rev, "reason");
+            revoked = Optional.of(new Profile.Revocation(at, reason == null ? "" : reason));
+        }
+        Optional<Instant> rotated = Optional.ofNullable(t.instant(t.root(), "rotated"));
+        Optional<Profile.Lock> lock = Optional.empty();
+        var l = t.table(t.root(), "lock");
+        if (l != null) {
+            t.onlyKeys(l, Set.of("id", "salt", "sha256"));
+            String id = t.string(l, "id");
+            String salt = t.string(l, "salt");
+            String sha = t.string(l, "sha256");
+            if (id == null || salt == null || sha == null) throw t.error("lock", "needs id, salt and sha256 (written by airlock profile lock)");
+            if (!id.matches("[0-9a-z]{1,32}")) throw t.error("lock.id", "must be lower-case letters and digits");
+            if (!salt.matches("[0-9a-f]{32,128}")) throw t.error("lock.salt", "must be hexadecimal (written by airlock profile lock)");
+            if (!sha.matches("[0-9a-f]{64}")) throw t.error("lock.sha256", "must be 64 hexadecimal digits (written by airlock profile lock)");
+            lock = Optional.of(new Profile.Lock(id, salt, sha));
+        }
+        return new Profile.Lifecycle(expires, revoked, rotated, lock);
     }
 
     /** The vault's rule for names (airlock.daemon.vault.SecretName): they become file names and markers. */

@@ -22,12 +22,17 @@ import java.util.Set;
  *                        uniquely is then read with certainty
  * @param aliases         short spelling to canonical long spelling ({@code -c} to {@code --config})
  * @param abbreviations   whether the tool accepts unique prefixes of long options (getopt_long, git)
- * @param positionalPaths rules that, when they match, make every positional argument after their
- *                        subcommand words a path to confine ({@code diff & --no-index})
+ * @param positionalPaths the first of these whose rule matches makes the positional arguments after
+ *                        its subcommand words (and after {@code skip} more) paths to confine
+ *                        ({@code diff & --no-index}; {@code *} for a tool without subcommands)
+ * @param valueCount      flags that take more than one value ({@code jq --rawfile NAME FILE}: 2)
+ * @param pathValues      for each flag in {@code paths}, which of its values (1-based) are paths;
+ *                        a flag not listed here has its first value confined
  */
 public record FlagSyntax(Set<String> value, Set<String> switches, Set<String> paths, boolean singleDashLong,
                          Set<String> caseInsensitive, Set<String> longOptions, boolean longListed,
-                         Map<String, String> aliases, boolean abbreviations, List<Rule> positionalPaths) {
+                         Map<String, String> aliases, boolean abbreviations, List<PositionalPaths> positionalPaths,
+                         Map<String, Integer> valueCount, Map<String, Set<Integer>> pathValues) {
     public FlagSyntax {
         value = Set.copyOf(value);
         switches = Set.copyOf(switches);
@@ -36,10 +41,31 @@ public record FlagSyntax(Set<String> value, Set<String> switches, Set<String> pa
         longOptions = Set.copyOf(longOptions);
         aliases = Map.copyOf(aliases);
         positionalPaths = List.copyOf(positionalPaths);
+        valueCount = Map.copyOf(valueCount);
+        pathValues = Map.copyOf(pathValues);
+    }
+
+    /**
+     * One {@code positional_paths} entry: when {@code when} matches, every positional argument after
+     * its subcommand words is a path, except the first {@code skip} of them (jq's filter).
+     */
+    public record PositionalPaths(Rule when, int skip) {}
+
+    /** How many values {@code canonicalFlag} takes when it takes any (1 unless {@code value_count} says more). */
+    int valueCount(String canonicalFlag) {
+        Integer n = valueCount.get(canonicalFlag);
+        return n == null ? 1 : n;
+    }
+
+    /** Which values (1-based) of a path flag are paths. */
+    Set<Integer> pathValuesOf(String canonicalFlag) {
+        Set<Integer> s = pathValues.get(canonicalFlag);
+        return s == null ? Set.of(1) : s;
     }
 
     public static final FlagSyntax DEFAULT =
-            new FlagSyntax(Set.of(), Set.of(), Set.of(), false, Set.of(), Set.of(), false, Map.of(), true, List.of());
+            new FlagSyntax(Set.of(), Set.of(), Set.of(), false, Set.of(), Set.of(), false, Map.of(), true, List.of(),
+                    Map.of(), Map.of());
 
     /**
      * The one spelling of a flag: {@code --name} or {@code -c} for getopt-style tools,

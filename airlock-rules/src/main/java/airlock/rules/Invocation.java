@@ -28,11 +28,28 @@ public record Invocation(List<FlagUse> flags, List<Word> words, List<String> arg
      * @param flagSure  the tool certainly reads this flag here
      * @param valueSure the tool certainly reads {@code value} as this flag's value
      * @param detached  the value came from the next argument ({@code -c x}), not from {@code given}
+     * @param more      the second and later values of a flag that takes several ({@code --rawfile k FILE})
      */
-    public record FlagUse(String flag, String given, String value, boolean flagSure, boolean valueSure, boolean detached) {
+    public record FlagUse(String flag, String given, String value, boolean flagSure, boolean valueSure, boolean detached,
+                          List<String> more) {
+        public FlagUse {
+            more = List.copyOf(more);
+        }
+
+        public FlagUse(String flag, String given, String value, boolean flagSure, boolean valueSure, boolean detached) {
+            this(flag, given, value, flagSure, valueSure, detached, List.of());
+        }
+
+        /** Value number {@code n} (1-based), or null. */
+        public String value(int n) {
+            if (n == 1) return value;
+            return n - 2 < more.size() ? more.get(n - 2) : null;
+        }
+
         /** The argument(s) as typed, for a refusal message. */
         public String spelled() {
-            return detached && value != null ? given + " " + value : given;
+            String s = detached && value != null ? given + " " + value : given;
+            return more.isEmpty() ? s : s + " " + String.join(" ", more);
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Parses one module.toml into a {@link CommandModule}. Every mistake is found here, at load time,
@@ -23,17 +25,31 @@ public final class ModuleLoader {
 
     /** A module that may select no tool check (a {@code [checks]} table is an error). */
     public static CommandModule load(String name, String source, String text) throws ConfigError {
-        return load(name, source, text, Set.of());
+        return load(name, source, source, text, Set.of());
+    }
+
+    /**
+     * @param file   where the text came from, named in a {@link ConfigError} (for the operator)
+     * @param source how a refusal names the module ({@code builtin:git}, {@code user:git}): the
+     *               agent reads refusals, and a host path means nothing in its container
+     */
+    public static CommandModule load(String name, String file, String source, String text) throws ConfigError {
+        return load(name, file, source, text, Set.of());
+    }
+
+    /** As {@link #load(String, String, String)}, with the daemon's tool checks a module may select. */
+    public static CommandModule load(String name, String source, String text, Set<String> knownChecks) throws ConfigError {
+        return load(name, source, source, text, knownChecks);
     }
 
     /**
      * @param knownChecks the names of the tool checks the daemon has; a module that selects any
      *                    other fails to load (it would otherwise run with less protection than it asks for)
      */
-    public static CommandModule load(String name, String source, String text, Set<String> knownChecks) throws ConfigError {
-        Toml t = Toml.parse(source, text);
+    public static CommandModule load(String name, String file, String source, String text, Set<String> knownChecks) throws ConfigError {
+        Toml t = Toml.parse(file, text);
         var root = t.root();
-        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "checks", "sandbox"));
+        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "checks", "ask", "sandbox"));
         var command = t.table(root, "command");
         if (command == null) throw t.error("command", "missing [command] table with bin");
         t.onlyKeys(command, Set.of("bin"));
@@ -52,9 +68,12 @@ public final class ModuleLoader {
 
         FlagSyntax declared = flags(t, t.table(root, "flags"));
         t.onlyKeys(ruleTable, Set.of("args"));
-        List<String> entries = t.strings(ruleTable, "args");
+        List<Object> entries = t.stringsOrTables(ruleTable, "args");
         if (entries == null) throw t.error(ruleTable.path(), "missing key 'args' (a list of rules; [] for none)");
-        List<Rule> rules = rules(t, ruleTable.child("args"), entries, declared);
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            rules.add(ruleEntry(t, ruleTable.child("args"), i, entries.get(i), declared));
+        }
         FlagSyntax syntax = complete(declared, rules);
 
         CommandModule.EnvPolicy env = CommandModule.EnvPolicy.EMPTY;
@@ -85,9 +104,10 @@ public final class ModuleLoader {
             if (s != null) stdin = s;
         }
         List<String> checks = checks(t, t.table(root, "checks"), knownChecks);
+        Ask ask = Ask.load(t, t.table(root, "ask"), syntax, source);
         var sandboxTable = t.table(root, "sandbox");
         Optional<SandboxSpec> sandbox = sandboxTable == null ? Optional.empty() : Optional.of(SandboxLoader.parse(t, sandboxTable));
-        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256(text), sandbox);
+        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256(text), ask, sandbox);
     }
 
     /** {@code [checks] use = ["git"]}: each name must be a check the daemon has, once. */
@@ -112,13 +132,14 @@ public final class ModuleLoader {
     private static FlagSyntax flags(Toml t, Toml.Table flags) throws ConfigError {
         if (flags == null) return FlagSyntax.DEFAULT;
         t.onlyKeys(flags, Set.of("value", "switches", "paths", "single_dash_long", "case_insensitive", "long",
-                "aliases", "abbreviations", "positional_paths", "global_value"));
+                "aliases", "abbreviations", "positional_paths", "global_value", "value_count"));
         boolean singleDash = Boolean.TRUE.equals(t.bool(flags, "single_dash_long"));
         Boolean abbrev = t.bool(flags, "abbreviations");
         // aliases first: every other list is read through them
         Map<String, String> aliases = new LinkedHashMap<>();
         Map<String, String> rawAliases = t.stringMap(flags, "aliases");
-        FlagSyntax bare = new FlagSyntax(Set.of(), Set.of(), Set.of(), singleDash, Set.of(), Set.of(), false, Map.of(), true, List.of());
+        FlagSyntax bare = new FlagSyntax(Set.of(), Set.of(), Set.of(), singleDash, Set.of(), Set.of(), false, Map.of(), true, List.of(),
+                Map.of(), Map.of());
         if (rawAliases != null) {
             for (var e : rawAliases.entrySet()) {
                 String where = flags.child("aliases") + "." + e.getKey();
@@ -127,11 +148,15 @@ public final class ModuleLoader {
                 aliases.put(bare.canonical(e.getKey()), bare.canonical(e.getValue()));
             }
         }
-        FlagSyntax named = new FlagSyntax(Set.of(), Set.of(), Set.of(), singleDash, Set.of(), Set.of(), false, aliases, true, List.of());
+        FlagSyntax named = new FlagSyntax(Set.of(), Set.of(), Set.of(), singleDash, Set.of(), Set.of(), false, aliases, true, List.of(),
+                Map.of(), Map.of());
         Set<String> value = flagSet(t, flags, "value", named);
         value.addAll(flagSet(t, flags, "global_value", named));
         Set<String> switches = flagSet(t, flags, "switches", named);
-        Set<String> paths = flagSet(t, flags, "paths", named);
+        Map<String, Integer> valueCount = valueCounts(t, flags, named);
+        Map<String, Set<Integer>> pathValues = new HashMap<>();
+        Set<String> paths = pathFlags(t, flags, named, valueCount, pathValues);
+        value.addAll(valueCount.keySet());
         Set<String> caseInsensitive = flagSet(t, flags, "case_insensitive", named);
         Set<String> longList = flagSet(t, flags, "long", named);
         value.addAll(paths);
@@ -140,11 +165,127 @@ public final class ModuleLoader {
             if (value.contains(s)) throw t.error(flags.child("switches"), s + " cannot be a switch: it is declared as taking a value (value, paths or case_insensitive)");
         }
         FlagSyntax syntax = new FlagSyntax(value, switches, paths, singleDash, caseInsensitive, longList, !longList.isEmpty(),
-                aliases, abbrev == null ? !singleDash : abbrev, List.of());
-        List<String> positional = t.strings(flags, "positional_paths");
-        List<Rule> positionalPaths = positional == null ? List.of() : rules(t, flags.child("positional_paths"), positional, syntax);
+                aliases, abbrev == null ? !singleDash : abbrev, List.of(), valueCount, pathValues);
+        List<FlagSyntax.PositionalPaths> positionalPaths = positionalPaths(t, flags, syntax);
         return new FlagSyntax(value, switches, paths, singleDash, caseInsensitive, longList, !longList.isEmpty(),
-                aliases, syntax.abbreviations(), positionalPaths);
+                aliases, syntax.abbreviations(), positionalPaths, valueCount, pathValues);
+    }
+
+    private static final int MAX_VALUES = 8;
+
+    /** {@code value_count = { "--rawfile" = 2 }}: flags that take several values. */
+    private static Map<String, Integer> valueCounts(Toml t, Toml.Table flags, FlagSyntax named) throws ConfigError {
+        Map<String, Long> raw = t.integerMap(flags, "value_count");
+        Map<String, Integer> out = new HashMap<>();
+        if (raw == null) return out;
+        for (var e : raw.entrySet()) {
+            String where = flags.child("value_count") + "." + e.getKey();
+            checkFlag(t, where, e.getKey(), named);
+            if (e.getValue() < 1 || e.getValue() > MAX_VALUES) {
+                throw t.error(where, "must be between 1 and " + MAX_VALUES + " (how many arguments the flag takes)");
+            }
+            out.put(named.canonical(e.getKey()), e.getValue().intValue());
+        }
+        return out;
+    }
+
+    /**
+     * {@code paths}: a flag (its first value is a path) or {@code { flag = "--rawfile", value = 2 }}
+     * (its second value is; the flag's {@code value_count} must reach it).
+     */
+    private static Set<String> pathFlags(Toml t, Toml.Table flags, FlagSyntax named, Map<String, Integer> valueCount,
+                                         Map<String, Set<Integer>> pathValues) throws ConfigError {
+        List<Object> l = t.stringsOrTables(flags, "paths");
+        Set<String> out = new HashSet<>();
+        if (l == null) return out;
+        String key = flags.child("paths");
+        for (int i = 0; i < l.size(); i++) {
+            String flag;
+            int n = 1;
+            if (l.get(i) instanceof Toml.Table e) {
+                t.onlyKeys(e, Set.of("flag", "value"));
+                flag = t.string(e, "flag");
+                if (flag == null) throw t.error(e.path(), "missing key 'flag' (the flag whose value is a path)");
+                Long v = t.integer(e, "value");
+                if (v != null) {
+                    Integer count = valueCount.get(named.canonical(flag));
+                    int max = count == null ? 1 : count;
+                    if (v < 1 || v > max) {
+                        throw t.error(e.child("value"), "value " + v + " of " + flag + ": the flag takes " + max
+                                + (max == 1 ? " value" : " values") + (max == 1 ? " (declare more in [flags] value_count)" : ""));
+                    }
+                    n = v.intValue();
+                }
+            } else {
+                flag = (String) l.get(i);
+            }
+            try {
+                RuleParser.checkFlagName(flag, flag, named);
+            } catch (IllegalArgumentException ex) {
+                throw t.elementError(key, i, ex.getMessage());
+            }
+            String c = named.canonical(flag);
+            out.add(c);
+            pathValues.computeIfAbsent(c, x -> new TreeSet<>()).add(n);
+        }
+        return out;
+    }
+
+    /**
+     * {@code positional_paths}: a rule ({@code "diff & --no-index"}), {@code "*"} (every command
+     * line, for a tool without subcommands), or {@code { match = "*", skip = 1 }} (the first
+     * positional argument is not a path: jq's filter).
+     */
+    private static List<FlagSyntax.PositionalPaths> positionalPaths(Toml t, Toml.Table flags, FlagSyntax syntax) throws ConfigError {
+        List<Object> l = t.stringsOrTables(flags, "positional_paths");
+        if (l == null) return List.of();
+        String key = flags.child("positional_paths");
+        List<FlagSyntax.PositionalPaths> out = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            String match;
+            int skip = 0;
+            if (l.get(i) instanceof Toml.Table e) {
+                t.onlyKeys(e, Set.of("match", "skip"));
+                match = t.string(e, "match");
+                if (match == null) throw t.error(e.path(), "missing key 'match' (a rule, or \"*\" for every command line)");
+                Long s = t.integer(e, "skip");
+                if (s != null) {
+                    if (s < 0 || s > MAX_SUBCOMMAND_WORDS) throw t.error(e.child("skip"), "must be between 0 and " + MAX_SUBCOMMAND_WORDS);
+                    skip = s.intValue();
+                }
+            } else {
+                match = (String) l.get(i);
+            }
+            Rule r = match.strip().equals("*") ? new Rule.Subcommand("*", List.of()) : parseRule(t, key, i, match, syntax);
+            out.add(new FlagSyntax.PositionalPaths(r, skip));
+        }
+        return out;
+    }
+
+    /** One entry of {@code [deny] args} / {@code [allow] args}: a rule, or {@code { match, why, hint }}. */
+    private static Rule ruleEntry(Toml t, String path, int i, Object entry, FlagSyntax syntax) throws ConfigError {
+        if (entry instanceof String s) return parseRule(t, path, i, s, syntax);
+        Toml.Table e = (Toml.Table) entry;
+        t.onlyKeys(e, Set.of("match", "why", "hint"));
+        String match = t.string(e, "match");
+        if (match == null) throw t.error(e.path(), "missing key 'match' (the rule, as a plain entry would say it)");
+        String why = blankToNull(t.string(e, "why"));
+        String hint = blankToNull(t.string(e, "hint"));
+        return parseRule(t, path, i, match, syntax).withAdvice(new Rule.Advice(why, hint));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static Rule parseRule(Toml t, String path, int i, String entry, FlagSyntax syntax) throws ConfigError {
+        try {
+            Rule r = RuleParser.parse(entry, syntax);
+            if (tooLong(r)) throw new IllegalArgumentException("more than " + MAX_SUBCOMMAND_WORDS + " subcommand words");
+            return r;
+        } catch (IllegalArgumentException e) {
+            throw t.elementError(path, i, "rule \"" + entry + "\": " + e.getMessage());
+        }
     }
 
     private static Set<String> flagSet(Toml t, Toml.Table flags, String key, FlagSyntax named) throws ConfigError {
@@ -170,20 +311,6 @@ public final class ModuleLoader {
         }
     }
 
-    private static List<Rule> rules(Toml t, String path, List<String> entries, FlagSyntax syntax) throws ConfigError {
-        List<Rule> rules = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            try {
-                Rule r = RuleParser.parse(entries.get(i), syntax);
-                if (tooLong(r)) throw new IllegalArgumentException("more than " + MAX_SUBCOMMAND_WORDS + " subcommand words");
-                rules.add(r);
-            } catch (IllegalArgumentException e) {
-                throw t.elementError(path, i, "rule \"" + entries.get(i) + "\": " + e.getMessage());
-            }
-        }
-        return rules;
-    }
-
     private static boolean tooLong(Rule r) {
         return switch (r) {
             case Rule.Subcommand s -> s.words().size() > MAX_SUBCOMMAND_WORDS;
@@ -200,13 +327,13 @@ public final class ModuleLoader {
         Set<String> value = new HashSet<>(d.value());
         Set<String> known = new HashSet<>(d.longOptions());
         List<Rule> all = new ArrayList<>(rules);
-        all.addAll(d.positionalPaths());
+        for (FlagSyntax.PositionalPaths pp : d.positionalPaths()) all.add(pp.when());
         for (Rule r : all) collect(r, value, known, d);
         for (Set<String> s : List.of(d.value(), d.switches(), d.paths(), d.caseInsensitive(), Set.copyOf(d.aliases().values()))) {
             for (String f : s) if (isLong(f, d)) known.add(f);
         }
         return new FlagSyntax(value, d.switches(), d.paths(), d.singleDashLong(), d.caseInsensitive(), known,
-                d.longListed(), d.aliases(), d.abbreviations(), d.positionalPaths());
+                d.longListed(), d.aliases(), d.abbreviations(), d.positionalPaths(), d.valueCount(), d.pathValues());
     }
 
     private static void collect(Rule r, Set<String> value, Set<String> known, FlagSyntax d) {

@@ -1,5 +1,6 @@
 package airlock.rules;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.Optional;
 public record Profile(String name, List<String> commands, Map<String, String> envSet,
                       Map<String, String> mounts, Optional<SocketOwner> socketOwner,
                       Map<String, SecretGrant> secrets, List<String> redactAlso,
-                      List<SecretReference> secretReferences) {
+                      List<SecretReference> secretReferences, Lifecycle lifecycle, Ask ask) {
     public Profile {
         commands = List.copyOf(commands);
         envSet = Map.copyOf(envSet);
@@ -25,9 +26,23 @@ public record Profile(String name, List<String> commands, Map<String, String> en
         secretReferences = List.copyOf(secretReferences);
     }
 
+    /** A profile with no secrets and no lifecycle keys: active for ever, not locked. */
     public Profile(String name, List<String> commands, Map<String, String> envSet,
                    Map<String, String> mounts, Optional<SocketOwner> socketOwner) {
-        this(name, commands, envSet, mounts, socketOwner, Map.of(), List.of(), List.of());
+        this(name, commands, envSet, mounts, socketOwner, Map.of(), List.of(), List.of(), Lifecycle.NONE, Ask.NONE);
+    }
+
+    /** A profile with secrets and no lifecycle keys. */
+    public Profile(String name, List<String> commands, Map<String, String> envSet, Map<String, String> mounts,
+                   Optional<SocketOwner> socketOwner, Map<String, SecretGrant> secrets, List<String> redactAlso,
+                   List<SecretReference> secretReferences) {
+        this(name, commands, envSet, mounts, socketOwner, secrets, redactAlso, secretReferences, Lifecycle.NONE, Ask.NONE);
+    }
+
+    /** A profile with lifecycle keys and no secrets. */
+    public Profile(String name, List<String> commands, Map<String, String> envSet, Map<String, String> mounts,
+                   Optional<SocketOwner> socketOwner, Lifecycle lifecycle, Ask ask) {
+        this(name, commands, envSet, mounts, socketOwner, Map.of(), List.of(), List.of(), lifecycle, ask);
     }
 
     public boolean allows(String command) {
@@ -61,4 +76,22 @@ public record Profile(String name, List<String> commands, Map<String, String> en
 
     /** A secret name as written in the profile: at {@code key} ({@code secrets.gh.env.GH_TOKEN}), on {@code line}. */
     public record SecretReference(String secret, String key, int line) {}
+    /**
+     * The keys that end or narrow a profile's life, all in its own file so that a person sees them
+     * and a restart keeps them: {@code expires}, and the lines {@code airlock profile revoke / rotate
+     * / lock} write ({@code revoked}, {@code rotated}, {@code lock}).
+     */
+    public record Lifecycle(Optional<Instant> expires, Optional<Revocation> revoked, Optional<Instant> rotated,
+                            Optional<Lock> lock) {
+        public static final Lifecycle NONE = new Lifecycle(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** {@code revoked = { at = ..., reason = "..." }}: deleting the line restores the profile. */
+    public record Revocation(Instant at, String reason) {}
+
+    /**
+     * {@code lock = { id = "...", salt = "...", sha256 = "..." }}: what verifies a profile key
+     * {@code ark_ID:SECRET}; sha256 is of salt and secret, so the file never holds the key.
+     */
+    public record Lock(String id, String salt, String sha256) {}
 }

@@ -56,6 +56,7 @@ final class RuleMatch {
      * of the flag before them) may be taken or skipped. Tracks every reachable prefix length.
      */
     private static String anyPath(List<String> rule, List<Invocation.Word> words) {
+        if (rule.isEmpty()) return "every command line";
         int k = rule.size();
         long states = 1L; // bit j: the first j rule words are matched (k <= 63 enforced at load)
         for (Invocation.Word w : words) {
@@ -72,6 +73,7 @@ final class RuleMatch {
 
     /** The certain positional arguments start with {@code rule}, and nothing unsure comes first. */
     private static String surePath(List<String> rule, List<Invocation.Word> words) {
+        if (rule.isEmpty()) return "every command line";
         int j = 0;
         for (Invocation.Word w : words) {
             if (j == rule.size()) break;

@@ -105,6 +105,28 @@ final class Toml {
         return v.asLong();
     }
 
+    /**
+     * A TOML offset date-time (the TOML library hands it over as text). A local date-time is
+     * refused: it names a different instant on every host, and an expiry must not move.
+     */
+    java.time.Instant instant(Table t, String key) throws ConfigError {
+        JsonNode v = t.node().get(key);
+        if (v == null) return null;
+        if (!v.isTextual()) throw error(t.child(key), "must be a date-time with an offset (2026-12-31T18:00:00Z), not " + kind(v));
+        String s = v.asText().strip().replace(' ', 'T');
+        try {
+            return java.time.OffsetDateTime.parse(s).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                java.time.LocalDateTime.parse(s);
+                throw error(t.child(key), "'" + v.asText() + "' has no offset, so it would mean a different instant on every host;"
+                        + " write it with Z or an offset, e.g. " + s + "Z or " + s + "+01:00");
+            } catch (java.time.format.DateTimeParseException notLocal) {
+                throw error(t.child(key), "'" + v.asText() + "' is not a date-time with an offset, e.g. 2026-12-31T18:00:00Z");
+            }
+        }
+    }
+
     List<String> strings(Table t, String key) throws ConfigError {
         JsonNode v = t.node().get(key);
         if (v == null) return null;
@@ -116,6 +138,40 @@ final class Toml {
             if (!e.isTextual()) throw elementError(path, index, "element " + (index + 1) + " must be a string, not " + kind(e));
             out.add(e.asText());
             index++;
+        }
+        return out;
+    }
+
+    /**
+     * An array whose elements are strings or inline tables ({@code { match = "...", why = "..." }}):
+     * each string as is, each table as a {@link Table} at {@code key[i]}. Null when absent.
+     */
+    List<Object> stringsOrTables(Table t, String key) throws ConfigError {
+        JsonNode v = t.node().get(key);
+        if (v == null) return null;
+        String path = t.child(key);
+        if (!v.isArray()) throw error(path, "must be an array of strings, not " + kind(v));
+        List<Object> out = new ArrayList<>();
+        int index = 0;
+        for (JsonNode e : v) {
+            if (e.isTextual()) out.add(e.asText());
+            else if (e instanceof ObjectNode o) out.add(new Table(path + "[" + index + "]", o));
+            else throw elementError(path, index, "element " + (index + 1) + " must be a string or an inline table, not " + kind(e));
+            index++;
+        }
+        return out;
+    }
+
+    /** A table of integers ({@code { "--rawfile" = 2 }}). */
+    Map<String, Long> integerMap(Table t, String key) throws ConfigError {
+        Table m = table(t, key);
+        if (m == null) return null;
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (var it = m.node().properties().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode v = e.getValue();
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) throw error(m.child(e.getKey()), "must be an integer, not " + kind(v));
+            out.put(e.getKey(), v.asLong());
         }
         return out;
     }

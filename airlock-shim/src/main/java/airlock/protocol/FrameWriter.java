@@ -13,6 +13,10 @@ public final class FrameWriter {
 
     public synchronized void write(FrameType type, byte[] payload, int off, int len) throws IOException {
         byte[] header = {(byte) type.code, (byte) (len >>> 24), (byte) (len >>> 16), (byte) (len >>> 8), (byte) len};
+        if (out instanceof ChannelStreams.Output channel) {
+            channel.frame(header, payload, off, len);
+            return;
+        }
         out.write(header);
         out.write(payload, off, len);
         out.flush();

@@ -18,6 +18,8 @@ public final class Limits {
     public static final int MAX_PATH = 4096;
     /** Longest container id hint (a Docker/Podman id is 64 hex digits). */
     public static final int MAX_CONTAINER_ID = 128;
+    /** A profile key {@code ark_ID:SECRET} is about 60 bytes; anything longer is not one. */
+    public static final int MAX_KEY = 256;
     public static final int MAX_ARGS = 8192;
     /** Total UTF-8 bytes of argv[1..]. */
     public static final int MAX_ARGV_BYTES = 768 * 1024;

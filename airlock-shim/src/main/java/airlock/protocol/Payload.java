@@ -55,6 +55,11 @@ public final class Payload {
         return string("string", Integer.MAX_VALUE);
     }
 
+    /** Bytes not read yet: an optional trailing field is present when this is above 0. */
+    public int remaining() {
+        return buf.remaining();
+    }
+
     public void end() throws ProtocolException {
         if (buf.hasRemaining()) throw new ProtocolException(buf.remaining() + " stray bytes after the payload");
     }

@@ -10,22 +10,39 @@ import java.util.Map;
  * What the caller asks for. Every field is hostile input to the daemon; {@link #decode} enforces
  * the {@link Limits} and refuses what no exec could carry (NUL bytes, '=' in a variable's name).
  *
- * @param mode        RUN executes; CHECK only asks for the decision (airlock test)
+ * @param mode        RUN executes; CHECK only asks for the decision (airlock test); AGENT asks the
+ *                    daemon itself ({@code airlock skill}, {@code whoami}, {@code secrets}): command
+ *                    is "airlock", args the verb and its arguments
  * @param command     the name the shim was invoked as (basename of argv[0])
  * @param args        argv[1..]
  * @param cwd         the caller's working directory, a path inside the container
  * @param env         the caller's environment; the daemon passes only what a module names
  * @param containerId a hint from /proc/self/mountinfo, "" when unknown; never trusted
  * @param stdinTty    whether the caller's stdin is a terminal
+ * @param key         the profile key of a locked profile ({@code ark_ID:SECRET}), "" when none; an
+ *                    optional trailing field, so a shim that predates it still speaks to the daemon
  */
 public record Request(Mode mode, String command, List<String> args, String cwd, Map<String, String> env,
-                      String containerId, boolean stdinTty) {
+                      String containerId, boolean stdinTty, String key) {
 
-    public enum Mode { RUN, CHECK }
+    public enum Mode { RUN, CHECK, AGENT }
 
     public Request {
         args = List.copyOf(args);
         env = Map.copyOf(env);
+    }
+
+    /** A request without a profile key. */
+    public Request(Mode mode, String command, List<String> args, String cwd, Map<String, String> env,
+                   String containerId, boolean stdinTty) {
+        this(mode, command, args, cwd, env, containerId, stdinTty, "");
+    }
+
+    /** Never prints the key: a request is logged by tests and by accident. */
+    @Override
+    public String toString() {
+        return "Request[mode=" + mode + ", command=" + command + ", args=" + args + ", cwd=" + cwd + ", env=" + env.keySet()
+                + ", containerId=" + containerId + ", stdinTty=" + stdinTty + ", key=" + (key.isEmpty() ? "none" : "<hidden>") + "]";
     }
 
     public byte[] encode() {
@@ -33,7 +50,9 @@ public record Request(Mode mode, String command, List<String> args, String cwd, 
         for (String a : args) b.string(a);
         b.string(cwd).i32(env.size());
         for (var e : env.entrySet()) b.string(e.getKey()).string(e.getValue());
-        return b.string(containerId).u8(stdinTty ? 1 : 0).bytes();
+        b.string(containerId).u8(stdinTty ? 1 : 0);
+        if (!key.isEmpty()) b.string(key);
+        return b.bytes();
     }
 
     public static Request decode(byte[] payload) throws ProtocolException {
@@ -81,8 +100,11 @@ public record Request(Mode mode, String command, List<String> args, String cwd, 
         if (!containerId.matches("[0-9a-f]*")) throw new ProtocolException("container id hint is not hexadecimal");
         int tty = p.u8();
         if (tty > 1) throw new ProtocolException("stdin-tty flag is " + tty + ", not 0 or 1");
+        // fewer bytes than a string's length field cannot be a key: they are stray, said as such
+        String key = p.remaining() >= 4 ? p.string("profile key", Limits.MAX_KEY) : "";
+        if (hasNul(key)) throw new ProtocolException("profile key contains a NUL byte");
         p.end();
-        return new Request(Mode.values()[mode], command, args, cwd, env, containerId, tty == 1);
+        return new Request(Mode.values()[mode], command, args, cwd, env, containerId, tty == 1, key);
     }
 
     private static boolean hasNul(String s) {

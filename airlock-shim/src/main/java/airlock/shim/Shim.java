@@ -2,22 +2,18 @@ package airlock.shim;
 
 import airlock.protocol.ChannelStreams;
 import airlock.protocol.ExitCodes;
-import airlock.protocol.Frame;
-import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
-import airlock.protocol.Limits;
-import airlock.protocol.Payload;
 import airlock.protocol.Request;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +27,10 @@ public final class Shim {
     /** What a shell reports for a process killed by SIGPIPE (128 + 13). */
     static final int SIGPIPE_STATUS = 141;
     static final String DEFAULT_SOCKET = "/run/docker-airlock.sock";
+    static final String KEY_VARIABLE = "AIRLOCK_KEY";
+    static final String KEY_FILE = "/run/airlock/key";
+    /** What the shim invoked as {@code airlock} asks the daemon; anything else is usage. */
+    static final List<String> AGENT_VERBS = List.of("skill", "whoami", "secrets");
 
     private Shim() {}
 
@@ -39,79 +39,52 @@ public final class Shim {
     }
 
     static int run(Invocation inv) {
-        if (inv.command().startsWith("airlock-shim")) return Usage.print(inv.args());
-        String socket = System.getenv().getOrDefault("AIRLOCK_SOCKET", DEFAULT_SOCKET);
+        return run(inv, System.getenv().getOrDefault("AIRLOCK_SOCKET", DEFAULT_SOCKET));
+    }
+
+    static int run(Invocation inv, String socket) {
+        // Under its own name the shim asks the daemon itself (skill, whoami, secrets); the
+        // daemon judges and audits these like any request.
+        boolean self = inv.command().startsWith("airlock-shim") || inv.command().equals("airlock");
+        if (self && (inv.args().isEmpty() || !AGENT_VERBS.contains(inv.args().getFirst()))) return Usage.print(inv.args());
         SocketChannel ch;
         try {
             ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         } catch (IOException | RuntimeException e) {
             return fail("cannot reach the daemon at " + socket + " (" + e.getMessage() + "); is 'airlock start' running and the socket mounted?");
         }
-        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-        try (ch) {
+        // Channels, not streams: the relay writes from its direct buffer without a copy.
+        FileChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
+        FileChannel stderr = new FileOutputStream(FileDescriptor.err).getChannel();
+        try {
             FrameWriter writer = new FrameWriter(ChannelStreams.out(ch));
-            FrameReader reader = new FrameReader(ChannelStreams.in(ch));
-            Request request = new Request(Request.Mode.RUN, inv.command(), inv.args(), cwd(), System.getenv(),
-                    ContainerId.detect(), stdinIsTerminal());
+            Request request = new Request(self ? Request.Mode.AGENT : Request.Mode.RUN, self ? "airlock" : inv.command(),
+                    inv.args(), cwd(), environment(), ContainerId.detect(), stdinIsTerminal(), key());
             SignalForwarder signals = SignalForwarder.install(writer);
             writer.write(FrameType.REQUEST, request.encode());
             signals.requestSent();
             StdinPump.start(System.in, writer);
-            return relay(reader, stdout, stderr);
+            // The socket is left open for the process's exit to close, which tells the daemon
+            // the same (and kills the tool after a SIGPIPE status): close() would load libextnet,
+            // 1.5 ms of a call (docs/performance.md).
+            return relay(ch, stdout, stderr);
         } catch (IOException e) {
+            closeQuietly(ch);
             return fail("lost the daemon: " + e.getMessage());
         }
     }
 
-    /** Replays the daemon's frames until the last one; the result is the shim's exit status. */
-    static int relay(FrameReader reader, OutputStream stdout, OutputStream stderr) throws IOException {
-        while (true) {
-            Frame f = reader.read();
-            if (f == null) return fail("the daemon closed the connection before the command finished");
-            switch (f.type()) {
-                case STDOUT -> {
-                    if (!copy(f.payload(), stdout)) return SIGPIPE_STATUS;
-                }
-                case STDERR -> {
-                    if (!copy(f.payload(), stderr)) return SIGPIPE_STATUS;
-                }
-                case EXIT -> {
-                    Payload p = new Payload(f.payload());
-                    int status = p.i32();
-                    int signal = p.i32();
-                    p.end();
-                    if (signal < 0 || signal > 64 || status < 0 || status > 255) {
-                        return fail("protocol error: exit status " + status + " / signal " + signal + " out of range");
-                    }
-                    return signal > 0 ? 128 + signal : status;
-                }
-                case REFUSAL -> {
-                    Payload p = new Payload(f.payload());
-                    int code = p.i32();
-                    String message = p.string("message", Limits.MAX_DATA);
-                    stderr.write((message + "\n").getBytes(StandardCharsets.UTF_8));
-                    stderr.flush();
-                    return code >= 1 && code <= 255 ? code : ExitCodes.UNREACHABLE;
-                }
-                default -> {
-                    return fail("protocol error: unexpected " + f.type() + " frame from the daemon");
-                }
-            }
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // the connection is gone either way
         }
     }
 
-    /**
-     * False when our own stdout is gone (e.g. {@code git log | head}): like a tool killed by
-     * SIGPIPE, the shim stops, and closing the socket makes the daemon kill the host process.
-     */
-    private static boolean copy(byte[] data, OutputStream to) {
-        try {
-            to.write(data);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+    /** Replays the daemon's frames until the last one; the result is the shim's exit status. */
+    static int relay(ReadableByteChannel from, WritableByteChannel stdout, WritableByteChannel stderr) throws IOException {
+        return new Relay(from, stdout, stderr).run();
     }
 
     /** From /proc rather than System.console(), which loads a console provider on every start. */
@@ -122,6 +95,26 @@ public final class Shim {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The key of a locked profile: $AIRLOCK_KEY, else the file a container may mount, else none. */
+    static String key() {
+        String k = System.getenv(KEY_VARIABLE);
+        if (k == null || k.isBlank()) {
+            try {
+                k = java.nio.file.Files.readString(Path.of(KEY_FILE));
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
+        }
+        return k.strip();
+    }
+
+    /** The environment without the key: it travels in its own field, never to a tool or a hook. */
+    private static java.util.Map<String, String> environment() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.remove(KEY_VARIABLE);
+        return env;
     }
 
     private static String cwd() {

@@ -23,6 +23,15 @@ final class Usage {
                 The daemon's socket is $AIRLOCK_SOCKET, else /run/docker-airlock.sock, e.g.
                   docker run -v ~/.config/airlock/sockets/default.sock:/run/docker-airlock.sock ...
 
+                Invoked as 'airlock' (ln -s airlock-shim airlock) it asks the daemon about itself:
+                  airlock skill                 what this profile may do, as a SKILL.md
+                  airlock whoami                profile, state, expiry, commands
+                  airlock secrets               secret names this profile may use (set or empty)
+                  airlock secrets request NAME --description TEXT
+                                                ask a person on the host for a secret
+
+                A locked profile needs its key: $AIRLOCK_KEY, else the file /run/airlock/key.
+
                 Exit statuses of its own: 125 cannot reach the daemon, 126 refused by policy,
                 127 unknown command. Its own messages start with "airlock:".
                 """.formatted(Shim.VERSION));

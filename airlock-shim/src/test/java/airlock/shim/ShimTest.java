@@ -1,6 +1,6 @@
 package airlock.shim;
 
-import airlock.protocol.FrameReader;
+import java.nio.channels.Channels;
 import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
 import org.junit.jupiter.api.Test;
@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What the shim does with each frame from the daemon, and what it says under its own name. */
 class ShimTest {
@@ -20,7 +21,7 @@ class ShimTest {
     final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
     int relay(Frames frames) throws IOException {
-        return Shim.relay(new FrameReader(new ByteArrayInputStream(frames.bytes.toByteArray())), stdout, stderr);
+        return Shim.relay(Channels.newChannel(new ByteArrayInputStream(frames.bytes.toByteArray())), Channels.newChannel(stdout), Channels.newChannel(stderr));
     }
 
     static final class Frames {
@@ -40,6 +41,47 @@ class ShimTest {
         assertThat(relay(f)).isEqualTo(42);
         assertThat(stdout.toByteArray()).containsExactly(0, 0xff, '\r', '\n');
         assertThat(stderr.toString()).isEqualTo("warn");
+    }
+
+    @Test
+    void framesOfEverySizeArriveByteExactWhateverTheReadsReturn() throws Exception {
+        // The relay buffers reads; frames that straddle reads, full 64 KiB frames and empty ones
+        // must come out as they went in, from a socket that returns a few odd-sized bytes at a time.
+        var random = new java.util.Random(7);
+        var expected = new ByteArrayOutputStream();
+        Frames f = new Frames();
+        for (int size : new int[]{0, 1, 5, 65536, 65535, 3, 65536, 65536, 40000, 0, 12345}) {
+            byte[] b = new byte[size];
+            random.nextBytes(b);
+            f.add(FrameType.STDOUT, b);
+            expected.write(b);
+        }
+        f.add(FrameType.STDERR, "done".getBytes());
+        f.w.exit(3, 0);
+        var wire = new ByteArrayInputStream(f.bytes.toByteArray());
+        java.nio.channels.ReadableByteChannel trickle = new java.nio.channels.ReadableByteChannel() {
+            int call;
+            @Override public int read(java.nio.ByteBuffer dst) {
+                byte[] b = new byte[Math.min(dst.remaining(), 1 + (call++ * 7919) % 70001)];
+                int n = wire.read(b, 0, b.length);
+                if (n > 0) dst.put(b, 0, n);
+                return n;
+            }
+            @Override public boolean isOpen() { return true; }
+            @Override public void close() {}
+        };
+        assertThat(Shim.relay(trickle, Channels.newChannel(stdout), Channels.newChannel(stderr))).isEqualTo(3);
+        assertThat(stdout.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(stderr.toString()).isEqualTo("done");
+    }
+
+    @Test
+    void aFrameCutShortPrintsNothingOfItself() throws Exception {
+        Frames f = new Frames().add(FrameType.STDOUT, "whole".getBytes()).add(FrameType.STDOUT, "cut short".getBytes());
+        byte[] wire = java.util.Arrays.copyOf(f.bytes.toByteArray(), f.bytes.size() - 3);
+        assertThatThrownBy(() -> Shim.relay(Channels.newChannel(new ByteArrayInputStream(wire)), Channels.newChannel(stdout), Channels.newChannel(stderr)))
+                .isInstanceOf(airlock.protocol.ProtocolException.class).hasMessageContaining("truncated STDOUT frame");
+        assertThat(stdout.toString()).isEqualTo("whole");
     }
 
     @Test
@@ -75,7 +117,7 @@ class ShimTest {
         };
         Frames f = new Frames().add(FrameType.STDOUT, "x".getBytes());
         f.w.exit(0, 0);
-        assertThat(Shim.relay(new FrameReader(new ByteArrayInputStream(f.bytes.toByteArray())), closed, stderr)).isEqualTo(141);
+        assertThat(Shim.relay(Channels.newChannel(new ByteArrayInputStream(f.bytes.toByteArray())), Channels.newChannel(closed), Channels.newChannel(stderr))).isEqualTo(141);
     }
 
     @Test
@@ -91,6 +133,10 @@ class ShimTest {
             assertThat(out.toString()).contains("ln -s /usr/local/bin/airlock-shim /usr/local/bin/git")
                     .contains("125").contains("126").contains("127").contains("$AIRLOCK_SOCKET");
             assertThat(Shim.run(new Shim.Invocation("airlock-shim", List.of("--bogus")))).isEqualTo(2);
+            out.reset();
+            // as 'airlock' without a verb of its own: the same usage, which names the agent's verbs
+            assertThat(Shim.run(new Shim.Invocation("airlock", List.of()))).isZero();
+            assertThat(out.toString()).contains("airlock skill").contains("airlock secrets request NAME --description TEXT");
         } finally {
             System.setOut(saved);
         }

@@ -67,8 +67,19 @@ class InstallTest {
         assertThat(shimVersion.err()).isEmpty();
         assertThat(shimVersion.exit()).isZero();
 
+        // Without a usable Java the launchers say so as airlock and exit 125 (exec's "not found"
+        // was exit 127, which the shim also uses for "unknown command").
+        Path notJava = Files.writeString(tmp.resolve("work-not-java"), ""); // "work*" is left out of the uninstall comparison
+        for (String java : List.of(tmp.resolve("no-such-jdk/bin/java").toString(), notJava.toString(), "no-such-java-on-path")) {
+            for (String launcher : List.of("airlock-shim", "airlock")) {
+                Run noJava = run(tmp, Map.of("AIRLOCK_JAVA", java), bin.resolve(launcher).toString(), "--version");
+                assertThat(noJava.exit()).as(launcher + " with " + java + ": " + noJava.err()).isEqualTo(125);
+                assertThat(noJava.err()).startsWith("airlock: no Java runtime at ").contains("AIRLOCK_JAVA");
+            }
+        }
+
         // The README's path: 'airlock init' writes the starter config under XDG_CONFIG_HOME, then
-        // 'airlock start' serves it. The starter profile maps the container's /workspace; a second
+        // 'airlock start' serves it. The starter profile maps ~/airlock-workspace onto itself; a second
         // profile maps a host folder onto itself so this test can call the shim from the host.
         Map<String, String> user = Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", tmp.resolve("xdg").toString());
         Run init = run(tmp, user, bin.resolve("airlock").toString(), "init", "--no-service");

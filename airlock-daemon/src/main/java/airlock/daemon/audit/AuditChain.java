@@ -35,7 +35,12 @@ public final class AuditChain {
     private AuditChain() {}
 
     public static Report verify(Path dir) throws IOException {
-        List<Path> files = AuditFiles.oldestFirst(dir);
+        return verifyFile(AuditFiles.current(dir));
+    }
+
+    /** The chain of the log whose current file is {@code current}. */
+    public static Report verifyFile(Path current) throws IOException {
+        List<Path> files = AuditFiles.oldestFirstOf(current);
         List<Problem> problems = new ArrayList<>();
         String expectedPrev = null;
         long expectedSeq = -1;

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
  */
 public final class AuditFiles {
     public static final String CURRENT = "audit.ndjson";
-    private static final Pattern ROTATED = Pattern.compile(Pattern.quote(CURRENT) + "\\.([1-9][0-9]{0,5})");
 
     private AuditFiles() {}
 
@@ -24,23 +23,35 @@ public final class AuditFiles {
     }
 
     public static Path rotated(Path dir, int n) {
-        return dir.resolve(CURRENT + "." + n);
+        return rotatedOf(current(dir), n);
+    }
+
+    /** Rotated file {@code n} of the log whose current file is {@code current}. */
+    public static Path rotatedOf(Path current, int n) {
+        return current.resolveSibling(current.getFileName() + "." + n);
     }
 
     /** Every audit file present, oldest first, the current file last. */
     public static List<Path> oldestFirst(Path dir) throws IOException {
+        return oldestFirstOf(current(dir));
+    }
+
+    /** The same for a log whose current file is {@code current}. */
+    public static List<Path> oldestFirstOf(Path current) throws IOException {
         List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) return out;
+        Path dir = current.getParent();
+        if (dir == null || !Files.isDirectory(dir)) return out;
+        Pattern rotatedName = Pattern.compile(Pattern.quote(current.getFileName().toString()) + "\\.([1-9][0-9]{0,5})");
         List<Integer> numbers = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.forEach(p -> {
-                Matcher m = ROTATED.matcher(p.getFileName().toString());
+                Matcher m = rotatedName.matcher(p.getFileName().toString());
                 if (m.matches()) numbers.add(Integer.parseInt(m.group(1)));
             });
         }
         numbers.sort((a, b) -> Integer.compare(b, a));
-        for (int n : numbers) out.add(rotated(dir, n));
-        if (Files.exists(current(dir))) out.add(current(dir));
+        for (int n : numbers) out.add(rotatedOf(current, n));
+        if (Files.exists(current)) out.add(current);
         return out;
     }
 }

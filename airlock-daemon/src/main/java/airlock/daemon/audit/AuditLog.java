@@ -28,7 +28,8 @@ import java.util.List;
 public final class AuditLog implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path dir;
+    /** The file written now; rotated ones are NAME.1 ... next to it. */
+    private final Path file;
     private final Clock clock;
     private long maxBytes;
     private int maxFiles;
@@ -39,17 +40,33 @@ public final class AuditLog implements Closeable {
     /** Why the last append failed; null when it succeeded. */
     private String failure;
 
-    private AuditLog(Path dir, Clock clock, long maxBytes, int maxFiles) {
-        this.dir = dir;
+    private AuditLog(Path file, Clock clock, long maxBytes, int maxFiles) {
+        this.file = file;
         this.clock = clock;
         limits(maxBytes, maxFiles);
     }
 
     /** Opens (creating) the log in {@code dir} and resumes the chain from its last line. */
     public static AuditLog open(Path dir, long maxBytes, int maxFiles, Clock clock) throws IOException {
-        AuditLog log = new AuditLog(dir, clock, maxBytes, maxFiles);
+        AuditLog log = new AuditLog(AuditFiles.current(dir), clock, maxBytes, maxFiles);
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        log.resume();
+        return log;
+    }
+
+    /**
+     * Opens (creating) the log whose current file is {@code file} ({@code [log] path}). A folder
+     * it creates is private to the daemon's user; a folder that exists is left as it is (it may
+     * be /var/log), the files themselves are created rw-------.
+     */
+    public static AuditLog openFile(Path file, long maxBytes, int maxFiles, Clock clock) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        AuditLog log = new AuditLog(file.toAbsolutePath(), clock, maxBytes, maxFiles);
         log.resume();
         return log;
     }
@@ -66,7 +83,12 @@ public final class AuditLog implements Closeable {
     }
 
     public Path dir() {
-        return dir;
+        return file.getParent();
+    }
+
+    /** The file written now. */
+    public Path file() {
+        return file;
     }
 
     /** Writes one request's record. */
@@ -93,7 +115,7 @@ public final class AuditLog implements Closeable {
         try {
             openCurrent();
         } catch (IOException e) {
-            throw new AuditLogException("cannot open the audit log " + AuditFiles.current(dir) + ": " + e, e);
+            throw new AuditLogException("cannot open the audit log " + file + ": " + e, e);
         }
     }
 
@@ -116,7 +138,7 @@ public final class AuditLog implements Closeable {
         } catch (IOException e) {
             // The next append reopens the file: a full disk that frees up heals the log.
             closeQuietly();
-            failure = "cannot write the audit log " + AuditFiles.current(dir) + ": " + e;
+            failure = "cannot write the audit log " + file + ": " + e;
             throw new AuditLogException(failure, e);
         }
         failure = null;
@@ -127,21 +149,22 @@ public final class AuditLog implements Closeable {
 
     private void rotate() throws IOException {
         closeQuietly();
-        Path current = AuditFiles.current(dir);
+        Path current = file;
         if (maxFiles == 1) {
             Files.delete(current);
         } else {
-            Files.deleteIfExists(AuditFiles.rotated(dir, maxFiles - 1));
+            Files.deleteIfExists(AuditFiles.rotatedOf(file, maxFiles - 1));
             for (int n = maxFiles - 2; n >= 1; n--) {
-                Path from = AuditFiles.rotated(dir, n);
-                if (Files.exists(from)) Files.move(from, AuditFiles.rotated(dir, n + 1), StandardCopyOption.ATOMIC_MOVE);
+                Path from = AuditFiles.rotatedOf(file, n);
+                if (Files.exists(from)) Files.move(from, AuditFiles.rotatedOf(file, n + 1), StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.move(current, AuditFiles.rotated(dir, 1), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(current, AuditFiles.rotatedOf(file, 1), StandardCopyOption.ATOMIC_MOVE);
         }
         // Files left over from a larger max_files before a reload.
-        for (Path p : AuditFiles.oldestFirst(dir)) {
+        for (Path p : AuditFiles.oldestFirstOf(file)) {
             String name = p.getFileName().toString();
-            if (!name.equals(AuditFiles.CURRENT) && Integer.parseInt(name.substring(AuditFiles.CURRENT.length() + 1)) >= maxFiles) {
+            String base = file.getFileName().toString();
+            if (!name.equals(base) && Integer.parseInt(name.substring(base.length() + 1)) >= maxFiles) {
                 Files.deleteIfExists(p);
             }
         }
@@ -149,7 +172,7 @@ public final class AuditLog implements Closeable {
     }
 
     private void openCurrent() throws IOException {
-        Path current = AuditFiles.current(dir);
+        Path current = file;
         if (!Files.exists(current)) {
             Files.createFile(current, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
@@ -161,7 +184,7 @@ public final class AuditLog implements Closeable {
     private void resume() throws IOException {
         seq = 0;
         prev = ChainHash.GENESIS;
-        List<Path> files = AuditFiles.oldestFirst(dir);
+        List<Path> files = AuditFiles.oldestFirstOf(file);
         for (int i = files.size() - 1; i >= 0; i--) {
             byte[] last = lastLine(files.get(i));
             if (last == null) continue;
@@ -175,7 +198,7 @@ public final class AuditLog implements Closeable {
             break;
         }
         openCurrent();
-        if (size > 0 && !endsWithNewline(AuditFiles.current(dir))) {
+        if (size > 0 && !endsWithNewline(file)) {
             // A crash mid-write left half a line: end it so the next record starts on its own line.
             channel.write(ByteBuffer.wrap(new byte[]{'\n'}));
             size++;

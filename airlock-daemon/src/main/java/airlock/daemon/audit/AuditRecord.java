@@ -46,6 +46,8 @@ public final class AuditRecord {
     private Integer signal;
     private long bytesIn;
     private long bytesOut;
+    private List<String> secrets = List.of();
+    private java.util.Map<String, Long> redactions = java.util.Map.of();
 
     public AuditRecord(String id, String profile, Instant started) {
         this.id = id;
@@ -120,6 +122,16 @@ public final class AuditRecord {
     public AuditRecord duration(Duration d) { this.duration = d; return this; }
     public AuditRecord callerLost(boolean lost) { this.callerLost = lost; return this; }
 
+    /**
+     * The vault secrets injected into the run (names only) and how many times each secret was
+     * redacted from its output (airlock.daemon.redact.RedactionCounts#snapshot). Never a value.
+     */
+    public AuditRecord secrets(List<String> injected, java.util.Map<String, Long> redactionCounts) {
+        this.secrets = List.copyOf(injected);
+        this.redactions = new java.util.TreeMap<>(redactionCounts);
+        return this;
+    }
+
     public AuditRecord withheld(String layer, String rule, String reason) {
         refused(layer, rule, reason);
         verdict = Verdict.WITHHELD;
@@ -168,6 +180,14 @@ public final class AuditRecord {
         o.put("duration_ms", Math.max(0, (duration != null ? duration : Duration.between(started, now)).toMillis()));
         o.put("bytes_in", bytesIn);
         o.put("bytes_out", bytesOut);
+        if (!secrets.isEmpty()) {
+            var sa = o.putArray("secrets");
+            secrets.forEach(sa::add);
+        }
+        if (!redactions.isEmpty()) {
+            var r = o.putObject("redactions");
+            redactions.forEach(r::put);
+        }
         return o;
     }
 }

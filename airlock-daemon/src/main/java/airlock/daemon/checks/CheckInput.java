@@ -34,4 +34,9 @@ public record CheckInput(Plan plan, Invocation invocation) {
     public static Decision refuse(String check, String rule, String reason) {
         return Decision.deny(Layer.CHECK, check + ":" + rule, reason);
     }
+
+    /** As above, with what works instead. */
+    public static Decision refuse(String check, String rule, String reason, String hint) {
+        return Decision.deny(Layer.CHECK, check + ":" + rule, reason, hint);
+    }
 }

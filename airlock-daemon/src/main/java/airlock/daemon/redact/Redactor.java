@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * start of some form; that is exactly what a stream must hold back, and nothing more.
  */
 public final class Redactor {
+    /** SecretForms.MIN_FORM_BYTES - 1: the stride of the coarse skip (see {@link #window}). */
+    static final int STRIDE = SecretForms.MIN_FORM_BYTES - 1;
     public static final Redactor NONE = new Redactor(List.of(), new Builder());
 
     private final List<String> names;
@@ -31,6 +33,12 @@ public final class Redactor {
      * stream skips on pairs and enters the automaton far less often.
      */
     final boolean[] pairs = new boolean[65536];
+    /**
+     * Every pair at offsets 0..6 of every form. A form is at least 8 bytes, so a match starting
+     * at s holds the pair at every 7th position j in [s, s+6]: a pair at j that is in none of
+     * these rules out a match starting anywhere in [j-6, j], and the stream looks at 1 byte in 7.
+     */
+    final boolean[] window = new boolean[65536];
     /** Per state: children as a sorted run in childBytes/childStates. */
     final int[] childFrom, childCount;
     final byte[] childBytes;
@@ -116,7 +124,10 @@ public final class Redactor {
             }
         }
         Redactor r = new Redactor(names, b);
-        for (byte[] form : all) r.pairs[(form[0] & 0xff) << 8 | (form[1] & 0xff)] = true;
+        for (byte[] form : all) {
+            r.pairs[(form[0] & 0xff) << 8 | (form[1] & 0xff)] = true;
+            for (int k = 0; k < STRIDE; k++) r.window[(form[k] & 0xff) << 8 | (form[k + 1] & 0xff)] = true;
+        }
         return r;
     }
 

@@ -37,6 +37,6 @@ final class GhGit {
         if (git.isEmpty()) return Decision.allow(List.of()); // gh cannot run git either
         Decision d = GitWorkspace.check(git.get(), List.of("status"), cwd, mounts, env, option -> false);
         if (d.allowed()) return d;
-        return new Decision(false, d.layer(), d.rule(), "gh runs git here: " + d.reason(), d.confinedPaths());
+        return Decision.deny(d.layer(), d.rule(), "gh runs git here: " + d.reason(), d.hint());
     }
 }

@@ -1,5 +1,6 @@
 package airlock.daemon.checks.git;
 
+import airlock.daemon.core.Refusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -46,7 +46,12 @@ public final class SshDestination {
             if ((line.startsWith("proxyjump ") || line.startsWith("proxycommand ")) && !line.endsWith(" none")) proxied = true;
         }
         if (out.status() != 0 || host == null) {
-            return CheckInput.refuse("ssh", "destination", "ssh could not read this command line: " + out.stderr().strip());
+            // every refusal says why: ssh -G may fail without a word (no destination, an option it rejects)
+            String said = out.stderr().strip().lines().findFirst().orElse("").strip(); // one line: usage text follows
+            return CheckInput.refuse("ssh", "destination", "airlock reads the destination with 'ssh -G' (to refuse a"
+                    + " connection back into this host), and ssh could not read this command line: "
+                    + (said.isEmpty() ? "it exited " + out.status() + " and named no destination" : said),
+                    "give a destination and only options ssh accepts: ssh [options] [user@]host [command]");
         }
         Optional<String> why = selfReference(host);
         if (why.isPresent()) {

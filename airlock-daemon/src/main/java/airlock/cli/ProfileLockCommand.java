@@ -1,0 +1,59 @@
+package airlock.cli;
+
+import airlock.daemon.lifecycle.ProfileFile;
+import airlock.daemon.lifecycle.ProfileKey;
+import airlock.rules.Profile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "lock", header = "Require a key on a profile's socket.",
+        description = {"A second factor for a socket several containers share: prints a key ark_ID:SECRET once (it is",
+                "stored nowhere; the profile's file keeps only what verifies it). From then the profile accepts only",
+                "requests that carry it: give it to a container as AIRLOCK_KEY or as the file /run/airlock/key.",
+                "'airlock profile rotate' issues a new key; deleting the 'lock' line unlocks."})
+final class ProfileLockCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Parameters(paramLabel = "NAME", description = "The profile.")
+    String name;
+
+    @Override
+    public Integer call() throws IOException {
+        var dir = config.directory();
+        NamedProfile p;
+        try {
+            p = NamedProfile.find(dir, name);
+        } catch (NamedProfile.NotFound e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 1;
+        }
+        if (p.profile().lifecycle().lock().isPresent()) {
+            spec.commandLine().getErr().println("airlock: profile " + name + " is locked already; 'airlock profile rotate "
+                    + name + "' issues a new key (and a new socket)");
+            return 1;
+        }
+        String key = writeKey(p.file());
+        spec.commandLine().getOut().println(key);
+        spec.commandLine().getErr().println("airlock: profile " + name + " locked; the key above is shown once and stored nowhere."
+                + " Give it to the container as AIRLOCK_KEY or /run/airlock/key; " + NamedProfile.applyNow(dir));
+        return 0;
+    }
+
+    /** Writes a new verifier into the file and returns the key, for the person's eyes only. */
+    static String writeKey(Path file) throws IOException {
+        ProfileKey.Issued k = ProfileKey.issue();
+        Profile.Lock l = k.lock();
+        ProfileFile.setLine(file, "lock", "{ id = \"" + l.id() + "\", salt = \"" + l.salt() + "\", sha256 = \"" + l.sha256() + "\" }",
+                "airlock profile lock: only what verifies the key; delete this line to unlock");
+        return k.key();
+    }
+}

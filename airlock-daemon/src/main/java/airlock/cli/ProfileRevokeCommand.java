@@ -1,0 +1,47 @@
+package airlock.cli;
+
+import airlock.daemon.lifecycle.ProfileFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+
+@Command(name = "revoke", header = "Revoke a profile at once.",
+        description = {"Writes 'revoked = { at = ..., reason = ... }' at the top of the profile's file. The running daemon",
+                "removes the profile's socket, stops its running sessions (their tools are killed, their shims exit 126",
+                "with the reason) and refuses everything through it; a restart keeps it so. Deleting that line restores",
+                "the profile."})
+final class ProfileRevokeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Parameters(paramLabel = "NAME", description = "The profile.")
+    String name;
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, shown to the agent and in the audit log.")
+    String reason = "";
+
+    @Override
+    public Integer call() throws IOException {
+        var dir = config.directory();
+        NamedProfile p;
+        try {
+            p = NamedProfile.find(dir, name);
+        } catch (NamedProfile.NotFound e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 1;
+        }
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        ProfileFile.setLine(p.file(), "revoked", "{ at = " + at + ", reason = " + ProfileFile.quote(reason.strip()) + " }",
+                "airlock profile revoke: delete this line to restore the profile");
+        spec.commandLine().getOut().println("airlock: profile " + name + " revoked at " + at + "; " + NamedProfile.applyNow(dir));
+        return 0;
+    }
+}

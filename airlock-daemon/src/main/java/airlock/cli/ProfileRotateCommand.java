@@ -1,0 +1,47 @@
+package airlock.cli;
+
+import airlock.daemon.lifecycle.ProfileFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+
+@Command(name = "rotate", header = "Give a profile a new socket (and a new key when locked).",
+        description = {"Writes 'rotated = TIME' into the profile's file; the running daemon replaces the profile's socket",
+                "by a new one at the same path. Every container that has the old one mounted (or a hard link to it)",
+                "loses access and its running sessions stop; a new 'docker run' with the same path works. A locked",
+                "profile gets a new key, printed once; the old key fails at once."})
+final class ProfileRotateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Parameters(paramLabel = "NAME", description = "The profile.")
+    String name;
+
+    @Override
+    public Integer call() throws IOException {
+        var dir = config.directory();
+        NamedProfile p;
+        try {
+            p = NamedProfile.find(dir, name);
+        } catch (NamedProfile.NotFound e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 1;
+        }
+        if (p.profile().lifecycle().lock().isPresent()) {
+            spec.commandLine().getOut().println(ProfileLockCommand.writeKey(p.file()));
+        }
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ProfileFile.setLine(p.file(), "rotated", at.toString(), "airlock profile rotate: the socket was replaced then");
+        spec.commandLine().getErr().println("airlock: profile " + name + " rotated" + (p.profile().lifecycle().lock().isPresent()
+                ? "; the new key above is shown once (the old one no longer works)" : "") + "; " + NamedProfile.applyNow(dir));
+        return 0;
+    }
+}

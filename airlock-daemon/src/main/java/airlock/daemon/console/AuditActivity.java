@@ -1,0 +1,92 @@
+package airlock.daemon.console;
+
+import airlock.daemon.audit.AuditChain;
+import airlock.daemon.audit.AuditFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** {@link Activity} read from the daemon's audit directory: the files themselves are the state. */
+public final class AuditActivity implements Activity {
+    private final Path dir;
+    private final AuditTail tail;
+
+    public AuditActivity(Path auditDir) {
+        this.dir = auditDir;
+        this.tail = new AuditTail(auditDir);
+    }
+
+    @Override
+    public List<AuditEntry> recent(int max) {
+        List<AuditEntry> out = new ArrayList<>();
+        try {
+            List<Path> files = AuditFiles.oldestFirst(dir);
+            for (int f = files.size() - 1; f >= 0 && out.size() < max; f--) {
+                List<byte[]> lines = lines(files.get(f));
+                for (int i = lines.size() - 1; i >= 0 && out.size() < max; i--) {
+                    AuditEntry e = AuditEntry.parse(lines.get(i));
+                    if (e != null) out.add(e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<AuditEntry> record(long seq) {
+        try {
+            for (Path f : AuditFiles.oldestFirst(dir).reversed()) {
+                for (byte[] line : lines(f)) {
+                    AuditEntry e = AuditEntry.parse(line);
+                    if (e != null && e.seq() == seq) return Optional.of(e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public ChainStatus verify() {
+        try {
+            AuditChain.Report r = AuditChain.verify(dir);
+            return new ChainStatus(r.intact(), r.records(), r.files(), r.firstSeq(), r.head(),
+                    r.problems().stream().map(AuditChain.Problem::toString).toList());
+        } catch (IOException e) {
+            return new ChainStatus(false, 0, 0, 0, "", List.of("cannot read " + dir + ": " + e));
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<AuditEntry> sink) {
+        return tail.subscribe(sink);
+    }
+
+    private static List<byte[]> lines(Path file) throws IOException {
+        byte[] data;
+        try {
+            data = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return List.of(); // rotated away between listing and reading
+        }
+        List<byte[]> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == '\n') {
+                if (i > start) out.add(java.util.Arrays.copyOfRange(data, start, i));
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package airlock.daemon.lifecycle;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Writes the lifecycle lines ({@code revoked}, {@code rotated}, {@code lock}) into a profile's own
+ * file, one line each at the top (the root table: a key after a [table] header would belong to
+ * that table), so a person sees them and can delete one by hand. The rest of the file, comments
+ * included, is kept as written; the file is replaced atomically so the daemon never reads half.
+ */
+public final class ProfileFile {
+    private static final Pattern TABLE_HEADER = Pattern.compile("^\\s*\\[.*");
+
+    private ProfileFile() {}
+
+    /** Replaces (or adds) the root-level line {@code key = value  # comment}. */
+    public static void setLine(Path file, String key, String value, String comment) throws IOException {
+        List<String> lines = withoutKey(file, key);
+        lines.addFirst(key + " = " + value + (comment.isEmpty() ? "" : "  # " + comment));
+        write(file, lines);
+    }
+
+    public static void removeLine(Path file, String key) throws IOException {
+        write(file, withoutKey(file, key));
+    }
+
+    /** A TOML basic string: quotes, backslashes and control characters escaped. */
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static List<String> withoutKey(Path file, String key) throws IOException {
+        if (Files.isSymbolicLink(file)) throw new IOException(file + " is a symlink; airlock edits only a profile's own file");
+        Pattern line = Pattern.compile("^\\s*" + Pattern.quote(key) + "\\s*=.*");
+        List<String> out = new ArrayList<>();
+        boolean inRoot = true;
+        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (TABLE_HEADER.matcher(l).matches()) inRoot = false;
+            if (inRoot && line.matcher(l).matches()) continue;
+            out.add(l);
+        }
+        return out;
+    }
+
+    private static void write(Path file, List<String> lines) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".airlock-tmp");
+        Files.deleteIfExists(tmp);
+        var perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(perms));
+        Files.writeString(tmp, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package airlock.cli;
+
+import airlock.daemon.ConfigDirectory;
+import airlock.rules.ConfigError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.SocketException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Expiry, revocation and rotation against a real daemon, real shims and a real tool process. */
+class LifecycleTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void expiryDuringALongRunningCommandKillsItTellsTheShimAndRemovesTheSocket() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
+            Process shim = w.shim("tool", Map.of(), "slow").start();
+            long pid = w.toolPid();
+            Instant at = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+            w.profile("expires = " + at + "\n");
+            assertThat(w.daemon.reloader().reload()).isTrue();
+            int exit = shim.waitFor() ;
+            long lateMs = Duration.between(at, Instant.now()).toMillis();
+            String err = new String(shim.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            System.out.println("expiry: shim exited " + lateMs + " ms after the expiry instant (loaded machine)");
+            assertThat(exit).isEqualTo(126);
+            assertThat(err).contains("airlock: profile 'agent' expired at " + at);
+            assertThat(LifecycleWorld.eventually(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(5)))
+                    .as("the tool's process is killed").isTrue();
+            assertThat(w.socket()).doesNotExist();
+            assertThat(w.events("profile-expired")).singleElement().asString().contains("1 session(s) stopped");
+            assertThat(w.cli.run("profile list").out()).contains("expired at " + at);
+        }
+    }
+
+    @Test
+    void aProfileExpiredAtLoadHasNoSocketAndDoctorSaysSo() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "", "expires = 2020-01-01T00:00:00Z\n").start()) {
+            assertThat(w.socket()).doesNotExist();
+            assertThat(w.daemon.listening()).doesNotContain("agent");
+            assertThat(w.daemonLog()).contains("profile agent expired at 2020-01-01T00:00:00Z; no socket");
+            assertThat(w.events("profile-inactive")).hasSize(1);
+            assertThat(w.cli.run("profile show agent").out()).contains("state    expired at 2020-01-01T00:00:00Z");
+            assertThat(w.cli.run("doctor").out()).contains("profile agent: expired at 2020-01-01T00:00:00Z; no socket, every request is refused");
+            assertThat(w.runShim("tool", Map.of(), "hello").exit()).as("no socket to reach").isEqualTo(125);
+        }
+    }
+
+    @Test
+    void aTimeWithoutAnOffsetFailsTheLoadWithFileLineAndKey() throws Exception {
+        LifecycleWorld w = new LifecycleWorld(tmp, "", "# expires at the end of the year\nexpires = 2026-12-31T18:00:00\n");
+        assertThatThrownBy(() -> new ConfigDirectory(w.config).load()).isInstanceOf(ConfigError.class)
+                .hasMessageContaining("agent.toml").hasMessageContaining(":3").hasMessageContaining("expires")
+                .hasMessageContaining("has no offset");
+        assertThat(w.cli.run("check").all()).contains("expires").contains("has no offset");
+    }
+
+    @Test
+    void revokeStopsARunningSessionAtOnceAndSurvivesARestartUntilTheLineIsDeleted() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
+            Process shim = w.shim("tool", Map.of(), "slow").start();
+            long pid = w.toolPid();
+            long t0 = System.nanoTime();
+            Cli.Result revoke = w.cli.run("profile revoke agent", "--reason", "laptop lost");
+            assertThat(revoke.exit()).as(revoke.toString()).isZero();
+            assertThat(revoke.out()).contains("the running daemon applied it");
+            int exit = shim.waitFor();
+            System.out.println("revoke: shim exited " + (System.nanoTime() - t0) / 1_000_000 + " ms after 'airlock profile revoke' began");
+            assertThat(exit).isEqualTo(126);
+            assertThat(new String(shim.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("airlock: profile 'agent' was revoked at").contains("(laptop lost)");
+            assertThat(LifecycleWorld.eventually(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(5))).isTrue();
+            assertThat(w.socket()).doesNotExist();
+            assertThat(w.events("profile-revoked")).singleElement().asString().contains("laptop lost");
+            assertThat(Files.readString(w.profileFile())).startsWith("revoked = { at = ").contains("reason = \"laptop lost\"");
+
+            w.restart();
+            assertThat(w.socket()).doesNotExist();
+            assertThat(w.cli.run("profile list").out()).contains("revoked at").contains("(laptop lost)");
+
+            // a person deletes the line: the profile is back
+            String restored = Files.readString(w.profileFile()).lines().filter(l -> !l.startsWith("revoked")).reduce("", (a, b) -> a + b + "\n");
+            Files.writeString(w.profileFile(), restored);
+            assertThat(w.daemon.reloader().reload()).isTrue();
+            assertThat(w.tool("hello").out()).isEqualTo("tool hello\n");
+            assertThat(w.events("profile-restored")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aShimThatStoppedReadingCannotHoldUpARevocation() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
+            Process shim = w.shim("tool", Map.of(), "flood").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long pid = w.toolPid();
+            airlock.daemon.core.Signals.send(shim.pid(), 19); // SIGSTOP: the daemon's writes to it fill the socket and block
+            Thread.sleep(500);
+            var revoke = java.util.concurrent.CompletableFuture.supplyAsync(() -> w.cli.run("profile revoke agent"),
+                    r -> Thread.ofVirtual().start(r));
+            Cli.Result r = revoke.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.out()).contains("the running daemon applied it");
+            assertThat(LifecycleWorld.eventually(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(10)))
+                    .as("the flooding tool is killed though its caller reads nothing").isTrue();
+            assertThat(w.socket()).doesNotExist();
+            airlock.daemon.core.Signals.send(shim.pid(), 18); // SIGCONT
+            assertThat(shim.waitFor()).isNotZero();
+        }
+    }
+
+    @Test
+    void revokeThroughTheWatcherAloneReachesTheRunningDaemon() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
+            w.daemon.reloader().watch(airlock.daemon.Reloader.DEFAULT_DEBOUNCE);
+            Process shim = w.shim("tool", Map.of(), "slow").start();
+            w.toolPid();
+            long t0 = System.nanoTime();
+            // the file as 'airlock profile revoke' writes it, but with no control socket to call
+            airlock.daemon.lifecycle.ProfileFile.setLine(w.profileFile(), "revoked", "{ at = 2026-01-01T00:00:00Z, reason = \"x\" }", "");
+            assertThat(shim.waitFor()).isEqualTo(126);
+            System.out.println("revoke via the config watcher: " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms from the file change to the shim's exit (debounce " + airlock.daemon.Reloader.DEFAULT_DEBOUNCE.toMillis() + " ms)");
+            assertThat(w.socket()).doesNotExist();
+        }
+    }
+
+    @Test
+    void rotateReplacesTheSocketSoAnOldHardLinkStopsWorkingAndTheSamePathWorks() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
+            Path oldLink = tmp.resolve("mounted-in-an-old-container.sock");
+            Files.createLink(oldLink, w.socket());
+            assertThat(airlock.daemon.SocketClient.run(oldLink, "tool", java.util.List.of("a"), w.work.toString()).out()).isEqualTo("tool a\n");
+            Object inodeBefore = Files.getAttribute(w.socket(), "unix:ino");
+
+            Cli.Result r = w.cli.run("profile rotate agent");
+            assertThat(r.exit()).as(r.toString()).isZero();
+
+            assertThat(Files.getAttribute(w.socket(), "unix:ino")).isNotEqualTo(inodeBefore);
+            assertThatThrownBy(() -> SocketChannel.open(UnixDomainSocketAddress.of(oldLink))).isInstanceOf(SocketException.class);
+            assertThat(w.tool("b").out()).isEqualTo("tool b\n");
+            assertThat(w.events("profile-rotated")).hasSize(1);
+            assertThat(Files.readString(w.profileFile())).contains("rotated = ");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package airlock.daemon.console;
+
+import airlock.daemon.audit.AuditLog;
+import airlock.daemon.audit.AuditRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The live feed follows the real audit log, through rotation, each record once and in order. */
+class AuditTailTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyRecordOnceInOrderAcrossRotations() throws Exception {
+        AuditLog log = AuditLog.open(dir, 4096, 100); // ~10 records a file: several rotations between two polls
+        for (int i = 0; i < 5; i++) log.append(record(i)); // before anyone watches: not on the feed
+        AuditActivity activity = new AuditActivity(dir);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        try (AutoCloseable sub = activity.subscribe(e -> seen.add(e.seq()))) {
+            Thread.sleep(AuditTail.POLL_MS * 2);
+            for (int i = 5; i < 300; i++) {
+                log.append(record(i));
+                if (i % 40 == 0) Thread.sleep(AuditTail.POLL_MS + 50); // let it catch up now and then: rotation mid-follow
+            }
+            for (int i = 0; i < 100 && seen.size() < 295; i++) Thread.sleep(50);
+        }
+        assertThat(seen).hasSize(295);
+        assertThat(seen).isSorted().doesNotHaveDuplicates();
+        assertThat(seen.getFirst()).isEqualTo(6);
+        assertThat(seen.getLast()).isEqualTo(300);
+        assertThat(activity.verify().intact()).isTrue();
+        assertThat(activity.recent(3)).extracting(AuditEntry::seq).containsExactly(300L, 299L, 298L);
+        assertThat(activity.record(299)).isPresent();
+        log.close();
+    }
+
+    static AuditRecord record(int i) {
+        return new AuditRecord("default", Instant.now()).request("git", List.of("status", "n" + i), "/w", "", false).allowed()
+                .exit(0, 0, 0, 10);
+    }
+}
