@@ -70,6 +70,10 @@ final class DoctorCommand implements Callable<Integer> {
                 else fail(command + ": '" + bin + "' is not on " + whose + " (" + path + "): every " + command + " request will be refused");
             }
             for (Profile p : policy.profiles().values()) socket(dir, p);
+            for (SandboxDoctor.Line l : SandboxDoctor.check(policy, path)) {
+                if (l.level().equals("FAIL")) fail(l.text());
+                else line(l.level(), l.text());
+            }
         }
 
         service(host, dir);

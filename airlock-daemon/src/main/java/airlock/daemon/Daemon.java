@@ -83,7 +83,7 @@ public final class Daemon implements Closeable {
         Admission admission = new Admission(this.policy::get, connections, new AgentVerbs(slots), approvals);
         this.context = new Session.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
                 settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin()), admission,
-                vault);
+                vault, airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath()));
         this.reloader = new Reloader(dir, this::apply, log, audit);
     }
 

@@ -35,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -63,10 +64,12 @@ final class Session implements Runnable {
      * @param gate         judges every request and every hook rewrite
      * @param admission    the profile's life (expired, revoked, locked), the agent's verbs, approvals
      * @param vault        the secrets a profile grants its commands, read for one run each
+     * @param sandbox      runs the tools of modules with [sandbox] (the config directory hidden)
      */
     record Context(Supplier<Policy> policy, Map<String, String> daemonEnv, CommandLocks locks,
                    Consumer<SessionRecord> records, PrintStream log, Duration firstFrameTimeout,
-                   Supplier<Hooks> hooks, SessionAudit audit, Gate gate, Admission admission, Vault vault) {}
+                   Supplier<Hooks> hooks, SessionAudit audit, Gate gate, Admission admission, Vault vault,
+                   airlock.daemon.sandbox.SandboxLauncher sandbox) {}
 
     /** What the session knew when it ended: the fields of its record. */
     private record Known(Caller caller, Optional<Request> request, Optional<Decision> decision, Optional<Plan> plan,
@@ -98,14 +101,11 @@ final class Session implements Runnable {
     }
 
     /** How the session ends: the record's outcome and the frames that follow the record. */
-    private record Ending(Known known, SessionRecord.Outcome outcome, Finale finale, SessionRecord.Secrets secrets) {
+    private record Ending(Known known, SessionRecord.Outcome outcome, Finale finale, SessionRecord.RunReport report) {
         Ending(Known known, SessionRecord.Outcome outcome, Finale finale) {
-            this(known, outcome, finale, SessionRecord.Secrets.NONE);
+            this(known, outcome, finale, SessionRecord.RunReport.NONE);
         }
 
-        Ending withSecrets(SessionRecord.Secrets s) {
-            return new Ending(known, outcome, finale, s);
-        }
     }
 
     /** The session's last frames, sent after its record is written. */
@@ -229,9 +229,8 @@ final class Session implements Runnable {
             }
             try (secrets) {
                 RedactionCounts counts = new RedactionCounts();
-                Ending ended = hooks.hasPostExec(profileName) ? runHeld(known, hooks, plan, secrets, counts, in)
+                return hooks.hasPostExec(profileName) ? runHeld(known, hooks, plan, secrets, counts, in)
                         : runStreamed(known, plan, secrets, counts, in, out);
-                return ended.withSecrets(new SessionRecord.Secrets(secrets.injected(), counts.snapshot()));
             }
         } catch (IOException e) {
             return broken(known, e.toString());
@@ -260,10 +259,11 @@ final class Session implements Runnable {
             throws IOException, InterruptedException {
         ToolRun.Result result;
         try (CommandLocks.Held held = context.locks().acquire(plan.module())) {
-            result = ToolRun.run(plan, secrets.env(), known.caller(), in, out, secrets.redactor(), counts);
+            result = ToolRun.run(plan, secrets.env(), known.caller(), in, out, secrets.redactor(), counts,
+                    context.sandbox(), secrets.directory());
         }
-        SessionRecord.Outcome.Ran ran = ran(result);
-        return new Ending(known, ran, result.callerLost() ? new Finale.Silent() : new Finale.Exit(result.status(), result.signal()));
+        return new Ending(known, ran(result), result.callerLost() ? new Finale.Silent() : new Finale.Exit(result.status(), result.signal()),
+                report(secrets, counts, result));
     }
 
     /**
@@ -276,11 +276,13 @@ final class Session implements Runnable {
         ToolRun.Result result;
         try (CommandLocks.Held lock = context.locks().acquire(plan.module())) {
             // redacted before it is framed: the post-exec hook sees markers only
-            result = ToolRun.run(plan, secrets.env(), known.caller(), in, new FrameWriter(held), secrets.redactor(), counts);
+            result = ToolRun.run(plan, secrets.env(), known.caller(), in, new FrameWriter(held), secrets.redactor(), counts,
+                    context.sandbox(), secrets.directory());
         }
+        SessionRecord.RunReport report = report(secrets, counts, result);
         boolean lost = result.callerLost() && !held.overflowed();
         SessionRecord.Outcome.Ran ran = ran(result.status(), result.signal(), result.stdinBytes(), result.outputBytes(), lost);
-        if (lost) return new Ending(known, ran, new Finale.Silent());
+        if (lost) return new Ending(known, ran, new Finale.Silent(), report);
         Hooks.PostExec post = held.overflowed()
                 ? new Hooks.PostExec.Withhold(Decision.deny(Layer.HOOK, "post-exec output limit", "the tool wrote more than "
                         + hooks.settings().maxBufferedOutput() + " bytes; output is held for the post-exec hook, so the tool was"
@@ -288,10 +290,10 @@ final class Session implements Runnable {
                 : hooks.postExec(hookRequest(known.caller(), known.rewritten().orElse(known.request().orElseThrow()), plan),
                         new Hooks.Result(result.status(), result.signal(), held.stdout(), held.stderr()));
         return switch (post) {
-            case Hooks.PostExec.Deliver deliver -> new Ending(known, ran, new Finale.Deliver(deliver.result()));
+            case Hooks.PostExec.Deliver deliver -> new Ending(known, ran, new Finale.Deliver(deliver.result()), report);
             case Hooks.PostExec.Withhold withhold -> {
                 Refusal refusal = Refusal.of(withhold.decision());
-                yield new Ending(known, new SessionRecord.Outcome.Withheld(ran, refusal), new Finale.Withhold(refusal));
+                yield new Ending(known, new SessionRecord.Outcome.Withheld(ran, refusal), new Finale.Withhold(refusal), report);
             }
         };
     }
@@ -304,7 +306,7 @@ final class Session implements Runnable {
         Optional<String> failure = Optional.empty();
         if (recorded) {
             SessionRecord r = new SessionRecord(started, Duration.between(started, Instant.now()), profileName,
-                    k.caller(), k.request(), k.decision(), k.plan(), e.outcome(), id, k.rewritten(), e.secrets());
+                    k.caller(), k.request(), k.decision(), k.plan(), e.outcome(), id, k.rewritten(), e.report());
             failure = context.audit().write(r, k.moduleSha256());
             context.records().accept(r);
         }
@@ -347,6 +349,12 @@ final class Session implements Runnable {
         } catch (IOException ex) {
             // the caller went away after the record was written: nobody left to tell
         }
+    }
+
+    private static SessionRecord.RunReport report(RunSecrets secrets, RedactionCounts counts, ToolRun.Result r) {
+        return new SessionRecord.RunReport(secrets.injected(), counts.snapshot(), r.limit(),
+                r.written().redacted().stream().map(Path::toString).toList(), r.written().matches(),
+                r.written().unscanned().stream().map(Path::toString).toList());
     }
 
     private static Ending refused(Known known, Refusal refusal) {

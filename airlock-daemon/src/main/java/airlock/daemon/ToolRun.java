@@ -3,6 +3,13 @@ package airlock.daemon;
 import airlock.daemon.core.Plan;
 import airlock.daemon.core.Caller;
 import airlock.daemon.core.Signals;
+import airlock.daemon.sandbox.Launch;
+import airlock.daemon.sandbox.OutputCap;
+import airlock.daemon.sandbox.SandboxLauncher;
+import airlock.daemon.sandbox.SandboxUnavailable;
+import airlock.daemon.sandbox.VaultRedaction;
+import airlock.daemon.sandbox.WrittenFiles;
+import airlock.protocol.ExitCodes;
 import airlock.protocol.Frame;
 import airlock.protocol.FrameReader;
 import airlock.protocol.FrameType;
@@ -16,6 +23,9 @@ import airlock.daemon.redact.Redactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,6 +33,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One execution of the tool: starts it with an explicit argv (never a shell), pumps stdout and
@@ -36,7 +47,19 @@ final class ToolRun {
     private static final int STDIN_QUEUE_CHUNKS = 4;
     private static final byte[] END_OF_STDIN = new byte[0];
 
-    record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost) {}
+    /**
+     * @param limit   the [sandbox] limit the run hit ("timeout", "output", "memory", "processes"), "" for none
+     * @param written the files a sandboxed run left in a writable workspace, redacted in place
+     */
+    record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost, String limit,
+                  WrittenFiles.Report written) {
+        Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost) {
+            this(status, signal, stdinBytes, outputBytes, callerLost, "", WrittenFiles.Report.NONE);
+        }
+    }
+
+    /** Exit status of a run killed at its [sandbox] timeout_s, as timeout(1) reports it. */
+    static final int TIMED_OUT = 124;
 
     private final Process process;
     private final FrameWriter out;
@@ -46,17 +69,34 @@ final class ToolRun {
     private final AtomicLong outputBytes = new AtomicLong();
     private final Redactor redactor;
     private final RedactionCounts redactions;
+    private final Launch launch;
+    private final OutputCap cap;
+    private final AtomicReference<String> limit = new AtomicReference<>("");
 
-    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller, Redactor redactor, RedactionCounts redactions) {
+    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller, Redactor redactor, RedactionCounts redactions,
+                    Launch launch) {
         this.process = process;
         this.out = out;
         this.caller = caller;
         this.redactor = redactor;
         this.redactions = redactions;
+        this.launch = launch;
+        this.cap = new OutputCap(launch.outputBytes());
     }
 
+    /** A sandboxed module here hides only the default config directory: the daemon passes its own launcher. */
     static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
         return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts());
+    }
+
+    static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out, SandboxLauncher sandbox)
+            throws IOException, InterruptedException {
+        return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts(), sandbox, Optional.empty());
+    }
+
+    static Result run(Plan plan, Map<String, String> injected, Caller caller, FrameReader in, FrameWriter out,
+                      Redactor redactor, RedactionCounts redactions) throws IOException, InterruptedException {
+        return run(plan, injected, caller, in, out, redactor, redactions, SandboxLauncher.of(ConfigDirectory.defaultRoot()), Optional.empty());
     }
 
     /**
@@ -64,18 +104,36 @@ final class ToolRun {
      * caller sent can replace it; the plan itself never holds a value, so nothing that judges or
      * prints a plan sees one), and both output streams pass through {@code redactor} before a
      * byte is framed, so the caller, a post-exec hook (HeldOutput) and the audit log only ever
-     * get markers. {@code redactions} counts per secret, over both streams.
+     * get markers. {@code redactions} counts per secret, over both streams. A module with
+     * [sandbox] runs inside {@code sandbox} (with the run's secret files, {@code secretFiles},
+     * bound read-only, and files it writes to a writable workspace redacted by the same redactor),
+     * or refuses when the sandbox cannot be had.
      */
     static Result run(Plan plan, Map<String, String> injected, Caller caller, FrameReader in, FrameWriter out,
-                      Redactor redactor, RedactionCounts redactions) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(plan.argv()).directory(plan.cwd().toFile());
-        pb.environment().clear();
-        pb.environment().putAll(plan.env());
-        pb.environment().putAll(injected);
-        if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process process = pb.start();
-        Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
-        return new ToolRun(process, out, callerProcess, redactor, redactions).supervise(in);
+                      Redactor redactor, RedactionCounts redactions, SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles)
+            throws IOException, InterruptedException {
+        Launch launch;
+        try {
+            // a run without secrets keeps what the launcher was given (a test's redactor, say)
+            SandboxLauncher forThisRun = redactor.isEmpty() && secretFiles.isEmpty() ? sandbox
+                    : sandbox.forRun(secretFiles, VaultRedaction.of(redactor));
+            launch = forThisRun.launch(plan);
+        } catch (SandboxUnavailable e) {
+            // fail closed: a module that asks for a sandbox never runs without one
+            byte[] msg = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+            out.data(FrameType.STDERR, msg, 0, msg.length);
+            return new Result(ExitCodes.REFUSED, 0, 0, 0, false, "sandbox unavailable", WrittenFiles.Report.NONE);
+        }
+        try (launch) {
+            ProcessBuilder pb = new ProcessBuilder(launch.argv()).directory(plan.cwd().toFile());
+            pb.environment().clear();
+            pb.environment().putAll(plan.env());
+            pb.environment().putAll(injected);
+            if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Process process = pb.start();
+            Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
+            return new ToolRun(process, out, callerProcess, redactor, redactions, launch).supervise(in);
+        }
     }
 
     private Result supervise(FrameReader in) throws InterruptedException {
@@ -86,10 +144,14 @@ final class ToolRun {
         // Not interrupted at the end: the EXIT frame is still to be sent on this socket. It ends
         // when the session shuts the socket down.
         Thread.ofVirtual().name("caller-frames").start(() -> fromCaller(in, stdin));
+        Optional<Instant> deadline = launch.deadline(Instant.now());
         try {
             while (stdout.isAlive() || stderr.isAlive() || process.isAlive()) {
                 if (callerLost.get() || caller.isPresent() && !caller.get().isAlive()) {
                     callerLost.set(true);
+                    Signals.killTree(process.toHandle());
+                }
+                if (deadline.isPresent() && Instant.now().isAfter(deadline.get()) && limit.compareAndSet("", "timeout")) {
                     Signals.killTree(process.toHandle());
                 }
                 stdout.join(WATCH_MS);
@@ -99,7 +161,13 @@ final class ToolRun {
             int status = process.exitValue();
             // Java reports death by signal N as 128+N; the EXIT frame carries the signal separately.
             int signal = status > 128 && status < 128 + 65 ? status - 128 : 0;
-            return new Result(signal > 0 ? 0 : status, signal, stdinBytes.get(), outputBytes.get(), callerLost.get());
+            limit.compareAndSet("", launch.limitHit());
+            if (!limit.get().isEmpty() && !callerLost.get()) tellLimit();
+            WrittenFiles.Report written = finished(limit.get().isEmpty() && signal == 0 ? status : -1);
+            if (limit.get().equals("timeout")) {
+                return new Result(TIMED_OUT, 0, stdinBytes.get(), outputBytes.get(), callerLost.get(), "timeout", written);
+            }
+            return new Result(signal > 0 ? 0 : status, signal, stdinBytes.get(), outputBytes.get(), callerLost.get(), limit.get(), written);
         } finally {
             stdinWriter.interrupt();
             if (process.isAlive()) Signals.killTree(process.toHandle());
@@ -116,14 +184,20 @@ final class ToolRun {
         try (from) {
             int n;
             while ((n = from.read(buf)) > 0) {
+                int allowed = cap.allow(n);
                 try {
-                    if (to == null) out.write(type, buf, 0, n);
-                    else to.write(buf, 0, n);
+                    if (allowed > 0 && to == null) out.write(type, buf, 0, allowed);
+                    else if (allowed > 0) to.write(buf, 0, allowed);
                 } catch (IOException e) {
                     callerGone();
                     return;
                 }
-                outputBytes.addAndGet(n);
+                outputBytes.addAndGet(allowed);
+                if (allowed < n) {
+                    // [sandbox] output_mb: the rest is cut, and the tool is not left writing into nothing
+                    if (limit.compareAndSet("", "output")) Signals.killTree(process.toHandle());
+                    break;
+                }
             }
         } catch (IOException e) {
             // the pipe broke because the tree was killed
@@ -150,7 +224,7 @@ final class ToolRun {
                         Payload p = new Payload(f.payload());
                         int sig = p.i32();
                         p.end();
-                        if (Signals.forwardable(sig)) Signals.send(process.pid(), sig);
+                        if (Signals.forwardable(sig)) Signals.send(launch.signalTarget(process.toHandle()), sig);
                     }
                     default -> throw new IOException("unexpected " + f.type() + " frame from the caller");
                 }
@@ -185,6 +259,43 @@ final class ToolRun {
             }
         } catch (InterruptedException e) {
             // the run is over
+        }
+    }
+
+    /**
+     * The files the run left in a writable workspace, redacted in place; the caller is told which.
+     * A scan that fails is said too: the files may still hold what the run wrote.
+     */
+    private WrittenFiles.Report finished(int status) {
+        String said;
+        WrittenFiles.Report r = WrittenFiles.Report.NONE;
+        try {
+            r = launch.finished(status);
+            said = r.redacted().isEmpty() ? "" : "airlock: sandbox: " + r.matches() + " secret(s) redacted in place in "
+                    + r.redacted().size() + " file(s) the run wrote: " + r.redacted();
+            if (!r.unscanned().isEmpty()) said += (said.isEmpty() ? "" : "\n") + "airlock: sandbox: WARNING: not scanned for secrets"
+                    + " (too large or too many files): " + r.unscanned();
+        } catch (IOException e) {
+            said = "airlock: sandbox: WARNING: after the run: " + e.getMessage();
+        }
+        if (!said.isEmpty() && !callerLost.get()) {
+            byte[] msg = (said + "\n").getBytes(StandardCharsets.UTF_8);
+            try {
+                out.data(FrameType.STDERR, msg, 0, msg.length);
+            } catch (IOException e) {
+                callerLost.set(true);
+            }
+        }
+        return r;
+    }
+
+    /** One marker line on stderr after the tool's own output: which limit, and what it did. */
+    private void tellLimit() {
+        byte[] msg = ("\n" + launch.limitMessage(limit.get()) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            out.data(FrameType.STDERR, msg, 0, msg.length);
+        } catch (IOException e) {
+            callerLost.set(true);
         }
     }
 

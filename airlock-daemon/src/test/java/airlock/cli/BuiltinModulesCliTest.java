@@ -18,17 +18,19 @@ class BuiltinModulesCliTest {
     void everyBuiltInIsShownAndEjectsToAFileThatLoads() throws Exception {
         Cli cli = new Cli(tmp);
         cli.initialized();
-        assertThat(ConfigDirectory.BuiltinModules.names()).hasSize(7);
+        assertThat(ConfigDirectory.BuiltinModules.names()).hasSize(9);
         for (String name : ConfigDirectory.BuiltinModules.names()) {
             var show = cli.run("show", name);
             assertThat(show.exit()).as(name + ": " + show.err()).isZero();
-            assertThat(show.out()).as(name).contains("bin = \"" + name + "\"");
+            String bin = name.equals("pip") ? "python3" : name;
+            assertThat(show.out()).as(name).contains("bin = \"" + bin + "\"");
             var eject = cli.run("eject", name);
             assertThat(eject.exit()).as(name + ": " + eject.err()).isZero();
             Path file = cli.config.resolve("commands/" + name + ".toml");
             var module = ConfigDirectory.loadModule(name, file.toString(), Files.readString(file));
-            assertThat(module.bin()).isEqualTo(name);
-            assertThat(module.rules()).isNotEmpty();
+            assertThat(module.bin()).isEqualTo(bin);
+            if (module.sandbox().isEmpty()) assertThat(module.rules()).isNotEmpty();
+            else assertThat(module.sandbox()).isEqualTo(ModuleLoader.load(name, "builtin", ConfigDirectory.BuiltinModules.text(name).orElseThrow()).sandbox());
         }
     }
 }

@@ -272,6 +272,31 @@ abstract class ProxyScenarios {
         assertThat(env.out()).contains("HOME=" + bench.hostHome).doesNotContain(Workbench.SECRET);
     }
 
+    /** python3 in the container runs the agent's script on the host, in airlock's sandbox (docs/sandbox.md). */
+    @Test
+    void aPythonScriptRunsOnTheHostInTheSandbox() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(airlock.daemon.sandbox.Bubblewrap.probe(bench.daemonEnv().get("PATH"))
+                instanceof airlock.daemon.sandbox.Bubblewrap.Availability.Ready, "bubblewrap cannot make airlock's sandbox here");
+        Files.writeString(bench.workspace.resolve("script.py"), """
+                import os, sys
+                data = sys.stdin.read()
+                try:
+                    key = open(os.path.join(os.environ["HOME"], ".ssh/id_ed25519")).read()
+                except OSError as e:
+                    key = "hidden: " + type(e).__name__
+                print("args", sys.argv[1:], "stdin", data.strip(), "cwd", os.getcwd())
+                print(key)
+                sys.exit(3)
+                """);
+        var r = run("agent", Sandbox.WORKSPACE, "from the agent\n".getBytes(), "python3", "script.py", "one", "two");
+        assertThat(r.err()).doesNotContain("airlock:");
+        assertThat(r.exit()).as(r.err()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("args ['one', 'two'] stdin from the agent cwd " + bench.workspace + "\nhidden: FileNotFoundError\n");
+        assertThat(r.out() + r.err()).doesNotContain(Workbench.SECRET);
+        SessionRecord record = awaitRecordOf("script.py");
+        assertThat(record.outcome()).isInstanceOf(SessionRecord.Outcome.Ran.class);
+    }
+
     SessionRecord awaitRecordOf(String firstArg) throws InterruptedException {
         return awaitRecord(r -> !r.args().isEmpty() && r.args().getFirst().equals(firstArg));
     }

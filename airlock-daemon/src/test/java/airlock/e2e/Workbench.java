@@ -52,7 +52,7 @@ public final class Workbench implements AutoCloseable {
         Path fake = writeFakeTool();
         Files.createDirectories(config.resolve("profiles"));
         Files.createDirectories(config.resolve("commands"));
-        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\", \"fake\", \"serial\", \"plumbing\"]\n");
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\", \"fake\", \"serial\", \"plumbing\", \"python3\"]\n");
         Files.writeString(config.resolve("commands/fake.toml"), """
                 [command]
                 bin = "%s"
@@ -104,7 +104,7 @@ public final class Workbench implements AutoCloseable {
                     gid = 1000
                     """.formatted(fakeLog, workspace));
         }
-        shimDir = ShimInstall.write(this.root.resolve("shim"), List.of("git", "fake", "serial", "plumbing", "terraform", "airlock"));
+        shimDir = ShimInstall.write(this.root.resolve("shim"), List.of("git", "fake", "serial", "plumbing", "terraform", "airlock", "python3"));
     }
 
     /** The daemon's own environment: a host PATH, the credentials' HOME and a secret variable. */
@@ -114,7 +114,11 @@ public final class Workbench implements AutoCloseable {
 
     public Map<String, String> daemonEnv() {
         Map<String, String> env = new TreeMap<>();
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        // a service's PATH: without the test user's own version-manager shims (~/.pyenv/shims), which
+        // are shell scripts needing the whole home and so cannot run in airlock's sandbox
+        String home = System.getProperty("user.home");
+        env.put("PATH", String.join(":", java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+                .filter(d -> !d.startsWith(home + "/")).toList()));
         env.put("HOME", hostHome.toString());
         env.put("USER", System.getProperty("user.name"));
         env.put("LANG", "C.UTF-8");

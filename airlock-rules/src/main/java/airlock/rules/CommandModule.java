@@ -2,6 +2,7 @@ package airlock.rules;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One tool's module (builtin-commands/TOOL/module.toml or a user's commands/TOOL.toml, which
@@ -22,20 +23,29 @@ import java.util.Map;
  * @param source  where the module came from (a file path or "builtin:TOOL")
  * @param sha256  hash of the module's bytes, recorded in the audit log
  * @param ask     {@code [ask]}: requests that wait for a person's approval
+ * @param sandbox {@code [sandbox]}: the tool runs inside bubblewrap with these limits
  */
 public record CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env,
                             List<String> append, boolean concurrent, boolean stdin, FlagSyntax syntax,
-                            List<String> checks, String source, String sha256, Ask ask) {
+                            List<String> checks, String source, String sha256, Ask ask, Optional<SandboxSpec> sandbox) {
     public CommandModule {
         rules = List.copyOf(rules);
         append = List.copyOf(append);
         checks = List.copyOf(checks);
+        sandbox = sandbox == null ? Optional.empty() : sandbox;
+    }
+
+    /** A module without {@code [sandbox]}. */
+    public CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env, List<String> append,
+                         boolean concurrent, boolean stdin, FlagSyntax syntax, List<String> checks, String source,
+                         String sha256, Ask ask) {
+        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256, ask, Optional.empty());
     }
 
     /** A module that selects no checks and asks no approval. */
     public CommandModule(String name, String bin, Mode mode, List<Rule> rules, EnvPolicy env, List<String> append,
                          boolean concurrent, boolean stdin, FlagSyntax syntax, String source, String sha256) {
-        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, List.of(), source, sha256, Ask.NONE);
+        this(name, bin, mode, rules, env, append, concurrent, stdin, syntax, List.of(), source, sha256, Ask.NONE, Optional.empty());
     }
 
     /** The arguments read the way this tool reads them; rules and checks judge the same reading. */

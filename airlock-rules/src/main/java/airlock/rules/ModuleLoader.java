@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -48,7 +49,7 @@ public final class ModuleLoader {
     public static CommandModule load(String name, String file, String source, String text, Set<String> knownChecks) throws ConfigError {
         Toml t = Toml.parse(file, text);
         var root = t.root();
-        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "checks", "ask"));
+        t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "checks", "ask", "sandbox"));
         var command = t.table(root, "command");
         if (command == null) throw t.error("command", "missing [command] table with bin");
         t.onlyKeys(command, Set.of("bin"));
@@ -104,7 +105,9 @@ public final class ModuleLoader {
         }
         List<String> checks = checks(t, t.table(root, "checks"), knownChecks);
         Ask ask = Ask.load(t, t.table(root, "ask"), syntax, source);
-        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256(text), ask);
+        var sandboxTable = t.table(root, "sandbox");
+        Optional<SandboxSpec> sandbox = sandboxTable == null ? Optional.empty() : Optional.of(SandboxLoader.parse(t, sandboxTable));
+        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256(text), ask, sandbox);
     }
 
     /** {@code [checks] use = ["git"]}: each name must be a check the daemon has, once. */

@@ -49,6 +49,11 @@ public final class AuditRecord {
     private List<String> secrets = List.of();
     private java.util.Map<String, Long> redactions = java.util.Map.of();
 
+    private String limit;
+    private List<String> filesRedacted;
+    private int fileMatches;
+    private List<String> filesUnscanned;
+
     public AuditRecord(String id, String profile, Instant started) {
         this.id = id;
         this.profile = profile;
@@ -132,6 +137,15 @@ public final class AuditRecord {
         return this;
     }
 
+    /** A [sandbox] limit the run hit, and workspace files it wrote that were redacted in place (paths only). */
+    public AuditRecord sandbox(String limit, List<String> filesRedacted, int fileMatches, List<String> filesUnscanned) {
+        this.limit = limit;
+        this.filesRedacted = List.copyOf(filesRedacted);
+        this.fileMatches = fileMatches;
+        this.filesUnscanned = List.copyOf(filesUnscanned);
+        return this;
+    }
+
     public AuditRecord withheld(String layer, String rule, String reason) {
         refused(layer, rule, reason);
         verdict = Verdict.WITHHELD;
@@ -177,6 +191,12 @@ public final class AuditRecord {
         o.put("exit_status", exitStatus);
         o.put("signal", signal);
         if (callerLost) o.put("caller_lost", true);
+        if (limit != null && !limit.isEmpty()) o.put("limit", limit);
+        if (filesRedacted != null && !filesRedacted.isEmpty()) {
+            filesRedacted.forEach(o.putArray("files_redacted")::add);
+            o.put("file_redactions", fileMatches);
+        }
+        if (filesUnscanned != null && !filesUnscanned.isEmpty()) filesUnscanned.forEach(o.putArray("files_unscanned")::add);
         o.put("duration_ms", Math.max(0, (duration != null ? duration : Duration.between(started, now)).toMillis()));
         o.put("bytes_in", bytesIn);
         o.put("bytes_out", bytesOut);

@@ -66,8 +66,10 @@ public final class SessionAudit {
                 !c.containerId().isEmpty() ? c.containerId() : q.containerId(), q.mode() == Request.Mode.CHECK));
         s.rewritten().ifPresent(q -> r.rewritten(q.args(), q.cwd()));
         s.plan().ifPresent(p -> r.hostCwd(p.cwd().toString()).module(p.module().sha256()).argv(p.argv()));
-        if (!s.secrets().injected().isEmpty() || !s.secrets().redactions().isEmpty()) {
-            r.secrets(s.secrets().injected(), s.secrets().redactions());
+        SessionRecord.RunReport run = s.report();
+        if (!run.injected().isEmpty() || !run.redactions().isEmpty()) r.secrets(run.injected(), run.redactions());
+        if (!run.limit().isEmpty() || !run.filesRedacted().isEmpty() || !run.filesUnscanned().isEmpty()) {
+            r.sandbox(run.limit(), run.filesRedacted(), run.fileMatches(), run.filesUnscanned());
         }
         switch (s.outcome()) {
             case SessionRecord.Outcome.Ran ran -> {

@@ -22,20 +22,29 @@ import java.util.Optional;
  * @param outcome  how it ended
  * @param id       the request id, shared by the audit record and the hooks' input
  * @param rewritten the request as a pre-exec hook rewrote it (then judged again by every layer)
- * @param secrets  the vault secrets injected into the run (names only, never a value) and how
- *                 many times each secret was redacted from its output
+ * @param report   what the run's secrets and sandbox did: the vault secrets injected (names
+ *                 only, never a value), redactions per secret, a sandbox limit that was hit, and
+ *                 the workspace files a sandboxed run wrote that were redacted in place
  */
 public record SessionRecord(Instant started, Duration duration, String profile, Caller caller,
                             Optional<Request> request, Optional<Decision> decision, Optional<Plan> plan,
-                            Outcome outcome, String id, Optional<Request> rewritten, Secrets secrets) {
+                            Outcome outcome, String id, Optional<Request> rewritten, RunReport report) {
 
-    /** Names of the injected secrets and redaction counts per secret name. */
-    public record Secrets(List<String> injected, Map<String, Long> redactions) {
-        public static final Secrets NONE = new Secrets(List.of(), Map.of());
+    /**
+     * @param limit           the [sandbox] limit the run hit ("" for none)
+     * @param filesRedacted   workspace files the run wrote that held a secret and were redacted in place
+     * @param fileMatches     how many secret forms were replaced in those files
+     * @param filesUnscanned  files too large (or too many) to scan
+     */
+    public record RunReport(List<String> injected, Map<String, Long> redactions, String limit,
+                            List<String> filesRedacted, int fileMatches, List<String> filesUnscanned) {
+        public static final RunReport NONE = new RunReport(List.of(), Map.of(), "", List.of(), 0, List.of());
 
-        public Secrets {
+        public RunReport {
             injected = List.copyOf(injected);
             redactions = Map.copyOf(redactions);
+            filesRedacted = List.copyOf(filesRedacted);
+            filesUnscanned = List.copyOf(filesUnscanned);
         }
     }
 

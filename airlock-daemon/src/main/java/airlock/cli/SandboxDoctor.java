@@ -1,0 +1,45 @@
+package airlock.cli;
+
+import airlock.daemon.sandbox.Bubblewrap;
+import airlock.daemon.sandbox.Cgroup;
+import airlock.rules.CommandModule;
+import airlock.rules.Policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code airlock doctor}: whether the modules that ask for [sandbox] can run here. They refuse
+ * every request when bubblewrap is missing or cannot make namespaces; this says why and how to fix.
+ */
+final class SandboxDoctor {
+    /** @param level "ok  ", "warn" or "FAIL" */
+    record Line(String level, String text) {}
+
+    private SandboxDoctor() {}
+
+    static List<Line> check(Policy policy, String path) {
+        List<String> sandboxed = policy.modules().values().stream().filter(m -> m.sandbox().isPresent()).map(CommandModule::name).toList();
+        List<Line> out = new ArrayList<>();
+        if (sandboxed.isEmpty()) return out;
+        switch (Bubblewrap.probe(path)) {
+            case Bubblewrap.Availability.Ready r -> out.add(new Line("ok  ", "sandbox: " + r.bwrap() + " makes sandboxes for " + sandboxed));
+            case Bubblewrap.Availability.Unavailable u -> out.add(new Line("FAIL", "sandbox: " + u.why() + ": every request of "
+                    + sandboxed + " will be refused; " + u.fix()));
+        }
+        boolean limitsProcesses = policy.modules().values().stream().anyMatch(m -> m.sandbox().map(s -> s.processes() > 0).orElse(false));
+        if (limitsProcesses) {
+            var cgroup = Cgroup.create(1, 0);
+            if (cgroup.isPresent()) {
+                cgroup.get().close();
+                out.add(new Line("ok  ", "sandbox: process limits through a pids cgroup the daemon may create"));
+            } else if (HookPermissions.currentUid() == 0) {
+                out.add(new Line("FAIL", "sandbox: [sandbox] processes cannot be enforced: airlock runs as root (exempt from"
+                        + " RLIMIT_NPROC) with no pids cgroup it may create; run it as a user or delegate a cgroup"));
+            } else {
+                out.add(new Line("ok  ", "sandbox: process limits through RLIMIT_NPROC in the sandbox's user namespace (no pids cgroup)"));
+            }
+        }
+        return out;
+    }
+}

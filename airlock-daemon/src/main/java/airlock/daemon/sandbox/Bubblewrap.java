@@ -1,0 +1,71 @@
+package airlock.daemon.sandbox;
+
+import airlock.daemon.core.Executables;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whether bubblewrap can make the sandbox on this host: installed, and able to create the
+ * namespaces (user, pid, mount, network) a sandboxed module needs. A module with [sandbox] runs
+ * only when this says {@link Availability.Ready}; otherwise it refuses (fail closed).
+ */
+public final class Bubblewrap {
+    private static final List<String> SYSTEM_BINARIES = List.of("/usr/bin/bwrap", "/bin/bwrap");
+
+    private Bubblewrap() {}
+
+    public sealed interface Availability {
+        record Ready(Path bwrap) implements Availability {}
+        record Unavailable(String why, String fix) implements Availability {
+            public String message() {
+                return "airlock: refused by the sandbox layer: " + why + "; " + fix;
+            }
+        }
+    }
+
+    /** bwrap on {@code path} (the daemon's PATH) or in /usr/bin, probed with a real empty sandbox. */
+    public static Availability probe(String path) {
+        Path bwrap = Executables.find("bwrap", path).or(() -> SYSTEM_BINARIES.stream().map(Path::of)
+                .flatMap(p -> Executables.find(p.toString(), null).stream()).findFirst()).orElse(null);
+        if (bwrap == null) {
+            return new Availability.Unavailable("bubblewrap (bwrap) is not installed on the host",
+                    "install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)");
+        }
+        return probe(bwrap);
+    }
+
+    /** This bwrap, asked to make an empty sandbox with every namespace a sandboxed run uses. */
+    public static Availability probe(Path bwrap) {
+        if (!java.nio.file.Files.isExecutable(bwrap)) {
+            return new Availability.Unavailable("bubblewrap (" + bwrap + ") is not installed on the host",
+                    "install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)");
+        }
+        List<String> argv = List.of(bwrap.toString(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                "--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session", "/bin/true");
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            byte[] out = p.getInputStream().readNBytes(4096);
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Availability.Unavailable(bwrap + " did not finish an empty sandbox in 10 s", "run 'airlock doctor' and check the host");
+            }
+            if (p.exitValue() != 0) {
+                String said = new String(out, StandardCharsets.UTF_8).strip();
+                return new Availability.Unavailable(bwrap + " cannot create namespaces here (" + said + ")",
+                        "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04"
+                                + " kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile for bwrap), or run"
+                                + " the daemon outside a container that forbids them");
+            }
+            return new Availability.Ready(bwrap);
+        } catch (IOException e) {
+            return new Availability.Unavailable(bwrap + " cannot be started (" + e.getMessage() + ")", "check its permissions");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Availability.Unavailable("interrupted while probing bubblewrap", "try again");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package airlock.daemon.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The bubblewrap command line for one run. Everything the tool can see is named here; what is
+ * not named does not exist inside: the host home is an empty tmpfs (the listed files bound
+ * read-only over it), /tmp is private, the system is read-only, and the daemon's config
+ * directory (sockets, audit log, vault) is covered by an empty tmpfs even where a mount holds it.
+ */
+public final class BubblewrapArgv {
+    /** Read-only from the host: programs, libraries and the system's configuration (resolv.conf, certificates). */
+    static final List<String> SYSTEM = List.of("/usr", "/etc");
+    /** On a merged-/usr host these are symlinks into /usr and are recreated as such. */
+    static final List<String> SYSTEM_LINKS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
+
+    private BubblewrapArgv() {}
+
+    /**
+     * @param rlimits the prlimit wrapper that runs inside (memory, processes), empty for none
+     */
+    public static List<String> of(Path bwrap, SandboxRequest r, List<String> rlimits) throws IOException {
+        List<String> a = new ArrayList<>(List.of(bwrap.toString(), "--unshare-all"));
+        if (r.spec().network()) a.add("--share-net");
+        // a new session: the tool cannot push keystrokes into a terminal (TIOCSTI); die-with-parent:
+        // a dead daemon takes the sandbox with it; in a new pid namespace, its init's death
+        // kills every process of the run
+        a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL"));
+        for (String s : SYSTEM) a.addAll(List.of("--ro-bind", s, s));
+        for (String s : SYSTEM_LINKS) {
+            Path p = Path.of(s);
+            if (Files.isSymbolicLink(p)) a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), s));
+            else if (Files.isDirectory(p)) a.addAll(List.of("--ro-bind", s, s));
+        }
+        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
+        List<Path> bound = new ArrayList<>(SYSTEM.stream().map(Path::of).toList());
+        Optional<Path> prefix = executablePrefix(Path.of(r.argv().getFirst()));
+        if (prefix.isPresent() && (prefix.get().getNameCount() < 2 || r.home().startsWith(prefix.get()) || under(prefix.get(), r.hidden()))) {
+            throw new IOException(r.argv().getFirst() + " is installed under " + prefix.get()
+                    + ", which would bring the host home or the daemon's files into the sandbox; install it under /usr or /opt");
+        }
+        prefix.ifPresent(bound::add);
+
+        a.addAll(List.of("--tmpfs", r.home().toString()));
+        for (String f : r.spec().read()) {
+            Path file = r.home().resolve(f.substring(2)).normalize();
+            if (!file.startsWith(r.home()) || under(file, r.hidden()) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue; // a missing file stays missing; a symlink could point anywhere, so it is not followed
+            }
+            a.addAll(List.of("--ro-bind", file.toString(), file.toString()));
+            bound.add(file);
+        }
+        List<Path> mounts = new ArrayList<>(r.mounts());
+        mounts.add(r.cwdMount());
+        // outer before inner: a mount inside another is bound on top of it
+        mounts.sort(Comparator.comparingInt(Path::getNameCount));
+        for (Path m : mounts.stream().distinct().toList()) {
+            boolean rw = m.equals(r.cwdMount()) && r.spec().writable();
+            a.addAll(List.of(rw ? "--bind" : "--ro-bind", m.toString(), m.toString()));
+            bound.add(m);
+        }
+        prefix.ifPresent(p -> a.addAll(List.of("--ro-bind", p.toString(), p.toString())));
+        for (Path h : r.hidden()) {
+            if (Files.isDirectory(h) && bound.stream().anyMatch(b -> h.startsWith(b) || b.startsWith(h))) {
+                a.addAll(List.of("--tmpfs", h.toString()));
+            }
+        }
+        for (SandboxRequest.Bind b : r.extra()) {
+            a.addAll(List.of(b.writable() ? "--bind" : "--ro-bind", b.path().toString(), b.path().toString()));
+        }
+        a.addAll(List.of("--chdir", r.cwd().toString()));
+        a.addAll(rlimits);
+        a.addAll(r.argv());
+        return a;
+    }
+
+    /**
+     * A tool installed outside the system directories (e.g. a Python under /opt or in a version
+     * manager's directory) needs its own installation: PREFIX of PREFIX/bin/TOOL, read-only.
+     */
+    static Optional<Path> executablePrefix(Path executable) throws IOException {
+        Path real = executable.toRealPath();
+        if (isScript(real) && !real.startsWith("/usr")) {
+            // a version manager's shim (pyenv, asdf) is a script that needs its whole installation
+            // and often the home: binding that would defeat the hidden home
+            throw new IOException(executable + " is a script (a version manager's shim?), not the tool itself; put the real"
+                    + " tool first on the daemon's PATH (e.g. /usr/bin) or name it in [command] bin with its absolute path");
+        }
+        for (String s : SYSTEM) if (real.startsWith(s)) return Optional.empty();
+        Path bin = real.getParent();
+        Path prefix = bin != null && bin.getFileName() != null && bin.getFileName().toString().equals("bin") ? bin.getParent() : bin;
+        return Optional.ofNullable(prefix);
+    }
+
+    private static boolean isScript(Path p) {
+        try (var in = Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(2);
+            return head.length == 2 && head[0] == '#' && head[1] == '!';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static boolean under(Path p, List<Path> roots) {
+        return roots.stream().anyMatch(p::startsWith);
+    }
+}

@@ -1,0 +1,89 @@
+package airlock.daemon.sandbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How ToolRun starts one tool: the argv of the process to start (the tool itself, or bubblewrap
+ * around it), and the limits the run is held to. Closing it removes what the run left behind.
+ *
+ * @param argv       what the ProcessBuilder starts
+ * @param sandboxed  the tool runs inside bubblewrap: signals go to the tool, two levels down
+ * @param timeout    wall-clock limit, {@link Duration#ZERO} for none
+ * @param outputBytes stdout plus stderr allowed, 0 for no limit
+ * @param memoryMb   for the message when the memory limit is seen to be hit
+ * @param cgroup     the run's own cgroup, when the host has one for the daemon
+ * @param written    the writable mount as it was before the run, when its new files are to be scanned
+ * @param redaction  what the scan replaces
+ */
+public record Launch(List<String> argv, boolean sandboxed, Duration timeout, long outputBytes, long memoryMb,
+                     long processes, Optional<Cgroup> cgroup, Optional<WrittenFiles.Snapshot> written,
+                     Redaction redaction, AfterSuccess afterSuccess) implements AutoCloseable {
+    /** What a run that ended with status 0 leaves kept (pip: the install, for a rebuild). */
+    @FunctionalInterface
+    public interface AfterSuccess {
+        void run() throws java.io.IOException;
+        AfterSuccess NOTHING = () -> {};
+    }
+
+    public Launch {
+        argv = List.copyOf(argv);
+    }
+
+    public static Launch direct(List<String> argv) {
+        return new Launch(argv, false, Duration.ZERO, 0, 0, 0, Optional.empty(), Optional.empty(), Redaction.NONE, AfterSuccess.NOTHING);
+    }
+
+    public Optional<Instant> deadline(Instant started) {
+        return timeout.isZero() ? Optional.empty() : Optional.of(started.plus(timeout));
+    }
+
+    /**
+     * Where a forwarded signal goes. Outside a sandbox: the tool. Inside: bubblewrap does not pass
+     * signals on, so they go to the tool itself, the child of the sandbox's init (the process that
+     * ToolRun started is bubblewrap, its child is the namespace's init).
+     */
+    public long signalTarget(ProcessHandle started) {
+        if (!sandboxed) return started.pid();
+        return started.children().findFirst().flatMap(init -> init.children().findFirst())
+                .map(ProcessHandle::pid).orElse(started.pid());
+    }
+
+    /** Which limit the finished run hit, as the audit record names it ("" for none). */
+    public String limitHit() {
+        if (cgroup.isEmpty()) return "";
+        if (cgroup.get().memoryLimitHit()) return "memory";
+        if (cgroup.get().processLimitHit()) return "processes";
+        return "";
+    }
+
+    /**
+     * After the run: the files it created or changed in the writable mount, redacted in place;
+     * with status 0, what the run keeps.
+     */
+    public WrittenFiles.Report finished(int status) throws java.io.IOException {
+        WrittenFiles.Report r = written.isEmpty() ? WrittenFiles.Report.NONE : WrittenFiles.redact(written.get(), redaction);
+        if (status == 0) afterSuccess.run();
+        return r;
+    }
+
+    public String limitMessage(String limit) {
+        return switch (limit) {
+            case "timeout" -> "airlock: sandbox: the run passed its time limit of " + timeout.toSeconds()
+                    + " s ([sandbox] timeout_s); the whole process tree was killed (exit status 124)";
+            case "output" -> "airlock: sandbox: output limit of " + outputBytes / (1024 * 1024)
+                    + " MB reached ([sandbox] output_mb); the rest was cut and the process tree killed";
+            case "memory" -> "airlock: sandbox: the run passed its memory limit of " + memoryMb + " MB ([sandbox] memory_mb)";
+            case "processes" -> "airlock: sandbox: the run tried to have more than " + processes
+                    + " processes ([sandbox] processes); forks past the limit failed";
+            default -> "";
+        };
+    }
+
+    @Override
+    public void close() {
+        cgroup.ifPresent(Cgroup::close);
+    }
+}

@@ -1,0 +1,190 @@
+package airlock.daemon.sandbox;
+
+import airlock.daemon.core.Executables;
+import airlock.daemon.core.Plan;
+import airlock.rules.SandboxSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns a plan into the process ToolRun starts: the plan's argv as it is for a module without
+ * [sandbox], else bubblewrap around it with the module's limits. Fails closed: when the sandbox
+ * (or a limit it asks for) cannot be had, nothing runs.
+ *
+ * @param hidden paths never visible inside a sandbox: the daemon's config directory at least
+ */
+public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap, Redaction redaction,
+                              Optional<PythonEnvironments> python, List<Path> secretFiles) {
+    private static final long MB = 1024L * 1024;
+
+    public SandboxLauncher {
+        hidden = List.copyOf(hidden);
+        secretFiles = List.copyOf(secretFiles);
+    }
+
+    public SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap, Redaction redaction,
+                           Optional<PythonEnvironments> python) {
+        this(hidden, bubblewrap, redaction, python, List.of());
+    }
+
+    /** bubblewrap found on the plan's PATH (or /usr/bin) and probed for every sandboxed run. */
+    public SandboxLauncher(List<Path> hidden) {
+        this(hidden, Bubblewrap::probe, Redaction.NONE, Optional.empty());
+    }
+
+    public SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Availability> bubblewrap) {
+        this(hidden, bubblewrap, Redaction.NONE, Optional.empty());
+    }
+
+    /** The daemon's: its config directory hidden, the profiles' Python environments kept in it. */
+    public static SandboxLauncher of(Path configDirectory) {
+        return new SandboxLauncher(List.of(configDirectory), new ProbedBubblewrap(), Redaction.NONE,
+                Optional.of(new PythonEnvironments(configDirectory.resolve("python"))));
+    }
+
+    /** The same sandbox, with the redactor that scans the files a run wrote (the profile's secrets). */
+    public SandboxLauncher withRedaction(Redaction r) {
+        return new SandboxLauncher(hidden, bubblewrap, r, python, secretFiles);
+    }
+
+    public SandboxLauncher withBubblewrap(Function<String, Bubblewrap.Availability> b) {
+        return new SandboxLauncher(hidden, b, redaction, python, secretFiles);
+    }
+
+    /**
+     * For one run that holds secrets (the vault's RunSecrets): the folder of its secret files
+     * bound read-only (it lies in the config directory, which is hidden otherwise) and the file
+     * scan redacting every form of its secrets.
+     */
+    public SandboxLauncher forRun(Optional<Path> secretFileDirectory, Redaction r) {
+        return new SandboxLauncher(hidden, bubblewrap, r, python, secretFileDirectory.map(List::of).orElse(List.of()));
+    }
+
+    public Launch launch(Plan plan) throws SandboxUnavailable {
+        Optional<SandboxSpec> spec = plan.module().sandbox();
+        if (spec.isEmpty()) return Launch.direct(plan.argv());
+        SandboxSpec s = spec.get();
+        String path = plan.env().get("PATH");
+        Path bwrap = switch (bubblewrap.apply(path)) {
+            case Bubblewrap.Availability.Ready r -> r.bwrap();
+            case Bubblewrap.Availability.Unavailable u -> throw new SandboxUnavailable(u.message()
+                    + " ('" + plan.module().name() + "' asks for [sandbox]; 'airlock doctor' checks the host)");
+        };
+        Path home = Path.of(plan.env().getOrDefault("HOME", System.getProperty("user.home")));
+        List<Path> mounts = new ArrayList<>();
+        for (String host : plan.profile().mounts().values()) {
+            try {
+                mounts.add(Path.of(host).toRealPath());
+            } catch (IOException e) {
+                // a mount that does not exist binds nothing
+            }
+        }
+        Path cwdMount = mounts.stream().filter(m -> plan.cwd().startsWith(m)).max(Comparator.comparingInt(Path::getNameCount))
+                .orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: the working directory "
+                        + plan.cwd() + " is in none of the profile's [mounts]"));
+        mounts.remove(cwdMount);
+        for (Path m : mounts) {
+            if (home.startsWith(m)) throw new SandboxUnavailable("airlock: refused by the sandbox layer: the mount " + m
+                    + " holds the host home, which a sandbox hides; mount a directory inside it instead");
+        }
+        if (home.startsWith(cwdMount)) throw new SandboxUnavailable("airlock: refused by the sandbox layer: the mount " + cwdMount
+                + " holds the host home, which a sandbox hides; mount a directory inside it instead");
+
+        List<String> argv0 = new ArrayList<>(plan.argv());
+        List<SandboxRequest.Bind> extra = new ArrayList<>();
+        Launch.AfterSuccess keep = venv(plan, s, argv0, extra);
+        for (Path d : secretFiles) extra.add(new SandboxRequest.Bind(d, false));
+
+        long memoryBytes = s.memoryMb() * MB;
+        Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
+        try {
+            List<String> rlimits = rlimits(s, cgroup.isPresent(), path);
+            List<String> argv = new ArrayList<>();
+            cgroup.ifPresent(g -> argv.addAll(g.joinThenExec()));
+            argv.addAll(BubblewrapArgv.of(bwrap, new SandboxRequest(s, argv0, plan.cwd(), cwdMount, mounts, home, hidden, extra), rlimits));
+            // only a writable workspace can carry a secret out in a file; no redactor, nothing to find
+            Optional<WrittenFiles.Snapshot> written = s.writable() && redaction != Redaction.NONE
+                    ? Optional.of(WrittenFiles.before(List.of(cwdMount))) : Optional.empty();
+            return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(),
+                    cgroup, written, redaction, keep);
+        } catch (IOException | SandboxUnavailable e) {
+            cgroup.ifPresent(Cgroup::close);
+            if (e instanceof SandboxUnavailable u) throw u;
+            throw new SandboxUnavailable("airlock: refused by the sandbox layer: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code venv = "use"}: the profile's environment's python, read-only (the system's while it
+     * has none). {@code venv = "install"}: its pip, read-write, the environment made first; a
+     * successful install or uninstall is kept for {@code airlock python rebuild}.
+     */
+    private Launch.AfterSuccess venv(Plan plan, SandboxSpec s, List<String> argv, List<SandboxRequest.Bind> extra)
+            throws SandboxUnavailable {
+        if (s.venv() == SandboxSpec.Venv.NONE) return Launch.AfterSuccess.NOTHING;
+        PythonEnvironments envs = python.orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: '"
+                + plan.module().name() + "' asks for the profile's Python environment, which this daemon does not keep"));
+        String profile = plan.profile().name();
+        if (s.venv() == SandboxSpec.Venv.USE) {
+            if (!envs.exists(profile)) return Launch.AfterSuccess.NOTHING;
+            argv.set(0, envs.python(profile).toString());
+            extra.add(new SandboxRequest.Bind(envs.venv(profile), false));
+            return Launch.AfterSuccess.NOTHING;
+        }
+        try {
+            if (!envs.exists(profile)) envs.create(profile, plan.executable());
+        } catch (IOException e) {
+            throw new SandboxUnavailable("airlock: refused by the sandbox layer: the Python environment of profile " + profile
+                    + " cannot be made: " + e.getMessage());
+        }
+        List<String> pipArgs = List.copyOf(argv.subList(1, argv.size()));
+        argv.clear();
+        argv.addAll(List.of(envs.python(profile).toString(), "-m", "pip"));
+        argv.addAll(pipArgs);
+        extra.add(new SandboxRequest.Bind(envs.venv(profile), true));
+        boolean changes = !pipArgs.isEmpty() && (pipArgs.getFirst().equals("install") || pipArgs.getFirst().equals("uninstall"));
+        if (!changes) return Launch.AfterSuccess.NOTHING;
+        return () -> envs.keep(profile, new PythonEnvironments.Install(plan.cwd().toString(), pipArgs));
+    }
+
+    /**
+     * The rlimit fallback, set by prlimit inside the sandbox: RLIMIT_AS for memory (address space,
+     * so a program that maps much more than it uses can fail early), RLIMIT_NPROC for processes
+     * when no cgroup counts them. RLIMIT_NPROC counts per user namespace, so in bubblewrap's new
+     * one it counts only the run's processes; the kernel does not apply it to root, so a daemon
+     * running as root needs a pids cgroup.
+     */
+    private static List<String> rlimits(SandboxSpec s, boolean cgroup, String path) throws SandboxUnavailable, IOException {
+        List<String> l = new ArrayList<>();
+        if (s.memoryMb() > 0) l.add("--as=" + s.memoryMb() * MB);
+        if (s.processes() > 0 && !cgroup) {
+            if (uid() == 0) {
+                throw new SandboxUnavailable("airlock: refused by the sandbox layer: [sandbox] processes = " + s.processes()
+                        + " cannot be enforced: the daemon runs as root (the kernel exempts root from RLIMIT_NPROC) and"
+                        + " has no pids cgroup it may use; run the daemon as a user, or delegate a cgroup to it");
+            }
+            l.add("--nproc=" + s.processes());
+        }
+        if (l.isEmpty()) return l;
+        Path prlimit = Executables.find("prlimit", path).or(() -> Executables.find("/usr/bin/prlimit", null))
+                .orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: prlimit (util-linux) is"
+                        + " not installed, so [sandbox] memory_mb/processes cannot be enforced; install util-linux"));
+        List<String> out = new ArrayList<>();
+        out.add(prlimit.toRealPath().toString());
+        out.addAll(l);
+        out.add("--");
+        return out;
+    }
+
+    private static int uid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+}

@@ -1,0 +1,308 @@
+package airlock.daemon;
+
+import airlock.daemon.sandbox.Bubblewrap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * [sandbox] with the real bubblewrap and real processes: each wall named in docs/sandbox.md is
+ * tried by a script that would print a canary if it got through.
+ */
+class SandboxRunTest {
+    @TempDir Path tmp;
+    SandboxBox box;
+
+    @BeforeAll
+    static void bubblewrapWorksHere() {
+        // CI installs bubblewrap; without it every test here would only show the refusal
+        assumeTrue(Bubblewrap.probe("/usr/bin:/bin") instanceof Bubblewrap.Availability.Ready, "bubblewrap unavailable");
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        box = new SandboxBox(tmp);
+    }
+
+    private static final String READ = """
+            import sys
+            for p in sys.argv[1:]:
+                try:
+                    print(p, open(p).read())
+                except Exception as e:
+                    print(p, "DENIED", type(e).__name__)
+            """;
+
+    @Test
+    void homeFilesNotListedConfigSocketsAndVaultCannotBeRead() throws Exception {
+        SandboxBox.Run r = box.python("read = [\"~/.ssh/id_listed\"]\n", READ,
+                box.home.resolve(".unlisted").toString(), box.home.resolve(".ssh/id_listed").toString(),
+                box.config.resolve("vault").toString(), box.config.resolve("sockets/default.sock").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("listed-key-ok")
+                .doesNotContain("CANARY-HOME").doesNotContain("CANARY-VAULT").doesNotContain("CANARY-SOCKET");
+        assertThat(r.out().lines().filter(l -> l.contains("DENIED")).count()).isEqualTo(3);
+    }
+
+    @Test
+    void theSameScriptWithoutSandboxReadsEverything() throws Exception {
+        // the canaries above are readable: the sandbox, not the file system, hid them
+        SandboxBox.Run r = box.run(box.module("/usr/bin/python3", null), List.of("/usr/bin/python3",
+                box.script("read.py", READ).toString(), box.home.resolve(".unlisted").toString(), box.config.resolve("vault").toString()), new byte[0]);
+        assertThat(r.out()).contains("CANARY-HOME-0c4d").contains("CANARY-VAULT-7f3a");
+        assertThat(r.limit()).isEmpty();
+    }
+
+    @Test
+    void nothingOutsideTheWritableMountCanBeWritten() throws Exception {
+        String canary = "CANARY-WRITE-" + UUID.randomUUID();
+        List<Path> targets = List.of(box.home.resolve("planted"), box.other.resolve("planted"), box.config.resolve("planted"),
+                Path.of("/tmp/airlock-sandbox-" + canary), Path.of("/usr/airlock-" + canary), box.work.resolve("ok"));
+        String script = """
+                import sys
+                for p in sys.argv[2:]:
+                    try:
+                        open(p, "w").write(sys.argv[1]); print(p, "WROTE")
+                    except Exception as e:
+                        print(p, "DENIED", type(e).__name__)
+                """;
+        String[] args = new String[targets.size() + 1];
+        args[0] = canary;
+        for (int i = 0; i < targets.size(); i++) args[i + 1] = targets.get(i).toString();
+        SandboxBox.Run r = box.python("", script, args);
+        assertThat(r.status()).as(r.err()).isZero();
+        for (Path t : targets.subList(0, targets.size() - 1)) assertThat(t).as(t.toString()).doesNotExist();
+        assertThat(box.work.resolve("ok")).hasContent(canary);
+        assertThat(box.config.resolve("planted")).doesNotExist();
+
+        SandboxBox.Run ro = box.python("writable = false\n", script, canary, box.work.resolve("ro").toString());
+        assertThat(ro.out()).contains("DENIED");
+        assertThat(box.work.resolve("ro")).doesNotExist();
+    }
+
+    @Test
+    void withoutNetworkEvenLoopbackIsUnreachable() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String script = """
+                    import socket, sys
+                    try:
+                        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3); print("CONNECTED")
+                    except Exception as e:
+                        print("REFUSED", e)
+                    """;
+            SandboxBox.Run off = box.python("network = false\n", script, Integer.toString(listener.getLocalPort()));
+            assertThat(off.out()).contains("REFUSED").doesNotContain("CONNECTED");
+            // the listener is real: with the network on the same script gets through
+            SandboxBox.Run on = box.python("network = true\n", script, Integer.toString(listener.getLocalPort()));
+            assertThat(on.out()).contains("CONNECTED");
+        }
+    }
+
+    @Test
+    void theTimeoutKillsTheWholeTreeAndSaysSo() throws Exception {
+        String marker = "canary-timeout-" + UUID.randomUUID();
+        String script = """
+                import subprocess, sys
+                subprocess.Popen(["/bin/sh", "-c", "while :; do :; done", sys.argv[1]])
+                while True: pass
+                """;
+        SandboxBox.Run r = box.python("timeout_s = 1\n", script, marker);
+        assertThat(r.status()).isEqualTo(124);
+        assertThat(r.limit()).isEqualTo("timeout");
+        assertThat(r.err()).contains("airlock: sandbox: the run passed its time limit of 1 s");
+        assertThat(SandboxBox.processesWith(marker)).isEmpty();
+    }
+
+    @Test
+    void memoryPastTheLimitFails() throws Exception {
+        String script = """
+                try:
+                    b = bytearray(400 * 1024 * 1024); print("ALLOCATED", len(b))
+                except MemoryError:
+                    print("NO MEMORY")
+                """;
+        SandboxBox.Run r = box.python("memory_mb = 128\n", script);
+        assertThat(r.out()).contains("NO MEMORY").doesNotContain("ALLOCATED");
+        assertThat(box.python("memory_mb = 1024\n", script).out()).contains("ALLOCATED");
+    }
+
+    @Test
+    void aForkLoopStopsAtTheProcessLimitAndLeavesNothing() throws Exception {
+        String marker = "canary-fork-" + UUID.randomUUID();
+        String script = """
+                import os, sys, time
+                n = 0
+                try:
+                    for i in range(300):
+                        if os.fork() == 0:
+                            os.execv("/bin/sleep", ["/bin/sleep", "60", sys.argv[1]])
+                        n += 1
+                    print("FORKED", n)
+                except OSError as e:
+                    print("STOPPED AT", n)
+                """;
+        SandboxBox.Run r = box.python("processes = 16\n", script, marker);
+        assertThat(r.out()).contains("STOPPED AT").doesNotContain("FORKED");
+        int stopped = Integer.parseInt(r.out().strip().replaceAll(".*STOPPED AT ", ""));
+        assertThat(stopped).isLessThan(16);
+        assertThat(SandboxBox.processesWith(marker)).isEmpty();
+        // with a pids cgroup the daemon also sees that the limit was hit (RLIMIT_NPROC leaves no trace)
+        assertThat(r.limit()).isIn("processes", "");
+        if (r.limit().equals("processes")) assertThat(r.err()).contains("airlock: sandbox: the run tried to have more than 16 processes");
+    }
+
+    @Test
+    void aFloodOfOutputIsCutWithAMarker() throws Exception {
+        String marker = "canary-flood-" + UUID.randomUUID();
+        String script = """
+                import sys
+                line = b"x" * 1023 + b"\\n"
+                while True: sys.stdout.buffer.write(line)
+                """;
+        SandboxBox.Run r = box.python("output_mb = 1\n", script, marker);
+        assertThat(r.out().length()).isEqualTo(1024 * 1024);
+        assertThat(r.err()).contains("airlock: sandbox: output limit of 1 MB reached");
+        assertThat(r.limit()).isEqualTo("output");
+        assertThat(SandboxBox.processesWith(marker)).isEmpty();
+    }
+
+    @Test
+    void stdinExitStatusEnvironmentAndSignalsPassAsOutside() throws Exception {
+        String script = """
+                import os, sys
+                data = sys.stdin.buffer.read()
+                sys.stdout.buffer.write(data[::-1]); print(os.environ.get("CANARY_ENV"), os.getcwd())
+                sys.exit(42)
+                """;
+        SandboxBox.Run r = box.python("", script);
+        assertThat(r.status()).isEqualTo(42);
+        SandboxBox.Run in = box.run(box.module("/usr/bin/python3", ""), List.of("/usr/bin/python3", box.script("rev.py", script).toString()),
+                "abc".getBytes(StandardCharsets.UTF_8));
+        assertThat(in.out()).startsWith("cba").contains("env-ok " + box.work);
+
+        String trap = """
+                import signal, sys, time
+                signal.signal(signal.SIGINT, lambda s, f: (print("GOT SIGINT", flush=True), sys.exit(3)))
+                print("ready", flush=True)
+                time.sleep(30)
+                """;
+        SandboxBox.Run sig = box.run(box.module("/usr/bin/python3", ""), List.of("/usr/bin/python3", box.script("trap.py", trap).toString()),
+                new byte[0], List.of(airlock.daemon.core.Signals.SIGINT));
+        assertThat(sig.out()).contains("GOT SIGINT");
+        assertThat(sig.status()).isEqualTo(3);
+    }
+
+    @Test
+    void withoutAWorkingBubblewrapASandboxedModuleRefusesAndAnOrdinaryOneRuns() throws Exception {
+        String script = "open(__import__('sys').argv[1], 'w').write('ran')\n";
+        Path ran = box.work.resolve("ran");
+        box.bubblewrap = path -> Bubblewrap.probe(tmp.resolve("no-such/bwrap"));
+        SandboxBox.Run missing = box.python("", script, ran.toString());
+        assertThat(missing.status()).isEqualTo(126);
+        assertThat(missing.err()).startsWith("airlock: refused by the sandbox layer: bubblewrap").contains("apt-get install bubblewrap");
+        assertThat(ran).doesNotExist();
+
+        Path fake = box.script("fake-bwrap", "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n");
+        fake.toFile().setExecutable(true);
+        box.bubblewrap = path -> Bubblewrap.probe(fake);
+        SandboxBox.Run broken = box.python("", script, ran.toString());
+        assertThat(broken.status()).isEqualTo(126);
+        assertThat(broken.err()).contains("cannot create namespaces here (bwrap: No permissions to creating new namespace)")
+                .contains("unprivileged_userns_clone");
+        assertThat(ran).doesNotExist();
+
+        SandboxBox.Run plain = box.run(box.module("/usr/bin/python3", null),
+                List.of("/usr/bin/python3", box.script("w.py", script).toString(), ran.toString()), new byte[0]);
+        assertThat(plain.status()).as(plain.err()).isZero();
+        assertThat(ran).hasContent("ran");
+    }
+
+    @Test
+    void aSecretWrittenIntoTheWritableWorkspaceIsRedactedInPlace() throws Exception {
+        String secret = "CANARY-SECRET-" + UUID.randomUUID();
+        box.redaction = airlock.daemon.sandbox.RawRedaction.of(secret);
+        Path leak = box.work.resolve("out/leak.txt");
+        SandboxBox.Run r = box.python("writable = true\n", """
+                import os, sys
+                os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+                open(sys.argv[1], "w").write("the key is " + sys.argv[2] + "\\n")
+                """, leak.toString(), secret);
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(leak).hasContent("the key is [airlock:redacted]\n");
+        assertThat(r.err()).contains("airlock: sandbox: 1 secret(s) redacted in place in 1 file(s)").contains(leak.toString());
+        assertThat(Files.readString(leak)).doesNotContain(secret);
+    }
+
+    @Test
+    void aVersionManagersShimScriptIsRefusedWithWhatWorksInstead() throws Exception {
+        Path shim = box.script("python3-shim", "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n");
+        shim.toFile().setExecutable(true);
+        Path ran = box.work.resolve("ran");
+        SandboxBox.Run r = box.run(box.module(shim.toString(), ""), List.of(shim.toString(), "-c", "open('" + ran + "', 'w')"), new byte[0]);
+        assertThat(r.status()).isEqualTo(126);
+        assertThat(r.err()).startsWith("airlock: refused by the sandbox layer: " + shim + " is a script").contains("absolute path");
+        assertThat(ran).doesNotExist();
+    }
+
+    @Test
+    void withTheVaultsRedactorASecretFileIsReadableAndEveryFormWrittenIsRedacted() throws Exception {
+        String secret = "CANARY-VAULT-SECRET-" + UUID.randomUUID();
+        Path runFiles = Files.createDirectories(box.config.resolve("runs/r1"));
+        Files.writeString(runFiles.resolve("TOKEN_FILE"), secret);
+        box.secretFiles = Optional.of(runFiles);
+        box.redaction = airlock.daemon.sandbox.VaultRedaction.of(airlock.daemon.redact.Redactor.of(
+                java.util.Map.of("api", secret.getBytes(StandardCharsets.UTF_8))));
+        Path out = box.work.resolve("result.txt");
+        SandboxBox.Run r = box.python("writable = true\n", """
+                import base64, sys
+                s = open(sys.argv[1]).read()
+                try:
+                    open(sys.argv[3]).read(); print("VAULT READABLE")
+                except OSError:
+                    print("vault hidden")
+                open(sys.argv[2], "w").write("raw " + s + "\\nb64 " + base64.b64encode(s.encode()).decode() + "\\n")
+                """, runFiles.resolve("TOKEN_FILE").toString(), out.toString(), box.config.resolve("vault").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("vault hidden").doesNotContain("VAULT READABLE");
+        String written = Files.readString(out);
+        assertThat(written).doesNotContain(secret)
+                .doesNotContain(java.util.Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)))
+                .contains("[airlock:redacted api]");
+        assertThat(r.err()).contains("airlock: sandbox: 2 secret(s) redacted in place in 1 file(s)");
+    }
+
+    @Test
+    void anInjectedSecretPrintedRawOrEncodedReachesTheCallerAsMarkersAndWrittenFilesToo() throws Exception {
+        String secret = "CANARY-INJECTED-" + UUID.randomUUID();
+        box.injected = java.util.Map.of("API_TOKEN", secret);
+        box.secrets = airlock.daemon.redact.Redactor.of(java.util.Map.of("api", secret.getBytes(StandardCharsets.UTF_8)));
+        Path out = box.work.resolve("carried.txt");
+        SandboxBox.Run r = box.python("writable = true\nnetwork = false\n", """
+                import base64, os, sys
+                t = os.environ["API_TOKEN"]
+                print("raw", t)
+                print("b64", base64.b64encode(t.encode()).decode())
+                print("hex", t.encode().hex(), file=sys.stderr)
+                open(sys.argv[1], "w").write(t)
+                """, out.toString());
+        String b64 = java.util.Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("raw [airlock:redacted api]").contains("b64 [airlock:redacted api]")
+                .doesNotContain(secret).doesNotContain(b64);
+        assertThat(r.err()).doesNotContain(secret);
+        assertThat(out).hasContent("[airlock:redacted api]");
+    }
+}

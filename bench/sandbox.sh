@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# bench/sandbox.sh: a call through a real daemon in the bubblewrap sandbox against the same call
+# unsandboxed, interleaved in the same run (so load on the machine falls on both alike).
+#
+#   bench/sandbox.sh [RUNS]      default 100; prints a markdown table (docs/performance.md has one)
+#
+# Needs bubblewrap (apt-get install bubblewrap) and a compiled tree (mvn -pl airlock-daemon -am
+# compile, without install). Everything lives in one temp dir, removed at the end.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+RUNS=${1:-100}
+. scripts/find-jdk.sh
+command -v bwrap >/dev/null || { echo "bench/sandbox.sh: bubblewrap (bwrap) is not installed" >&2; exit 2; }
+CP_FILE=$(mktemp)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP" "$CP_FILE"' EXIT
+mvn -B -q -o -pl airlock-daemon -am compile dependency:build-classpath -Djazzer.skip -Dmdep.outputFile="$CP_FILE" >/dev/null 2>&1
+CP="$ROOT/airlock-daemon/target/classes:$ROOT/airlock-rules/target/classes:$ROOT/airlock-shim/target/classes:$(cat "$CP_FILE")"
+echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $RUNS calls of each, interleaved."
+"$JAVA_HOME/bin/java" --add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$CP" \
+    "$ROOT/bench/SandboxBench.java" "$RUNS" "$TMP"
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
