@@ -220,7 +220,7 @@ final class Session implements Runnable {
             // the vault's values exist on the host for this run only: read now, removed when it ends
             RunSecrets secrets;
             try {
-                secrets = RunSecrets.prepare(context.vault(), plan.profile(), request.command());
+                secrets = RunSecrets.prepare(context.vault(), plan.profile(), request.command(), plan.hostSecrets());
             } catch (SecretUnavailable e) {
                 return refused(known, new Refusal(ExitCodes.REFUSED, e.getMessage()));
             } catch (IOException e) {

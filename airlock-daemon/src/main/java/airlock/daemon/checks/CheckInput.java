@@ -18,7 +18,20 @@ import java.util.Map;
  * @param plan       what will run
  * @param invocation the caller's arguments (without the module's appended ones), as read by the rules
  */
-public record CheckInput(Plan plan, Invocation invocation) {
+public record CheckInput(Plan plan, Invocation invocation, Map<String, String> hostSecrets) {
+    public CheckInput(Plan plan, Invocation invocation) {
+        this(plan, invocation, new java.util.TreeMap<>());
+    }
+
+    /**
+     * A credential the check found in the host's own configuration that the tool may print: the
+     * run's output is scrubbed of it (every form the redactor knows), under this name.
+     */
+    public void hostSecret(String name, String value) {
+        if (hostSecrets.containsValue(value)) return;
+        hostSecrets.put(hostSecrets.containsKey(name) ? name + "#" + hostSecrets.size() : name, value);
+    }
+
     public List<String> args() { return invocation.args(); }
 
     public Path cwd() { return plan.cwd(); }

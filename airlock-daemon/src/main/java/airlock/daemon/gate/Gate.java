@@ -153,6 +153,11 @@ public final class Gate {
             }
             trace.add(Step.allowed("check " + name, "passed"));
         }
+        if (!input.hostSecrets().isEmpty()) {
+            plan = plan.withHostSecrets(input.hostSecrets());
+            trace.add(Step.allowed("redact", input.hostSecrets().size() + " credential(s) of the host's own configuration ("
+                    + String.join(", ", input.hostSecrets().keySet()) + ") will be redacted from the output"));
+        }
         if (module.checks().isEmpty()) trace.add(Step.allowed("checks", "the module selects none"));
         return new Judgement.Allowed(plan, rules, trace);
     }

@@ -55,9 +55,19 @@ public final class RunSecrets implements AutoCloseable {
      * nothing is left on disk.
      */
     public static RunSecrets prepare(Vault vault, Profile profile, String command) throws IOException, SecretUnavailable {
+        return prepare(vault, profile, command, Map.of());
+    }
+
+    /**
+     * @param hostSecrets values a tool check found in the host's own configuration (not the
+     *                    vault's): redacted like the vault's secrets, never injected
+     */
+    public static RunSecrets prepare(Vault vault, Profile profile, String command, Map<String, String> hostSecrets)
+            throws IOException, SecretUnavailable {
         Profile.SecretGrant grant = profile.secretsFor(command);
-        if (grant.isEmpty() && profile.redactAlso().isEmpty()) return NONE;
+        if (grant.isEmpty() && profile.redactAlso().isEmpty() && hostSecrets.isEmpty()) return NONE;
         Map<String, byte[]> values = new TreeMap<>();
+        hostSecrets.forEach((name, value) -> values.put(name, value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Path dir = null;
         boolean done = false;
         try {

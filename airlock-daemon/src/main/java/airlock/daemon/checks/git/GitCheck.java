@@ -24,6 +24,6 @@ public final class GitCheck implements ToolCheck {
             return CheckInput.refuse("git", "flags", "the git check reads git's own options with the module's [flags]; "
                     + in.plan().module().source() + " does not declare " + missing + " in [flags] value (add them back)");
         }
-        return GitWorkspace.check(in.plan().executable(), in.args(), in.cwd(), in.mounts(), in.env(), in::takesValue);
+        return GitWorkspace.check(in.plan().executable(), in.args(), in.cwd(), in.mounts(), in.env(), in::takesValue, in::hostSecret);
     }
 }

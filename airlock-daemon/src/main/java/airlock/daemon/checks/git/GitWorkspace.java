@@ -52,6 +52,12 @@ public final class GitWorkspace {
     /** @param takesValue the git module's [flags]: which of git's own options take the next argument */
     public static Decision check(Path git, List<String> args, Path hostCwd, PathMapper mounts, Map<String, String> env,
                                  Predicate<String> takesValue) {
+        return check(git, args, hostCwd, mounts, env, takesValue, (name, value) -> { });
+    }
+
+    /** @param hostSecrets receives the credentials of the host's own config that git may print (redacted from the run) */
+    public static Decision check(Path git, List<String> args, Path hostCwd, PathMapper mounts, Map<String, String> env,
+                                 Predicate<String> takesValue, java.util.function.BiConsumer<String, String> hostSecrets) {
         GitGlobalOptions global = GitGlobalOptions.parse(args, takesValue);
         if (global.refused().isPresent()) {
             var r = global.refused().get();
@@ -80,6 +86,7 @@ public final class GitWorkspace {
                 if (repo.isPresent()) return repo.get();
             }
             List<GitConfigEntry> entries = GitConfigScan.read(git, global.discovery(), hostCwd, env);
+            HostConfigSecrets.of(entries).forEach(hostSecrets);
             if (dirs.isPresent() && dirs.get().worktree().isPresent()) {
                 repo = SubmoduleGitDirs.check(git, global.discovery(), dirs.get(), hashBytes(entries), hostCwd, mounts, env);
                 if (repo.isPresent()) return repo.get();
