@@ -71,16 +71,23 @@ step "daemon on a bench config (modules for true, echo, head, sleep)"
 CFG="$B/config"
 WORK="$B/work"
 mkdir -p "$CFG/profiles" "$CFG/commands" "$WORK" "$B/agent" "$B/native"
-for c in true echo head sleep; do
+for c in true echo head sleep truesec headsec; do
     # A realistic module shape: one deny rule and an environment policy, so the decision does work.
-    printf '[command]\nbin = "%s"\n\n[deny]\nargs = ["--no-such-flag"]\n\n[env]\npass = ["LANG"]\n' "$c" > "$CFG/commands/$c.toml"
+    # truesec/headsec: the same tools with five vault secrets injected (issue 14's figures)
+    printf '[command]\nbin = "%s"\n\n[deny]\nargs = ["--no-such-flag"]\n\n[env]\npass = ["LANG"]\n' "${c%sec}" > "$CFG/commands/$c.toml"
     ln -s "$SHIM_JVM" "$B/agent/$c"
     [ -n "$SHIM_NATIVE" ] && ln -s "$SHIM_NATIVE" "$B/native/$c"
 done
 # git: the built-in module, with its workspace checks, on a repository of GIT_FILES files.
 ln -s "$SHIM_JVM" "$B/agent/git"
-printf '[commands]\nenable = ["true", "echo", "head", "sleep", "git"]\n' > "$CFG/config.toml"
-printf 'commands = []\n[mounts]\n"%s" = "%s"\n' "$WORK" "$WORK" > "$CFG/profiles/default.toml"
+printf '[commands]\nenable = ["true", "echo", "head", "sleep", "git", "truesec", "headsec"]\n' > "$CFG/config.toml"
+for i in 1 2 3 4 5; do
+    printf 'bench-secret-value-%s-%s' "$i" "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+        | "$B/prefix/bin/airlock" secret set "bench_secret_$i" --config "$CFG" >/dev/null
+done
+grants='env = { S1 = "bench_secret_1", S2 = "bench_secret_2", S3 = "bench_secret_3", S4 = "bench_secret_4", S5 = "bench_secret_5" }'
+printf 'commands = []\n[secrets.truesec]\n%s\n[secrets.headsec]\n%s\n[mounts]\n"%s" = "%s"\n' "$grants" "$grants" "$WORK" "$WORK" \
+    > "$CFG/profiles/default.toml"
 SOCK="$CFG/sockets/default.sock"
 "$B/prefix/bin/airlock" start --config "$CFG" > "$B/daemon.log" 2>&1 &
 DAEMON_PID=$!
@@ -195,6 +202,12 @@ rounds_save=$ROUNDS; per_save=$PER_ROUND; ROUNDS=$TPUT_RUNS; PER_ROUND=1
 rounds stream pipe="sh -c 'head -c $BYTES /dev/zero | cat > /dev/null'" shim="sh -c '$B/agent/head -c $BYTES /dev/zero | cat > /dev/null'"
 ROUNDS=$rounds_save; PER_ROUND=$per_save
 
+step "issue 14: the same stream and a call of 'true' with five vault secrets injected and redacted"
+rounds_save=$ROUNDS; per_save=$PER_ROUND; ROUNDS=$TPUT_RUNS; PER_ROUND=1
+rounds secstream plain="sh -c '$B/agent/head -c $BYTES /dev/zero | cat > /dev/null'" secrets="sh -c '$B/agent/headsec -c $BYTES /dev/zero | cat > /dev/null'"
+ROUNDS=$rounds_save; PER_ROUND=$per_save
+rounds seccall plain="$B/agent/true" secrets="$B/agent/truesec"
+
 GIT_ROW=""
 if command -v git >/dev/null 2>&1; then
     step "git status in a repository of $GIT_FILES files through the shim against 'true' through the shim"
@@ -306,6 +319,15 @@ report="$B/report.md"
         grep -v jspawnhelper "$B/git-procs.txt" | sed 's/^execve("[^"]*", \[//; s/\]$//; s/", "/ /g; s/"//g'
         echo '```'
     fi
+    echo
+    echo "#### Secrets (issue 14): five vault secrets injected into the run and redacted from its output"
+    echo
+    echo "| figure | with five secrets | the same without secrets, same run | ratio | goal |"
+    echo "|---|---|---|---|---|"
+    ss_plain=$(rmed secstream plain); ss_sec=$(rmed secstream secrets)
+    echo "| $((BYTES / 1048576)) MiB of stdout through the proxy, redaction on | $(gibs "$ss_sec") | $(gibs "$ss_plain") | $(ratio "$ss_plain" "$ss_sec") of the throughput | >= 0.8× |"
+    sc_plain=$(rmed seccall plain); sc_sec=$(rmed seccall secrets)
+    echo "| one call of \`true\` (vault read, five values decrypted, redactor built) | $(ms "$sc_sec") | $(ms "$sc_plain") | +$(awk -v a="$sc_sec" -v b="$sc_plain" 'BEGIN { printf "%.2f ms", (a - b) * 1000 }') a call | < 2 ms added |"
     echo
     echo "#### Per-call latency: $RUNS sequential calls of \`true\`"
     echo

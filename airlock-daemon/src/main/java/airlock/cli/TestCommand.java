@@ -107,6 +107,10 @@ final class TestCommand implements Callable<Integer> {
         DaemonCheck.Answer answer = DaemonCheck.ask(dir.socketOf(profile), command, args, where);
         switch (answer) {
             case DaemonCheck.Answer.NoDaemon n -> out.println("daemon:  not asked: " + n.why());
+            case DaemonCheck.Answer.Decided d when p.lifecycle().lock().isPresent() && !d.verdict().allowed()
+                    && d.verdict().message().contains("is locked") ->
+                    // the host keeps only the key's verifier, so it cannot send the key itself
+                    out.println("daemon:  not asked: profile '" + profile + "' is locked and the host holds no key");
             case DaemonCheck.Answer.Decided d -> {
                 Verdict v = d.verdict();
                 if (v.allowed() == r.allowed() && (v.allowed() || v.message().equals(verdict))) {

@@ -233,4 +233,15 @@ class TestCommandTest {
         assertThat(asked.out()).contains("daemon:  agrees: airlock: refused by the check layer (rule \"kubectl:get-secrets\")");
         assertThat(cli.run("test", "--no-daemon", "default", "kubectl", "get", "pods").exit()).isZero();
     }
+
+    @Test
+    void anAskRuleIsShownAsAWaitForAPerson() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        Path p = cli.config.resolve("profiles/default.toml");
+        java.nio.file.Files.writeString(p, java.nio.file.Files.readString(p) + "\n[ask]\nargs = [\"push\"]\n");
+        var r = cli.run("test", "--no-daemon", "default", "git", "push", "origin", "main");
+        assertThat(r.out()).as(r.toString()).containsPattern("ask +allowed  waits for a person: rule \"push\"");
+        assertThat(cli.run("test", "--no-daemon", "default", "git", "status").out()).doesNotContain("waits for a person");
+    }
 }

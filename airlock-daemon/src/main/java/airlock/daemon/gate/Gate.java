@@ -159,6 +159,10 @@ public final class Gate {
                     + String.join(", ", input.hostSecrets().keySet()) + ") will be redacted from the output"));
         }
         if (module.checks().isEmpty()) trace.add(Step.allowed("checks", "the module selects none"));
+        // an [ask] rule does not refuse: the daemon holds the request until a person decides
+        airlock.rules.Ask.match(module, profile, request.args()).ifPresent(m -> trace.add(Step.allowed("ask",
+                "waits for a person: rule \"" + m.rule() + "\" of " + m.source() + " (" + m.evidence() + "); 'airlock approve ID'"
+                        + " on the host within " + m.timeoutSeconds() + " s, else refused")));
         return new Judgement.Allowed(plan, rules, trace);
     }
 
