@@ -331,6 +331,13 @@ abstract class ProxyScenarios {
         assertThat(other.exit()).as(other.err()).isZero();
         assertThat(other.out()).doesNotContain("TOKEN=");
         assertNowhereOnTheHostsRecords(canary, "\"redactions\":{\"deploy_token\":3}");
+        // what the person on the host reads
+        Process show = new ProcessBuilder(airlock.cli.AirlockProcess.command("log", "--config", bench.config.toString()))
+                .redirectErrorStream(true).start();
+        String shown = new String(show.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(show.waitFor()).as(shown).isZero();
+        assertThat(shown).contains("redacted deploy_token x3");
+        assertNowhere(canary, shown);
     }
 
     /**
