@@ -31,11 +31,19 @@ final class DockerEngine implements AutoCloseable {
     static DockerEngine start() throws IOException, InterruptedException {
         // a short path: a unix socket path must fit in 108 bytes
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "ad-");
-        Process p = new ProcessBuilder("dockerd", "--host", "unix://" + dir.resolve("docker.sock"),
-                "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
-                "--pidfile", dir.resolve("docker.pid").toString(), "--bridge=none", "--iptables=false",
-                "--ip6tables=false", "--ip-masq=false")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
+        Process p;
+        try {
+            p = new ProcessBuilder("dockerd", "--host", "unix://" + dir.resolve("docker.sock"),
+                    "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
+                    "--pidfile", dir.resolve("docker.pid").toString(), "--bridge=none", "--iptables=false",
+                    "--ip6tables=false", "--ip-masq=false")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
+        } catch (IOException e) {
+            // no dockerd on this machine: leave no empty engine folder behind in /tmp
+            Files.deleteIfExists(dir.resolve("dockerd.log"));
+            Files.deleteIfExists(dir);
+            throw e;
+        }
         DockerEngine engine = new DockerEngine(dir, p);
         try {
             long deadline = System.currentTimeMillis() + 60_000;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -295,6 +296,208 @@ abstract class ProxyScenarios {
         assertThat(r.out() + r.err()).doesNotContain(Workbench.SECRET);
         SessionRecord record = awaitRecordOf("script.py");
         assertThat(record.outcome()).isInstanceOf(SessionRecord.Outcome.Ran.class);
+    }
+
+    /**
+     * Issue 14 in the sandbox: a secret set in the vault, granted to one tool for one run. The tool
+     * prints it raw and in base64 on both streams; the agent gets only markers, the audit record
+     * counts them, and the value is nowhere in the agent's view (its environment and files).
+     */
+    @Test
+    void aVaultSecretGrantedToOneToolReachesTheAgentAsMarkersOnly() throws Exception {
+        String canary = "vault-canary-5d2e81b7c4a9";
+        vault().set("deploy_token", canary.getBytes(StandardCharsets.UTF_8), "deploys staging");
+        profile("vaulted", """
+                commands = ["printer", "fake"]
+                [secrets.printer]
+                env = { TOKEN = "deploy_token" }
+                [mounts]
+                "/workspace" = "%s"
+                """.formatted(bench.workspace));
+        var r = ShimRunner.run(sandbox.command(bench.socket("vaulted"), Sandbox.WORKSPACE, List.of("/bin/sh", "-c",
+                "printer </dev/null; echo '--- view'; " + VIEW), Map.of(), "airlock-vault-" + (++runs)), forms(canary));
+        assertThat(r.exit()).as(r.err()).isZero();
+        String mark = "[airlock:redacted deploy_token]";
+        assertThat(r.out()).startsWith("length " + canary.length() + "\n" + mark + "\n" + mark + "\n--- view\n")
+                .endsWith(FOUND_ONLY_THE_CONTROL);
+        assertThat(r.err()).isEqualTo(mark + "\n");
+        assertNowhere(canary, r.out() + r.err());
+
+        SessionRecord record = awaitRecord("vaulted", "printer");
+        assertThat(record.report().injected()).containsExactly("deploy_token");
+        assertThat(record.report().redactions()).containsExactly(Map.entry("deploy_token", 3L));
+        // granted to printer only: another tool of the same profile gets no TOKEN
+        var other = run("vaulted", Sandbox.WORKSPACE, new byte[0], "fake", "env");
+        assertThat(other.exit()).as(other.err()).isZero();
+        assertThat(other.out()).doesNotContain("TOKEN=");
+        assertNowhereOnTheHostsRecords(canary, "\"redactions\":{\"deploy_token\":3}");
+        // what the person on the host reads
+        Process show = new ProcessBuilder(airlock.cli.AirlockProcess.command("log", "--config", bench.config.toString()))
+                .redirectErrorStream(true).start();
+        String shown = new String(show.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(show.waitFor()).as(shown).isZero();
+        assertThat(shown).contains("redacted deploy_token x3");
+        assertNowhere(canary, shown);
+    }
+
+    /**
+     * Issue 15 in the sandbox, with the real vault: the agent reads its skill, asks for a secret; a
+     * person sets it with {@code airlock secret set} (stdin) and grants it in the profile; the
+     * agent sees it set and a tool using it answers with markers.
+     */
+    @Test
+    void theAgentOnboardsItselfAPersonSetsAndGrantsTheSecretAndTheAgentUsesIt() throws Exception {
+        String canary = "onboard-canary-3e7f19c2d8";
+        String ungranted = """
+                commands = ["printer"]
+                [mounts]
+                "/workspace" = "%s"
+                """.formatted(bench.workspace);
+        profile("onboard", ungranted);
+        var skill = run("onboard", Sandbox.WORKSPACE, new byte[0], "airlock", "skill");
+        assertThat(skill.exit()).as(skill.err()).isZero();
+        assertThat(skill.out()).contains("# airlock: profile onboard").contains("### printer").contains("`/workspace` and below")
+                .contains("No secret is granted to this profile.").contains("airlock secrets request");
+
+        var ask = run("onboard", Sandbox.WORKSPACE, new byte[0], "airlock", "secrets", "request", "STAGING_TOKEN",
+                "--description", "deploy to staging");
+        assertThat(ask.exit()).as(ask.err()).isZero();
+        assertThat(vault().entry("STAGING_TOKEN")).hasValueSatisfying(e -> {
+            assertThat(e.requestedBy()).contains("onboard");
+            assertThat(e.hasValue()).isFalse();
+            assertThat(e.description()).isEqualTo("deploy to staging");
+        });
+        var before = run("onboard", Sandbox.WORKSPACE, new byte[0], "airlock", "secrets");
+        assertThat(before.out()).contains("STAGING_TOKEN").contains("empty");
+
+        // the person on the host: the value on stdin (never argv), then the grant in the profile
+        Process set = new ProcessBuilder(airlock.cli.AirlockProcess.command("secret", "set", "STAGING_TOKEN", "--config", bench.config.toString()))
+                .redirectErrorStream(true).start();
+        set.getOutputStream().write((canary + "\n").getBytes(StandardCharsets.UTF_8));
+        set.getOutputStream().close();
+        String said = new String(set.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(set.waitFor()).as(said).isZero();
+        assertThat(said).contains("airlock: secret STAGING_TOKEN").doesNotContain(canary);
+        profile("onboard", ungranted + "[secrets.printer]\nenv = { TOKEN = \"STAGING_TOKEN\" }\n");
+
+        var r = ShimRunner.run(sandbox.command(bench.socket("onboard"), Sandbox.WORKSPACE, List.of("/bin/sh", "-c",
+                "airlock secrets </dev/null; echo '--- use'; printer </dev/null; echo '--- skill'; airlock skill </dev/null; echo '--- view'; " + VIEW),
+                Map.of(), "airlock-onboard-" + (++runs)), forms(canary));
+        assertThat(r.exit()).as(r.err()).isZero();
+        String mark = "[airlock:redacted STAGING_TOKEN]";
+        String secrets = r.out().substring(0, r.out().indexOf("--- use\n"));
+        assertThat(secrets).contains("STAGING_TOKEN").contains("set").doesNotContain("empty");
+        assertThat(r.out()).contains("--- use\nlength " + canary.length() + "\n" + mark + "\n" + mark + "\n--- skill\n")
+                .contains("`STAGING_TOKEN`: set").endsWith(FOUND_ONLY_THE_CONTROL);
+        assertThat(r.err()).isEqualTo(mark + "\n");
+        assertNowhere(canary, r.out() + r.err());
+        assertThat(awaitRecord("onboard", "printer").report().redactions()).containsExactly(Map.entry("STAGING_TOKEN", 3L));
+        assertNowhereOnTheHostsRecords(canary, "\"redactions\":{\"STAGING_TOKEN\":3}");
+    }
+
+    /**
+     * Issue 16 in the sandbox: the agent's python3 script, run on the host in airlock's sandbox by
+     * the built-in python3 module, prints the secret the profile injects raw and in base64; the
+     * agent gets markers.
+     */
+    @Test
+    void aPythonScriptPrintingAnInjectedSecretGivesTheAgentMarkers() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(airlock.daemon.sandbox.Bubblewrap.probe(bench.daemonEnv().get("PATH"))
+                instanceof airlock.daemon.sandbox.Bubblewrap.Availability.Ready, "bubblewrap cannot make airlock's sandbox here");
+        String canary = "script-canary-8b41e6f0a7";
+        vault().set("api_token", canary.getBytes(StandardCharsets.UTF_8), "the report API");
+        profile("scripts", """
+                commands = ["python3"]
+                [secrets.python3]
+                env = { API_TOKEN = "api_token" }
+                [mounts]
+                "/workspace" = "%s"
+                """.formatted(bench.workspace));
+        Files.writeString(bench.workspace.resolve("usage.py"), """
+                import base64, os, sys
+                token = os.environ["API_TOKEN"]
+                print("length", len(token))
+                print(token)
+                print(base64.b64encode(token.encode()).decode())
+                print("url-safe", base64.urlsafe_b64encode(b"x" + token.encode()).decode().rstrip("="))
+                print(token, file=sys.stderr)
+                """);
+        var r = ShimRunner.run(sandbox.command(bench.socket("scripts"), Sandbox.WORKSPACE, List.of("/bin/sh", "-c",
+                "python3 usage.py </dev/null; echo \"exit $?\"; echo '--- view'; " + VIEW), Map.of(), "airlock-script-" + (++runs)), forms(canary));
+        assertThat(r.exit()).as(r.err()).isZero();
+        String mark = "[airlock:redacted api_token]";
+        assertThat(r.out()).startsWith("length " + canary.length() + "\n" + mark + "\n" + mark + "\nurl-safe ")
+                .contains("exit 0\n--- view\n").endsWith(FOUND_ONLY_THE_CONTROL);
+        assertThat(r.out().lines().filter(l -> l.startsWith("url-safe ")).findFirst().orElseThrow()).contains(mark);
+        assertThat(r.err()).isEqualTo(mark + "\n");
+        assertNowhere(canary, r.out() + r.err());
+        SessionRecord record = awaitRecord("scripts", "usage.py");
+        assertThat(record.report().injected()).containsExactly("api_token");
+        assertThat(record.report().redactions()).containsExactly(Map.entry("api_token", 4L));
+        assertNowhereOnTheHostsRecords(canary, "\"redactions\":{\"api_token\":4}");
+    }
+
+    /**
+     * The agent's view after a run, from inside: its environment, then every file (outside the
+     * host's read-only /usr and the kernel's trees) holding one of the patterns read from stdin,
+     * so the canary itself is never on the sandbox's command line or in its environment. A control
+     * file written first must be found: a grep that reads no patterns would find nothing either.
+     */
+    static final String VIEW = "echo airlock-view-control > /tmp/view-control; env; echo '--- found'; "
+            + "grep -rlF -f /dev/stdin / --exclude-dir=proc --exclude-dir=sys --exclude-dir=usr --exclude-dir=dev 2>/dev/null; "
+            + "echo '--- end'";
+
+    static final String FOUND_ONLY_THE_CONTROL = "--- found\n/tmp/view-control\n--- end\n";
+
+    /** The canary as grep patterns: raw, base64, hex; and the control. */
+    static byte[] forms(String canary) {
+        byte[] v = canary.getBytes(StandardCharsets.UTF_8);
+        return ("airlock-view-control\n" + canary + "\n" + java.util.Base64.getEncoder().encodeToString(v) + "\n" + HexFormat.of().formatHex(v) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void assertNowhere(String canary, String text) {
+        byte[] v = canary.getBytes(StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain(canary).doesNotContain(canary.substring(0, canary.length() - 4))
+                .doesNotContain(java.util.Base64.getEncoder().encodeToString(v).substring(0, 16))
+                .doesNotContain(HexFormat.of().formatHex(v).substring(0, 16));
+    }
+
+    /** The audit log holds the count (and never the value); the daemon's own log never the value. */
+    void assertNowhereOnTheHostsRecords(String canary, String count) throws Exception {
+        Path audit = new airlock.daemon.ConfigDirectory(bench.config).auditDir().resolve("audit.ndjson");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!Files.readString(audit).contains(count) && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertThat(Files.readString(audit)).contains(count);
+        assertNowhere(canary, Files.readString(audit));
+        assertNowhere(canary, bench.log.toString(StandardCharsets.UTF_8));
+    }
+
+    airlock.daemon.vault.Vault vault() {
+        return airlock.daemon.vault.Vault.at(new airlock.daemon.ConfigDirectory(bench.config).vaultDir());
+    }
+
+    /** Writes profiles/NAME.toml and makes it the running configuration, its socket open. */
+    void profile(String name, String toml) throws IOException {
+        Files.writeString(bench.config.resolve("profiles/" + name + ".toml"), toml);
+        assertThat(bench.daemon.reloader().reload()).as(bench.log.toString()).isTrue();
+        assertThat(bench.socket(name)).exists();
+    }
+
+    SessionRecord awaitRecord(String profile, String firstArgOrCommand) throws InterruptedException {
+        return awaitRecord(profile, r -> r.command().equals(firstArgOrCommand)
+                || !r.args().isEmpty() && r.args().getFirst().equals(firstArgOrCommand));
+    }
+
+    SessionRecord awaitRecord(String profile, java.util.function.Predicate<airlock.protocol.Request> matching) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (SessionRecord r : bench.records) {
+                if (r.profile().equals(profile) && r.request().isPresent() && matching.test(r.request().get())) return r;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no session record of profile " + profile + " among " + bench.records.size());
     }
 
     SessionRecord awaitRecordOf(String firstArg) throws InterruptedException {

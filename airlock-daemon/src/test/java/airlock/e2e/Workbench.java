@@ -52,7 +52,15 @@ public final class Workbench implements AutoCloseable {
         Path fake = writeFakeTool();
         Files.createDirectories(config.resolve("profiles"));
         Files.createDirectories(config.resolve("commands"));
-        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\", \"fake\", \"serial\", \"plumbing\", \"python3\"]\n");
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\", \"fake\", \"serial\", \"plumbing\", \"python3\", \"printer\"]\n");
+        writePrinter();
+        // bin by name: found on the daemon's PATH (tools/ is first there), as a real tool would be
+        Files.writeString(config.resolve("commands/printer.toml"), """
+                [command]
+                bin = "printer"
+                [deny]
+                args = []
+                """);
         Files.writeString(config.resolve("commands/fake.toml"), """
                 [command]
                 bin = "%s"
@@ -104,7 +112,7 @@ public final class Workbench implements AutoCloseable {
                     gid = 1000
                     """.formatted(fakeLog, workspace));
         }
-        shimDir = ShimInstall.write(this.root.resolve("shim"), List.of("git", "fake", "serial", "plumbing", "terraform", "airlock", "python3"));
+        shimDir = ShimInstall.write(this.root.resolve("shim"), List.of("git", "fake", "serial", "plumbing", "terraform", "airlock", "python3", "printer"));
     }
 
     /** The daemon's own environment: a host PATH, the credentials' HOME and a secret variable. */
@@ -117,7 +125,7 @@ public final class Workbench implements AutoCloseable {
         // a service's PATH: without the test user's own version-manager shims (~/.pyenv/shims), which
         // are shell scripts needing the whole home and so cannot run in airlock's sandbox
         String home = System.getProperty("user.home");
-        env.put("PATH", String.join(":", java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+        env.put("PATH", root.resolve("tools") + ":" + String.join(":", java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
                 .filter(d -> !d.startsWith(home + "/")).toList()));
         env.put("HOME", hostHome.toString());
         env.put("USER", System.getProperty("user.name"));
@@ -150,6 +158,23 @@ public final class Workbench implements AutoCloseable {
         Files.createDirectories(hostHome.resolve(".aws"));
         Files.writeString(hostHome.resolve(".aws/credentials"), "[default]\naws_secret_access_key = " + SECRET + "\n");
         Files.writeString(hostHome.resolve(".git-credentials"), "https://agent:" + SECRET + "@github.com\n");
+    }
+
+    /**
+     * tools/printer: what a tool given a vault secret in $TOKEN could leak. It prints the value's
+     * length (so an empty variable cannot pass for a redaction), the value raw and in base64 on
+     * stdout, and raw on stderr.
+     */
+    private void writePrinter() throws IOException {
+        Path tool = Files.createDirectories(root.resolve("tools")).resolve("printer");
+        Files.writeString(tool, """
+                #!/bin/sh
+                echo "length ${#TOKEN}"
+                printf '%s\\n' "$TOKEN"
+                printf '%s' "$TOKEN" | base64
+                printf '%s\\n' "$TOKEN" >&2
+                """);
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     private Path writeFakeTool() throws IOException {
