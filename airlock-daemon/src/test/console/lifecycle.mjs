@@ -40,5 +40,5 @@ run(async ({ page }) => {
   await step("REVOKED");
   await shot(page, "profiles");
   await page.goto(config.origin + "/");
-  await shot(page, "overview-lifecycle");
+  check((await page.locator("tr:has(a[href=\"/profiles#p-ci\"]) .badge").first().textContent()) === "revoked", "the overview shows ci revoked");
 });

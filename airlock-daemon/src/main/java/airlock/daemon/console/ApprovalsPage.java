@@ -25,20 +25,24 @@ record ApprovalsPage(ConsoleBackend backend) {
         return "console (uid " + UID + ", session " + s.number() + ")";
     }
 
+    private static String seconds(java.time.Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
     private Response page(Request r, Outcome notice) {
         StringBuilder b = new StringBuilder("<table class=\"grid\" id=\"approvals\"><thead><tr><th>Since</th><th>Profile</th>")
                 .append("<th>Container</th><th>cwd</th><th>argv (each argument on its own)</th><th>Rule</th><th></th></tr></thead><tbody>");
         var list = backend.approvals().waiting();
         for (Approvals.Waiting w : list) {
-            b.append("<tr data-id=\"").append(Html.esc(w.id())).append("\"><td>").append(Html.esc(w.since().toString()))
-                    .append("<br><small>until ").append(Html.esc(w.deadline().toString())).append("</small>")
+            b.append("<tr data-id=\"").append(Html.esc(w.id())).append("\"><td>").append(Html.esc(seconds(w.since())))
+                    .append("<br><small>until ").append(Html.esc(seconds(w.deadline()))).append("</small>")
                     .append("</td><td>").append(Html.esc(w.profile())).append("</td><td><code>")
                     .append(w.container().isEmpty() ? "(host)" : Html.esc(w.container()))
                     .append("</code></td><td><code class=\"cwd\">").append(Html.esc(w.cwd())).append("</code></td><td><ol class=\"argv\">");
             for (String a : w.argv()) b.append("<li><code>").append(Html.esc(a)).append("</code></li>");
             b.append("</ol></td><td><code>").append(Html.esc(w.rule())).append("</code></td><td class=\"decide\">")
                     .append(Layout.action(r.session(), "/approvals/approve", "Approve", null, "ok", "id", w.id(), "binding", w.binding()))
-                    .append(Layout.actionWithReason(r.session(), "/approvals/deny", "Deny", null, "danger", "reason (shown to the agent)",
+                    .append(Layout.actionWithReason(r.session(), "/approvals/deny", "Deny", null, "danger", "reason (the agent sees it)",
                             "id", w.id(), "binding", w.binding()))
                     .append("</td></tr>");
         }

@@ -99,6 +99,7 @@ public final class LiveProfiles implements Profiles {
     @Override
     public Outcome lock(String profile) {
         return change(profile, (p, file) -> {
+            if (p.lifecycle().revoked().isPresent()) return revoked(profile);
             if (p.lifecycle().lock().isPresent()) {
                 return new Outcome.Refused("airlock: profile " + profile + " is locked already; Rotate key issues a new key (and a new socket)");
             }
@@ -111,6 +112,7 @@ public final class LiveProfiles implements Profiles {
     @Override
     public Outcome rotate(String profile) {
         return change(profile, (p, file) -> {
+            if (p.lifecycle().revoked().isPresent()) return revoked(profile);
             boolean locked = p.lifecycle().lock().isPresent();
             String key = locked ? ProfileFile.lock(file) : null;
             ProfileFile.rotate(file);
@@ -118,6 +120,10 @@ public final class LiveProfiles implements Profiles {
                     + "; " + applied();
             return locked ? new Outcome.KeyIssued(m, key) : new Outcome.Done(m);
         });
+    }
+
+    private static Outcome revoked(String profile) {
+        return new Outcome.Refused("airlock: profile " + profile + " is revoked; delete the 'revoked' line of its file to restore it first");
     }
 
     private interface Change {

@@ -44,16 +44,22 @@ record ProfilesPage(ConsoleBackend backend) {
                         .append("</code></td></tr>");
             }
             if (p.mounts().isEmpty()) b.append("<tr><td colspan=\"2\">no mounts: no command can run</td></tr>");
-            b.append("</tbody></table><div class=\"actions\">")
-                    .append(Layout.action(r.session(), "/profiles/lock", "Lock", "Lock profile " + n
-                            + "? From now on its socket accepts only calls that carry the key shown next (once).", "", "profile", n))
-                    .append(Layout.action(r.session(), "/profiles/rotate", "Rotate", "Rotate profile " + n
-                            + "? Its socket is replaced: containers that have the old one mounted lose access (and a locked profile gets a new key).",
-                            "", "profile", n))
-                    .append(Layout.actionWithReason(r.session(), "/profiles/revoke", "Revoke", "Revoke profile " + n
-                            + "? Its socket goes away and its running commands stop (deleting the 'revoked' line of its file restores it).",
-                            "danger", "reason (shown to the agent)", "profile", n))
-                    .append("</div></section>");
+            b.append("</tbody></table><div class=\"actions\">");
+            if (p.state() == Profiles.State.REVOKED) {
+                b.append("<p class=\"hint\">Nothing runs through it. To restore it, delete the <code>revoked</code> line of its file.</p>");
+            } else {
+                if (p.state() != Profiles.State.LOCKED) {
+                    b.append(Layout.action(r.session(), "/profiles/lock", "Lock", "Lock profile " + n
+                            + "? From now on its socket accepts only calls that carry the key shown next (once).", "", "profile", n));
+                }
+                b.append(Layout.action(r.session(), "/profiles/rotate", "Rotate", "Rotate profile " + n
+                                + "? Its socket is replaced: containers that have the old one mounted lose access (and a locked profile gets a new key).",
+                                "", "profile", n))
+                        .append(Layout.actionWithReason(r.session(), "/profiles/revoke", "Revoke", "Revoke profile " + n
+                                + "? Its socket goes away and its running commands stop (deleting the 'revoked' line of its file restores it).",
+                                "danger", "reason (the agent sees it)", "profile", n));
+            }
+            b.append("</div></section>");
         }
         return Response.html(Layout.page("Profiles", "/profiles", r.session(), notice, b.toString()));
     }
