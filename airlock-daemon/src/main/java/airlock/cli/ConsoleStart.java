@@ -17,7 +17,7 @@ final class ConsoleStart {
         Config.UiSettings ui = daemon.policy().config().ui();
         if (!ui.enabled()) return Optional.empty();
         var dir = daemon.directory();
-        var backend = LiveBackend.of(daemon::policy, dir, new ConsoleDryRun(dir, System.getenv().getOrDefault("PATH", "")));
+        var backend = LiveBackend.of(daemon, new ConsoleDryRun(dir, System.getenv().getOrDefault("PATH", "")));
         return Optional.of(Console.start(backend, ui, dir.uiDir(), log));
     }
 }

@@ -1,8 +1,6 @@
 package airlock.cli;
 
 import airlock.daemon.lifecycle.ProfileFile;
-import airlock.daemon.lifecycle.ProfileKey;
-import airlock.rules.Profile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,10 +48,6 @@ final class ProfileLockCommand implements Callable<Integer> {
 
     /** Writes a new verifier into the file and returns the key, for the person's eyes only. */
     static String writeKey(Path file) throws IOException {
-        ProfileKey.Issued k = ProfileKey.issue();
-        Profile.Lock l = k.lock();
-        ProfileFile.setLine(file, "lock", "{ id = \"" + l.id() + "\", salt = \"" + l.salt() + "\", sha256 = \"" + l.sha256() + "\" }",
-                "airlock profile lock: only what verifies the key; delete this line to unlock");
-        return k.key();
+        return ProfileFile.lock(file);
     }
 }

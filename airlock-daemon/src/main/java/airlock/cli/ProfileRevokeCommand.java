@@ -10,7 +10,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 
 @Command(name = "revoke", header = "Revoke a profile at once.",
@@ -38,9 +37,7 @@ final class ProfileRevokeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return 1;
         }
-        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        ProfileFile.setLine(p.file(), "revoked", "{ at = " + at + ", reason = " + ProfileFile.quote(reason.strip()) + " }",
-                "airlock profile revoke: delete this line to restore the profile");
+        Instant at = ProfileFile.revoke(p.file(), reason);
         spec.commandLine().getOut().println("airlock: profile " + name + " revoked at " + at + "; " + NamedProfile.applyNow(dir));
         return 0;
     }

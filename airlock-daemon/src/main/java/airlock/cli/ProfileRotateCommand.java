@@ -8,8 +8,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 
 @Command(name = "rotate", header = "Give a profile a new socket (and a new key when locked).",
@@ -38,8 +36,7 @@ final class ProfileRotateCommand implements Callable<Integer> {
         if (p.profile().lifecycle().lock().isPresent()) {
             spec.commandLine().getOut().println(ProfileLockCommand.writeKey(p.file()));
         }
-        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        ProfileFile.setLine(p.file(), "rotated", at.toString(), "airlock profile rotate: the socket was replaced then");
+        ProfileFile.rotate(p.file());
         spec.commandLine().getErr().println("airlock: profile " + name + " rotated" + (p.profile().lifecycle().lock().isPresent()
                 ? "; the new key above is shown once (the old one no longer works)" : "") + "; " + NamedProfile.applyNow(dir));
         return 0;

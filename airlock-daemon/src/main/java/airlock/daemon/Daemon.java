@@ -338,6 +338,11 @@ public final class Daemon implements Closeable {
         }
     }
 
+    /** Requests waiting for a person: the console lists and decides them, as the control socket does. */
+    public Approvals approvals() {
+        return approvals;
+    }
+
     public ConfigDirectory directory() {
         return dir;
     }

@@ -16,12 +16,15 @@ public final class ConsoleSessions {
     public static final Duration IDLE = Duration.ofMinutes(30);
     static final int MAX = 32;
 
-    public record Session(String id, String csrf) {}
+    /** {@code number}: counts logins since the daemon started; names the session in the audit log (the id is secret). */
+    public record Session(String id, String csrf, long number) {}
 
     private final Clock clock;
     private final Duration idle;
     /** id -> session, oldest first. Guarded by this. */
     private final Map<String, Entry> sessions = new LinkedHashMap<>();
+    /** Guarded by this. */
+    private long logins;
 
     private record Entry(Session session, Instant lastSeen) {}
 
@@ -31,7 +34,7 @@ public final class ConsoleSessions {
     }
 
     public synchronized Session create() {
-        Session s = new Session(Tokens.fresh(), Tokens.fresh());
+        Session s = new Session(Tokens.fresh(), Tokens.fresh(), ++logins);
         while (sessions.size() >= MAX) sessions.remove(sessions.keySet().iterator().next());
         sessions.put(s.id(), new Entry(s, clock.instant()));
         return s;

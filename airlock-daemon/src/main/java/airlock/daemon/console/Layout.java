@@ -62,6 +62,15 @@ final class Layout {
                 .append("</button></form>").toString();
     }
 
+    /** Like {@link #action}, with one optional text field ({@code reason}) before the button. */
+    static String actionWithReason(ConsoleSessions.Session s, String action, String label, String confirm, String cls,
+                                   String placeholder, String... fields) {
+        String form = action(s, action, label, confirm, cls, fields);
+        int button = form.lastIndexOf("<button ");
+        return form.substring(0, button) + "<input name=\"reason\" maxlength=\"200\" class=\"reason\" placeholder=\""
+                + Html.esc(placeholder) + "\" aria-label=\"" + Html.esc(placeholder) + "\">" + form.substring(button);
+    }
+
     static String badge(String text, String cls) {
         return "<span class=\"badge " + cls + "\">" + Html.esc(text) + "</span>";
     }

@@ -1,16 +1,21 @@
 package airlock.daemon.console;
 
-import airlock.daemon.ConfigDirectory;
-import airlock.rules.Policy;
+import airlock.daemon.Daemon;
+import airlock.daemon.vault.Vault;
 
-import java.util.function.Supplier;
+import java.time.Clock;
 
-/** The backend over the running daemon's own state: its live policy, its config directory, its audit log. */
+/**
+ * The backend over the running daemon's own state: its live policy, its reload, its approvals
+ * queue, its vault and its audit log. Nothing is copied; every page reads them afresh.
+ */
 public final class LiveBackend {
     private LiveBackend() {}
 
-    public static ConsoleBackend of(Supplier<Policy> policy, ConfigDirectory dir, DirectoryModules.DryRunner dryRunner) {
-        return new ConsoleBackend(new PolicyProfiles(policy, dir), new NoVault(), new NoApprovals(),
-                new AuditActivity(dir.auditDir()), new DirectoryModules(policy, dir, dryRunner));
+    public static ConsoleBackend of(Daemon daemon, DirectoryModules.DryRunner dryRunner) {
+        var dir = daemon.directory();
+        return new ConsoleBackend(new LiveProfiles(daemon::policy, dir, daemon.reloader()::reload, Clock.systemUTC()),
+                new VaultSecrets(Vault.at(dir.vaultDir()), daemon::policy), new LiveApprovals(daemon.approvals()),
+                new AuditActivity(dir.auditDir()), new DirectoryModules(daemon::policy, dir, dryRunner));
     }
 }

@@ -1,5 +1,7 @@
 package airlock.daemon.lifecycle;
 
+import airlock.rules.Profile;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -8,6 +10,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -22,6 +26,33 @@ public final class ProfileFile {
     private static final Pattern TABLE_HEADER = Pattern.compile("^\\s*\\[.*");
 
     private ProfileFile() {}
+
+    /**
+     * {@code revoked = { at = ..., reason = ... }}: what {@code airlock profile revoke} and the
+     * console both write, so a person reads the same line whoever revoked. Returns the instant.
+     */
+    public static Instant revoke(Path file, String reason) throws IOException {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        setLine(file, "revoked", "{ at = " + at + ", reason = " + quote(reason.strip()) + " }",
+                "airlock profile revoke: delete this line to restore the profile");
+        return at;
+    }
+
+    /** {@code rotated = TIME}: the daemon replaces the socket when it sees a new value. */
+    public static Instant rotate(Path file) throws IOException {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        setLine(file, "rotated", at.toString(), "airlock profile rotate: the socket was replaced then");
+        return at;
+    }
+
+    /** Writes a new verifier ({@code lock = {...}}) and returns the key, for the person's eyes only, once. */
+    public static String lock(Path file) throws IOException {
+        ProfileKey.Issued k = ProfileKey.issue();
+        Profile.Lock l = k.lock();
+        setLine(file, "lock", "{ id = \"" + l.id() + "\", salt = \"" + l.salt() + "\", sha256 = \"" + l.sha256() + "\" }",
+                "airlock profile lock: only what verifies the key; delete this line to unlock");
+        return k.key();
+    }
 
     /** Replaces (or adds) the root-level line {@code key = value  # comment}. */
     public static void setLine(Path file, String key, String value, String comment) throws IOException {

@@ -91,6 +91,18 @@ final class BrowserScript implements AutoCloseable {
         }
     }
 
+    /** Waits for {@code STEP name VALUE} and returns VALUE (what the page showed, e.g. a key shown once). */
+    String awaitStepWith(String name) throws Exception {
+        String want = "STEP " + name + " ";
+        while (true) {
+            String l = lines.poll(3, TimeUnit.MINUTES);
+            if (l == null || l.equals("EOF") || l.startsWith("FAIL") || l.equals("DONE")) {
+                throw new AssertionError("the browser script did not reach " + want + ":\n" + transcript());
+            }
+            if (l.startsWith(want)) return l.substring(want.length());
+        }
+    }
+
     void answer(String line) throws IOException {
         OutputStream in = node.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));

@@ -11,17 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,9 +25,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The console in real headless Chromium (Debian's, driven by playwright-core). One test against a
- * real daemon process and real shims; one against the in-memory TEST DOUBLE for what other
- * branches build (vault, lifecycle, approvals). Screenshots go to docs/console/.
+ * The console in real headless Chromium (Debian's, driven by playwright-core), always against a
+ * real `airlock start` in its own process and real shims: its vault, its approvals queue, its
+ * profile lifecycle. Screenshots go to docs/console/.
  */
 class ConsoleBrowserTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -119,63 +114,238 @@ class ConsoleBrowserTest {
         assertThat(config.resolve("ui/address")).doesNotExist();
     }
 
-    @Test
-    void againstTheTestDoubleSecretsStayWriteOnlyApprovalsAndLifecycleWork() throws Exception {
-        InMemoryConsoleDouble world = new InMemoryConsoleDouble();
-        Instant now = Instant.now();
-        for (int i = 0; i < 40; i++) {
-            world.record(i % 3 == 0 ? "ci" : "default", "git", List.of("status"), i % 7 == 0 ? "refused" : "allowed",
-                    now.minus(Duration.ofMinutes(i * 8L)));
+    /** A real `airlock start` in its own process: a fake tool 'tool', profiles agent and ci, the console on. */
+    static final class RealDaemon implements AutoCloseable {
+        final Path config;
+        final Path work;
+        final Process process;
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        final Thread reader;
+        final String origin;
+
+        RealDaemon(Path tmp, String agentExtra) throws Exception {
+            config = tmp.resolve("config");
+            work = Files.createDirectories(tmp.resolve("work")).toRealPath();
+            Path bin = Files.createDirectories(tmp.resolve("bin"));
+            Path tool = bin.resolve("tool");
+            // 'token-length' proves the console stored the exact bytes without printing them; 'slow' keeps a session running
+            Files.writeString(tool, "#!/bin/sh\nif [ \"$1\" = token-length ]; then printf '%s' \"$TOKEN\" | wc -c; exit 0; fi\n"
+                    + "if [ \"$1\" = slow ]; then echo started; exec sleep 60; fi\necho \"tool $*\"\n");
+            Files.setPosixFilePermissions(tool, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.createDirectories(config.resolve("profiles"));
+            Files.createDirectories(config.resolve("commands"));
+            Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"tool\"]\n[ui]\nlisten = \"127.0.0.1:0\"\n");
+            Files.writeString(config.resolve("commands/tool.toml"), "[command]\nbin = \"tool\"\n[deny]\nargs = [\"rm\", \"--force\"]\n");
+            String mounts = "[mounts]\n\"" + work + "\" = \"" + work + "\"\n";
+            Files.writeString(config.resolve("profiles/agent.toml"), "commands = [\"tool\"]\n" + agentExtra + mounts);
+            Files.writeString(config.resolve("profiles/ci.toml"), "commands = [\"tool\"]\n" + mounts);
+            ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("start", "--config", config.toString())).redirectErrorStream(true);
+            pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+            process = pb.start();
+            reader = Thread.ofPlatform().daemon(true).start(() -> {
+                try {
+                    process.getInputStream().transferTo(log);
+                } catch (java.io.IOException ignored) {
+                    // ended
+                }
+            });
+            waitFor(log, "console on http://127.0.0.1:");
+            waitFor(log, "watching " + config);
+            String l = log.toString(StandardCharsets.UTF_8);
+            int at = l.indexOf("console on ") + "console on ".length();
+            origin = l.substring(at, l.indexOf(' ', at));
         }
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (Console console = Console.start(world.backend(), new airlock.rules.Config.UiSettings(Optional.of("127.0.0.1"), 0, false),
-                tmp.resolve("ui"), new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC(), Duration.ofMinutes(30));
-             BrowserScript b = new BrowserScript("double.mjs", tmp, Map.of(
-                     "loginUrl", console.origin() + "/login?t=" + console.grants().mint(), "origin", console.origin(), "canary", CANARY))) {
-            b.awaitStep("DECIDED");
-            assertThat(world.decisions).containsExactly("approve a1", "deny a2");
-            b.answer("ok");
-            assertThat(b.finish()).as(b.transcript()).isTrue();
-            assertThat(new String(world.secretValues.get("AWS_PROFILE_DEV"))).isEqualTo(CANARY);
-            assertThat(world.profiles.get("ci").state()).isEqualTo(Profiles.State.REVOKED);
-            assertThat(world.rotations).isEqualTo(1);
-            assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain(CANARY);
+
+        /** A fresh one-time link, as a person gets it: from `airlock ui`. */
+        String loginUrl() throws Exception {
+            Process ui = new ProcessBuilder(AirlockProcess.command("ui", "--no-browser", "--config", config.toString())).start();
+            String printed = new String(ui.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(ui.waitFor()).as(printed).isZero();
+            return printed.lines().findFirst().orElseThrow();
+        }
+
+        Path socket(String profile) {
+            return config.resolve("sockets/" + profile + ".sock");
+        }
+
+        ProcessBuilder shim(String profile, Map<String, String> env, String... args) {
+            return ShimRunner.builder(socket(profile), work, "tool", List.of(args), env);
+        }
+
+        ShimRunner.Result run(String profile, Map<String, String> env, String... args) throws Exception {
+            return ShimRunner.run(shim(profile, env, args), new byte[0]);
+        }
+
+        AirlockCli cli(String... args) throws Exception {
+            List<String> a = new ArrayList<>(List.of(args));
+            a.add("--config");
+            a.add(config.toString());
+            Process p = new ProcessBuilder(AirlockProcess.command(a.toArray(String[]::new))).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new AirlockCli(p.waitFor(), out);
+        }
+
+        List<String> audit(String type) throws Exception {
+            return Files.readAllLines(config.resolve("audit/audit.ndjson")).stream().filter(l -> l.contains("\"" + type + "\"")).toList();
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            process.waitFor(20, TimeUnit.SECONDS);
+            reader.join(5000);
+        }
+    }
+
+    record AirlockCli(int exit, String out) {}
+
+    /** A real shim that waits for approval; started in the background, its stderr read as it comes. */
+    static final class WaitingShim {
+        final Process process;
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        WaitingShim(ProcessBuilder pb) throws Exception {
+            process = pb.start();
+            process.getOutputStream().close();
+            Thread.ofVirtual().start(() -> copy(process.getErrorStream(), err));
+            Thread.ofVirtual().start(() -> copy(process.getInputStream(), out));
+            waitFor(err, "airlock: waiting for approval");
+        }
+
+        private static void copy(java.io.InputStream in, ByteArrayOutputStream to) {
+            try {
+                in.transferTo(to);
+            } catch (java.io.IOException ignored) {
+                // ended
+            }
+        }
+
+        int exit() throws Exception {
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+            Thread.sleep(100);
+            return process.exitValue();
         }
     }
 
     @Test
-    void revokingAProfileInTheConsoleRefusesItsRealShim() throws Exception {
-        Path config = tmp.resolve("config");
-        Path repo = Git.initRepo(tmp.resolve("work/repo"));
-        Path work = tmp.resolve("work").toRealPath();
-        Files.createDirectories(config.resolve("profiles"));
-        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\"]\n");
-        String profile = "commands = [\"git\"]\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n";
-        Files.writeString(config.resolve("profiles/default.toml"), profile);
-        Files.writeString(config.resolve("profiles/ci.toml"), profile);
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        airlock.daemon.ConfigDirectory dir = new airlock.daemon.ConfigDirectory(config);
-        try (airlock.daemon.Daemon daemon = airlock.daemon.Daemon.start(dir, System.getenv(), new PrintStream(log, true, StandardCharsets.UTF_8))) {
-            daemon.reloader().watch(Duration.ofMillis(100));
-            ConsoleBackend live = LiveBackend.of(daemon::policy, dir, (p, prof, c, a, cwd) -> new Modules.Trace(List.of(), false, "not used"));
-            ConsoleBackend backend = new ConsoleBackend(new FileRevokingProfilesDouble(new PolicyProfiles(daemon::policy, dir), dir),
-                    live.secrets(), live.approvals(), live.activity(), live.modules());
-            Path ci = dir.socketOf("ci");
-            try (Console console = Console.start(backend, new airlock.rules.Config.UiSettings(Optional.of("127.0.0.1"), 0, false),
-                    dir.uiDir(), new PrintStream(log, true, StandardCharsets.UTF_8));
-                 BrowserScript b = new BrowserScript("revoke.mjs", tmp, Map.of(
-                         "loginUrl", console.origin() + "/login?t=" + console.grants().mint(), "origin", console.origin()))) {
-                b.awaitStep("BEFORE");
-                assertThat(ShimRunner.run(ci, repo, "git", List.of("status")).exit()).isZero();
+    void aRealDaemonSecretSetInTheBrowserIsSealedAndNeverSentBackAndApprovalsDecideRealShims() throws Exception {
+        try (RealDaemon d = new RealDaemon(tmp, "[ask]\nargs = [\"push\"]\ntimeout_s = 120\n")) {
+            // the agent asks for the slot through its own verb, over the real shim
+            ShimRunner.Result asked = ShimRunner.run(ShimRunner.builder(d.socket("agent"), d.work, "airlock",
+                    List.of("secrets", "request", "DEPLOY_TOKEN", "--description", "deploys to staging"), Map.of()), new byte[0]);
+            assertThat(asked.exit()).as(asked.err()).isZero();
+
+            try (BrowserScript b = new BrowserScript("secrets-approvals.mjs", tmp, Map.of("loginUrl", d.loginUrl(), "origin", d.origin,
+                    "canary", CANARY, "work", d.work.toString()))) {
+                b.awaitStep("SECRET-SET");
+                AirlockCli list = d.cli("secret", "list", "--json");
+                assertThat(list.exit()).as(list.out()).isZero();
+                JsonNode entry = null;
+                for (JsonNode n : JSON.readTree(list.out().substring(list.out().indexOf('[')))) if (n.path("name").asText().equals("DEPLOY_TOKEN")) entry = n;
+                assertThat(entry).as(list.out()).isNotNull();
+                assertThat(entry.path("state").asText()).isEqualTo("set");
+                assertThat(entry.path("version").asLong()).as("the agent's empty slot was filled, not a second one made").isEqualTo(2);
+                assertThat(list.out()).doesNotContain(CANARY);
+                // a person grants it to the agent's tool; the exact bytes reached the vault: the tool gets them for
+                // one run, and its output says only how many
+                Path agent = d.config.resolve("profiles/agent.toml");
+                Files.writeString(agent, Files.readString(agent) + "[secrets.tool]\nenv = { TOKEN = \"DEPLOY_TOKEN\" }\n");
+                ShimRunner.Result length = null;
+                for (int i = 0; i < 100; i++) {
+                    length = d.run("agent", Map.of(), "token-length");
+                    if (length.out().strip().equals(Integer.toString(CANARY.length()))) break;
+                    Thread.sleep(100);
+                }
+                assertThat(length.exit()).as(length.err()).isZero();
+                assertThat(length.out().strip()).as("after the reload the run gets the value").isEqualTo(Integer.toString(CANARY.length()));
                 b.answer("ok");
-                b.awaitStep("REVOKED");
-                for (int i = 0; i < 100 && Files.exists(ci); i++) Thread.sleep(50);
-                ShimRunner.Result refused = ShimRunner.run(ci, repo, "git", List.of("status"));
-                assertThat(refused.exit()).as(refused.err()).isEqualTo(125);
-                assertThat(refused.err()).contains("airlock: cannot reach the daemon");
-                assertThat(ShimRunner.run(dir.socketOf("default"), repo, "git", List.of("status")).exit()).isZero();
+
+                b.awaitStep("WAITING-1");
+                WaitingShim first = new WaitingShim(d.shim("agent", Map.of(), "push", "origin", "main"));
+                b.answer("ok");
+                b.awaitStep("APPROVED");
+                assertThat(first.exit()).as(first.err.toString()).isZero();
+                assertThat(first.out.toString(StandardCharsets.UTF_8)).isEqualTo("tool push origin main\n");
+                assertThat(d.audit("approval-granted")).singleElement().asString().contains("approved by console (uid ")
+                        .contains("session 1)").contains("tool push origin main");
+                b.answer("ok");
+
+                b.awaitStep("WAITING-2");
+                WaitingShim second = new WaitingShim(d.shim("agent", Map.of(), "push", "--tags", "it's quoted"));
+                b.answer("ok");
+                b.awaitStep("DENIED");
+                assertThat(second.exit()).as(second.err.toString()).isEqualTo(126);
+                assertThat(second.err.toString(StandardCharsets.UTF_8)).contains("a person on the host denied request").contains("(not on a friday)");
+                assertThat(second.out.size()).as("the tool never ran").isZero();
+                assertThat(d.audit("approval-denied")).singleElement().asString().contains("denied by console (uid ").contains("not on a friday");
                 b.answer("ok");
                 assertThat(b.finish()).as(b.transcript()).isTrue();
+            }
+            assertThat(d.log.toString(StandardCharsets.UTF_8)).doesNotContain(CANARY);
+            assertThat(ShimRunner.run(d.shim("agent", Map.of(), "token-length"), new byte[0]).out()).doesNotContain(CANARY);
+            assertNowhereOnDisk(d.config, CANARY);
+        }
+    }
+
+    @Test
+    void lockRotateAndRevokeInTheConsoleAreTheRealLifecycleAndTheShimIsRefused() throws Exception {
+        String key;
+        String rotated;
+        try (RealDaemon d = new RealDaemon(tmp, "")) {
+            try (BrowserScript b = new BrowserScript("lifecycle.mjs", tmp, Map.of("loginUrl", d.loginUrl(), "origin", d.origin))) {
+                b.awaitStep("BEFORE");
+                assertThat(d.run("ci", Map.of(), "hello").out()).isEqualTo("tool hello\n");
+                b.answer("ok");
+
+                key = b.awaitStepWith("LOCKED");
+                assertThat(key).matches("ark_[0-9a-f]{10}:[A-Za-z0-9_-]{43}");
+                assertThat(Files.readString(d.config.resolve("profiles/ci.toml"))).startsWith("lock = { id = ").doesNotContain(key.substring(15));
+                assertThat(d.run("ci", Map.of(), "hello").exit()).as("locked: no key, no run").isEqualTo(126);
+                assertThat(d.run("ci", Map.of("AIRLOCK_KEY", key), "hello").out()).isEqualTo("tool hello\n");
+                b.answer("ok");
+
+                rotated = b.awaitStepWith("ROTATED");
+                assertThat(rotated).isNotEqualTo(key).startsWith("ark_");
+                assertThat(d.run("ci", Map.of("AIRLOCK_KEY", key), "hello").exit()).as("the old key fails at once").isEqualTo(126);
+                assertThat(d.run("ci", Map.of("AIRLOCK_KEY", rotated), "hello").out()).isEqualTo("tool hello\n");
+                Process slow = d.shim("ci", Map.of("AIRLOCK_KEY", rotated), "slow").redirectErrorStream(false).start();
+                slow.getOutputStream().close();
+                assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(slow.getInputStream())).readLine()).isEqualTo("started");
+                b.answer("ok");
+
+                b.awaitStep("REVOKED");
+                assertThat(slow.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(slow.exitValue()).as("the running session is stopped").isEqualTo(126);
+                assertThat(new String(slow.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .contains("airlock: profile 'ci' was revoked at").contains("(laptop lost)");
+                ShimRunner.Result after = d.run("ci", Map.of("AIRLOCK_KEY", rotated), "hello");
+                assertThat(after.exit()).as(after.err()).isEqualTo(125);
+                assertThat(after.err()).contains("airlock: cannot reach the daemon");
+                assertThat(d.socket("ci")).doesNotExist();
+                assertThat(Files.readString(d.config.resolve("profiles/ci.toml"))).contains("revoked = { at = ").contains("reason = \"laptop lost\"");
+                assertThat(d.audit("profile-revoked")).singleElement().asString().contains("laptop lost");
+                assertThat(d.run("agent", Map.of(), "hello").out()).as("the other profile still works").isEqualTo("tool hello\n");
+                AirlockCli list = d.cli("profile", "list");
+                assertThat(list.out()).contains("revoked at").contains("(laptop lost)");
+                b.answer("ok");
+                assertThat(b.finish()).as(b.transcript()).isTrue();
+            }
+            // shown once in the browser, stored nowhere: not in the daemon's log, not on disk
+            assertThat(d.log.toString(StandardCharsets.UTF_8)).doesNotContain(key.substring(15)).doesNotContain(rotated.substring(15));
+            assertNowhereOnDisk(d.config, key.substring(15));
+            assertNowhereOnDisk(d.config, rotated.substring(15));
+        }
+    }
+
+    /** No file under {@code root} holds the value, as text or in base64. */
+    static void assertNowhereOnDisk(Path root, String value) throws Exception {
+        byte[] plain = value.getBytes(StandardCharsets.UTF_8);
+        String b64 = java.util.Base64.getEncoder().encodeToString(plain);
+        try (var files = Files.walk(root)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertThat(content).as(f.toString()).doesNotContain(value).doesNotContain(b64);
             }
         }
     }

@@ -14,10 +14,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * TEST DOUBLE, in memory: stands in for the pieces other branches are building (profile lifecycle
- * and approvals, issue 15; the vault, issue 14) so the console's pages, forms and checks can be
- * tested before they are merged. It is not airlock's behaviour: it only records what was asked.
- * Secret values are kept only to let a test prove the console never sends them back.
+ * TEST DOUBLE, in memory, for the HTTP-level tests only (ConsoleHttpTest, ConsoleLimitsTest): they
+ * check the console's own defences (Host, session, Origin, CSRF, headers, limits) with forged raw
+ * requests and need no daemon. It is not airlock's behaviour: it only records what was asked. The
+ * browser tests run against a real daemon (LiveProfiles, VaultSecrets, LiveApprovals). Secret
+ * values are kept only to let a test prove the console never sends them back.
  */
 final class InMemoryConsoleDouble {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,16 +35,20 @@ final class InMemoryConsoleDouble {
     InMemoryConsoleDouble() {
         profile("default", List.of("git"), Map.of("/workspace", "/home/me/airlock-workspace"), List.of("GITHUB_TOKEN"));
         profile("ci", List.of("git", "terraform"), Map.of("/src", "/srv/ci"), List.of());
-        secrets.put("GITHUB_TOKEN", new Secrets.View("GITHUB_TOKEN", "push to github.com/acme", true, List.of()));
-        secrets.put("AWS_PROFILE_DEV", new Secrets.View("AWS_PROFILE_DEV", "asked for by an agent", false, List.of("ci")));
+        secrets.put("GITHUB_TOKEN", new Secrets.View("GITHUB_TOKEN", "push to github.com/acme", Secrets.State.SET, Optional.empty(),
+                List.of("default"), Optional.of(Instant.parse("2026-12-04T17:00:00Z"))));
+        secrets.put("AWS_PROFILE_DEV", new Secrets.View("AWS_PROFILE_DEV", "asked for by an agent", Secrets.State.EMPTY, Optional.of("ci"),
+                List.of(), Optional.of(Instant.parse("2026-12-04T17:30:00Z"))));
         waiting.put("a1", new Approvals.Waiting("a1", "default", "4f2c1e9a7b3d", "/workspace/repo",
-                List.of("/usr/bin/git", "push", "--force", "origin", "main"), Instant.parse("2026-12-04T18:00:00Z")));
+                List.of("/usr/bin/git", "push", "--force", "origin", "main"), Instant.parse("2026-12-04T18:00:00Z"),
+                Instant.parse("2026-12-04T18:05:00Z"), "push", "b1"));
         waiting.put("a2", new Approvals.Waiting("a2", "ci", "9d8e7f6a5b4c", "/src",
-                List.of("/usr/bin/terraform", "apply", "-auto-approve", "it's quoted"), Instant.parse("2026-12-04T18:01:00Z")));
+                List.of("/usr/bin/terraform", "apply", "-auto-approve", "it's quoted"), Instant.parse("2026-12-04T18:01:00Z"),
+                Instant.parse("2026-12-04T18:06:00Z"), "apply", "b2"));
     }
 
     void profile(String name, List<String> commands, Map<String, String> mounts, List<String> granted) {
-        profiles.put(name, new Profiles.View(name, Profiles.State.ACTIVE, "/home/me/.config/airlock/sockets/" + name + ".sock",
+        profiles.put(name, new Profiles.View(name, Profiles.State.ACTIVE, "active", "/home/me/.config/airlock/sockets/" + name + ".sock",
                 commands, mounts, granted, Optional.empty()));
     }
 
@@ -67,7 +72,7 @@ final class InMemoryConsoleDouble {
 
     private Profiles.View with(String name, Profiles.State state) {
         Profiles.View p = profiles.get(name);
-        Profiles.View q = new Profiles.View(p.name(), state, p.socket(), p.commands(), p.mounts(), p.secrets(), p.expires());
+        Profiles.View q = new Profiles.View(p.name(), state, state.name().toLowerCase(), p.socket(), p.commands(), p.mounts(), p.secrets(), p.expires());
         profiles.put(name, q);
         return q;
     }
@@ -75,7 +80,7 @@ final class InMemoryConsoleDouble {
     private final class ProfilesDouble implements Profiles {
         @Override public List<View> list() { return List.copyOf(profiles.values()); }
 
-        @Override public Outcome revoke(String profile) {
+        @Override public Outcome revoke(String profile, String reason) {
             if (!profiles.containsKey(profile)) return new Outcome.Refused("airlock: no profile " + profile);
             with(profile, State.REVOKED);
             return new Outcome.Done("profile " + profile + " revoked");
@@ -97,10 +102,11 @@ final class InMemoryConsoleDouble {
     private final class SecretsDouble implements Secrets {
         @Override public List<View> list() { return List.copyOf(secrets.values()); }
 
-        @Override public Outcome set(String name, char[] value) {
+        @Override public Outcome set(String name, char[] value, String description) {
             if (!name.matches("[A-Za-z0-9_.-]+")) return new Outcome.Refused("airlock: a secret's name is letters, digits, _ . -");
             Secrets.View old = secrets.get(name);
-            secrets.put(name, new Secrets.View(name, old == null ? "" : old.description(), true, old == null ? List.of() : old.requestedBy()));
+            secrets.put(name, new Secrets.View(name, old == null ? "" : old.description(), Secrets.State.SET,
+                    old == null ? Optional.empty() : old.requestedBy(), old == null ? List.of() : old.usedBy(), Optional.of(Instant.now())));
             secretValues.put(name, value.clone());
             return new Outcome.Done("secret " + name + " set");
         }
@@ -115,13 +121,13 @@ final class InMemoryConsoleDouble {
     private final class ApprovalsDouble implements Approvals {
         @Override public List<Waiting> waiting() { return List.copyOf(waiting.values()); }
 
-        @Override public Outcome approve(String id) {
+        @Override public Outcome approve(String id, String binding, String by) {
             if (waiting.remove(id) == null) return new Outcome.Refused("airlock: nothing waits as " + id);
             decisions.add("approve " + id);
             return new Outcome.Done("approved " + id);
         }
 
-        @Override public Outcome deny(String id) {
+        @Override public Outcome deny(String id, String binding, String by, String reason) {
             if (waiting.remove(id) == null) return new Outcome.Refused("airlock: nothing waits as " + id);
             decisions.add("deny " + id);
             return new Outcome.Done("denied " + id);
