@@ -4,11 +4,10 @@ import airlock.daemon.lifecycle.ProfileFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "lock", header = "Require a key on a profile's socket.",
@@ -20,34 +19,24 @@ final class ProfileLockCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    ConfigOption config;
-    @Parameters(paramLabel = "NAME", description = "The profile.")
-    String name;
+    ProfileArgument profile;
 
     @Override
     public Integer call() throws IOException {
-        var dir = config.directory();
-        NamedProfile p;
-        try {
-            p = NamedProfile.find(dir, name);
-        } catch (NamedProfile.NotFound e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 1;
-        }
+        var dir = profile.directory();
+        String name = profile.name;
+        Optional<NamedProfile> found = profile.find();
+        if (found.isEmpty()) return 1;
+        NamedProfile p = found.get();
         if (p.profile().lifecycle().lock().isPresent()) {
             spec.commandLine().getErr().println("airlock: profile " + name + " is locked already; 'airlock profile rotate "
                     + name + "' issues a new key (and a new socket)");
             return 1;
         }
-        String key = writeKey(p.file());
+        String key = ProfileFile.lock(p.file());
         spec.commandLine().getOut().println(key);
         spec.commandLine().getErr().println("airlock: profile " + name + " locked; the key above is shown once and stored nowhere."
                 + " Give it to the container as AIRLOCK_KEY or /run/airlock/key; " + NamedProfile.applyNow(dir));
         return 0;
-    }
-
-    /** Writes a new verifier into the file and returns the key, for the person's eyes only. */
-    static String writeKey(Path file) throws IOException {
-        return ProfileFile.lock(file);
     }
 }

@@ -5,11 +5,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "revoke", header = "Revoke a profile at once.",
@@ -21,22 +21,17 @@ final class ProfileRevokeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    ConfigOption config;
-    @Parameters(paramLabel = "NAME", description = "The profile.")
-    String name;
+    ProfileArgument profile;
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, shown to the agent and in the audit log.")
     String reason = "";
 
     @Override
     public Integer call() throws IOException {
-        var dir = config.directory();
-        NamedProfile p;
-        try {
-            p = NamedProfile.find(dir, name);
-        } catch (NamedProfile.NotFound e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 1;
-        }
+        var dir = profile.directory();
+        String name = profile.name;
+        Optional<NamedProfile> found = profile.find();
+        if (found.isEmpty()) return 1;
+        NamedProfile p = found.get();
         Instant at = ProfileFile.revoke(p.file(), reason);
         spec.commandLine().getOut().println("airlock: profile " + name + " revoked at " + at + "; " + NamedProfile.applyNow(dir));
         return 0;

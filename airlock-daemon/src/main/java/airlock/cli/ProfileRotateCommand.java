@@ -4,10 +4,10 @@ import airlock.daemon.lifecycle.ProfileFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "rotate", header = "Give a profile a new socket (and a new key when locked).",
@@ -19,22 +19,17 @@ final class ProfileRotateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    ConfigOption config;
-    @Parameters(paramLabel = "NAME", description = "The profile.")
-    String name;
+    ProfileArgument profile;
 
     @Override
     public Integer call() throws IOException {
-        var dir = config.directory();
-        NamedProfile p;
-        try {
-            p = NamedProfile.find(dir, name);
-        } catch (NamedProfile.NotFound e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 1;
-        }
+        var dir = profile.directory();
+        String name = profile.name;
+        Optional<NamedProfile> found = profile.find();
+        if (found.isEmpty()) return 1;
+        NamedProfile p = found.get();
         if (p.profile().lifecycle().lock().isPresent()) {
-            spec.commandLine().getOut().println(ProfileLockCommand.writeKey(p.file()));
+            spec.commandLine().getOut().println(ProfileFile.lock(p.file()));
         }
         ProfileFile.rotate(p.file());
         spec.commandLine().getErr().println("airlock: profile " + name + " rotated" + (p.profile().lifecycle().lock().isPresent()
