@@ -15,19 +15,20 @@ import java.util.function.Consumer;
 
 /** {@link Activity} read from the daemon's audit directory: the files themselves are the state. */
 public final class AuditActivity implements Activity {
-    private final Path dir;
+    private final Path current;
     private final AuditTail tail;
 
-    public AuditActivity(Path auditDir) {
-        this.dir = auditDir;
-        this.tail = new AuditTail(auditDir);
+    /** @param auditFile the audit file written now (config.toml [log] path, or audit/audit.ndjson) */
+    public AuditActivity(Path auditFile) {
+        this.current = auditFile;
+        this.tail = new AuditTail(auditFile);
     }
 
     @Override
     public List<AuditEntry> recent(int max) {
         List<AuditEntry> out = new ArrayList<>();
         try {
-            List<Path> files = AuditFiles.oldestFirst(dir);
+            List<Path> files = AuditFiles.oldestFirstOf(current);
             for (int f = files.size() - 1; f >= 0 && out.size() < max; f--) {
                 List<byte[]> lines = lines(files.get(f));
                 for (int i = lines.size() - 1; i >= 0 && out.size() < max; i--) {
@@ -44,7 +45,7 @@ public final class AuditActivity implements Activity {
     @Override
     public Optional<AuditEntry> record(long seq) {
         try {
-            for (Path f : AuditFiles.oldestFirst(dir).reversed()) {
+            for (Path f : AuditFiles.oldestFirstOf(current).reversed()) {
                 for (byte[] line : lines(f)) {
                     AuditEntry e = AuditEntry.parse(line);
                     if (e != null && e.seq() == seq) return Optional.of(e);
@@ -59,11 +60,11 @@ public final class AuditActivity implements Activity {
     @Override
     public ChainStatus verify() {
         try {
-            AuditChain.Report r = AuditChain.verify(dir);
+            AuditChain.Report r = AuditChain.verifyFile(current);
             return new ChainStatus(r.intact(), r.records(), r.files(), r.firstSeq(), r.head(),
                     r.problems().stream().map(AuditChain.Problem::toString).toList());
         } catch (IOException e) {
-            return new ChainStatus(false, 0, 0, 0, "", List.of("cannot read " + dir + ": " + e));
+            return new ChainStatus(false, 0, 0, 0, "", List.of("cannot read " + current + ": " + e));
         }
     }
 

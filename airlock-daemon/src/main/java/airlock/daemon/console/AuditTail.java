@@ -24,19 +24,20 @@ import java.util.function.Consumer;
 final class AuditTail {
     static final long POLL_MS = 200;
 
-    private final Path dir;
+    private final Path current;
     private final List<Consumer<AuditEntry>> sinks = new CopyOnWriteArrayList<>();
     private Thread poller; // guarded by this
 
-    AuditTail(Path dir) {
-        this.dir = dir;
+    /** @param current the audit file written now; rotated files sit next to it as NAME.1, ... */
+    AuditTail(Path current) {
+        this.current = current;
     }
 
     AutoCloseable subscribe(Consumer<AuditEntry> sink) {
         sinks.add(sink);
         synchronized (this) {
             if (poller == null) {
-                Position start = Position.end(AuditFiles.current(dir));
+                Position start = Position.end(current);
                 poller = Thread.ofVirtual().name("console-audit-tail").start(() -> follow(start));
             }
         }
@@ -66,7 +67,6 @@ final class AuditTail {
                         return;
                     }
                 }
-                Path current = AuditFiles.current(dir);
                 Object now = fileKey(current);
                 if (now != null && !now.equals(key)) {
                     // Rotated (maybe more than once since the last poll): the rest of the old file,
@@ -98,7 +98,7 @@ final class AuditTail {
     private void catchUp(Object oldKey, long oldOffset, byte[] partial) {
         List<Path> rotated;
         try {
-            rotated = AuditFiles.oldestFirst(dir).stream().filter(p -> !p.equals(AuditFiles.current(dir))).toList();
+            rotated = AuditFiles.oldestFirstOf(current).stream().filter(p -> !p.equals(current)).toList();
         } catch (IOException e) {
             return;
         }

@@ -16,6 +16,6 @@ public final class LiveBackend {
         var dir = daemon.directory();
         return new ConsoleBackend(new LiveProfiles(daemon::policy, dir, daemon.reloader()::reload, Clock.systemUTC()),
                 new VaultSecrets(Vault.at(dir.vaultDir()), daemon::policy), new LiveApprovals(daemon.approvals()),
-                new AuditActivity(dir.auditDir()), new DirectoryModules(daemon::policy, dir, dryRunner));
+                new AuditActivity(dir.auditFile(daemon.policy().config().log())), new DirectoryModules(daemon::policy, dir, dryRunner));
     }
 }

@@ -21,7 +21,7 @@ class AuditTailTest {
     void everyRecordOnceInOrderAcrossRotations() throws Exception {
         AuditLog log = AuditLog.open(dir, 4096, 100); // ~10 records a file: several rotations between two polls
         for (int i = 0; i < 5; i++) log.append(record(i)); // before anyone watches: not on the feed
-        AuditActivity activity = new AuditActivity(dir);
+        AuditActivity activity = new AuditActivity(airlock.daemon.audit.AuditFiles.current(dir));
         List<Long> seen = new CopyOnWriteArrayList<>();
         try (AutoCloseable sub = activity.subscribe(e -> seen.add(e.seq()))) {
             Thread.sleep(AuditTail.POLL_MS * 2);
@@ -38,6 +38,19 @@ class AuditTailTest {
         assertThat(activity.verify().intact()).isTrue();
         assertThat(activity.recent(3)).extracting(AuditEntry::seq).containsExactly(300L, 299L, 298L);
         assertThat(activity.record(299)).isPresent();
+        log.close();
+    }
+
+    @Test
+    void aLogAtTheConfiguredPathIsReadToo() throws Exception {
+        // config.toml [log] path: another folder and another file name; rotated files sit next to it
+        java.nio.file.Path file = java.nio.file.Files.createDirectories(dir.resolve("logs")).resolve("airlock-audit.log");
+        AuditLog log = AuditLog.openFile(file, 4096, 100, java.time.Clock.systemUTC());
+        for (int i = 0; i < 30; i++) log.append(record(i));
+        AuditActivity activity = new AuditActivity(file);
+        assertThat(activity.recent(2)).extracting(AuditEntry::seq).containsExactly(30L, 29L);
+        assertThat(activity.record(1)).isPresent(); // in a rotated file
+        assertThat(activity.verify().intact()).isTrue();
         log.close();
     }
 
