@@ -1,6 +1,7 @@
 package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
+import airlock.daemon.lifecycle.ProfileFile;
 
 import java.nio.file.Path;
 
@@ -43,21 +44,6 @@ final class StarterConfig {
                 # (another container path works, but the agent then sees host paths it cannot open)
                 [mounts]
                 %2$s = %2$s
-                """.formatted(workspace, tomlString(workspace.toString()));
-    }
-
-    static String tomlString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        return b.append('"').toString();
+                """.formatted(workspace, ProfileFile.quote(workspace.toString()));
     }
 }

@@ -72,6 +72,9 @@ class ContainerPathsTest {
         var hostClone = git("/workspace", "clone", "-q", work.resolve("remote.git").toString(), "copy2");
         assertThat(hostClone.refusal()).startsWith("airlock: refused by the mounts layer");
         assertThat(work.resolve("copy2")).doesNotExist();
+        // a container prefix does not carry a path out of the mount: ".." is resolved on the host side
+        assertThat(git("/workspace", "-C", "/workspace/../../etc", "log").refusal()).startsWith("airlock: refused by the mounts layer");
+        assertThat(git("/workspace", "--git-dir=/workspace/copy/../../..", "log").refusal()).startsWith("airlock: refused by the mounts layer");
         // and a container path outside every mount stays refused
         assertThat(git("/workspace", "clone", "-q", "/etc", "copy3").refusal()).startsWith("airlock: refused by the mounts layer");
     }

@@ -22,17 +22,34 @@ public final class Policy {
     public Map<String, Profile> profiles() { return profiles; }
     public Map<String, CommandModule> modules() { return modules; }
 
+    /** The three pure layers in order: the first refusal, else the module's allowing decision. */
     public Decision decide(String profileName, String command, List<String> args) {
-        if (!config.isEnabled(command)) {
-            return Decision.deny(Layer.CONFIG, null, "unknown command '" + command + "': not enabled in config.toml [commands] enable");
-        }
+        Decision config = configLayer(command);
+        if (!config.allowed()) return config;
+        Decision profile = profileLayer(profileName, command);
+        if (!profile.allowed()) return profile;
+        CommandModule module = modules.get(command);
+        return module == null ? noModule(command) : module.judge(module.read(args));
+    }
+
+    /** config.toml is the ceiling: a command not enabled does not exist. */
+    public Decision configLayer(String command) {
+        return config.isEnabled(command) ? Decision.allow(List.of())
+                : Decision.deny(Layer.CONFIG, null, "unknown command '" + command + "': not enabled in config.toml [commands] enable");
+    }
+
+    /** The profile narrows the config: it exists and lists the command (or lists none). */
+    public Decision profileLayer(String profileName, String command) {
         Profile profile = profiles.get(profileName);
         if (profile == null) return Decision.deny(Layer.PROFILE, null, "no profile named '" + profileName + "'");
         if (!profile.allows(command)) {
             return Decision.deny(Layer.PROFILE, null, "profile '" + profileName + "' does not allow '" + command + "'");
         }
-        CommandModule module = modules.get(command);
-        if (module == null) return Decision.deny(Layer.MODULE, null, "no command module for '" + command + "'");
-        return ArgumentRules.judge(module, args);
+        return Decision.allow(List.of());
+    }
+
+    /** The module layer when the command has no module at all. */
+    public static Decision noModule(String command) {
+        return Decision.deny(Layer.MODULE, null, "no command module for '" + command + "'");
     }
 }

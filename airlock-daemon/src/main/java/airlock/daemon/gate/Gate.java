@@ -50,34 +50,32 @@ public final class Gate {
     public Judgement judge(Policy policy, String profileName, Request request, Map<String, String> daemonEnv) {
         List<Step> trace = new ArrayList<>();
         String command = request.command();
-        Decision first = null;
 
-        boolean enabled = policy.config().isEnabled(command);
-        if (enabled) {
-            trace.add(Step.allowed("config", command + " is in config.toml [commands] enable"));
-        } else {
-            trace.add(Step.refused("config", command + " is not in config.toml [commands] enable: it does not exist"));
-            first = Decision.deny(Layer.CONFIG, null, "unknown command '" + command + "': not enabled in config.toml [commands] enable");
-        }
+        // the pure layers are Policy's; the trace adds what each looked at, for a person
+        Decision config = policy.configLayer(command);
+        trace.add(config.allowed() ? Step.allowed("config", command + " is in config.toml [commands] enable")
+                : Step.refused("config", command + " is not in config.toml [commands] enable: it does not exist"));
+        Decision first = config.allowed() ? null : config;
 
         Profile profile = policy.profiles().get(profileName);
+        Decision profileLayer = policy.profileLayer(profileName, command);
         if (profile == null) {
-            trace.add(Step.refused("profile", "no profile named '" + profileName + "'"));
-            if (first == null) first = Decision.deny(Layer.PROFILE, null, "no profile named '" + profileName + "'");
-        } else if (profile.allows(command)) {
+            trace.add(Step.refused("profile", profileLayer.reason()));
+        } else if (profileLayer.allowed()) {
             trace.add(Step.allowed("profile", profile.commands().isEmpty()
                     ? "commands = [] allows every enabled command" : "commands lists " + command));
         } else {
             trace.add(Step.refused("profile", "commands = " + profile.commands() + " does not list " + command));
-            if (first == null) first = Decision.deny(Layer.PROFILE, null, "profile '" + profileName + "' does not allow '" + command + "'");
         }
+        if (first == null && !profileLayer.allowed()) first = profileLayer;
 
         CommandModule module = policy.modules().get(command);
         Invocation invocation = null;
         Decision rules = null;
         if (module == null) {
-            trace.add(Step.refused("module", "no command module for '" + command + "'"));
-            if (first == null) first = Decision.deny(Layer.MODULE, null, "no command module for '" + command + "'");
+            Decision none = Policy.noModule(command);
+            trace.add(Step.refused("module", none.reason()));
+            if (first == null) first = none;
         } else {
             invocation = module.read(request.args());
             rules = module.judge(invocation);
