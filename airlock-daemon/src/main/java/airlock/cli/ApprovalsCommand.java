@@ -1,5 +1,6 @@
 package airlock.cli;
 
+import airlock.daemon.core.ShellWords;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +43,7 @@ final class ApprovalsCommand implements Callable<Integer> {
         for (JsonNode p : pending) {
             out.printf("%s  profile %s%s  until %s%n    %s%n    in %s  (rule '%s')%n", p.path("id").asText(), p.path("profile").asText(),
                     p.path("container").asText().isEmpty() ? "" : "  container " + p.path("container").asText(),
-                    p.path("deadline").asText(), argv(p), p.path("cwd").asText(), p.path("rule").asText());
+                    p.path("deadline").asText(), argv(p), ShellWords.quote(p.path("cwd").asText()), ShellWords.quote(p.path("rule").asText()));
         }
         return 0;
     }

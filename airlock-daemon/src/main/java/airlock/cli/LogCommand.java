@@ -1,5 +1,6 @@
 package airlock.cli;
 
+import airlock.daemon.core.ShellWords;
 import airlock.daemon.ConfigDirectory;
 import airlock.daemon.audit.AuditChain;
 import airlock.daemon.audit.AuditFiles;

@@ -1,6 +1,7 @@
 package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
+import airlock.daemon.lifecycle.ProfileLifecycle;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -20,6 +21,22 @@ final class ProfileArgument {
 
     ConfigDirectory directory() {
         return config.directory();
+    }
+
+    /**
+     * Says what a lifecycle change did: a key on stdout (alone, so it can be piped), the message
+     * and what the running daemon did on {@code messageOut} (stdout) or stderr; 1 when refused.
+     */
+    int report(ProfileLifecycle.Change change, boolean messageOnStdout) {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        if (change instanceof ProfileLifecycle.Change.Refused r) {
+            err.println(r.message());
+            return 1;
+        }
+        if (change instanceof ProfileLifecycle.Change.KeyIssued k) out.println(k.key());
+        (messageOnStdout ? out : err).println(change.message() + "; " + NamedProfile.applyNow(directory()));
+        return 0;
     }
 
     /** The profile, or empty after saying on stderr why there is none. */

@@ -1,6 +1,6 @@
 package airlock.cli;
 
-import airlock.daemon.lifecycle.ProfileFile;
+import airlock.daemon.lifecycle.ProfileLifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,20 +23,9 @@ final class ProfileLockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var dir = profile.directory();
-        String name = profile.name;
         Optional<NamedProfile> found = profile.find();
         if (found.isEmpty()) return 1;
         NamedProfile p = found.get();
-        if (p.profile().lifecycle().lock().isPresent()) {
-            spec.commandLine().getErr().println("airlock: profile " + name + " is locked already; 'airlock profile rotate "
-                    + name + "' issues a new key (and a new socket)");
-            return 1;
-        }
-        String key = ProfileFile.lock(p.file());
-        spec.commandLine().getOut().println(key);
-        spec.commandLine().getErr().println("airlock: profile " + name + " locked; the key above is shown once and stored nowhere."
-                + " Give it to the container as AIRLOCK_KEY or /run/airlock/key; " + NamedProfile.applyNow(dir));
-        return 0;
+        return profile.report(ProfileLifecycle.lock(profile.name, p.profile(), p.file()), false);
     }
 }

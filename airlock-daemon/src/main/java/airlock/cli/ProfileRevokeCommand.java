@@ -1,6 +1,6 @@
 package airlock.cli;
 
-import airlock.daemon.lifecycle.ProfileFile;
+import airlock.daemon.lifecycle.ProfileLifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -27,13 +26,9 @@ final class ProfileRevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var dir = profile.directory();
-        String name = profile.name;
         Optional<NamedProfile> found = profile.find();
         if (found.isEmpty()) return 1;
         NamedProfile p = found.get();
-        Instant at = ProfileFile.revoke(p.file(), reason);
-        spec.commandLine().getOut().println("airlock: profile " + name + " revoked at " + at + "; " + NamedProfile.applyNow(dir));
-        return 0;
+        return profile.report(ProfileLifecycle.revoke(profile.name, p.profile(), p.file(), reason), true);
     }
 }

@@ -1,6 +1,6 @@
 package airlock.cli;
 
-import airlock.daemon.lifecycle.ProfileFile;
+import airlock.daemon.lifecycle.ProfileLifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,17 +23,9 @@ final class ProfileRotateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var dir = profile.directory();
-        String name = profile.name;
         Optional<NamedProfile> found = profile.find();
         if (found.isEmpty()) return 1;
         NamedProfile p = found.get();
-        if (p.profile().lifecycle().lock().isPresent()) {
-            spec.commandLine().getOut().println(ProfileFile.lock(p.file()));
-        }
-        ProfileFile.rotate(p.file());
-        spec.commandLine().getErr().println("airlock: profile " + name + " rotated" + (p.profile().lifecycle().lock().isPresent()
-                ? "; the new key above is shown once (the old one no longer works)" : "") + "; " + NamedProfile.applyNow(dir));
-        return 0;
+        return profile.report(ProfileLifecycle.rotate(profile.name, p.profile(), p.file()), false);
     }
 }

@@ -84,6 +84,13 @@ final class ControlSocket implements Closeable {
                 out.write(reply(error("airlock: the control socket answers only the daemon's own user on the host")));
                 return;
             }
+            if (startedByThisDaemon(caller.pid())) {
+                // a tool the daemon ran for an agent (terraform running workspace code, say) is the
+                // daemon's user on the host, but it must not approve its own waiting request
+                log.println("airlock: control socket refused pid " + caller.pid() + ": a process this daemon started");
+                out.write(reply(error("airlock: the control socket does not answer processes the daemon started for an agent")));
+                return;
+            }
             BufferedReader in = new BufferedReader(new InputStreamReader(airlock.protocol.ChannelStreams.in(s), StandardCharsets.UTF_8));
             String line = in.readLine();
             if (line == null) return;
@@ -95,6 +102,17 @@ final class ControlSocket implements Closeable {
         } catch (IOException | RuntimeException e) {
             // a broken client: nothing was decided
         }
+    }
+
+    /** True when the daemon is among the caller's ancestors (the caller itself may be the daemon's JVM, as in tests). */
+    static boolean startedByThisDaemon(long pid) {
+        long self = ProcessHandle.current().pid();
+        var p = ProcessHandle.of(pid).flatMap(ProcessHandle::parent);
+        for (int depth = 0; p.isPresent() && depth < 64; depth++) {
+            if (p.get().pid() == self) return true;
+            p = p.get().parent();
+        }
+        return false;
     }
 
     private ObjectNode answer(JsonNode q, Caller caller) {

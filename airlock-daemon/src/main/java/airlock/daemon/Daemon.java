@@ -112,7 +112,6 @@ public final class Daemon implements Closeable {
                 ? AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles())
                 : AuditLog.openFile(dir.auditFile(policy.config().log()), maxBytes(policy), policy.config().log().maxFiles(),
                         java.time.Clock.systemUTC());
-        airlock.daemon.vault.VaultStartup.afterStart(dir.vaultDir(), audit, log);
         Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
         try {
             SocketFile.prepareDirectory(dir.socketsDir());
@@ -128,6 +127,9 @@ public final class Daemon implements Closeable {
             d.apply(policy, false);
             // after the profiles' sockets: a second daemon is told about the socket an operator knows
             d.control = ControlSocket.open(dir.controlSocket(), d.approvals, d.reloader::reload, log);
+            // only once the sockets show this daemon is the only one: the sweep removes every run
+            // folder, and a second daemon must not delete a running one's secret files
+            airlock.daemon.vault.VaultStartup.afterStart(dir.vaultDir(), audit, log);
         } catch (IOException | RuntimeException e) {
             d.close();
             throw e;

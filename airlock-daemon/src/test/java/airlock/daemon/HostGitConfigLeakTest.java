@@ -25,6 +25,7 @@ class HostGitConfigLeakTest {
     static final String URL_TOKEN = "ghp_UrlCanary0123456789";
     static final String BEARER = "BearerCanary_98765abcdef";
     static final String HELPER = "HelperCanary_4242xyz";
+    static final String SECOND_URL_TOKEN = "glpat_SecondCanary987654"; // a second entry of the same section.variable
 
     @TempDir Path tmp;
     Daemon daemon;
@@ -41,6 +42,7 @@ class HostGitConfigLeakTest {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Files.writeString(home.resolve(".gitconfig"), "[url \"https://agent:" + URL_TOKEN + "@github.example/\"]\n"
                 + "\tinsteadOf = https://github.example/\n"
+                + "[url \"https://oauth2:" + SECOND_URL_TOKEN + "@gitlab.example/\"]\n\tinsteadOf = https://gitlab.example/\n"
                 + "[http]\n\textraHeader = Authorization: Bearer " + BEARER + "\n"
                 + "[credential]\n\thelper = \"!f() { echo password=" + HELPER + "; }; f\"\n"
                 + "[user]\n\tname = Host User\n");
@@ -62,13 +64,13 @@ class HostGitConfigLeakTest {
         String seen = all.toString();
         // the configuration is still readable, only the credentials are gone
         assertThat(seen).contains("Host User").contains("[airlock:redacted git-config:");
-        for (String canary : List.of(URL_TOKEN, BEARER, HELPER)) {
+        for (String canary : List.of(URL_TOKEN, BEARER, HELPER, SECOND_URL_TOKEN)) {
             assertThat(seen).doesNotContain(canary).doesNotContain(canary.substring(0, 12))
                     .doesNotContain(Base64.getEncoder().encodeToString(canary.getBytes(StandardCharsets.UTF_8)));
         }
         String audit = Files.readString(new ConfigDirectory(f.config).auditDir().resolve("audit.ndjson"));
         assertThat(audit).contains("\"redactions\":{\"git-config:");
-        for (String canary : List.of(URL_TOKEN, BEARER, HELPER)) {
+        for (String canary : List.of(URL_TOKEN, BEARER, HELPER, SECOND_URL_TOKEN)) {
             assertThat(audit).doesNotContain(canary.substring(0, 12));
             assertThat(f.stderr.toString(StandardCharsets.UTF_8)).doesNotContain(canary.substring(0, 12));
         }

@@ -131,7 +131,7 @@ public final class ConfigLoader {
             String sha = t.string(l, "sha256");
             if (id == null || salt == null || sha == null) throw t.error("lock", "needs id, salt and sha256 (written by airlock profile lock)");
             if (!id.matches("[0-9a-z]{1,32}")) throw t.error("lock.id", "must be lower-case letters and digits");
-            if (!salt.matches("[0-9a-f]{32,128}")) throw t.error("lock.salt", "must be hexadecimal (written by airlock profile lock)");
+            if (!salt.matches("([0-9a-f]{2}){16,64}")) throw t.error("lock.salt", "must be hexadecimal (written by airlock profile lock)");
             if (!sha.matches("[0-9a-f]{64}")) throw t.error("lock.sha256", "must be 64 hexadecimal digits (written by airlock profile lock)");
             lock = Optional.of(new Profile.Lock(id, salt, sha));
         }

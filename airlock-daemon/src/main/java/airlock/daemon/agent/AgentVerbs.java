@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The daemon's answers to the shim invoked as {@code airlock}: {@code skill}, {@code whoami},
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
  * with container paths; the host's layout is none of its business).
  */
 public final class AgentVerbs {
-    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
     private static final int MAX_DESCRIPTION = 500;
 
     /** An answer: text for stdout and an exit status, or a refusal (nothing done). */
@@ -80,8 +78,9 @@ public final class AgentVerbs {
         if (!rest.getFirst().equals("request") || rest.size() != 4 || !rest.get(2).equals("--description")) return refused(usage());
         String name = rest.get(1);
         String description = rest.get(3);
-        if (!SECRET_NAME.matcher(name).matches()) {
-            return refused("airlock: secret name '" + oneLine(name) + "' is not a name: a letter, then letters, digits, '_', '.', '-' (64 at most)");
+        // the vault's own rule: a name the agent is told is fine must be one the vault takes
+        if (!airlock.daemon.vault.SecretName.valid(name)) {
+            return refused("airlock: secret name '" + oneLine(name) + "' is not a name: letters, digits and '_', not starting with a digit (128 at most)");
         }
         if (description.isBlank() || description.length() > MAX_DESCRIPTION || description.chars().anyMatch(Character::isISOControl)) {
             return refused("airlock: --description must be one line of 1 to " + MAX_DESCRIPTION + " characters saying what the secret is for");

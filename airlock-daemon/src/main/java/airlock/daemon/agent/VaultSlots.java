@@ -9,7 +9,6 @@ import airlock.rules.Profile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -49,13 +48,22 @@ public final class VaultSlots implements SecretSlots {
         return out;
     }
 
+    /** An agent may ask for a few secrets, not fill the host's vault with empty entries. */
+    static final int MAX_OPEN_REQUESTS = 16;
+
     @Override
     public Slot request(String profile, String name, String description) throws IOException, Refused {
         try {
-            Optional<SecretEntry> existing = vault.entry(name);
-            if (existing.isPresent()) {
-                throw new Refused("airlock: a secret named '" + name + "' already exists; ask the person on the host to grant it"
-                        + " to profile '" + profile + "' ([secrets.COMMAND] in its profile)");
+            List<SecretEntry> all = vault.list();
+            long open = all.stream().filter(e -> !e.hasValue() && e.requestedBy().filter(profile::equals).isPresent()).count();
+            if (open >= MAX_OPEN_REQUESTS) {
+                throw new Refused("airlock: profile '" + profile + "' already has " + open + " requested secrets waiting for a"
+                        + " person; ask them to fill or remove those first ('airlock secret list' on the host)");
+            }
+            if (all.stream().anyMatch(e -> e.name().equals(name))) {
+                // the same answer whether the name is taken by this profile's grant or another's
+                throw new Refused("airlock: the name '" + name + "' cannot be requested; ask the person on the host for it,"
+                        + " or request it under another name");
             }
             return slot(vault.request(name, profile, description));
         } catch (VaultException e) {

@@ -15,7 +15,11 @@ final class Html {
                 case '>' -> b.append("&gt;");
                 case '"' -> b.append("&quot;");
                 case '\'' -> b.append("&#39;");
-                default -> b.append(c);
+                // the agent's text must not reorder or hide what the person reads (bidi overrides, controls)
+                default -> {
+                    if (c != '\n' && c != '\t' && c != '\r' && airlock.daemon.core.ShellWords.isControl(c)) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
             }
         }
         return b.toString();
@@ -23,11 +27,6 @@ final class Html {
 
     /** An argv as a person would type it: an argument with spaces or quotes is quoted. */
     static String argv(java.util.List<String> argv) {
-        StringBuilder b = new StringBuilder();
-        for (String a : argv) {
-            if (!b.isEmpty()) b.append(' ');
-            b.append(!a.isEmpty() && a.matches("[A-Za-z0-9_./=:@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
-        }
-        return b.toString();
+        return airlock.daemon.core.ShellWords.join(argv);
     }
 }

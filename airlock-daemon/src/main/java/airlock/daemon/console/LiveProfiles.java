@@ -1,7 +1,7 @@
 package airlock.daemon.console;
 
 import airlock.daemon.ConfigDirectory;
-import airlock.daemon.lifecycle.ProfileFile;
+import airlock.daemon.lifecycle.ProfileLifecycle;
 import airlock.daemon.lifecycle.ProfileState;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
@@ -87,47 +87,30 @@ public final class LiveProfiles implements Profiles {
 
     @Override
     public Outcome revoke(String profile, String reason) {
-        String why = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ").strip();
-        if (why.length() > 200) return new Outcome.Refused("airlock: console: a reason of at most 200 characters, please");
-        return change(profile, (p, file) -> {
-            if (p.lifecycle().revoked().isPresent()) return new Outcome.Refused("airlock: profile " + profile + " is revoked already");
-            Instant at = ProfileFile.revoke(file, why);
-            return new Outcome.Done("airlock: profile " + profile + " revoked at " + at + "; " + applied());
-        });
+        return change(profile, (p, file) -> ProfileLifecycle.revoke(profile, p, file, reason));
     }
 
     @Override
     public Outcome lock(String profile) {
-        return change(profile, (p, file) -> {
-            if (p.lifecycle().revoked().isPresent()) return revoked(profile);
-            if (p.lifecycle().lock().isPresent()) {
-                return new Outcome.Refused("airlock: profile " + profile + " is locked already; Rotate key issues a new key (and a new socket)");
-            }
-            String key = ProfileFile.lock(file);
-            return new Outcome.KeyIssued("airlock: profile " + profile + " locked; give the key to the container as AIRLOCK_KEY or "
-                    + "/run/airlock/key; " + applied(), key);
-        });
+        return change(profile, (p, file) -> ProfileLifecycle.lock(profile, p, file));
     }
 
     @Override
     public Outcome rotate(String profile) {
-        return change(profile, (p, file) -> {
-            if (p.lifecycle().revoked().isPresent()) return revoked(profile);
-            boolean locked = p.lifecycle().lock().isPresent();
-            String key = locked ? ProfileFile.lock(file) : null;
-            ProfileFile.rotate(file);
-            String m = "airlock: profile " + profile + " rotated: a new socket at the same path" + (locked ? " and a new key (the old one no longer works)" : "")
-                    + "; " + applied();
-            return locked ? new Outcome.KeyIssued(m, key) : new Outcome.Done(m);
-        });
+        return change(profile, (p, file) -> ProfileLifecycle.rotate(profile, p, file));
     }
 
-    private static Outcome revoked(String profile) {
-        return new Outcome.Refused("airlock: profile " + profile + " is revoked; delete the 'revoked' line of its file to restore it first");
+    /** The lifecycle's answer, with what the running daemon did about it. */
+    private Outcome outcome(ProfileLifecycle.Change c) {
+        return switch (c) {
+            case ProfileLifecycle.Change.Done d -> new Outcome.Done(d.message() + "; " + applied());
+            case ProfileLifecycle.Change.KeyIssued k -> new Outcome.KeyIssued(k.message() + "; " + applied(), k.key());
+            case ProfileLifecycle.Change.Refused r -> new Outcome.Refused(r.message());
+        };
     }
 
     private interface Change {
-        Outcome apply(Profile p, Path file) throws IOException;
+        ProfileLifecycle.Change apply(Profile p, Path file) throws IOException;
     }
 
     /**
@@ -141,7 +124,7 @@ public final class LiveProfiles implements Profiles {
             return new Outcome.Refused("airlock: console: no profile named '" + name + "' in " + dir.profilesDir());
         }
         try {
-            return c.apply(p, file);
+            return outcome(c.apply(p, file));
         } catch (IOException e) {
             return new Outcome.Refused("airlock: console: cannot change " + file + ": " + e.getMessage());
         }

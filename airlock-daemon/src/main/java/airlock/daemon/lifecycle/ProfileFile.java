@@ -56,13 +56,33 @@ public final class ProfileFile {
 
     /** Replaces (or adds) the root-level line {@code key = value  # comment}. */
     public static void setLine(Path file, String key, String value, String comment) throws IOException {
-        List<String> lines = withoutKey(file, key);
-        lines.addFirst(key + " = " + value + (comment.isEmpty() ? "" : "  # " + comment));
-        write(file, lines);
+        locked(file, () -> {
+            List<String> lines = withoutKey(file, key);
+            lines.addFirst(key + " = " + value + (comment.isEmpty() ? "" : "  # " + comment));
+            write(file, lines);
+        });
     }
 
     public static void removeLine(Path file, String key) throws IOException {
-        write(file, withoutKey(file, key));
+        locked(file, () -> write(file, withoutKey(file, key)));
+    }
+
+    private interface Edit {
+        void run() throws IOException;
+    }
+
+    /**
+     * Read, change and write under one lock across processes: a CLI 'rotate' and a console
+     * 'revoke' of the same profile at once must not write back a copy without the other's line
+     * (an undone revocation).
+     */
+    private static void locked(Path file, Edit edit) throws IOException {
+        Path lockFile = file.resolveSibling("." + file.getFileName() + ".airlock-lock");
+        try (var channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+             var lock = channel.lock()) {
+            edit.run();
+        }
     }
 
     /** A TOML basic string: quotes, backslashes and control characters escaped. */

@@ -86,7 +86,7 @@ public final class GitWorkspace {
                 if (repo.isPresent()) return repo.get();
             }
             List<GitConfigEntry> entries = GitConfigScan.read(git, global.discovery(), hostCwd, env);
-            HostConfigSecrets.of(entries).forEach(hostSecrets);
+            HostConfigSecrets.of(entries, hostSecrets);
             if (dirs.isPresent() && dirs.get().worktree().isPresent()) {
                 repo = SubmoduleGitDirs.check(git, global.discovery(), dirs.get(), hashBytes(entries), hostCwd, mounts, env);
                 if (repo.isPresent()) return repo.get();

@@ -2,8 +2,7 @@ package airlock.daemon.checks.git;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,10 +24,15 @@ final class HostConfigSecrets {
     private static final Pattern PASSWORD_ASSIGNMENT = Pattern.compile("(?i)(?:password|token|secret)=([^\\s;\"']+)");
     private static final int MIN = 8;
 
-    static Map<String, String> of(List<GitConfigEntry> entries) {
-        Map<String, String> out = new TreeMap<>();
+    /**
+     * Hands every credential found to {@code sink} under {@code git-config:SECTION.VARIABLE};
+     * the sink numbers repeats of a name (two insteadOf tokens are two secrets, both redacted).
+     */
+    static void of(List<GitConfigEntry> entries, BiConsumer<String, String> sink) {
         for (GitConfigEntry e : entries) {
-            if (e.fromWorkspace()) continue; // the agent wrote those: nothing of the host's in them
+            // the agent wrote the workspace's files; 'command' scope is the module's forced
+            // configuration (airlock's own credential helper) and -c, which is refused
+            if (e.fromWorkspace() || e.scope().equals("command")) continue;
             String key = GitConfigKeys.lower(e.key());
             // section.variable only: a subsection can be the very URL that holds the token
             String name = "git-config:" + key.substring(0, Math.max(0, key.indexOf('.'))) + key.substring(key.lastIndexOf('.'));
@@ -36,7 +40,7 @@ final class HostConfigSecrets {
             userinfo(e.key(), found);
             if (e.value() != null) {
                 userinfo(e.value(), found);
-                if (key.startsWith("http.") && key.endsWith(".extraheader") || key.equals("http.extraheader")) {
+                if (key.startsWith("http.") && key.endsWith(".extraheader")) {
                     found.add(e.value());
                     int colon = e.value().indexOf(':');
                     if (colon >= 0) {
@@ -52,14 +56,10 @@ final class HostConfigSecrets {
                     while (m.find()) found.add(m.group(1));
                 }
             }
-            int n = 0;
             for (String v : found) {
-                if (v.length() < MIN || out.containsValue(v)) continue;
-                out.put(n == 0 ? name : name + "#" + n, v);
-                n++;
+                if (v.length() >= MIN) sink.accept(name, v);
             }
         }
-        return out;
     }
 
     private static void userinfo(String text, List<String> found) {

@@ -1,4 +1,4 @@
-package airlock.cli;
+package airlock.daemon.core;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -7,14 +7,14 @@ import java.util.stream.Collectors;
  * Quotes argv the way a POSIX shell would read it back. Arguments come from the agent, so a raw
  * ESC or newline must never reach the person's terminal: those are written as {@code $'\e'}.
  */
-final class ShellWords {
+public final class ShellWords {
     private ShellWords() {}
 
-    static String join(List<String> words) {
+    public static String join(List<String> words) {
         return words.stream().map(ShellWords::quote).collect(Collectors.joining(" "));
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         if (s.isEmpty()) return "''";
         if (s.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || "_@%+=:,./-".indexOf(c) >= 0))) return s;
         if (s.codePoints().noneMatch(ShellWords::isControl)) return "'" + s.replace("'", "'\\''") + "'";
@@ -37,7 +37,7 @@ final class ShellWords {
     }
 
     /** C0, DEL, C1 and the bidi overrides that can make a terminal show text other than what is there. */
-    private static boolean isControl(int c) {
+    public static boolean isControl(int c) {
         return c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
     }
 }
