@@ -222,10 +222,11 @@ final class Session implements Runnable {
             try {
                 secrets = RunSecrets.prepare(context.vault(), plan.profile(), request.command(), plan.hostSecrets());
             } catch (SecretUnavailable e) {
-                return refused(known, new Refusal(ExitCodes.REFUSED, e.getMessage()));
+                return refused(known, new Refusal(ExitCodes.REFUSED, withoutVaultPath(e.getMessage())));
             } catch (IOException e) {
+                context.log().println("airlock: vault: " + e.getMessage());
                 return refused(known, new Refusal(ExitCodes.REFUSED, "airlock: vault: cannot read the secrets this command is"
-                        + " granted (" + e.getMessage() + "); nothing ran"));
+                        + " granted (" + withoutVaultPath(String.valueOf(e.getMessage())) + "); nothing ran"));
             }
             try (secrets) {
                 RedactionCounts counts = new RedactionCounts();
@@ -371,6 +372,11 @@ final class Session implements Runnable {
 
     private static SessionRecord.Outcome.Ran ran(int status, int signal, long stdin, long output, boolean lost) {
         return new SessionRecord.Outcome.Ran(status, signal, stdin, output, lost);
+    }
+
+    /** The agent learns which secret failed, not where the host keeps its vault. */
+    private String withoutVaultPath(String message) {
+        return message.replace(context.vault().files().root().toAbsolutePath().toString(), "<the host's vault>");
     }
 
     private static String unrecorded(String failure) {

@@ -147,4 +147,18 @@ public class PipAttackTest {
                 workA.toString());
         assertThat(r.out()).isEqualTo("READ-ONLY\n");
     }
+
+    @Test
+    void anEnvironmentWhosePythonWasSwappedIsRefused() throws Exception {
+        // pip runs the agent's setup.py with the environment writable: a bin/python3 that now
+        // leads elsewhere would choose the program and the host folder the sandbox binds
+        var install = pip("alpha", workA, "install", "--no-index", "--find-links", wheels.toString(), "airlockcanary");
+        assertThat(install.exit()).as(install.toString()).isZero();
+        Path python = config.resolve("python/alpha/venv/bin/python3");
+        Files.delete(python);
+        Files.createSymbolicLink(python, Path.of("/bin/cat"));
+        var r = SocketClient.run(daemon.directory().socketOf("alpha"), "python3", List.of("-c", "print(1)"), workA.toString());
+        assertThat(r.exit()).isEqualTo(126);
+        assertThat(r.err() + r.refusal()).contains("refused by the sandbox layer").contains("bin/python3 was changed");
+    }
 }

@@ -127,6 +127,23 @@ class SecretsThroughTheShimTest {
         assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).doesNotContain("ran");
     }
 
+    @Test
+    void aDamagedSecretIsRefusedByNameWithoutTheHostsVaultPath() throws Exception {
+        start("#!/bin/sh\necho ran\n");
+        Path entry;
+        try (Stream<Path> s = Files.list(new ConfigDirectory(config).vaultDir().resolve("secrets"))) {
+            entry = s.filter(p -> p.getFileName().toString().startsWith("api_token")).findFirst().orElseThrow();
+        }
+        String json = Files.readString(entry);
+        int at = json.indexOf("\"ciphertext\"");
+        Files.writeString(entry, at < 0 ? json.replace('A', 'B') : json.substring(0, at + 20) + (json.charAt(at + 20) == 'A' ? 'B' : 'A') + json.substring(at + 21));
+        var r = shim("printer");
+        String err = new String(r.stderr(), StandardCharsets.UTF_8);
+        assertThat(r.exit()).isEqualTo(126);
+        assertThat(err).startsWith("airlock: vault:").contains("api_token").doesNotContain(config.toString());
+        assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).doesNotContain("ran");
+    }
+
     private List<Path> leftoverRunFiles() throws Exception {
         Path runs = new ConfigDirectory(config).vaultDir().resolve("runs");
         if (!Files.isDirectory(runs)) return List.of();

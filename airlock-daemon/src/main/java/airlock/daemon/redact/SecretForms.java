@@ -160,19 +160,37 @@ public final class SecretForms {
         return o.toByteArray();
     }
 
-    /** Each line, without its line ending. */
+    /**
+     * The opaque lines of a multi-line value, without their line endings: a line that is one word
+     * (a PEM or base64 body line, a token), and of a {@code key: value} line only a long one-word
+     * value (a kubeconfig's {@code client-key-data}). Structure lines ({@code apiVersion: v1},
+     * {@code current-context: prod}, a server URL) are not secret and would mangle ordinary
+     * output (kubectl's YAML) wherever they appear.
+     */
     static List<byte[]> lines(byte[] v) {
         List<byte[]> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= v.length; i++) {
             if (i == v.length || v[i] == '\n') {
                 int end = i > start && v[i - 1] == '\r' ? i - 1 : i;
-                if (end - start >= MIN_FORM_BYTES) out.add(Arrays.copyOfRange(v, start, end));
+                String line = new String(v, start, end - start, StandardCharsets.ISO_8859_1).strip();
+                int sep = line.indexOf(": ") >= 0 ? line.indexOf(": ") + 1 : line.indexOf('=') >= 0 ? line.indexOf('=') : -1;
+                if (line.length() >= MIN_FORM_BYTES && line.chars().noneMatch(Character::isWhitespace) && line.indexOf(':') < 0) {
+                    out.add(line.getBytes(StandardCharsets.ISO_8859_1));
+                } else if (sep > 0) {
+                    String value = line.substring(sep + 1).strip();
+                    if (value.length() >= MIN_VALUE_IN_LINE && value.chars().noneMatch(Character::isWhitespace)) {
+                        out.add(value.getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                }
                 start = i + 1;
             }
         }
         return out;
     }
+
+    /** A value inside a {@code key: value} line long enough to be a credential, not a setting. */
+    static final int MIN_VALUE_IN_LINE = 32;
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);

@@ -39,7 +39,11 @@ public final class BubblewrapArgv {
             if (Files.isSymbolicLink(p)) a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), s));
             else if (Files.isDirectory(p)) a.addAll(List.of("--ro-bind", s, s));
         }
-        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
+        // a tmpfs is memory the rlimit does not count: sized to the run's memory limit
+        List<String> size = r.spec().memoryMb() > 0 ? List.of("--size", Long.toString(r.spec().memoryMb() * 1024L * 1024L)) : List.of();
+        a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        a.addAll(size);
+        a.addAll(List.of("--tmpfs", "/tmp"));
         List<Path> bound = new ArrayList<>(SYSTEM.stream().map(Path::of).toList());
         Optional<Path> prefix = executablePrefix(Path.of(r.argv().getFirst()));
         if (prefix.isPresent() && (prefix.get().getNameCount() < 2 || r.home().startsWith(prefix.get()) || under(prefix.get(), r.hidden()))) {
@@ -48,6 +52,7 @@ public final class BubblewrapArgv {
         }
         prefix.ifPresent(bound::add);
 
+        a.addAll(size);
         a.addAll(List.of("--tmpfs", r.home().toString()));
         for (String f : r.spec().read()) {
             Path file = r.home().resolve(f.substring(2)).normalize();

@@ -38,7 +38,8 @@ public final class Cgroup implements AutoCloseable {
                 if (processes > 0) Files.writeString(dir.resolve("pids.max"), Long.toString(processes));
                 if (c.v2() && memoryBytes > 0 && Files.exists(dir.resolve("memory.max"))) {
                     Files.writeString(dir.resolve("memory.max"), Long.toString(memoryBytes));
-                    Files.writeString(dir.resolve("memory.swap.max"), "0");
+                    // without swap accounting there is no such file; writing it would throw the whole cgroup away
+                    if (Files.exists(dir.resolve("memory.swap.max"))) Files.writeString(dir.resolve("memory.swap.max"), "0");
                 }
                 return Optional.of(g);
             } catch (IOException | RuntimeException e) {

@@ -26,7 +26,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
     private static final long MB = 1024L * 1024;
 
     public SandboxLauncher {
-        hidden = List.copyOf(hidden);
+        hidden = hidden.stream().flatMap(h -> java.util.stream.Stream.of(h.toAbsolutePath(), realOrAsIs(h))).distinct().toList();
         secretFiles = List.copyOf(secretFiles);
     }
 
@@ -78,7 +78,9 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             case Bubblewrap.Availability.Unavailable u -> throw new SandboxUnavailable(u.message()
                     + " ('" + plan.module().name() + "' asks for [sandbox]; 'airlock doctor' checks the host)");
         };
-        Path home = Path.of(plan.env().getOrDefault("HOME", System.getProperty("user.home")));
+        // resolved like the mounts: a home or config directory reached through a symlink must
+        // still be found inside a mount (and hidden)
+        Path home = realOrAsIs(Path.of(plan.env().getOrDefault("HOME", System.getProperty("user.home"))));
         List<Path> mounts = new ArrayList<>();
         for (String host : plan.profile().mounts().values()) {
             try {
@@ -135,6 +137,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         String profile = plan.profile().name();
         if (s.venv() == SandboxSpec.Venv.USE) {
             if (!envs.exists(profile)) return Launch.AfterSuccess.NOTHING;
+            requireHostPython(envs, profile, plan);
             argv.set(0, envs.python(profile).toString());
             extra.add(new SandboxRequest.Bind(envs.venv(profile), false));
             return Launch.AfterSuccess.NOTHING;
@@ -145,6 +148,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             throw new SandboxUnavailable("airlock: refused by the sandbox layer: the Python environment of profile " + profile
                     + " cannot be made: " + e.getMessage());
         }
+        requireHostPython(envs, profile, plan);
         List<String> pipArgs = List.copyOf(argv.subList(1, argv.size()));
         argv.clear();
         argv.addAll(List.of(envs.python(profile).toString(), "-m", "pip"));
@@ -153,6 +157,33 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         boolean changes = !pipArgs.isEmpty() && (pipArgs.getFirst().equals("install") || pipArgs.getFirst().equals("uninstall"));
         if (!changes) return Launch.AfterSuccess.NOTHING;
         return () -> envs.keep(profile, new PythonEnvironments.Install(plan.cwd().toString(), pipArgs));
+    }
+
+    /** The real path when it exists (symlinks followed), else the absolute path as given. */
+    static Path realOrAsIs(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException | RuntimeException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /**
+     * The environment's python must still lead to the host's own: pip runs the agent's setup.py
+     * with the environment writable, and a swapped link would choose which host folder the
+     * sandbox binds (the tool's installation prefix) and which program runs.
+     */
+    private static void requireHostPython(PythonEnvironments envs, String profile, Plan plan) throws SandboxUnavailable {
+        try {
+            if (!envs.python(profile).toRealPath().equals(plan.executable().toRealPath())) {
+                throw new SandboxUnavailable("airlock: refused by the sandbox layer: the Python environment of profile " + profile
+                        + " no longer runs the host's " + plan.executable() + " (its bin/python3 was changed); rebuild it with"
+                        + " 'airlock python rebuild " + profile + "'");
+            }
+        } catch (IOException e) {
+            throw new SandboxUnavailable("airlock: refused by the sandbox layer: the Python environment of profile " + profile
+                    + " cannot be checked: " + e.getMessage());
+        }
     }
 
     /**
