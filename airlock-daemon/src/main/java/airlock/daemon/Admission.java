@@ -43,10 +43,6 @@ final class Admission {
         return connections;
     }
 
-    Approvals approvals() {
-        return approvals;
-    }
-
     /**
      * Empty when the profile may serve {@code r}; else the message. Checked on the live policy for
      * every request, so a revocation or a new key counts from the reload on.

@@ -84,19 +84,9 @@ final class ToolRun {
         this.cap = new OutputCap(launch.outputBytes());
     }
 
-    /** A sandboxed module here hides only the default config directory: the daemon passes its own launcher. */
-    static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out) throws IOException, InterruptedException {
-        return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts());
-    }
-
     static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out, SandboxLauncher sandbox)
             throws IOException, InterruptedException {
         return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts(), sandbox, Optional.empty());
-    }
-
-    static Result run(Plan plan, Map<String, String> injected, Caller caller, FrameReader in, FrameWriter out,
-                      Redactor redactor, RedactionCounts redactions) throws IOException, InterruptedException {
-        return run(plan, injected, caller, in, out, redactor, redactions, SandboxLauncher.of(ConfigDirectory.defaultRoot()), Optional.empty());
     }
 
     /**

@@ -64,7 +64,8 @@ class RedactedToolRunTest {
         RedactionCounts counts = new RedactionCounts();
         ToolRun.Result result = ToolRun.run(plan, Map.of("API_TOKEN", new String(SECRET, StandardCharsets.UTF_8)),
                 new Caller(ProcessHandle.current().pid(), 0, 0, ""), new FrameReader(Channels.newInputStream(callerFrames.source())),
-                new FrameWriter(wire), Redactor.of(Map.of("api_token", SECRET)), counts);
+                new FrameWriter(wire), Redactor.of(Map.of("api_token", SECRET)), counts,
+                airlock.daemon.sandbox.SandboxLauncher.of(tmp), Optional.empty());
         callerFrames.sink().close();
         assertThat(result.status()).isZero();
 

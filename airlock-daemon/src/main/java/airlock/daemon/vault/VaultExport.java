@@ -1,6 +1,5 @@
 package airlock.daemon.vault;
 
-import airlock.daemon.core.Plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
