@@ -169,6 +169,8 @@ public final class VaultExport {
                 value = Optional.of(v);
             }
             Optional<String> requestedBy = n.path("requested_by").isTextual() ? Optional.of(n.get("requested_by").asText()) : Optional.empty();
+            // an empty slot in the export (asked for, never set) must not wipe a value set here
+            if (value.isEmpty() && vault.entry(name).map(SecretEntry::hasValue).orElse(false)) continue;
             items.add(new Item(name, n.path("description").asText(""), value, requestedBy));
             (vault.exists(name) ? replaced : added).add(name);
         }

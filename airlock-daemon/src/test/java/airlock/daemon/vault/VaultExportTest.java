@@ -48,6 +48,20 @@ class VaultExportTest {
     }
 
     @Test
+    void anEmptySlotInTheExportKeepsAValueSetHere() throws Exception {
+        Vault from = Vault.at(tmp.resolve("a/vault"));
+        from.request("npm_token", "default", "asked for, never set");
+        Path file = tmp.resolve("slots.export");
+        VaultExport.write(from, file, PASS);
+        Vault to = Vault.at(tmp.resolve("b/vault"));
+        to.set("npm_token", CANARY, "the real one");
+        VaultExport.Plan plan = VaultExport.read(to, file, PASS);
+        assertThat(plan.replaced()).isEmpty();
+        VaultExport.apply(to, plan);
+        assertThat(to.value("npm_token")).isEqualTo(CANARY);
+    }
+
+    @Test
     void aWrongPassphraseATruncationOrAnyChangedByteImportsNothing() throws Exception {
         Vault from = Vault.at(tmp.resolve("a/vault"));
         from.set("github_token", CANARY, "");
