@@ -134,9 +134,14 @@ class SecretsThroughTheShimTest {
         try (Stream<Path> s = Files.list(new ConfigDirectory(config).vaultDir().resolve("secrets"))) {
             entry = s.filter(p -> p.getFileName().toString().startsWith("api_token")).findFirst().orElseThrow();
         }
-        String json = Files.readString(entry);
-        int at = json.indexOf("\"ciphertext\"");
-        Files.writeString(entry, at < 0 ? json.replace('A', 'B') : json.substring(0, at + 20) + (json.charAt(at + 20) == 'A' ? 'B' : 'A') + json.substring(at + 21));
+        // flip one bit of the sealed value itself: always a change, whatever characters its
+        // base64 happens to contain (a text substitution could leave the entry untouched)
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(entry.toFile());
+        byte[] sealed = Base64.getDecoder().decode(node.get("sealed").asText());
+        sealed[0] ^= 1;
+        node.put("sealed", Base64.getEncoder().encodeToString(sealed));
+        Files.writeString(entry, mapper.writeValueAsString(node));
         var r = shim("printer");
         String err = new String(r.stderr(), StandardCharsets.UTF_8);
         assertThat(r.exit()).isEqualTo(126);
