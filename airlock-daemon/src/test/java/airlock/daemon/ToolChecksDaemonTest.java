@@ -74,6 +74,30 @@ class ToolChecksDaemonTest {
         assertThat(tmp.resolve("canary")).doesNotExist();
     }
 
+    /** Issue 13: the check's whole look at the repository is one host process, the config listing. */
+    @Test
+    void anOrdinaryCallStartsOneHostProcessBeforeTheRealOne() throws Exception {
+        f = new DaemonFixture(tmp, "");
+        Path log = tmp.resolve("git-calls");
+        Path wrapper = tmp.resolve("git-wrapper");
+        Files.writeString(wrapper, "#!/bin/sh\necho \"$*\" >> '" + log + "'\nexec /usr/bin/git \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectories(f.config.resolve("commands"));
+        Files.writeString(f.config.resolve("commands/git.toml"), builtinGit().replace("bin = \"git\"", "bin = \"" + wrapper + "\""));
+        f.start();
+        Files.createDirectories(f.repo.resolve("sub/dir"));
+        var r = SocketClient.run(f.socket("default"), "git", List.of("status", "--short"), f.repo.resolve("sub/dir").toString());
+        assertThat(r.refusal()).isNull();
+        assertThat(r.exit()).isZero();
+        assertThat(Files.readAllLines(log)).containsExactly("config --list --show-scope --show-origin -z", "status --short");
+        // and the check still reads the repository it found that way
+        Files.delete(log);
+        plantFsmonitor();
+        r = SocketClient.run(f.socket("default"), "git", List.of("status"), f.repo.resolve("sub/dir").toString());
+        assertThat(r.refusal()).contains("rule \"git:config-keys\"");
+        assertThat(Files.readAllLines(log)).containsExactly("config --list --show-scope --show-origin -z");
+    }
+
     @Test
     void anUnknownCheckFailsTheLoadWithFileLineAndKey() throws Exception {
         f = new DaemonFixture(tmp, "");

@@ -20,9 +20,17 @@ public final class GitConfigScan {
 
     public static List<GitConfigEntry> read(Path git, List<String> discovery, Path cwd, Map<String, String> env)
             throws IOException {
+        return entries(listing(git, discovery, cwd, env));
+    }
+
+    /** The listing's process, its stderr kept for {@link GitSetupTrace}. */
+    static HostCommand.Output listing(Path git, List<String> discovery, Path cwd, Map<String, String> env) throws IOException {
         List<String> args = new ArrayList<>(discovery);
         args.addAll(List.of("config", "--list", "--show-scope", "--show-origin", "-z"));
-        HostCommand.Output out = HostCommand.run(git, args, cwd, env);
+        return HostCommand.run(git, args, cwd, env);
+    }
+
+    static List<GitConfigEntry> entries(HostCommand.Output out) throws IOException {
         if (out.status() != 0) {
             throw new IOException("git config --list failed (" + out.status() + "): " + out.stderr().strip());
         }

@@ -76,16 +76,24 @@ public final class GitWorkspace {
         Optional<Decision> paths = pathArguments(sub, rest, hostCwd, mounts);
         if (paths.isPresent()) return paths.get();
         try {
-            // two host processes for an ordinary call: this rev-parse and the config listing
-            HostCommand.Output found = revParseDirs(git, global.discovery(), hostCwd, env);
-            Optional<Decision> repo = repositoryLocation(found, hostCwd, mounts);
+            // one host process for an ordinary call: the config listing, which also says where the
+            // repository is; rev-parse only when that trace is not plainly git's (bare, no repository)
+            HostCommand.Output listing = GitConfigScan.listing(git, global.discovery(), hostCwd, GitSetupTrace.tracing(env));
+            Optional<RepoDirs> dirs = listing.status() == 0 ? GitSetupTrace.read(listing.stderr()) : Optional.empty();
+            Optional<Decision> repo;
+            if (dirs.isPresent()) {
+                repo = repositoryLocation(List.of(dirs.get().gitDir().toString(), dirs.get().common().toString()), hostCwd, mounts);
+            } else {
+                HostCommand.Output found = revParseDirs(git, global.discovery(), hostCwd, env);
+                repo = repositoryLocation(found, hostCwd, mounts);
+                dirs = RepoDirs.of(found);
+            }
             if (repo.isPresent()) return repo.get();
-            Optional<RepoDirs> dirs = RepoDirs.of(found);
             if (dirs.isPresent()) {
                 repo = GitObjectStore.check(dirs.get().common(), mounts);
                 if (repo.isPresent()) return repo.get();
             }
-            List<GitConfigEntry> entries = GitConfigScan.read(git, global.discovery(), hostCwd, env);
+            List<GitConfigEntry> entries = GitConfigScan.entries(listing);
             HostConfigSecrets.of(entries, hostSecrets);
             if (dirs.isPresent() && dirs.get().worktree().isPresent()) {
                 repo = SubmoduleGitDirs.check(git, global.discovery(), dirs.get(), hashBytes(entries), hostCwd, mounts, env);
@@ -119,12 +127,14 @@ public final class GitWorkspace {
     record RepoDirs(Path gitDir, Path common, Optional<Path> worktree) {
         /** From {@code rev-parse --is-bare-repository --git-dir --git-common-dir --show-toplevel}. */
         static Optional<RepoDirs> of(HostCommand.Output revParse) {
-            List<String> lines = revParse.text().lines().filter(l -> !l.isBlank()).toList();
+            // rev-parse does not quote: a folder name with a line break in it adds a line, and
+            // a shifted reading would judge some other folder, so any other count is unreadable
+            List<String> lines = List.of(revParse.text().split("\n"));
             if (lines.size() < 3) return Optional.empty();
             boolean bare = lines.get(0).equals("true");
             // a bare repository has no work tree: rev-parse stops at --show-toplevel with an error
-            if (revParse.status() != 0 && !(bare && lines.size() == 3)) return Optional.empty();
-            Optional<Path> worktree = !bare && lines.size() == 4 ? Optional.of(Path.of(lines.get(3))) : Optional.empty();
+            if (bare ? lines.size() != 3 : revParse.status() != 0 || lines.size() != 4) return Optional.empty();
+            Optional<Path> worktree = bare ? Optional.empty() : Optional.of(Path.of(lines.get(3)));
             return Optional.of(new RepoDirs(Path.of(lines.get(1)), Path.of(lines.get(2)), worktree));
         }
     }
@@ -138,15 +148,19 @@ public final class GitWorkspace {
 
     /** The repository (found by walking up from the cwd, or named by .git files) must be in the mounts. */
     private static Optional<Decision> repositoryLocation(HostCommand.Output out, Path cwd, PathMapper mounts) {
-        if (out.status() != 0) {
-            if (out.stderr().contains("not a git repository")) return Optional.empty(); // clone, init, ls-remote
-            if (RepoDirs.of(out).isEmpty()) {
-                return Optional.of(CheckInput.refuse("git", "repository", "git cannot open the repository: " + out.stderr().strip()));
-            }
+        if (out.status() != 0 && out.stderr().contains("not a git repository")) return Optional.empty(); // clone, init, ls-remote
+        Optional<RepoDirs> dirs = RepoDirs.of(out);
+        if (dirs.isEmpty()) {
+            String why = out.stderr().isBlank() ? "rev-parse named it in a way airlock cannot read (a line break in a folder name?)"
+                    : out.stderr().strip();
+            return Optional.of(CheckInput.refuse("git", "repository", "git cannot open the repository: " + why));
         }
         // the git dir and the common dir; a work tree elsewhere (core.worktree) is the config check's
-        List<String> lines = out.text().lines().toList();
-        for (String dir : lines.subList(Math.min(1, lines.size()), Math.min(3, lines.size()))) {
+        return repositoryLocation(List.of(dirs.get().gitDir().toString(), dirs.get().common().toString()), cwd, mounts);
+    }
+
+    private static Optional<Decision> repositoryLocation(List<String> dirs, Path cwd, PathMapper mounts) {
+        for (String dir : dirs) {
             if (!dir.isBlank() && !inside(mounts, cwd, dir)) {
                 return Optional.of(Decision.deny(Layer.MOUNTS, null, "the repository's git directory " + dir
                         + " is outside the profile's [mounts] (a .git file, a worktree link or a parent folder's repository)"));
