@@ -22,7 +22,27 @@ import java.util.Set;
  */
 final class Connections {
     /** One open connection. */
-    record Entry(String profile, SocketChannel socket, FrameWriter out) {}
+    record Entry(String profile, SocketChannel socket, FrameWriter out, ToolStart start) {}
+
+    /**
+     * Whether this connection's tool may still start. A session passes its last admission and
+     * may then wait (a command lock held by a long {@code terraform apply}, the vault): a stop in
+     * that window must mean the tool never starts, not that it starts and is killed a moment
+     * later. The start and the stop take the same lock, so one of them is first.
+     */
+    static final class ToolStart implements ToolRun.ProcessStart {
+        private boolean stopped;
+
+        @Override
+        public synchronized Process start(ProcessBuilder pb) throws IOException {
+            if (stopped) throw new ToolRun.StoppedBeforeStart();
+            return pb.start();
+        }
+
+        synchronized void stop() {
+            stopped = true;
+        }
+    }
 
     private final Map<SocketChannel, Entry> open = new HashMap<>();
     static final java.time.Duration GRACE = java.time.Duration.ofMillis(500);
@@ -32,12 +52,18 @@ final class Connections {
     /** Registers a connection; empty-handed (false) when its profile is being stopped. */
     synchronized boolean enter(String profile, SocketChannel socket) {
         if (stopped.contains(profile)) return false;
-        open.put(socket, new Entry(profile, socket, new FrameWriter(ChannelStreams.out(socket))));
+        open.put(socket, new Entry(profile, socket, new FrameWriter(ChannelStreams.out(socket)), new ToolStart()));
         return true;
     }
 
     synchronized void leave(SocketChannel socket) {
         open.remove(socket);
+    }
+
+    /** How a registered connection's tool starts (never once its profile is stopped), or unguarded. */
+    synchronized ToolRun.ProcessStart starts(SocketChannel socket) {
+        Entry e = open.get(socket);
+        return e != null ? e.start() : ProcessBuilder::start;
     }
 
     /** The writer of a registered connection (its session's only writer), or a new one. */
@@ -105,6 +131,7 @@ final class Connections {
             if (keepStopped) stopped.add(profile);
             for (Entry e : open.values()) if (e.profile().equals(profile)) victims.add(e);
         }
+        for (Entry e : victims) e.start().stop();
         for (Entry e : victims) Thread.ofVirtual().name("stop-" + profile).start(() -> end(e, code, message));
         return victims.size();
     }

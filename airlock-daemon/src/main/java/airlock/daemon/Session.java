@@ -232,6 +232,10 @@ final class Session implements Runnable {
                 RedactionCounts counts = new RedactionCounts();
                 return hooks.hasPostExec(profileName) ? runHeld(known, hooks, plan, secrets, counts, in)
                         : runStreamed(known, plan, secrets, counts, in, out);
+            } catch (ToolRun.StoppedBeforeStart e) {
+                // the stop has told the caller already (its refusal was the connection's last frame)
+                Refusal stopped = new Refusal(ExitCodes.REFUSED, "airlock: " + e.getMessage());
+                return new Ending(known, new SessionRecord.Outcome.Refused(stopped), new Finale.Silent());
             }
         } catch (IOException e) {
             return broken(known, e.toString());
@@ -261,7 +265,7 @@ final class Session implements Runnable {
         ToolRun.Result result;
         try (CommandLocks.Held held = context.locks().acquire(plan.module())) {
             result = ToolRun.run(plan, secrets.env(), known.caller(), in, out, secrets.redactor(), counts,
-                    context.sandbox(), secrets.directory());
+                    context.sandbox(), secrets.directory(), context.admission().connections().starts(socket));
         }
         return new Ending(known, ran(result), result.callerLost() ? new Finale.Silent() : new Finale.Exit(result.status(), result.signal()),
                 report(secrets, counts, result));
@@ -278,7 +282,7 @@ final class Session implements Runnable {
         try (CommandLocks.Held lock = context.locks().acquire(plan.module())) {
             // redacted before it is framed: the post-exec hook sees markers only
             result = ToolRun.run(plan, secrets.env(), known.caller(), in, new FrameWriter(held), secrets.redactor(), counts,
-                    context.sandbox(), secrets.directory());
+                    context.sandbox(), secrets.directory(), context.admission().connections().starts(socket));
         }
         SessionRecord.RunReport report = report(secrets, counts, result);
         boolean lost = result.callerLost() && !held.overflowed();

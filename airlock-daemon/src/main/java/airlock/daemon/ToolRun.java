@@ -86,7 +86,21 @@ final class ToolRun {
 
     static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out, SandboxLauncher sandbox)
             throws IOException, InterruptedException {
-        return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts(), sandbox, Optional.empty());
+        return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts(), sandbox, Optional.empty(),
+                ProcessBuilder::start);
+    }
+
+    /** Starts the tool's process; a connection's own refuses once its profile is stopped. */
+    @FunctionalInterface
+    interface ProcessStart {
+        Process start(ProcessBuilder pb) throws IOException;
+    }
+
+    /** The profile was stopped (expired, revoked, rotated) after admission: the tool never started. */
+    static final class StoppedBeforeStart extends IOException {
+        StoppedBeforeStart() {
+            super("the profile was stopped before the tool started; nothing ran");
+        }
     }
 
     /**
@@ -100,7 +114,8 @@ final class ToolRun {
      * or refuses when the sandbox cannot be had.
      */
     static Result run(Plan plan, Map<String, String> injected, Caller caller, FrameReader in, FrameWriter out,
-                      Redactor redactor, RedactionCounts redactions, SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles)
+                      Redactor redactor, RedactionCounts redactions, SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles,
+                      ProcessStart starts)
             throws IOException, InterruptedException {
         Launch launch;
         try {
@@ -120,7 +135,7 @@ final class ToolRun {
             pb.environment().putAll(plan.env());
             pb.environment().putAll(injected);
             if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Process process = pb.start();
+            Process process = starts.start(pb);
             Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
             return new ToolRun(process, out, callerProcess, redactor, redactions, launch).supervise(in);
         }

@@ -100,6 +100,31 @@ class LifecycleTest {
         }
     }
 
+    /**
+     * A session admitted before the revocation and still waiting (here for the command lock a
+     * long run holds) never starts its tool, rather than starting it to be killed a moment later.
+     */
+    @Test
+    void aRunWaitingForItsCommandLockWhenTheProfileIsRevokedNeverStarts() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "[exec]\nconcurrent = false\n", "").start()) {
+            Process holder = w.shim("tool", Map.of(), "slow").start();
+            long pid = w.toolPid();
+            Process waiter = w.shim("tool", Map.of(), "queued").start();
+            // the waiter passes admission and blocks on the lock: the run of 'slow' holds it
+            assertThat(LifecycleWorld.eventually(() -> w.daemon.running("agent") == 2, Duration.ofSeconds(20))).isTrue();
+            Thread.sleep(1_000);
+            assertThat(w.cli.run("profile revoke agent").out()).contains("the running daemon applied it");
+            assertThat(holder.waitFor()).isEqualTo(126);
+            assertThat(waiter.waitFor()).isEqualTo(126);
+            assertThat(new String(waiter.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).contains("was revoked at");
+            assertThat(LifecycleWorld.eventually(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(5))).isTrue();
+            Thread.sleep(1_000); // the lock is free now: a tool that was going to start has started
+            assertThat(Files.readAllLines(tmp.resolve("tool-calls"))).containsExactly("slow");
+            assertThat(w.audit().stream().map(Object::toString).filter(r -> r.contains("queued")).toList()).singleElement()
+                    .asString().contains("the profile was stopped before the tool started");
+        }
+    }
+
     @Test
     void aShimThatStoppedReadingCannotHoldUpARevocation() throws Exception {
         try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {

@@ -45,7 +45,7 @@ final class LifecycleWorld implements AutoCloseable {
         bin = Files.createDirectories(tmp.resolve("bin"));
         pidFile = tmp.resolve("tool.pid");
         Path tool = bin.resolve("tool");
-        Files.writeString(tool, "#!/bin/sh\nif [ \"$1\" = slow ]; then echo started; echo $$ > " + pidFile
+        Files.writeString(tool, "#!/bin/sh\necho \"$*\" >> " + tmp.resolve("tool-calls") + "\nif [ \"$1\" = slow ]; then echo started; echo $$ > " + pidFile
                 + "; exec sleep 60; fi\nif [ \"$1\" = flood ]; then echo $$ > " + pidFile + "; exec yes; fi\necho \"tool $*\"\n");
         Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
         cli.write("config.toml", "[commands]\nenable = [\"tool\"]\n");

@@ -65,7 +65,7 @@ class RedactedToolRunTest {
         ToolRun.Result result = ToolRun.run(plan, Map.of("API_TOKEN", new String(SECRET, StandardCharsets.UTF_8)),
                 new Caller(ProcessHandle.current().pid(), 0, 0, ""), new FrameReader(Channels.newInputStream(callerFrames.source())),
                 new FrameWriter(wire), Redactor.of(Map.of("api_token", SECRET)), counts,
-                airlock.daemon.sandbox.SandboxLauncher.of(tmp), Optional.empty());
+                airlock.daemon.sandbox.SandboxLauncher.of(tmp), Optional.empty(), ProcessBuilder::start);
         callerFrames.sink().close();
         assertThat(result.status()).isZero();
 

@@ -118,7 +118,7 @@ final class SandboxBox {
         ToolRun.Result r = secrets.isEmpty()
                 ? ToolRun.run(plan, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)), launcher)
                 : ToolRun.run(plan, injected, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)),
-                        secrets, new airlock.daemon.redact.RedactionCounts(), launcher, secretFiles);
+                        secrets, new airlock.daemon.redact.RedactionCounts(), launcher, secretFiles, ProcessBuilder::start);
         toTool.close();
         feeder.interrupt();
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
