@@ -57,8 +57,25 @@ final class UiCommand implements Callable<Integer> {
         out.println(url);
         out.println("airlock: the link works once, for " + LoginGrants.VALID.toMinutes() + " minutes");
         out.flush();
-        if (!noBrowser) open(url, Airlock.host(spec).env(), err);
+        if (!noBrowser) open(url, dir.uiDir(), Airlock.host(spec).env(), err);
         return 0;
+    }
+
+    /**
+     * The browser is given a file that leads to the link, not the link: a program's arguments
+     * are in /proc/PID/cmdline for every user of the host, for as long as xdg-open and the
+     * browser it starts run, and anyone who reads the token first logs in as this user. The file
+     * is this user's alone (0600, in the 0700 ui folder), rewritten by each 'airlock ui'.
+     */
+    static Path loginPage(String url, Path uiDir) throws IOException {
+        Path page = uiDir.resolve("open-console.html");
+        Path tmp = Files.createTempFile(uiDir, ".open-console", ".html",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        String href = url.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+        Files.writeString(tmp, "<!doctype html><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">"
+                + "<meta http-equiv=\"refresh\" content=\"0;url=" + href + "\"><title>airlock console</title>"
+                + "<p><a href=\"" + href + "\">Open the airlock console</a></p>\n", StandardCharsets.UTF_8);
+        return Files.move(tmp, page, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static boolean listening(String authority) {
@@ -73,14 +90,15 @@ final class UiCommand implements Callable<Integer> {
     }
 
     /** xdg-open only on a desktop session: on a server it would start a text browser or fail noisily. */
-    private static void open(String url, java.util.Map<String, String> env, PrintWriter err) {
+    private static void open(String url, Path uiDir, java.util.Map<String, String> env, PrintWriter err) {
         boolean desktop = present(env.get("DISPLAY")) || present(env.get("WAYLAND_DISPLAY"));
         String opener = System.getProperty("os.name").toLowerCase().contains("mac") ? "open" : desktop ? "xdg-open" : null;
         if (opener == null) return;
         for (String d : env.getOrDefault("PATH", "").split(":")) {
             if (!d.isEmpty() && Files.isExecutable(Path.of(d, opener))) {
                 try {
-                    new ProcessBuilder(opener, url).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    new ProcessBuilder(Path.of(d, opener).toString(), loginPage(url, uiDir).toString()).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 } catch (IOException e) {
                     err.println("airlock: could not open a browser (" + e.getMessage() + "); open the link yourself");
                 }

@@ -61,4 +61,34 @@ class UiCommandTest {
             assertThat(again.statusCode()).isEqualTo(403);
         }
     }
+
+    /** The browser's arguments (readable by every host user in /proc) name a private file, never the token. */
+    @Test
+    void theBrowserIsGivenAPrivateFileNotTheLink() throws Exception {
+        Cli cli = new Cli(tmp);
+        Files.createDirectories(cli.config);
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path argv = tmp.resolve("xdg-open-argv");
+        Files.writeString(bin.resolve("xdg-open"), "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + argv + ".part; mv " + argv + ".part " + argv + "\n");
+        Files.setPosixFilePermissions(bin.resolve("xdg-open"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        cli.env.put("PATH", bin + ":/usr/bin:/bin");
+        cli.env.put("DISPLAY", ":0");
+        try (Console console = Console.start(new ConsoleBackend(null, null, null, null, null),
+                new Config.UiSettings(Optional.of("127.0.0.1"), 0, false), cli.config.resolve("ui"), new PrintStream(PrintStream.nullOutputStream()))) {
+            Cli.Result r = cli.run("ui");
+            assertThat(r.exit()).as(r.err()).isZero();
+            String url = r.out().lines().findFirst().orElseThrow();
+            String token = url.substring(url.indexOf("?t=") + 3);
+            for (int i = 0; i < 200 && !Files.exists(argv); i++) Thread.sleep(25);
+            assertThat(argv).as(r.err()).exists();
+            String given = Files.readString(argv).strip();
+            assertThat(given).doesNotContain(token).isEqualTo(cli.config.resolve("ui/open-console.html").toString());
+            Path page = Path.of(given);
+            assertThat(Files.getPosixFilePermissions(page)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.readString(page)).contains("url=" + url + "\"").contains("href=\"" + url + "\"");
+            // and the page's link still logs in once
+            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(303);
+        }
+    }
 }
