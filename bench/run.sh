@@ -8,8 +8,9 @@
 #
 # Every figure is measured in this run next to its baseline and given as median with min/max and
 # as a ratio. Only loopback traffic: the daemon's unix socket and an sshd this script starts on
-# 127.0.0.1 with a throwaway host key. Everything lives in one temp dir, removed at the end; the
-# daemon and sshd started here are stopped by their pids.
+# 127.0.0.1 with a throwaway host key; the container figure (bench/container.sh) uses a private
+# dockerd without bridge or iptables and containers with --network none. Everything lives in temp
+# dirs, removed at the end; the daemon, sshd and dockerd started here are stopped by their pids.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -228,6 +229,13 @@ if command -v git >/dev/null 2>&1; then
         grep 'execve(' "$B/git-execve.txt" | grep -v 'resumed\|= -1' | sed 's/^[0-9]* //; s/, 0x[0-9a-f]* .*//' > "$B/git-procs.txt" || true
     fi
     cd "$WORK"
+
+    # The same git status inside a container built as docs/deploy/agent-jvm.Dockerfile builds it,
+    # against the host launcher; bench/container.sh writes "not measured: why" when it cannot.
+    step "git status in a container (jlinked JRE, AOT cache trained in the image) against the host launcher, $ROUNDS interleaved rounds"
+    mkdir -p "$B/container"
+    "$ROOT/bench/container.sh" "$B/container" "$SOCK" "$WORK" "$REPO" "$B/agent/git" "$B/prefix/lib/airlock/airlock-shim.jar" \
+        "$ROUNDS" "$PER_ROUND" || echo "bench/container.sh exited with $?" > "$B/container/container-skipped.txt"
 fi
 
 # ---------------------------------------------------------------- daemon-side overhead
@@ -284,6 +292,26 @@ lat_row() { # name label
         "$(ratio "$med" "$(csv_field "$B/lat-direct.csv" 4)")" "$vs_ssh"
 }
 
+container_row() {
+    local c="$B/container" label="\`git status\` in a container through the shim (jlinked JRE, AOT cache trained in the image: the docs/deploy/agent-jvm.Dockerfile recipe)"
+    if [ -f "$c/rounds-container-aot.txt" ] && [ ! -f "$c/container-skipped.txt" ]; then
+        local host aot nocache
+        host=$(median < "$c/rounds-container-host.txt"); aot=$(median < "$c/rounds-container-aot.txt"); nocache=$(median < "$c/rounds-container-nocache.txt")
+        echo "| $label | $(ms "$aot") | the same \`git status\` through the host launcher, interleaved: $(ms "$host") (the same container without the cache: $(ms "$nocache"), $(ratio "$nocache" "$host")) | $(ratio "$aot" "$host") | <= 1.3× the host figure |"
+    elif [ -f "$c/container-skipped.txt" ]; then
+        echo "| $label | not measured: $(head -n 1 "$c/container-skipped.txt" | tr '|' '/') | | | <= 1.3× the host figure |"
+    else
+        echo "| $label | not measured: no git on this machine | | | <= 1.3× the host figure |"
+    fi
+}
+container_note() {
+    local i="$B/container/container-info.txt"
+    [ -f "$i" ] && [ ! -f "$B/container/container-skipped.txt" ] || return 0
+    val() { sed -n "s/^$1 //p" "$i"; }
+    echo
+    echo "The container row: $(val engine), every container \`--network none\`; \`hyperfine -N\` runs inside one long-lived container, so neither \`docker run\` nor \`docker exec\` is timed, alternating round by round with the host's. The image, made with \`docker import\`: a $(val jre_mib) MiB jlinked JRE, the shim jar and the Dockerfile's launcher; its $(val aot_mib) MiB AOT cache was trained by the Dockerfile's \`AotTraining --self-contained\` step in a container of that image ($(val train_ms) ms), then committed; the JVM maps it (\`-XX:AOTMode=on\` succeeds): $(val aot_used). Load average during these rounds: $(val load_before) → $(val load_after). The container part took $(val total_s) s, $(val setup_s) s of it setup."
+}
+
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
 jdk=$("$JAVA" -version 2>&1 | head -n 1)
 report="$B/report.md"
@@ -315,7 +343,7 @@ report="$B/report.md"
     else
         echo "| \`git status\` through the shim | not measured: no git on this machine | | | |"
     fi
-    echo "| \`git status\` in a container, jlinked JRE with an AOT cache trained in the image | not measured by this script (it needs a container engine): docs/performance.md says how | | | <= 1.3× the host figure |"
+    container_row
     if [ -f "$B/git-procs.txt" ]; then
         echo
         echo "Host processes the daemon started for one \`git status\` ($(grep -vc jspawnhelper "$B/git-procs.txt") programs; each is spawned through the JDK's \`jspawnhelper\`, $(grep -c jspawnhelper "$B/git-procs.txt") of those):"
@@ -324,6 +352,7 @@ report="$B/report.md"
         grep -v jspawnhelper "$B/git-procs.txt" | sed 's/^execve("[^"]*", \[//; s/\]$//; s/", "/ /g; s/"//g'
         echo '```'
     fi
+    container_note
     echo
     echo "#### Secrets (issue 14): five vault secrets injected into the run and redacted from its output"
     echo

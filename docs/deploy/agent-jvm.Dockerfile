@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
 # The JVM shim in an agent image, for those without GraalVM: a jlinked JRE (java.base and
 # jdk.unsupported, for sun.misc.Signal) and the shim's AOT cache trained in the image, where the
-# JRE and jar it is valid for are. Without the cache a call costs about twice as much
+# JRE and jar it is valid for are. Without the cache a call costs about 1.6 times as much
 # (docs/performance.md).
 #   mvn -B -ntp -pl airlock-shim package -DskipTests               # from the airlock checkout
 #   docker build -f docs/deploy/agent-jvm.Dockerfile -t my-agent .
+# bench/container.sh replays this file's jlink RUN, launcher block and training RUN on an imported
+# image to measure it (docs/performance.md, "The container figure"): keep their shape.
 FROM eclipse-temurin:25-jdk AS jre
 # Not --compress: classes the cache does not hold are read from this image at every call.
 RUN jlink --add-modules java.base,jdk.unsupported --strip-debug --no-man-pages --no-header-files --output /opt/jre
