@@ -170,7 +170,8 @@ for j in "$STAGE"/lib/*.jar; do put "$j" "$LIB/lib/$(basename "$j")"; done
 
 # Both launchers resolve their own symlinks (git -> airlock-shim) to find lib/airlock, so the
 # install can be moved or linked from anywhere. The JDK found now is the default; AIRLOCK_JAVA
-# overrides it.
+# overrides it. sq: a path as a single-quoted shell word, whatever it holds.
+sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 cat > "$WORK/airlock" <<EOF
 #!/bin/sh
 # airlock launcher (written by install.sh)
@@ -178,11 +179,18 @@ self=\$0
 case \$self in */*) ;; *) self=./\$self ;; esac
 # Needs only /bin/sh and readlink. Exit 125 is airlock's own failure (126: refused, 127: unknown
 # command), so a broken launcher never reads as a tool's answer.
-while [ -L "\$self" ]; do
-    link=\$(readlink "\$self") || { echo "airlock: cannot resolve the link \$self: this launcher needs readlink" >&2; exit 125; }
-    case \$link in /*) self=\$link ;; *) self=\${self%/*}/\$link ;; esac
-done
-lib=\${self%/*}/../lib/airlock
+# Where install.sh put it, when this is that file (test -ef follows links: no readlink process,
+# 5-7 ms of every call); otherwise (the install moved, or mounted elsewhere in a container) the
+# links are resolved one by one.
+if [ "\$self" -ef $(sq "$BIN/airlock") ] 2>/dev/null; then
+    lib=$(sq "$LIB")
+else
+    while [ -L "\$self" ]; do
+        link=\$(readlink "\$self") || { echo "airlock: cannot resolve the link \$self: this launcher needs readlink" >&2; exit 125; }
+        case \$link in /*) self=\$link ;; *) self=\${self%/*}/\$link ;; esac
+    done
+    lib=\${self%/*}/../lib/airlock
+fi
 java=\${AIRLOCK_JAVA:-$JAVA}
 case \$java in */*) ;; *) java=\$(command -v "\$java" 2>/dev/null || echo "\$java") ;; esac
 if [ ! -f "\$java" ] || [ ! -x "\$java" ]; then
@@ -211,11 +219,18 @@ self=\$0
 case \$self in */*) ;; *) self=./\$self ;; esac
 # Needs only /bin/sh and readlink. Exit 125 is airlock's own failure (126: refused, 127: unknown
 # command), so a broken launcher never reads as a tool's answer.
-while [ -L "\$self" ]; do
-    link=\$(readlink "\$self") || { echo "airlock: cannot resolve the link \$self: this launcher needs readlink" >&2; exit 125; }
-    case \$link in /*) self=\$link ;; *) self=\${self%/*}/\$link ;; esac
-done
-lib=\${self%/*}/../lib/airlock
+# Where install.sh put it, when this is that file (test -ef follows links: no readlink process,
+# 5-7 ms of every call); otherwise (the install moved, or mounted elsewhere in a container) the
+# links are resolved one by one.
+if [ "\$self" -ef $(sq "$BIN/airlock-shim") ] 2>/dev/null; then
+    lib=$(sq "$LIB")
+else
+    while [ -L "\$self" ]; do
+        link=\$(readlink "\$self") || { echo "airlock: cannot resolve the link \$self: this launcher needs readlink" >&2; exit 125; }
+        case \$link in /*) self=\$link ;; *) self=\${self%/*}/\$link ;; esac
+    done
+    lib=\${self%/*}/../lib/airlock
+fi
 java=\${AIRLOCK_JAVA:-$JAVA}
 case \$java in */*) ;; *) java=\$(command -v "\$java" 2>/dev/null || echo "\$java") ;; esac
 if [ ! -f "\$java" ] || [ ! -x "\$java" ]; then

@@ -111,6 +111,19 @@ class InstallTest {
         assertThat(proxied.out()).isEqualTo(direct.out()).contains("?? untracked.txt");
         assertThat(proxied.exit()).isZero();
 
+        // A copy of the install elsewhere (moved, or mounted at another path in a container) is not
+        // where install.sh wrote it: its launcher resolves its links itself and uses its own jar.
+        Path moved = tmp.resolve("moved");
+        assertThat(new ProcessBuilder("cp", "-a", prefix.toString(), moved.toString()).inheritIO().start().waitFor()).isZero();
+        Path movedLink = Files.createDirectories(moved.resolve("agent-bin")).resolve("git");
+        Files.createSymbolicLink(movedLink, moved.resolve("bin/airlock-shim"));
+        Files.move(prefix.resolve("lib/airlock/airlock-shim.jar"), tmp.resolve("shim.jar.aside"));
+        Run fromCopy = run(repo, Map.of("AIRLOCK_SOCKET", socket.toString()),
+                movedLink.toString(), "status", "--short", "--branch");
+        Files.move(tmp.resolve("shim.jar.aside"), prefix.resolve("lib/airlock/airlock-shim.jar"));
+        assertThat(fromCopy.out()).as(fromCopy.err()).isEqualTo(direct.out());
+        deleteTree(moved);
+
         // More than any socket buffer: a stalled stream would hang here (it once did).
         String big = "0123456789abcdef".repeat(4 * 1024 * 1024 / 16) + "\n";
         Files.writeString(repo.resolve("big.txt"), big);
@@ -197,6 +210,12 @@ class InstallTest {
         assertThat(run(dir, env, "git", "add", "README").exit()).isZero();
         assertThat(run(dir, env, "git", "commit", "-q", "-m", "first").exit()).isZero();
         return dir;
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     static TreeSet<String> tree(Path root) throws IOException {
