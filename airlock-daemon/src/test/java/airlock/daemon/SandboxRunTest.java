@@ -57,6 +57,36 @@ class SandboxRunTest {
         assertThat(r.out().lines().filter(l -> l.contains("DENIED")).count()).isEqualTo(3);
     }
 
+    /** Root owns /etc/shadow and the host keys: without the covers a root daemon's sandbox reads them. */
+    @Test
+    void theSystemsPrivateFilesAreEmptyInsideAndItsPublicOnesAreThere() throws Exception {
+        String script = """
+                import os, sys
+                for p in sys.argv[1:]:
+                    try:
+                        print(p, len(open(p, "rb").read()), "bytes")
+                    except Exception as e:
+                        print(p, "DENIED", type(e).__name__)
+                print("/etc/ssl/private", "LISTED", len(os.listdir("/etc/ssl/private")) if os.path.isdir("/etc/ssl/private") else "none")
+                """;
+        List<String> private_ = new java.util.ArrayList<>(List.of("/etc/shadow", "/etc/gshadow"));
+        try (var keys = Files.newDirectoryStream(Path.of("/etc/ssh"), "ssh_host_*_key")) {
+            keys.forEach(k -> private_.add(k.toString()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no sshd on this host
+        }
+        List<String> args = new java.util.ArrayList<>(private_);
+        args.add("/etc/passwd");
+        SandboxBox.Run r = box.python("", script, args.toArray(String[]::new));
+        assertThat(r.status()).as(r.err()).isZero();
+        for (String p : private_) {
+            assertThat(r.out()).as(p).containsAnyOf(p + " 0 bytes", p + " DENIED");
+        }
+        assertThat(r.out()).contains("/etc/ssl/private LISTED").doesNotContain("/etc/passwd 0 bytes").doesNotContain("/etc/passwd DENIED");
+        assertThat(r.out().lines().filter(l -> l.startsWith("/etc/ssl/private LISTED")).findFirst().orElseThrow())
+                .matches("/etc/ssl/private LISTED (0|none)");
+    }
+
     @Test
     void theSameScriptWithoutSandboxReadsEverything() throws Exception {
         // the canaries above are readable: the sandbox, not the file system, hid them

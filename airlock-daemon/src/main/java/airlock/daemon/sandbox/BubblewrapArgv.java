@@ -34,6 +34,7 @@ public final class BubblewrapArgv {
         // kills every process of the run
         a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL"));
         for (String s : SYSTEM) a.addAll(List.of("--ro-bind", s, s));
+        a.addAll(PrivateSystemFiles.covers(Path.of("/etc")));
         for (String s : SYSTEM_LINKS) {
             Path p = Path.of(s);
             if (Files.isSymbolicLink(p)) a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), s));
