@@ -1,12 +1,13 @@
 package airlock.daemon.sandbox;
 
+import airlock.daemon.core.HostCommand;
+
 import airlock.daemon.core.Executables;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Whether bubblewrap can make the sandbox on this host: installed, and able to create the
@@ -40,32 +41,33 @@ public final class Bubblewrap {
 
     /** This bwrap, asked to make an empty sandbox with every namespace a sandboxed run uses. */
     public static Availability probe(Path bwrap) {
+        return probe(bwrap, HostCommand.DEADLINE_MS);
+    }
+
+    /** @param deadlineMs a bwrap that hangs (a broken setuid helper, a stuck mount) is unavailable after this */
+    static Availability probe(Path bwrap, long deadlineMs) {
         if (!java.nio.file.Files.isExecutable(bwrap)) {
             return new Availability.Unavailable("bubblewrap (" + bwrap + ") is not installed on the host",
                     "install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)");
         }
         List<String> argv = List.of(bwrap.toString(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
                 "--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session", "/bin/true");
+        HostCommand.Output p;
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            byte[] out = p.getInputStream().readNBytes(4096);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Availability.Unavailable(bwrap + " did not finish an empty sandbox in 10 s", "run 'airlock doctor' and check the host");
-            }
-            if (p.exitValue() != 0) {
-                String said = new String(out, StandardCharsets.UTF_8).strip();
-                return new Availability.Unavailable(bwrap + " cannot create namespaces here (" + said + ")",
-                        "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04"
-                                + " kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile for bwrap), or run"
-                                + " the daemon outside a container that forbids them");
-            }
-            return new Availability.Ready(bwrap);
+            p = HostCommand.run(argv, Path.of("/"), System.getenv(), deadlineMs);
         } catch (IOException e) {
-            return new Availability.Unavailable(bwrap + " cannot be started (" + e.getMessage() + ")", "check its permissions");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Availability.Unavailable("interrupted while probing bubblewrap", "try again");
+            String why = e.getMessage() != null && e.getMessage().contains("did not finish")
+                    ? bwrap + " did not finish an empty sandbox in " + deadlineMs + " ms"
+                    : bwrap + " cannot be started (" + e.getMessage() + ")";
+            return new Availability.Unavailable(why, "run 'airlock doctor' and check the host");
         }
+        if (p.status() != 0) {
+            String said = (p.stderr() + new String(p.stdout(), StandardCharsets.UTF_8)).strip();
+            return new Availability.Unavailable(bwrap + " cannot create namespaces here (" + said + ")",
+                    "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04"
+                            + " kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile for bwrap), or run"
+                            + " the daemon outside a container that forbids them");
+        }
+        return new Availability.Ready(bwrap);
     }
 }

@@ -1,5 +1,7 @@
 package airlock.daemon.sandbox;
 
+import airlock.daemon.core.HostCommand;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -13,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -58,21 +59,11 @@ public record PythonEnvironments(Path root) {
      */
     public void create(String profile, Path hostPython) throws IOException {
         Files.createDirectories(dir(profile));
-        Process p = new ProcessBuilder(hostPython.toString(), "-m", "venv", venv(profile).toString())
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        byte[] out = p.getInputStream().readNBytes(16 * 1024);
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("python -m venv did not finish in 120 s");
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while making the Python environment");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(hostPython + " -m venv failed (" + new String(out, StandardCharsets.UTF_8).strip()
+        HostCommand.Output p = HostCommand.run(List.of(hostPython.toString(), "-m", "venv", venv(profile).toString()),
+                dir(profile), System.getenv(), 120_000);
+        if (p.status() != 0) {
+            String said = (new String(p.stdout(), StandardCharsets.UTF_8) + p.stderr()).strip();
+            throw new IOException(hostPython + " -m venv failed (" + said.substring(0, Math.min(said.length(), 16 * 1024))
                     + "); on Debian/Ubuntu install python3-venv");
         }
     }

@@ -1,6 +1,6 @@
 package airlock.daemon.checks.git;
 
-import airlock.daemon.checks.HostCommand;
+import airlock.daemon.core.HostCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package airlock.daemon.checks.git;
 
 import airlock.daemon.checks.CheckInput;
 import airlock.daemon.checks.ssh.SshDestination;
-import airlock.daemon.checks.HostCommand;
+import airlock.daemon.core.HostCommand;
 import airlock.daemon.core.PathMapper;
 import airlock.rules.Decision;
 import airlock.rules.Layer;

@@ -1,6 +1,6 @@
 package airlock.daemon.checks.git;
 
-import airlock.daemon.checks.HostCommand;
+import airlock.daemon.core.HostCommand;
 import airlock.daemon.core.PathMapper;
 import airlock.rules.Decision;
 import airlock.rules.Layer;

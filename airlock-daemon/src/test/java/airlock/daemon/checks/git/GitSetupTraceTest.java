@@ -1,6 +1,6 @@
 package airlock.daemon.checks.git;
 
-import airlock.daemon.checks.HostCommand;
+import airlock.daemon.core.HostCommand;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package airlock.daemon.checks;
+package airlock.daemon.core;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,12 +10,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the host tool itself to learn what it would do (git config --list, git rev-parse, ssh -G):
- * no shell, the tool's hardened environment, stdin from /dev/null and a deadline, so a workspace
- * that points a config include at a FIFO cannot hang the session.
+ * Runs a host program the daemon needs an answer from: the tool itself to learn what it would do
+ * (git config --list, ssh -G), bubblewrap's probe, python -m venv. No shell, the given
+ * environment only, stdin from /dev/null, both outputs read while it runs, and a deadline that
+ * kills its whole tree, so a workspace that points a config include at a FIFO, or a program that
+ * hangs without a word, cannot hang the session.
  */
 public final class HostCommand {
-    static final long DEADLINE_MS = 10_000;
+    public static final long DEADLINE_MS = 10_000;
 
     private HostCommand() {}
 
@@ -30,6 +32,12 @@ public final class HostCommand {
         List<String> argv = new ArrayList<>();
         argv.add(git.toString());
         argv.addAll(args);
+        return run(argv, cwd, env, DEADLINE_MS);
+    }
+
+    /** @param deadlineMs after which the program and its descendants are killed (an IOException) */
+    public static Output run(List<String> argv, Path cwd, Map<String, String> env, long deadlineMs) throws IOException {
+        List<String> args = argv.subList(1, argv.size());
         ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -38,10 +46,11 @@ public final class HostCommand {
         Thread o = Thread.ofVirtual().start(() -> got[0] = readAll(p.getInputStream()));
         Thread e = Thread.ofVirtual().start(() -> got[1] = readAll(p.getErrorStream()));
         try {
-            if (!p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)) {
+            if (!p.waitFor(deadlineMs, TimeUnit.MILLISECONDS)) {
                 p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                throw new IOException("git " + String.join(" ", args) + " did not finish in " + DEADLINE_MS + " ms");
+                throw new IOException(Path.of(argv.getFirst()).getFileName() + " " + String.join(" ", args) + " did not finish in "
+                        + deadlineMs + " ms");
             }
             o.join();
             e.join();
