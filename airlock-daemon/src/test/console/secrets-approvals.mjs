@@ -31,9 +31,11 @@ run(async ({ page }) => {
 
   await page.goto(config.origin + "/approvals");
   check((await page.locator("#approvals tbody tr[data-id]").count()) === 0, "nothing waits yet");
+  await page.locator("#approvals-live.on").waitFor({ timeout: 15000 });
   await step("WAITING-1");                                   // JUnit starts a real shim: tool push origin main
-  await page.goto(config.origin + "/approvals");
+  // no reload here: the page follows the audit feed and shows the new request by itself
   const row = page.locator("#approvals tbody tr[data-id]");
+  await row.first().waitFor({ timeout: 20000 });
   check((await row.count()) === 1, "one request waits");
   const argv = await row.locator("ol.argv li").allTextContents();
   check(JSON.stringify(argv) === JSON.stringify(["tool", "push", "origin", "main"]), "argv shown exactly: " + JSON.stringify(argv));

@@ -32,7 +32,29 @@ document.addEventListener("DOMContentLoaded", () => {
   const live = document.getElementById("live");
   const rows = document.getElementById("rows");
   if (live && rows && window.EventSource) follow(live, rows);
+  const approvals = document.getElementById("approvals-live");
+  if (approvals && window.EventSource) watchApprovals(approvals);
 });
+
+// A person waiting for requests need not reload: an approval record newer than the page (asked,
+// granted, denied, timed out) reloads it, unless a reason is being typed (that would be lost).
+function watchApprovals(live) {
+  const after = Number(live.dataset.after);
+  const source = new EventSource(live.dataset.feed);
+  source.onopen = () => { live.textContent = "live"; live.classList.add("on"); };
+  source.onerror = () => { live.textContent = "live: reconnecting"; live.classList.remove("on"); };
+  source.onmessage = (event) => {
+    const r = JSON.parse(event.data);
+    if (r.seq <= after || !String(r.command).startsWith("approval-")) return;
+    const typing = Array.from(document.querySelectorAll("#approvals input[name=reason]")).some((i) => i.value !== "");
+    if (typing) {
+      live.textContent = "requests changed: reload when you have decided";
+      return;
+    }
+    source.close();
+    window.location.assign("/approvals");
+  };
+}
 
 function follow(live, rows) {
   const filters = document.getElementById("filters");

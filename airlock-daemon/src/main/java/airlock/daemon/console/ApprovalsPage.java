@@ -47,8 +47,12 @@ record ApprovalsPage(ConsoleBackend backend) {
                     .append("</td></tr>");
         }
         if (list.isEmpty()) b.append("<tr><td colspan=\"7\">Nothing is waiting.</td></tr>");
+        // the page follows the audit feed and reloads for an approval record newer than what it shows
+        long shown = backend.activity().recent(1).stream().mapToLong(AuditEntry::seq).findFirst().orElse(0);
         b.append("</tbody></table><p class=\"hint\">A request waits until someone decides here or with <code>airlock approve ID</code>, ")
-                .append("until its time is up, or until its profile is revoked. Reload to see new ones.</p>");
+                .append("until its time is up, or until its profile is revoked. New requests appear by themselves (unless you are ")
+                .append("typing a reason). <span class=\"live\" id=\"approvals-live\" data-feed=\"/activity/feed\" data-after=\"")
+                .append(shown).append("\">live: connecting</span></p>");
         return Response.html(Layout.page("Approvals", "/approvals", r.session(), notice, b.toString()));
     }
 }
