@@ -191,12 +191,10 @@ final class Session implements Runnable {
             Plan plan = ((Judgement.Allowed) judgement).plan();
             // a dry run runs no hooks: they may have side effects, and nothing is executed
             if (request.mode() == Request.Mode.CHECK) return new Ending(known, ran(0, 0, 0, 0, false), new Finale.Allow());
-            Optional<String> unapproved = context.admission().askFirst(profileName, caller, request, plan.module(), plan.profile(), out);
-            if (unapproved.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, unapproved.get()));
-
             Optional<String> auditBroken = context.audit().ready();
             if (auditBroken.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, unrecorded(auditBroken.get())));
             Hooks hooks = context.hooks().get();
+            Request toRun = request;
             Hooks.PreExec pre = hooks.preExec(hookRequest(caller, request, plan), cwdMapper(plan));
             switch (pre) {
                 case Hooks.PreExec.Refuse refuse -> {
@@ -211,9 +209,13 @@ final class Session implements Runnable {
                     known = known.rewrittenAs(again).judged(rejudged);
                     if (rejudged instanceof Judgement.Refused r) return refused(known, r.refusal());
                     plan = ((Judgement.Allowed) rejudged).plan();
+                    toRun = again;
                 }
                 case Hooks.PreExec.Proceed proceed -> { }
             }
+            // after the hooks: a person approves the argv that will run, not one a hook then rewrites
+            Optional<String> unapproved = context.admission().askFirst(profileName, caller, toRun, plan.module(), plan.profile(), out);
+            if (unapproved.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, unapproved.get()));
             // again just before the tool starts: the profile may have ended while hooks or a person took their time
             barred = context.admission().admit(profileName, request);
             if (barred.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, barred.get()));

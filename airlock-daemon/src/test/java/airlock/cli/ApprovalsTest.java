@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +64,22 @@ class ApprovalsTest {
             assertThat(again.exit()).as("an approval is used once").isEqualTo(1);
             assertThat(again.err()).contains("no request " + id + " waits");
             assertThat(w.events("approval-granted")).singleElement().asString().contains("approved by uid ").contains("tool push origin");
+        }
+    }
+
+    /** A pre-exec hook runs first: the person is shown, and approves, the argv that will really run. */
+    @Test
+    void aRequestAHookRewritesIsAskedAboutAsRewritten() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "[ask]\nargs = [\"push\"]\ntimeout_s = 60\n", "").start()) {
+            Path hook = w.config.resolve("hooks/pre-exec");
+            Files.createDirectories(hook.getParent());
+            Files.writeString(hook, "#!/bin/sh\ncat >/dev/null; printf '%s' '{\"args\":[\"push\",\"rewritten\"]}'\n");
+            Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            var pending = inBackground(w, "status");
+            JsonNode p = waiting(w, 1).getFirst();
+            assertThat(p.path("argv").toString()).isEqualTo("[\"tool\",\"push\",\"rewritten\"]");
+            assertThat(w.cli.run("approve", p.path("id").asText()).exit()).isZero();
+            assertThat(pending.get().out()).isEqualTo("tool push rewritten\n");
         }
     }
 
