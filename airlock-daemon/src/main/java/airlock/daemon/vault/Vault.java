@@ -103,7 +103,8 @@ public final class Vault {
             SecretKey key = MasterKey.loadOrCreate(files);
             byte[] nonce = VaultFiles.randomBytes(NONCE_BYTES);
             byte[] sealed = seal(key, nonce, aad(name, version), value);
-            ObjectNode o = metadata(name, version, desc, Optional.empty());
+            // who asked for the slot stays on the entry once a person fills it: where a credential came from
+            ObjectNode o = metadata(name, version, desc, old.flatMap(SecretEntry::requestedBy));
             o.put("nonce", Base64.getEncoder().encodeToString(nonce));
             o.put("sealed", Base64.getEncoder().encodeToString(sealed));
             VaultFiles.writeAtomically(files.entry(name), JSON.writeValueAsBytes(o));

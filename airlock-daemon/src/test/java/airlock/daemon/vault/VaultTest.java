@@ -157,6 +157,7 @@ class VaultTest {
         vault.set("npm_token", CANARY, null);
         assertThat(vault.value("npm_token")).isEqualTo(CANARY);
         assertThat(vault.entry("npm_token").orElseThrow().description()).isEqualTo("the agent asked for it");
+        assertThat(vault.entry("npm_token").orElseThrow().requestedBy()).as("where the credential came from stays").contains("default");
     }
 
     @Test
