@@ -172,9 +172,9 @@ for j in "$STAGE"/lib/*.jar; do put "$j" "$LIB/lib/$(basename "$j")"; done
 # install can be moved or linked from anywhere. The JDK found now is the default; AIRLOCK_JAVA
 # overrides it. sq: a path as a single-quoted shell word, whatever it holds.
 sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
-cat > "$WORK/airlock" <<EOF
-#!/bin/sh
-# airlock launcher (written by install.sh)
+# The part both launchers share: where lib/airlock is, and which java (NAME: the launcher's own name).
+launcher_head() {
+cat <<EOF
 self=\$0
 case \$self in */*) ;; *) self=./\$self ;; esac
 # Needs only /bin/sh and readlink. Exit 125 is airlock's own failure (126: refused, 127: unknown
@@ -182,7 +182,7 @@ case \$self in */*) ;; *) self=./\$self ;; esac
 # Where install.sh put it, when this is that file (test -ef follows links: no readlink process,
 # 5-7 ms of every call); otherwise (the install moved, or mounted elsewhere in a container) the
 # links are resolved one by one.
-if [ "\$self" -ef $(sq "$BIN/airlock") ] 2>/dev/null; then
+if [ "\$self" -ef $(sq "$BIN/$1") ] 2>/dev/null; then
     lib=$(sq "$LIB")
 else
     while [ -L "\$self" ]; do
@@ -197,6 +197,12 @@ if [ ! -f "\$java" ] || [ ! -x "\$java" ]; then
     echo "airlock: no Java runtime at \$java (the JVM launcher needs a Java 25: install one, or set AIRLOCK_JAVA to its bin/java; in an image, the native shim needs none)" >&2
     exit 125
 fi
+EOF
+}
+cat > "$WORK/airlock" <<EOF
+#!/bin/sh
+# airlock launcher (written by install.sh)
+$(launcher_head airlock)
 # Serial GC and a bounded heap: an idle daemon otherwise keeps a few hundred MiB of garbage
 # (bench/run.sh: 452 MiB RSS after 10,000 sessions with the defaults). AIRLOCK_JAVA_OPTS comes
 # last and wins.
@@ -215,28 +221,7 @@ put "$WORK/airlock" "$BIN/airlock" 755
 cat > "$WORK/airlock-shim" <<EOF
 #!/bin/sh
 # airlock-shim launcher (written by install.sh). Link it as git, terraform, ...
-self=\$0
-case \$self in */*) ;; *) self=./\$self ;; esac
-# Needs only /bin/sh and readlink. Exit 125 is airlock's own failure (126: refused, 127: unknown
-# command), so a broken launcher never reads as a tool's answer.
-# Where install.sh put it, when this is that file (test -ef follows links: no readlink process,
-# 5-7 ms of every call); otherwise (the install moved, or mounted elsewhere in a container) the
-# links are resolved one by one.
-if [ "\$self" -ef $(sq "$BIN/airlock-shim") ] 2>/dev/null; then
-    lib=$(sq "$LIB")
-else
-    while [ -L "\$self" ]; do
-        link=\$(readlink "\$self") || { echo "airlock: cannot resolve the link \$self: this launcher needs readlink" >&2; exit 125; }
-        case \$link in /*) self=\$link ;; *) self=\${self%/*}/\$link ;; esac
-    done
-    lib=\${self%/*}/../lib/airlock
-fi
-java=\${AIRLOCK_JAVA:-$JAVA}
-case \$java in */*) ;; *) java=\$(command -v "\$java" 2>/dev/null || echo "\$java") ;; esac
-if [ ! -f "\$java" ] || [ ! -x "\$java" ]; then
-    echo "airlock: no Java runtime at \$java (the JVM launcher needs a Java 25: install one, or set AIRLOCK_JAVA to its bin/java; in an image, the native shim needs none)" >&2
-    exit 125
-fi
+$(launcher_head airlock-shim)
 if [ -f "\$lib/airlock-shim.aot" ] && [ -z "\${AIRLOCK_NO_AOT:-}" ]; then
     exec "\$java" -Xint -XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:AOTCache="\$lib/airlock-shim.aot" \\
         -Dairlock.argv0="\$0" -cp "\$lib/airlock-shim.jar" airlock.shim.Shim "\$@"
