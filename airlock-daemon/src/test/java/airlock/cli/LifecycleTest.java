@@ -112,7 +112,7 @@ class LifecycleTest {
             Process waiter = w.shim("tool", Map.of(), "queued").start();
             // the waiter passes admission and blocks on the lock: the run of 'slow' holds it
             assertThat(LifecycleWorld.eventually(() -> w.daemon.running("agent") == 2, Duration.ofSeconds(20))).isTrue();
-            Thread.sleep(1_000);
+            Thread.sleep(2_000);
             assertThat(w.cli.run("profile revoke agent").out()).contains("the running daemon applied it");
             assertThat(holder.waitFor()).isEqualTo(126);
             assertThat(waiter.waitFor()).isEqualTo(126);
@@ -120,8 +120,10 @@ class LifecycleTest {
             assertThat(LifecycleWorld.eventually(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(5))).isTrue();
             Thread.sleep(1_000); // the lock is free now: a tool that was going to start has started
             assertThat(Files.readAllLines(tmp.resolve("tool-calls"))).containsExactly("slow");
+            // refused either way: by the start (the usual case: it waited for the lock) or, on a machine
+            // so loaded that it had not reached its second admission yet, by that admission
             assertThat(w.audit().stream().map(Object::toString).filter(r -> r.contains("queued")).toList()).singleElement()
-                    .asString().contains("the profile was stopped before the tool started");
+                    .asString().containsAnyOf("the profile was stopped before the tool started", "was revoked at");
         }
     }
 
