@@ -146,14 +146,15 @@ public final class Daemon implements Closeable {
     }
 
     /** A profile's open socket and the lifecycle values it was opened with. */
-    private record Listening(ServerSocketChannel server, Optional<Instant> rotated, Optional<String> lockId) {}
+    private record Listening(ServerSocketChannel server, Thread acceptor, Optional<Instant> rotated, Optional<String> lockId) {}
 
     private synchronized void listen(Profile profile) throws IOException {
         Path sock = dir.socketOf(profile.name());
         connections.resume(profile.name());
         ServerSocketChannel server = SocketFile.bind(sock, profile.socketOwner());
-        servers.put(profile.name(), new Listening(server, profile.lifecycle().rotated(), lockId(profile)));
-        Thread.ofPlatform().name("accept-" + profile.name()).daemon(true).start(() -> accept(server, profile.name()));
+        Thread acceptor = Thread.ofPlatform().name("accept-" + profile.name()).daemon(true).unstarted(() -> accept(server, profile.name()));
+        servers.put(profile.name(), new Listening(server, acceptor, profile.lifecycle().rotated(), lockId(profile)));
+        acceptor.start();
         log.println("airlock: profile " + profile.name() + " listening on " + sock
                 + profile.lifecycle().expires().map(t -> " until " + t).orElse("")
                 + (profile.lifecycle().lock().isPresent() ? " (locked)" : ""));
@@ -183,7 +184,7 @@ public final class Daemon implements Closeable {
         }
         for (String name : List.copyOf(servers.keySet())) {
             if (!next.profiles().containsKey(name)) {
-                closeQuietly(servers.remove(name).server());
+                stopListening(servers.remove(name));
                 Files.deleteIfExists(dir.socketOf(name));
                 log.println("airlock: profile " + name + " removed; its socket is closed");
             }
@@ -208,7 +209,7 @@ public final class Daemon implements Closeable {
             } else if (!l.rotated().equals(profile.lifecycle().rotated())) {
                 rotate(profile);
             } else if (!l.lockId().equals(lockId(profile))) {
-                servers.put(name, new Listening(l.server(), l.rotated(), lockId(profile)));
+                servers.put(name, new Listening(l.server(), l.acceptor(), l.rotated(), lockId(profile)));
                 event(lockId(profile).isPresent() ? "profile-locked" : "profile-unlocked", "profile " + name
                         + lockId(profile).map(id -> ": requests need key ark_" + id + ":...").orElse(": requests need no key"));
             }
@@ -224,7 +225,7 @@ public final class Daemon implements Closeable {
         String message = ProfileState.refusal(name, state).orElseThrow();
         Listening l = servers.remove(name);
         int stopped = connections.stop(name, ExitCodes.REFUSED, message, true);
-        if (l != null) closeQuietly(l.server());
+        if (l != null) stopListening(l);
         Files.deleteIfExists(dir.socketOf(name));
         approvals.stop(name, message);
         inactive.put(name, state);
@@ -242,7 +243,7 @@ public final class Daemon implements Closeable {
     private void rotate(Profile profile) throws IOException {
         String name = profile.name();
         Listening l = servers.remove(name);
-        closeQuietly(l.server());
+        stopListening(l);
         Files.deleteIfExists(dir.socketOf(name));
         int stopped = connections.stop(name, ExitCodes.REFUSED, "airlock: profile '" + name + "' was rotated on the host;"
                 + " this socket no longer works (a container started with the profile's socket path now gets the new one)", false);
@@ -360,7 +361,7 @@ public final class Daemon implements Closeable {
         expiries.close();
         if (control != null) control.close();
         for (var e : servers.entrySet()) {
-            closeQuietly(e.getValue().server());
+            stopListening(e.getValue());
             try {
                 Files.deleteIfExists(dir.socketOf(e.getKey()));
             } catch (IOException ignored) {
@@ -369,6 +370,22 @@ public final class Daemon implements Closeable {
         }
         servers.clear();
         audit.close();
+    }
+
+    /**
+     * Closes a profile's socket and waits for its accept thread to end. A thread blocked in
+     * accept(2) holds the listening socket until the close's signal reaches it: until then a
+     * hard link or a container mount of the old socket can still connect (and after a rotation,
+     * be served). Once the thread is gone, every connection it took is registered, so a stop
+     * that follows reaches it.
+     */
+    private static void stopListening(Listening l) {
+        closeQuietly(l.server());
+        try {
+            l.acceptor().join(java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeQuietly(ServerSocketChannel s) {
