@@ -55,29 +55,28 @@ public final class Redactor {
         int n = b.states();
         childFrom = new int[n];
         childCount = new int[n];
+        for (int s = 1; s < n; s++) childCount[b.parent[s]]++;
         int edges = 0;
-        for (int s = 0; s < n; s++) edges += b.children.get(s).size();
+        for (int s = 0; s < n; s++) {
+            childFrom[s] = edges;
+            edges += childCount[s];
+        }
         childBytes = new byte[edges];
         childStates = new int[edges];
-        int e = 0;
-        for (int s = 0; s < n; s++) {
-            childFrom[s] = e;
-            TreeMap<Integer, Integer> kids = b.children.get(s);
-            childCount[s] = kids.size();
-            for (var k : kids.entrySet()) {
-                childBytes[e] = (byte) (int) k.getKey();
-                childStates[e] = k.getValue();
-                e++;
-            }
+        int[] filled = new int[n];
+        for (int s = 1; s < n; s++) {
+            int p = b.parent[s], at = childFrom[p] + filled[p]++;
+            childBytes[at] = b.edge[s];
+            childStates[at] = s;
         }
         fail = new int[n];
-        depth = b.depth.stream().mapToInt(Integer::intValue).toArray();
+        depth = java.util.Arrays.copyOf(b.depth, n);
         matchLength = new int[n];
         matchSecret = new int[n];
         for (int s = 0; s < n; s++) {
-            if (b.terminal.get(s) >= 0) {
+            if (b.terminal[s] >= 0) {
                 matchLength[s] = depth[s];
-                matchSecret[s] = b.terminal.get(s);
+                matchSecret[s] = b.terminal[s];
             }
         }
         int longest = 0;
@@ -173,38 +172,57 @@ public final class Redactor {
         }
     }
 
-    /** The trie of every form, before links are computed. */
+    /**
+     * The trie of every form, before links are computed: plain int arrays with each state's
+     * children as a linked list (first child, next sibling), because a long multi-line value (a
+     * certificate bundle) makes hundreds of thousands of states, nearly all with one child, and a
+     * map per state cost the daemon seconds and tens of MiB per run.
+     */
     private static final class Builder {
-        final List<TreeMap<Integer, Integer>> children = new ArrayList<>();
-        final List<Integer> depth = new ArrayList<>();
-        final List<Integer> terminal = new ArrayList<>();
+        int[] parent = new int[16], firstChild = new int[16], nextSibling = new int[16], depth = new int[16], terminal = new int[16];
+        byte[] edge = new byte[16];
+        private int n;
 
         Builder() {
-            newState(0);
+            newState(-1, (byte) 0, 0);
         }
 
         int states() {
-            return depth.size();
+            return n;
         }
 
-        private int newState(int d) {
-            children.add(new TreeMap<>());
-            depth.add(d);
-            terminal.add(-1);
-            return depth.size() - 1;
+        private int newState(int from, byte x, int d) {
+            if (n == depth.length) {
+                int size = n * 2;
+                parent = java.util.Arrays.copyOf(parent, size);
+                firstChild = java.util.Arrays.copyOf(firstChild, size);
+                nextSibling = java.util.Arrays.copyOf(nextSibling, size);
+                depth = java.util.Arrays.copyOf(depth, size);
+                terminal = java.util.Arrays.copyOf(terminal, size);
+                edge = java.util.Arrays.copyOf(edge, size);
+            }
+            int s = n++;
+            parent[s] = from;
+            edge[s] = x;
+            depth[s] = d;
+            terminal[s] = -1;
+            firstChild[s] = -1;
+            nextSibling[s] = -1;
+            if (from >= 0) {
+                nextSibling[s] = firstChild[from];
+                firstChild[from] = s;
+            }
+            return s;
         }
 
         void add(byte[] form, int secret) {
             int s = 0;
             for (byte x : form) {
-                Integer next = children.get(s).get(x & 0xff);
-                if (next == null) {
-                    next = newState(depth.get(s) + 1);
-                    children.get(s).put(x & 0xff, next);
-                }
-                s = next;
+                int next = firstChild[s];
+                while (next >= 0 && edge[next] != x) next = nextSibling[next];
+                s = next >= 0 ? next : newState(s, x, depth[s] + 1);
             }
-            if (terminal.get(s) < 0) terminal.set(s, secret);
+            if (terminal[s] < 0) terminal[s] = secret;
         }
     }
 
