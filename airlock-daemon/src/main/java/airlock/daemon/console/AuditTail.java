@@ -19,14 +19,21 @@ import java.util.function.Consumer;
  * The live feed: follows the current audit file while somebody watches, and only then. The
  * request path is not touched at all (no listener in the session, no queue to fill), so a console
  * that nobody looks at costs a shim call nothing; a watcher costs one stat per poll.
- * Follows rotation: when the current file is replaced, the rest of the old one is read first.
+ * Follows rotation by sequence number, not by file: when the current file is replaced (maybe
+ * several times between two polls, maybe again while it reads), every file that can hold a record
+ * newer than the last one sent is read, oldest first, and {@link #lastSeq} drops what was sent
+ * already. Reading by file and offset lost records when a rotation came in between.
  */
 final class AuditTail {
     static final long POLL_MS = 200;
+    /** A record line is a few KiB at most; the last one of a file is found within this much of its end. */
+    private static final int TAIL_BYTES = 64 * 1024;
 
     private final Path current;
     private final List<Consumer<AuditEntry>> sinks = new CopyOnWriteArrayList<>();
     private Thread poller; // guarded by this
+    /** The last seq sent: a record is never sent twice, whatever order the files are read in. Poller thread only. */
+    private long lastSeq = -1;
 
     /** @param current the audit file written now; rotated files sit next to it as NAME.1, ... */
     AuditTail(Path current) {
@@ -38,7 +45,9 @@ final class AuditTail {
         synchronized (this) {
             if (poller == null) {
                 Position start = Position.end(current);
-                poller = Thread.ofVirtual().name("console-audit-tail").start(() -> follow(start));
+                // what is on disk now is not news: the feed starts after the newest record
+                long seen = lastSeqIn(current, start.offset());
+                poller = Thread.ofVirtual().name("console-audit-tail").start(() -> follow(start, seen));
             }
         }
         return () -> sinks.remove(sink);
@@ -55,7 +64,8 @@ final class AuditTail {
         }
     }
 
-    private void follow(Position start) {
+    private void follow(Position start, long seen) {
+        lastSeq = seen;
         Object key = start.fileKey();
         long offset = start.offset();
         byte[] partial = new byte[0];
@@ -69,15 +79,19 @@ final class AuditTail {
                 }
                 Object now = fileKey(current);
                 if (now != null && !now.equals(key)) {
-                    // Rotated (maybe more than once since the last poll): the rest of the old file,
-                    // then every file rotated after it, wherever rotation moved them.
-                    catchUp(key, offset, partial);
-                    partial = new byte[0];
+                    // rotated: whatever file the current path names by the time it is read, the
+                    // next poll compares keys again, and the seqs keep every record once
+                    Chunk c = catchUp();
                     key = now;
-                    offset = 0;
-                }
-                if (now != null) {
-                    Chunk c = read(current, offset, partial);
+                    offset = c.end();
+                    partial = c.partial();
+                } else if (now != null) {
+                    Chunk c = read(current, offset, partial, false);
+                    if (c.gap()) {
+                        // rotated between the stat and the read: this file is not the one keyed
+                        c = catchUp();
+                        key = fileKey(current);
+                    }
                     offset = c.end();
                     partial = c.partial();
                 }
@@ -90,34 +104,123 @@ final class AuditTail {
         }
     }
 
-    private record Chunk(long end, byte[] partial) {}
-
-    /** The last seq sent: a record is never sent twice, whatever order the files are read in. */
-    private long lastSeq = -1;
-
-    private void catchUp(Object oldKey, long oldOffset, byte[] partial) {
-        List<Path> rotated;
-        try {
-            rotated = AuditFiles.oldestFirstOf(current).stream().filter(p -> !p.equals(current)).toList();
-        } catch (IOException e) {
-            return;
+    /** @param gap a record after the next one due was found (and not sent): files moved under the read */
+    private record Chunk(long end, byte[] partial, boolean gap) {
+        Chunk(long end, byte[] partial) {
+            this(end, partial, false);
         }
-        int from = 0;
-        for (int i = 0; i < rotated.size(); i++) {
-            if (oldKey != null && oldKey.equals(fileKey(rotated.get(i)))) {
-                read(rotated.get(i), oldOffset, partial);
-                from = i + 1;
-                break;
-            }
-        }
-        for (int i = from; i < rotated.size(); i++) read(rotated.get(i), 0, new byte[0]);
     }
 
-    /** Emits every complete line from {@code offset} to the end as it is now; keeps the unfinished tail. */
-    private Chunk read(Path file, long offset, byte[] partial) {
+    /**
+     * Every record after {@link #lastSeq}, from the rotated files and the current one. The files
+     * are opened newest first: rotation renames each file to the next higher number, towards the
+     * ones not opened yet, so a rotation in the middle can make a file be opened twice (its
+     * records are dropped the second time) but never skipped. Opening stops at the first file
+     * that starts at or before the next record due; then they are read oldest first. Returns the
+     * chunk of the current file, for the tail that follows.
+     */
+    private Chunk catchUp() {
+        List<FileChannel> open = new java.util.ArrayList<>();
+        boolean currentFirst = false;
+        try {
+            // NAME, NAME.1, NAME.2 ...: by number, not from one listing, since the files keep
+            // moving up while they are opened; a name missing for the instant of a rename is
+            // passed over as long as higher ones exist
+            for (int n = 0; ; n++) {
+                Path p = n == 0 ? current : AuditFiles.rotatedOf(current, n);
+                FileChannel ch;
+                try {
+                    ch = FileChannel.open(p, StandardOpenOption.READ);
+                } catch (IOException e) {
+                    if (n >= highestRotated()) break;
+                    continue;
+                }
+                if (n == 0) currentFirst = true;
+                open.add(ch);
+                long first = firstSeqIn(ch);
+                if (first >= 0 && first <= lastSeq + 1) break;
+            }
+            Chunk c = new Chunk(0, new byte[0]);
+            for (int i = open.size() - 1; i >= 0; i--) c = read(open.get(i), 0, new byte[0], true);
+            return currentFirst ? c : new Chunk(0, new byte[0]);
+        } catch (IOException e) {
+            return new Chunk(0, new byte[0]);
+        } finally {
+            for (FileChannel ch : open) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // read-only
+                }
+            }
+        }
+    }
+
+    private int highestRotated() {
+        try {
+            List<Path> all = AuditFiles.oldestFirstOf(current);
+            String oldest = all.isEmpty() ? "" : all.getFirst().getFileName().toString();
+            String prefix = current.getFileName() + ".";
+            return oldest.startsWith(prefix) ? Integer.parseInt(oldest.substring(prefix.length())) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static long firstSeqIn(FileChannel ch) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(TAIL_BYTES, ch.size()));
+        while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+            // the first line at most
+        }
+        byte[] data = java.util.Arrays.copyOf(head.array(), head.position());
+        int nl = indexOf(data, 0);
+        AuditEntry e = nl < 0 ? null : AuditEntry.parse(java.util.Arrays.copyOf(data, nl));
+        return e == null ? -1 : e.seq();
+    }
+
+    /** The seq of the last complete record before {@code end}, or -1. */
+    private static long lastSeqIn(Path file, long end) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long from = Math.max(0, end - TAIL_BYTES);
+            ByteBuffer buf = ByteBuffer.allocate((int) (end - from));
+            ch.position(from);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // up to end
+            }
+            byte[] data = java.util.Arrays.copyOf(buf.array(), buf.position());
+            int stop = data.length;
+            while (stop > 0 && data[stop - 1] != '\n') stop--; // an unfinished line is not a record yet
+            if (stop == 0) return -1;
+            int start = stop - 1;
+            while (start > 0 && data[start - 1] != '\n') start--;
+            AuditEntry e = AuditEntry.parse(java.util.Arrays.copyOfRange(data, start, stop - 1));
+            return e == null ? -1 : e.seq();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static int indexOf(byte[] data, int from) {
+        for (int i = from; i < data.length; i++) if (data[i] == '\n') return i;
+        return -1;
+    }
+
+    /**
+     * Emits every complete line from {@code offset} to the end as it is now; keeps the unfinished
+     * tail. Stops at a record that is not the next one due unless {@code acceptGap}.
+     */
+    private Chunk read(Path file, long offset, byte[] partial, boolean acceptGap) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(ch, offset, partial, acceptGap);
+        } catch (IOException e) {
+            return new Chunk(offset, partial);
+        }
+    }
+
+    private Chunk read(FileChannel ch, long offset, byte[] partial, boolean acceptGap) {
         byte[] data;
         long end;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try {
             end = ch.size();
             if (end <= offset) return new Chunk(offset, partial);
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(64L << 20, end - offset) + partial.length);
@@ -136,6 +239,7 @@ final class AuditTail {
             if (data[i] != '\n') continue;
             if (i > from) {
                 AuditEntry e = AuditEntry.parse(java.util.Arrays.copyOfRange(data, from, i));
+                if (e != null && e.seq() > lastSeq + 1 && lastSeq >= 0 && !acceptGap) return new Chunk(offset, partial, true);
                 if (e != null && e.seq() > lastSeq) {
                     lastSeq = e.seq();
                     for (Consumer<AuditEntry> s : sinks) deliver(s, e);

@@ -41,6 +41,27 @@ class AuditTailTest {
         log.close();
     }
 
+    /** Rotations while the tail reads: it once read the newest file under the old one's offset and lost a file's records. */
+    @Test
+    void aWriterRotatingAllTheTimeLosesNoRecordOnTheFeed() throws Exception {
+        AuditLog log = AuditLog.open(dir, 4096, 1000);
+        log.append(record(0));
+        AuditActivity activity = new AuditActivity(airlock.daemon.audit.AuditFiles.current(dir));
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        try (AutoCloseable sub = activity.subscribe(e -> seen.add(e.seq()))) {
+            for (int i = 1; i <= 1500; i++) {
+                log.append(record(i));
+                if (i % 7 == 0) Thread.sleep(1); // about a rotation every poll or two, at any point of a read
+            }
+            for (int i = 0; i < 200 && seen.size() < 1500; i++) Thread.sleep(50);
+        }
+        assertThat(seen).isSorted().doesNotHaveDuplicates();
+        assertThat(seen).hasSize(1500);
+        assertThat(seen.getFirst()).isEqualTo(2);
+        assertThat(seen.getLast()).isEqualTo(1501);
+        log.close();
+    }
+
     @Test
     void aLogAtTheConfiguredPathIsReadToo() throws Exception {
         // config.toml [log] path: another folder and another file name; rotated files sit next to it
