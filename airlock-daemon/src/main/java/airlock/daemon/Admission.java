@@ -88,9 +88,9 @@ final class Admission {
                     try {
                         out.data(FrameType.STDERR, b, 0, b.length);
                     } catch (IOException e) {
-                        // the caller left; its wait ends at the deadline or with a decision
+                        // the caller left; its wait ends within a second (callerGone below)
                     }
-                });
+                }, () -> caller.known() && ProcessHandle.of(caller.pid()).map(h -> !h.isAlive()).orElse(true));
         // approved for a caller that gave up meanwhile: nothing starts (the tool would be killed at once anyway)
         if (refused.isEmpty() && caller.known() && ProcessHandle.of(caller.pid()).map(h -> !h.isAlive()).orElse(true)) {
             return Optional.of("airlock: refused: the caller left while its request waited for approval");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,6 +81,25 @@ class ApprovalsTest {
             assertThat(p.path("argv").toString()).isEqualTo("[\"tool\",\"push\",\"rewritten\"]");
             assertThat(w.cli.run("approve", p.path("id").asText()).exit()).isZero();
             assertThat(pending.get().out()).isEqualTo("tool push rewritten\n");
+        }
+    }
+
+    /** A shim killed while it waits takes its request off the list: nobody is left to approve it for. */
+    @Test
+    void aCallerThatGoesAwayWithdrawsItsRequest() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "[ask]\nargs = [\"push\"]\ntimeout_s = 120\n", "").start()) {
+            Process shim = w.shim("tool", Map.of(), "push", "origin").start();
+            waiting(w, 1);
+            shim.destroyForcibly().waitFor();
+            assertThat(LifecycleWorld.eventually(() -> {
+                try {
+                    return ControlClient.ask(new ConfigDirectory(w.config), ControlClient.op("list")).orElseThrow().path("pending").isEmpty();
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(10))).as("withdrawn well before its 120 s").isTrue();
+            assertThat(w.events("approval-withdrawn")).singleElement().asString().contains("tool push origin");
+            assertThat(Files.exists(tmp.resolve("tool-calls"))).as("the tool never ran").isFalse();
         }
     }
 

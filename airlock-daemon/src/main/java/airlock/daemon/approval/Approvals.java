@@ -81,6 +81,18 @@ public final class Approvals {
     public Optional<String> await(String profile, String container, long uid, List<String> argv, String cwd,
                                   String rule, int timeoutSeconds, java.util.function.Consumer<String> tellCaller)
             throws InterruptedException {
+        return await(profile, container, uid, argv, cwd, rule, timeoutSeconds, tellCaller, () -> false);
+    }
+
+    /**
+     * @param callerGone asked every second while the request waits: a caller that went away (its
+     *                   shim killed) withdraws its request, so a person is not left to approve
+     *                   something nobody waits for
+     */
+    public Optional<String> await(String profile, String container, long uid, List<String> argv, String cwd,
+                                  String rule, int timeoutSeconds, java.util.function.Consumer<String> tellCaller,
+                                  java.util.function.BooleanSupplier callerGone)
+            throws InterruptedException {
         Instant now = clock.instant();
         Pending p = new Pending(newId(), profile, container, uid, argv, cwd, rule, now,
                 now.plusSeconds(timeoutSeconds), binding(profile, container, argv, cwd));
@@ -94,11 +106,24 @@ public final class Approvals {
         audit.accept("approval-asked", describe(p) + "; rule '" + rule + "'; waits " + timeoutSeconds + " s");
         tellCaller.accept("airlock: waiting for approval on the host (request " + p.id() + "); a person runs 'airlock approve "
                 + p.id() + "' or 'airlock deny " + p.id() + "'");
-        Outcome o;
+        Outcome o = null;
         try {
-            o = f.get(timeoutSeconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            o = new Outcome.TimedOut(Duration.ofSeconds(timeoutSeconds));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (o == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    o = new Outcome.TimedOut(Duration.ofSeconds(timeoutSeconds));
+                    break;
+                }
+                try {
+                    o = f.get(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (callerGone.getAsBoolean()) {
+                        audit.accept("approval-withdrawn", describe(p) + "; the caller went away while it waited");
+                        o = new Outcome.Stopped("airlock: refused: the caller left while its request waited for approval");
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             o = new Outcome.Stopped("airlock: refused: the approval failed: " + e.getCause());
         } finally {
