@@ -46,7 +46,7 @@ final class AuditTail {
             if (poller == null) {
                 Position start = Position.end(current);
                 // what is on disk now is not news: the feed starts after the newest record
-                long seen = lastSeqIn(current, start.offset());
+                long seen = start.fileKey() != null ? lastSeqIn(current, start.offset()) : newestSeqRotated();
                 poller = Thread.ofVirtual().name("console-audit-tail").start(() -> follow(start, seen));
             }
         }
@@ -176,6 +176,23 @@ final class AuditTail {
         int nl = indexOf(data, 0);
         AuditEntry e = nl < 0 ? null : AuditEntry.parse(java.util.Arrays.copyOf(data, nl));
         return e == null ? -1 : e.seq();
+    }
+
+    /**
+     * The last seq on disk when the current file is missing (the instant of a rotation): the
+     * newest rotated file's. Without it the first catch-up would replay the whole log as news.
+     */
+    private long newestSeqRotated() {
+        try {
+            List<Path> files = AuditFiles.oldestFirstOf(current);
+            for (int i = files.size() - 1; i >= 0; i--) {
+                long seq = lastSeqIn(files.get(i), Files.size(files.get(i)));
+                if (seq >= 0) return seq;
+            }
+        } catch (IOException e) {
+            // an empty log
+        }
+        return -1;
     }
 
     /** The seq of the last complete record before {@code end}, or -1. */

@@ -55,8 +55,12 @@ final class PrivateSystemFiles {
     }
 
     private static boolean everyone(Path p, PosixFilePermission needed) throws IOException {
-        Set<PosixFilePermission> mode = Files.readAttributes(p, PosixFileAttributes.class,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS).permissions();
+        Set<PosixFilePermission> mode;
+        try {
+            mode = Files.readAttributes(p, PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).permissions();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true; // removed during the walk (a lock file): nothing left to cover, and no reason to refuse the run
+        }
         return mode.contains(needed);
     }
 }

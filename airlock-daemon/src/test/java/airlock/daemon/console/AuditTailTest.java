@@ -62,6 +62,27 @@ class AuditTailTest {
         log.close();
     }
 
+    /** A watcher that comes in the instant of a rotation (no current file) gets news only, not the whole log. */
+    @Test
+    void aWatcherArrivingMidRotationStartsAfterTheNewestRecord() throws Exception {
+        AuditLog log = AuditLog.open(dir, 1 << 20, 100);
+        for (int i = 0; i < 20; i++) log.append(record(i));
+        log.close();
+        java.nio.file.Path current = airlock.daemon.audit.AuditFiles.current(dir);
+        java.nio.file.Files.move(current, airlock.daemon.audit.AuditFiles.rotated(dir, 1)); // rotated, the new file not made yet
+        AuditActivity activity = new AuditActivity(current);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        try (AutoCloseable sub = activity.subscribe(e -> seen.add(e.seq()))) {
+            Thread.sleep(AuditTail.POLL_MS * 2);
+            AuditLog again = AuditLog.open(dir, 1 << 20, 100); // the seq goes on from the rotated file
+            for (int i = 20; i < 25; i++) again.append(record(i));
+            for (int i = 0; i < 100 && seen.size() < 5; i++) Thread.sleep(50);
+            Thread.sleep(AuditTail.POLL_MS * 2);
+            again.close();
+        }
+        assertThat(seen).containsExactly(21L, 22L, 23L, 24L, 25L);
+    }
+
     @Test
     void aLogAtTheConfiguredPathIsReadToo() throws Exception {
         // config.toml [log] path: another folder and another file name; rotated files sit next to it
