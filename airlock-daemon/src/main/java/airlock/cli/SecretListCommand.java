@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
@@ -94,18 +93,15 @@ final class SecretListCommand implements Callable<Integer> {
 
     /** Secret name to the profiles that name it (grants and [redact] also); profiles that do not load are skipped. */
     static Map<String, List<String>> usedBy(ConfigDirectory dir) throws IOException {
-        Map<String, TreeSet<String>> m = new TreeMap<>();
+        List<Profile> loaded = new java.util.ArrayList<>();
         for (Path f : dir.profileFiles()) {
             String name = f.getFileName().toString().replaceFirst("\\.toml$", "");
             try {
-                Profile p = ConfigLoader.profile(name, f.toString(), Files.readString(f));
-                for (Profile.SecretReference r : p.secretReferences()) m.computeIfAbsent(r.secret(), k -> new TreeSet<>()).add(name);
+                loaded.add(ConfigLoader.profile(name, f.toString(), Files.readString(f)));
             } catch (ConfigError e) {
                 // airlock check reports it
             }
         }
-        Map<String, List<String>> out = new TreeMap<>();
-        m.forEach((k, v) -> out.put(k, List.copyOf(v)));
-        return out;
+        return Profile.secretUsers(loaded);
     }
 }

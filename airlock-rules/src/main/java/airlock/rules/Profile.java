@@ -45,6 +45,17 @@ public record Profile(String name, List<String> commands, Map<String, String> en
         this(name, commands, envSet, mounts, socketOwner, Map.of(), List.of(), List.of(), lifecycle, ask);
     }
 
+    /** Secret name to the names of the profiles that mention it (grants and {@code [redact] also}), each list sorted. */
+    public static Map<String, List<String>> secretUsers(java.util.Collection<Profile> profiles) {
+        Map<String, java.util.TreeSet<String>> m = new java.util.TreeMap<>();
+        for (Profile p : profiles) {
+            for (SecretReference r : p.secretReferences()) m.computeIfAbsent(r.secret(), k -> new java.util.TreeSet<>()).add(p.name());
+        }
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        m.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
+    }
+
     public boolean allows(String command) {
         return commands.isEmpty() || commands.contains(command);
     }

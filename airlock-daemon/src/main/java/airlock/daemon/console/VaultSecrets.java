@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -62,13 +61,7 @@ public final class VaultSecrets implements Secrets {
     }
 
     static Map<String, List<String>> usedBy(Policy p) {
-        Map<String, TreeSet<String>> m = new TreeMap<>();
-        for (Profile profile : p.profiles().values()) {
-            for (Profile.SecretReference r : profile.secretReferences()) m.computeIfAbsent(r.secret(), k -> new TreeSet<>()).add(profile.name());
-        }
-        Map<String, List<String>> out = new TreeMap<>();
-        m.forEach((k, v) -> out.put(k, List.copyOf(v)));
-        return out;
+        return Profile.secretUsers(p.profiles().values());
     }
 
     @Override
