@@ -52,7 +52,7 @@ public final class Airlock implements Runnable {
 
     /** The whole command tree, reading the machine through {@code host}. */
     public static CommandLine commandLine(Host host) {
-        CommandLine cl = new CommandLine(new Airlock(host));
+        CommandLine cl = new CommandLine(new Airlock(host), new HostFactory(host));
         // `airlock test default git -c x` must hand "-c" to the rules, not to picocli.
         cl.getSubcommands().get("test").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         // `airlock generate-completion > airlock.bash`: hidden from the help like `airlock man`
@@ -71,9 +71,33 @@ public final class Airlock implements Runnable {
         return cl;
     }
 
-    /** The {@link Host} of the command tree {@code spec} belongs to. */
+    /**
+     * The {@link Host} of the command tree a verb's own {@code @Spec} belongs to. Only for a
+     * command's spec: a mixin's {@code @Spec(MIXEE)} may be a detached mixin spec (when mixins
+     * nest), so mixins take the Host in their constructor from {@link HostFactory} instead.
+     */
     static Host host(CommandLine.Model.CommandSpec spec) {
-        return ((Airlock) spec.root().userObject()).host;
+        if (spec.root().userObject() instanceof Airlock a) return a.host;
+        throw new IllegalStateException("not a command of the airlock tree: " + spec.userObject().getClass().getName()
+                + " (a mixin takes the Host in its constructor, from Airlock.HostFactory)");
+    }
+
+    /**
+     * Makes the tree's objects, handing {@code host} to every class with a {@code (Host)}
+     * constructor (the shared option mixins) and leaving the rest to picocli's default factory.
+     */
+    record HostFactory(Host host) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            java.lang.reflect.Constructor<K> withHost;
+            try {
+                withHost = cls.getDeclaredConstructor(Host.class);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+            withHost.setAccessible(true);
+            return withHost.newInstance(host);
+        }
     }
 
     @Override

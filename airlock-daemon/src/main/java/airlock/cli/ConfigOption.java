@@ -1,16 +1,23 @@
 package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 
-/** {@code --config DIR}, shared by every verb. */
+/**
+ * {@code --config DIR}, shared by every verb. The default comes from the {@link Host} the command
+ * tree was made with, handed over at construction by {@link Airlock.HostFactory}: a mixin cannot find
+ * it through its mixee's spec, because a mixin nested in another mixin (this one in
+ * {@link ProfileArgument}) gets the outer mixin's detached spec as its mixee, whose root is not the
+ * tree (that crashed every {@code airlock profile revoke|rotate|lock NAME} without {@code --config}).
+ */
 public final class ConfigOption {
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec mixee;
+    private final Host host;
+
+    ConfigOption(Host host) {
+        this.host = host;
+    }
 
     @Option(names = "--config", paramLabel = "DIR",
             description = "Config directory (default: $XDG_CONFIG_HOME/airlock, i.e. ~/.config/airlock).")
@@ -18,6 +25,6 @@ public final class ConfigOption {
 
     public ConfigDirectory directory() {
         if (dir != null) return new ConfigDirectory(dir.toAbsolutePath().normalize());
-        return new ConfigDirectory(Airlock.host(mixee).configHome().resolve("airlock"));
+        return new ConfigDirectory(host.configHome().resolve("airlock"));
     }
 }

@@ -1,17 +1,21 @@
 package airlock.cli;
 
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** {@code --passphrase-file F} for secret export/import; without it, a prompt on the terminal. */
+/**
+ * {@code --passphrase-file F} for secret export/import; without it, a prompt on the terminal. The
+ * {@link Host} comes at construction (see {@link ConfigOption} for why not through the mixee).
+ */
 public final class PassphraseOption {
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec mixee;
+    private final Host host;
+
+    PassphraseOption(Host host) {
+        this.host = host;
+    }
 
     @Option(names = "--passphrase-file", paramLabel = "FILE",
             description = "Read the passphrase from FILE (one trailing newline removed) instead of prompting.")
@@ -26,7 +30,6 @@ public final class PassphraseOption {
                 java.util.Arrays.fill(b, (byte) 0);
             }
         }
-        Host host = Airlock.host(mixee);
         if (!host.terminal()) throw new IOException("no terminal to ask for the passphrase; use --passphrase-file FILE");
         byte[] b = SecretValueInput.read(host, "passphrase: ", confirm);
         if (b == null) throw new IOException("no passphrase given");
