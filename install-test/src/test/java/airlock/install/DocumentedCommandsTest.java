@@ -46,7 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   {@link #theReadmesNewUserPathPushesFromAContainer} runs the README's {@code docker run}, and
  *   {@link #everyDocumentedCommandRunsAsWritten} the rest of the table.</li>
  * </ul>
- * Commands that cannot run here are in {@link #EXCLUDED} with the reason.
+ * Commands that cannot run here are in {@link #EXCLUDED} with the reason. Not airlock's own lines
+ * are not in the table ({@code systemctl --user ...}, {@code docker build}, the agent's
+ * {@code gh}/{@code pip}/{@code python3}, {@code curl ... | sh}, whose download path InstallTest
+ * runs against a local release); the README's {@code docker run} line is, in the container test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
