@@ -40,6 +40,15 @@ class SecretRequestsThroughTheShimTest {
     }
 
     private void start(String... profiles) throws Exception {
+        configure(profiles);
+        launch();
+    }
+
+    private void launch() throws Exception {
+        daemon = Daemon.start(new ConfigDirectory(config), System.getenv(), new PrintStream(daemonLog, true));
+    }
+
+    private void configure(String... profiles) throws Exception {
         config = tmp.resolve("config");
         work = Files.createDirectories(tmp.resolve("work")).toRealPath();
         Files.createDirectories(config.resolve("profiles"));
@@ -49,7 +58,6 @@ class SecretRequestsThroughTheShimTest {
         for (String p : profiles) {
             Files.writeString(config.resolve("profiles/" + p + ".toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
         }
-        daemon = Daemon.start(new ConfigDirectory(config), System.getenv(), new PrintStream(daemonLog, true));
     }
 
     private ShimRunner.Result airlock(String profile, String... args) throws Exception {
@@ -116,5 +124,55 @@ class SecretRequestsThroughTheShimTest {
             pool.shutdownNow();
         }
         assertThat(daemonLog.toString()).doesNotContain("OverlappingFileLock").doesNotContain(HOST_VALUE);
+    }
+
+    @Test
+    void aNameAnotherProfileHoldsAndANameNobodyHasAreAnsweredAlike() throws Exception {
+        configure("agent", "other");
+        Vault.at(new ConfigDirectory(config).vaultDir()).set("deploy_key", HOST_VALUE.getBytes(StandardCharsets.UTF_8), "the other team's deploys");
+        Files.writeString(config.resolve("profiles/other.toml"), "[secrets.echo]\nenv = { DEPLOY_KEY = \"deploy_key\" }\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        launch();
+        String held = "deploy_key", unknown = "nobody_has_it";
+
+        ShimRunner.Result a = airlock("agent", "secrets", "request", held, "--description", "deploy the site");
+        ShimRunner.Result b = airlock("agent", "secrets", "request", unknown, "--description", "deploy the site");
+        assertThat(a.exit()).as(a.err()).isZero();
+        assertThat(b.exit()).isEqualTo(a.exit());
+        assertThat(a.out().replace(held, "NAME")).isEqualTo(b.out().replace(unknown, "NAME")).contains("requested secret NAME (empty)");
+        assertThat(a.err()).isEqualTo(b.err());
+
+        // afterwards the agent's own list shows both the same way: empty, its own description, requested by it
+        String listed = airlock("agent", "secrets").out();
+        assertThat(rest(listed, held)).isEqualTo(rest(listed, unknown)).isEqualTo("empty deploy the site  (requested by agent)");
+        String skill = airlock("agent", "skill").out();
+        assertThat(skill).contains("- `" + held + "`: empty, deploy the site").contains("- `" + unknown + "`: empty, deploy the site");
+        assertThat(listed + skill).doesNotContain("the other team's deploys").doesNotContain(HOST_VALUE);
+
+        // asking again: the same answer for both
+        ShimRunner.Result a2 = airlock("agent", "secrets", "request", held, "--description", "again");
+        ShimRunner.Result b2 = airlock("agent", "secrets", "request", unknown, "--description", "again");
+        assertThat(a2.exit()).isEqualTo(b2.exit()).isEqualTo(126);
+        assertThat(a2.err().replace(held, "NAME")).isEqualTo(b2.err().replace(unknown, "NAME")).startsWith("airlock: secret NAME is in your list already");
+
+        // the other profile's secret is untouched; the person sees both requests
+        Vault host = Vault.at(new ConfigDirectory(config).vaultDir());
+        assertThat(host.value(held)).isEqualTo(HOST_VALUE.getBytes(StandardCharsets.UTF_8));
+        assertThat(host.entry(held).orElseThrow().version()).isEqualTo(1);
+        assertThat(host.entry(held).orElseThrow().requestedBy()).isEmpty();
+        assertThat(host.requests()).extracting(r -> r.profile() + ":" + r.name()).containsExactly("agent:" + held, "agent:" + unknown);
+        Process list = new ProcessBuilder(AirlockProcess.command("secret", "list", "--config", config.toString())).redirectErrorStream(true).start();
+        String table = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(list.waitFor()).as(table).isZero();
+        assertThat(table).containsPattern(unknown + " +empty \\(requested by agent\\)");
+        daemon.reloader().reload(); // copies the vault's journal into the audit log
+        String audit = Files.readString(new ConfigDirectory(config).auditDir().resolve("audit.ndjson"));
+        assertThat(audit).contains("requested by agent").contains(held).contains(unknown).doesNotContain(HOST_VALUE);
+    }
+
+    /** What the agent's list says about {@code name}, after the name and its padding. */
+    private static String rest(String listing, String name) {
+        return listing.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow().substring(name.length()).strip()
+                .replaceAll(" +", " ").replace(" (requested", "  (requested");
     }
 }
