@@ -383,14 +383,19 @@ public final class Vault {
     private Optional<VaultManifest> binding(SecretKey key) throws IOException, VaultException {
         Optional<VaultManifest> m = VaultManifest.read(files, key);
         if (m.isEmpty()) {
-            if (highestCounter.get() > 0) throw VaultManifest.broken(files, "is missing (this daemon saw change " + highestCounter.get() + ")");
+            if (highestCounter.get() > 0) {
+                throw VaultManifest.broken(files, "is missing (this daemon saw change " + highestCounter.get() + "; after restoring"
+                        + " the vault from a backup on purpose, restart the daemon)");
+            }
             if (anyEntryInThisFormat()) throw VaultManifest.broken(files, "is missing while entries written under it are present");
             return m;
         }
         long counter = m.get().counter();
         long seen = highestCounter.accumulateAndGet(counter, Math::max);
-        if (counter < seen) throw VaultManifest.broken(files, "went back from change " + seen + " to change " + counter
-                + " (an older copy was put in its place)");
+        if (counter < seen) {
+            throw VaultManifest.broken(files, "went back from change " + seen + " to change " + counter
+                    + " (an older copy was put in its place; after restoring the vault from a backup on purpose, restart the daemon)");
+        }
         return m;
     }
 

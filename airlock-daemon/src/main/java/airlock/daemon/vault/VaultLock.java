@@ -62,10 +62,6 @@ final class VaultLock {
         }
     }
 
-    boolean heldByCurrentThread() {
-        return threads.isHeldByCurrentThread();
-    }
-
     private FileLock lockFile() throws IOException {
         files.createDirectories();
         Path p = files.root().resolve(".lock");

@@ -10,7 +10,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -137,7 +136,12 @@ record VaultManifest(long counter, Map<String, Long> live, Map<String, Long> rem
         try {
             // a key of its own, derived from the master key: the AES key itself is used for AES only
             Mac derive = Mac.getInstance("HmacSHA256");
-            derive.init(masterKey.getEncoded() == null ? masterKey : new SecretKeySpec(masterKey.getEncoded(), "HmacSHA256"));
+            byte[] raw = masterKey.getEncoded();
+            try {
+                derive.init(new SecretKeySpec(raw, "HmacSHA256"));
+            } finally {
+                java.util.Arrays.fill(raw, (byte) 0);
+            }
             byte[] k = derive.doFinal("airlock vault manifest key v1".getBytes(StandardCharsets.US_ASCII));
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");
@@ -156,9 +160,5 @@ record VaultManifest(long counter, Map<String, Long> live, Map<String, Long> rem
                 + " is used: the set of secrets may have been rolled back. To recover, restore the vault directory from a backup,"
                 + " or move it aside and bring the secrets back with 'airlock secret import FILE' from an export"
                 + " (or 'airlock secret set NAME' for each)");
-    }
-
-    static boolean exists(VaultFiles files) {
-        return Files.exists(files.manifest(), LinkOption.NOFOLLOW_LINKS);
     }
 }

@@ -161,6 +161,39 @@ class VaultTest {
     }
 
     @Test
+    void anAgentsRequestIsRecordedApartFromTheEntriesAndASetKeepsWhoAsked() throws Exception {
+        vault.set("held_key", CANARY, "the host's own");
+        vault.ask("agent", "held_key", "mine");
+        vault.ask("agent", "new_key", "mine too");
+        vault.ask("agent", "new_key", "again"); // the first request stays
+        assertThat(vault.requests()).extracting(r -> r.profile() + ":" + r.name() + ":" + r.description())
+                .containsExactly("agent:held_key:mine", "agent:new_key:mine too");
+        SecretEntry held = vault.entry("held_key").orElseThrow();
+        assertThat(held.hasValue()).isTrue();
+        assertThat(held.version()).isEqualTo(1);
+        assertThat(held.description()).isEqualTo("the host's own");
+        assertThat(held.requestedBy()).isEmpty();
+        SecretEntry asked = vault.entry("new_key").orElseThrow();
+        assertThat(asked.status()).isEqualTo(SecretEntry.Status.EMPTY);
+        assertThat(asked.requestedBy()).contains("agent");
+        assertThat(vault.exists("new_key")).isTrue(); // a profile may name it before a person sets it
+        assertThatThrownBy(() -> vault.value("new_key"))
+                .hasMessage("airlock: vault: secret 'new_key' has no value yet (airlock secret set new_key)");
+        SecretEntry filled = vault.set("new_key", OTHER, null);
+        assertThat(filled.version()).isEqualTo(1);
+        assertThat(filled.requestedBy()).contains("agent");
+        assertThat(vault.value("new_key")).isEqualTo(OTHER);
+        assertThat(mode(vault.files().requests())).isEqualTo("rw-------");
+        assertThat(mode(vault.files().manifest())).isEqualTo("rw-------");
+        assertThat(vault.files().problems(VaultFiles.currentUid())).isEmpty();
+        assertThat(vault.remove("new_key")).isTrue();
+        assertThat(vault.requests()).extracting(SecretRequest::name).containsExactly("held_key");
+        assertThat(vault.remove("held_key")).isTrue();
+        assertThat(vault.requests()).isEmpty();
+        assertThat(vault.remove("held_key")).isFalse();
+    }
+
+    @Test
     void widerModesAndAnotherOwnerAreProblems() throws Exception {
         vault.set("github_token", CANARY, "");
         VaultFiles f = vault.files();
