@@ -170,6 +170,20 @@ class SecretRequestsThroughTheShimTest {
         assertThat(audit).contains("requested by agent").contains(held).contains(unknown).doesNotContain(HOST_VALUE);
     }
 
+    @Test
+    void aBrokenManifestIsNamedToTheAgentWithoutTheHostsVaultPath() throws Exception {
+        configure("agent");
+        Vault host = Vault.at(new ConfigDirectory(config).vaultDir());
+        host.set("api_token", HOST_VALUE.getBytes(StandardCharsets.UTF_8), "");
+        launch();
+        Path manifest = host.files().manifest();
+        Files.writeString(manifest, Files.readString(manifest).replace("\"api_token\":1", "\"api_token\":2"));
+        ShimRunner.Result r = airlock("agent", "secrets");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("airlock: vault: the manifest <the host's vault>/manifest.json does not verify")
+                .doesNotContain(config.toString()).doesNotContain(HOST_VALUE);
+    }
+
     /** What the agent's list says about {@code name}, after the name and its padding. */
     private static String rest(String listing, String name) {
         return listing.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow().substring(name.length()).strip()

@@ -36,6 +36,20 @@ public final class VaultSlots implements SecretSlots {
 
     @Override
     public List<Slot> visibleTo(String profile) throws IOException {
+        try {
+            return visible(profile);
+        } catch (IOException e) {
+            throw new IOException(withoutVaultPath(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** The agent learns what failed, not where the host keeps its vault. */
+    private String withoutVaultPath(String message) {
+        return message.replace(vault.files().root().toAbsolutePath().toString(), "<the host's vault>")
+                .replace(vault.files().root().toString(), "<the host's vault>");
+    }
+
+    private List<Slot> visible(String profile) throws IOException {
         Profile p = policy.get().profiles().get(profile);
         TreeSet<String> granted = new TreeSet<>();
         if (p != null) {
@@ -90,7 +104,10 @@ public final class VaultSlots implements SecretSlots {
             SecretRequest r = vault.ask(profile, name, description);
             return new Slot(r.name(), r.description(), false, profile);
         } catch (VaultException e) {
-            throw new Refused(e.getMessage().startsWith("airlock:") ? e.getMessage() : "airlock: " + e.getMessage());
+            String m = withoutVaultPath(String.valueOf(e.getMessage()));
+            throw new Refused(m.startsWith("airlock:") ? m : "airlock: " + m);
+        } catch (IOException e) {
+            throw new IOException(withoutVaultPath(String.valueOf(e.getMessage())), e);
         }
     }
 

@@ -194,6 +194,41 @@ class VaultTest {
     }
 
     @Test
+    void concurrentChangesFromTwoInstancesInOneProcessWaitForEachOtherAndLoseNothing() throws Exception {
+        // one instance's threads queue on its own lock; the second instance in this JVM (as a test or
+        // the bench beside a daemon) meets the file lock and waits instead of OverlappingFileLockException
+        Vault second = Vault.at(vault.files().root());
+        int threads = 16, rounds = 5;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Vault v = t % 2 == 0 ? vault : second;
+                String name = "key_" + t;
+                all.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        v.set(name, CANARY, "thread");
+                        v.ask("agent", "asked_" + name + "_" + r, "d");
+                    }
+                    return null;
+                }));
+            }
+            for (var f : all) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        Vault fresh = Vault.at(vault.files().root());
+        for (int t = 0; t < threads; t++) {
+            assertThat(fresh.entry("key_" + t).orElseThrow().version()).isEqualTo(rounds);
+            assertThat(fresh.value("key_" + t)).isEqualTo(CANARY);
+        }
+        assertThat(fresh.requests()).hasSize(threads * rounds);
+        fresh.settle(); // nothing left to adopt: every change reached the manifest
+        assertThat(fresh.list()).filteredOn(e -> e.name().startsWith("key_")).hasSize(threads)
+                .allMatch(e -> e.status() == SecretEntry.Status.SET);
+    }
+
+    @Test
     void widerModesAndAnotherOwnerAreProblems() throws Exception {
         vault.set("github_token", CANARY, "");
         VaultFiles f = vault.files();
