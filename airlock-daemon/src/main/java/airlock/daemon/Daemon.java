@@ -66,6 +66,7 @@ public final class Daemon implements Closeable {
     private final AuditLog audit;
     private final PrintStream log;
     private final Reloader reloader;
+    private final airlock.daemon.vault.Vault vault;
 
     private Daemon(ConfigDirectory dir, Policy policy, Map<String, String> daemonEnv, PrintStream log,
                    Consumer<SessionRecord> records, Settings settings, AuditLog audit) {
@@ -76,7 +77,9 @@ public final class Daemon implements Closeable {
         this.hooks = new AtomicReference<>(new Hooks(dir.root(), HookSettings.DEFAULT));
         this.sessions = new Semaphore(settings.maxSessions());
         this.approvals = new Approvals(this::event, java.time.Clock.systemUTC());
+        // one vault for the whole daemon: its lock queues the daemon's threads (see VaultLock)
         airlock.daemon.vault.Vault vault = airlock.daemon.vault.Vault.at(dir.vaultDir());
+        this.vault = vault;
         // the agent's verbs see the real vault unless a test hands in slots of its own
         SecretSlots slots = settings.secrets() == SecretSlots.NONE ? new airlock.daemon.agent.VaultSlots(vault, this.policy::get)
                 : settings.secrets();
@@ -348,6 +351,11 @@ public final class Daemon implements Closeable {
 
     public ConfigDirectory directory() {
         return dir;
+    }
+
+    /** The daemon's one vault: whatever in the daemon reads or changes secrets uses this instance. */
+    public airlock.daemon.vault.Vault vault() {
+        return vault;
     }
 
     /** The running policy, as the next request will see it (the console reads it; it keeps no copy). */

@@ -149,6 +149,28 @@ class SecretsThroughTheShimTest {
         assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).doesNotContain("ran");
     }
 
+    @Test
+    void aSecretRolledBackToItsOwnOlderVersionIsRefusedByTheVaultLayer() throws Exception {
+        start("#!/bin/sh\nprintf '%s\\n' \"$API_TOKEN\"\n");
+        Path entry = new ConfigDirectory(config).vaultDir().resolve("secrets/api_token.json");
+        byte[] first = Files.readAllBytes(entry); // a valid entry: it decrypts under its own name and version
+        String newer = "tok_ShimCanary_newer_42";
+        Vault.at(new ConfigDirectory(config).vaultDir()).set("api_token", newer.getBytes(StandardCharsets.UTF_8), null);
+        assertThat(shim("printer").exit()).isZero();
+
+        Files.write(entry, first);
+        var r = shim("printer");
+        String err = new String(r.stderr(), StandardCharsets.UTF_8), out = new String(r.stdout(), StandardCharsets.UTF_8);
+        assertThat(r.exit()).as(err).isEqualTo(126);
+        assertThat(err).startsWith("airlock: vault: secret 'api_token' is at version 1 but the vault's manifest records version 2")
+                .contains("rolled back").contains("airlock secret set api_token").doesNotContain(config.toString());
+        assertThat(out).isEmpty();
+        assertNowhere(out + err + daemonLog);
+        // the person's way back
+        Vault.at(new ConfigDirectory(config).vaultDir()).set("api_token", newer.getBytes(StandardCharsets.UTF_8), null);
+        assertThat(shim("printer").exit()).isZero();
+    }
+
     private List<Path> leftoverRunFiles() throws Exception {
         Path runs = new ConfigDirectory(config).vaultDir().resolve("runs");
         if (!Files.isDirectory(runs)) return List.of();

@@ -27,7 +27,11 @@ public interface SecretSlots {
     /** The secrets granted to {@code profile}, and the empty ones it requested, by name. */
     List<Slot> visibleTo(String profile) throws IOException;
 
-    /** Creates an empty slot marked as requested by {@code profile}; refused when the name is taken. */
+    /**
+     * Records that {@code profile} asks for {@code name}, for a person to set and grant. Refused
+     * only for what the profile can see already ({@link #visibleTo}) or over its cap of open
+     * requests: never because another profile holds the name, which would tell the agent it exists.
+     */
     Slot request(String profile, String name, String description) throws IOException, Refused;
 
     /** A daemon without a vault: no secrets, and requests are refused saying so. */

@@ -1,7 +1,6 @@
 package airlock.daemon.console;
 
 import airlock.daemon.Daemon;
-import airlock.daemon.vault.Vault;
 
 import java.time.Clock;
 
@@ -15,7 +14,7 @@ public final class LiveBackend {
     public static ConsoleBackend of(Daemon daemon, DirectoryModules.DryRunner dryRunner) {
         var dir = daemon.directory();
         return new ConsoleBackend(new LiveProfiles(daemon::policy, dir, daemon.reloader()::reload, Clock.systemUTC()),
-                new VaultSecrets(Vault.at(dir.vaultDir()), daemon::policy), new LiveApprovals(daemon.approvals()),
+                new VaultSecrets(daemon.vault(), daemon::policy), new LiveApprovals(daemon.approvals()),
                 new AuditActivity(dir.auditFile(daemon.policy().config().log())), new DirectoryModules(daemon::policy, dir, dryRunner));
     }
 }

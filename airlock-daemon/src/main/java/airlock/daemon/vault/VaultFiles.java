@@ -25,6 +25,8 @@ import java.util.stream.Stream;
  * vault/              0700
  *   master.key        0600  32 random bytes, the AES-256 key of every entry
  *   secrets/NAME.json 0600  one entry: metadata in clear, the value sealed (see {@link Vault})
+ *   manifest.json     0600  every name and version, a change counter, a MAC (see {@link VaultManifest})
+ *   requests.json     0600  the agents' open requests for secrets (see {@link SecretRequest})
  *   changes.ndjson    0600  what changed when (never a value), copied into the audit log
  *   runs/RANDOM/      0700  files delivered to one run (see {@link RunSecrets}), removed after it
  * </pre>
@@ -47,6 +49,8 @@ public final class VaultFiles {
     public Path masterKey() { return root.resolve("master.key"); }
     public Path secretsDir() { return root.resolve("secrets"); }
     public Path entry(String name) { return secretsDir().resolve(name + ".json"); }
+    public Path manifest() { return root.resolve("manifest.json"); }
+    public Path requests() { return root.resolve("requests.json"); }
     public Path journal() { return root.resolve("changes.ndjson"); }
     public Path journalCursor() { return root.resolve("changes.audited"); }
     public Path runsDir() { return root.resolve("runs"); }
@@ -124,7 +128,7 @@ public final class VaultFiles {
                 for (Path p : (Iterable<Path>) s.sorted()::iterator) check(p, false, uid, out);
             }
         }
-        for (Path p : List.of(journal(), journalCursor())) {
+        for (Path p : List.of(journal(), journalCursor(), manifest(), requests())) {
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) check(p, false, uid, out);
         }
         return out;

@@ -23,7 +23,10 @@ public final class VaultStartup {
         }
     }
 
-    /** Removes files left by runs of a daemon that died, and copies the vault's changes into the audit log. */
+    /**
+     * Removes files left by runs of a daemon that died, brings the vault's manifest up to date
+     * ({@link Vault#settle}), and copies the vault's changes into the audit log.
+     */
     public static void afterStart(Path vaultDir, AuditLog audit, PrintStream log) {
         VaultFiles files = new VaultFiles(vaultDir);
         try {
@@ -31,6 +34,12 @@ public final class VaultStartup {
             if (swept > 0) log.println("airlock: removed " + swept + " secret file folder(s) left by runs of a previous daemon");
         } catch (IOException e) {
             log.println("airlock: cannot clean " + files.runsDir() + ": " + e.getMessage());
+        }
+        try {
+            // binds a vault from before the manifest, and finishes a change a crash interrupted
+            Vault.at(vaultDir).settle();
+        } catch (IOException | VaultException e) {
+            log.println(e.getMessage().startsWith("airlock:") ? e.getMessage() : "airlock: vault: " + e.getMessage());
         }
         copyJournal(vaultDir, audit, log);
     }

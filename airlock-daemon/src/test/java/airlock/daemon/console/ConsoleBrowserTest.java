@@ -245,7 +245,11 @@ class ConsoleBrowserTest {
                 for (JsonNode n : JSON.readTree(list.out().substring(list.out().indexOf('[')))) if (n.path("name").asText().equals("DEPLOY_TOKEN")) entry = n;
                 assertThat(entry).as(list.out()).isNotNull();
                 assertThat(entry.path("state").asText()).isEqualTo("set");
-                assertThat(entry.path("version").asLong()).as("the agent's empty slot was filled, not a second one made").isEqualTo(2);
+                // the agent's request makes no entry of its own (issue 22.6), so the value is version 1, and it keeps who asked
+                assertThat(JSON.readTree(list.out().substring(list.out().indexOf('['))).findValuesAsText("name"))
+                        .as("the agent's request was filled, not a second one made").containsOnlyOnce("DEPLOY_TOKEN");
+                assertThat(entry.path("version").asLong()).isEqualTo(1);
+                assertThat(entry.path("requested_by").asText()).isEqualTo("agent");
                 assertThat(list.out()).doesNotContain(CANARY);
                 // a person grants it to the agent's tool; the exact bytes reached the vault: the tool gets them for
                 // one run, and its output says only how many

@@ -161,6 +161,74 @@ class VaultTest {
     }
 
     @Test
+    void anAgentsRequestIsRecordedApartFromTheEntriesAndASetKeepsWhoAsked() throws Exception {
+        vault.set("held_key", CANARY, "the host's own");
+        vault.ask("agent", "held_key", "mine");
+        vault.ask("agent", "new_key", "mine too");
+        vault.ask("agent", "new_key", "again"); // the first request stays
+        assertThat(vault.requests()).extracting(r -> r.profile() + ":" + r.name() + ":" + r.description())
+                .containsExactly("agent:held_key:mine", "agent:new_key:mine too");
+        SecretEntry held = vault.entry("held_key").orElseThrow();
+        assertThat(held.hasValue()).isTrue();
+        assertThat(held.version()).isEqualTo(1);
+        assertThat(held.description()).isEqualTo("the host's own");
+        assertThat(held.requestedBy()).isEmpty();
+        SecretEntry asked = vault.entry("new_key").orElseThrow();
+        assertThat(asked.status()).isEqualTo(SecretEntry.Status.EMPTY);
+        assertThat(asked.requestedBy()).contains("agent");
+        assertThat(vault.exists("new_key")).isTrue(); // a profile may name it before a person sets it
+        assertThatThrownBy(() -> vault.value("new_key"))
+                .hasMessage("airlock: vault: secret 'new_key' has no value yet (airlock secret set new_key)");
+        SecretEntry filled = vault.set("new_key", OTHER, null);
+        assertThat(filled.version()).isEqualTo(1);
+        assertThat(filled.requestedBy()).contains("agent");
+        assertThat(vault.value("new_key")).isEqualTo(OTHER);
+        assertThat(mode(vault.files().requests())).isEqualTo("rw-------");
+        assertThat(mode(vault.files().manifest())).isEqualTo("rw-------");
+        assertThat(vault.files().problems(VaultFiles.currentUid())).isEmpty();
+        assertThat(vault.remove("new_key")).isTrue();
+        assertThat(vault.requests()).extracting(SecretRequest::name).containsExactly("held_key");
+        assertThat(vault.remove("held_key")).isTrue();
+        assertThat(vault.requests()).isEmpty();
+        assertThat(vault.remove("held_key")).isFalse();
+    }
+
+    @Test
+    void concurrentChangesFromTwoInstancesInOneProcessWaitForEachOtherAndLoseNothing() throws Exception {
+        // one instance's threads queue on its own lock; the second instance in this JVM (as a test or
+        // the bench beside a daemon) meets the file lock and waits instead of OverlappingFileLockException
+        Vault second = Vault.at(vault.files().root());
+        int threads = 16, rounds = 5;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Vault v = t % 2 == 0 ? vault : second;
+                String name = "key_" + t;
+                all.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        v.set(name, CANARY, "thread");
+                        v.ask("agent", "asked_" + name + "_" + r, "d");
+                    }
+                    return null;
+                }));
+            }
+            for (var f : all) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        Vault fresh = Vault.at(vault.files().root());
+        for (int t = 0; t < threads; t++) {
+            assertThat(fresh.entry("key_" + t).orElseThrow().version()).isEqualTo(rounds);
+            assertThat(fresh.value("key_" + t)).isEqualTo(CANARY);
+        }
+        assertThat(fresh.requests()).hasSize(threads * rounds);
+        fresh.settle(); // nothing left to adopt: every change reached the manifest
+        assertThat(fresh.list()).filteredOn(e -> e.name().startsWith("key_")).hasSize(threads)
+                .allMatch(e -> e.status() == SecretEntry.Status.SET);
+    }
+
+    @Test
     void widerModesAndAnotherOwnerAreProblems() throws Exception {
         vault.set("github_token", CANARY, "");
         VaultFiles f = vault.files();
