@@ -272,10 +272,11 @@ class ConsoleHttpTest {
             // wait until the server subscribed (its first chunk), then write a record
             StringBuilder got = new StringBuilder();
             while (!got.toString().contains("retry:")) got.append((char) in.read());
-            world.record("default", "git", List.of("status", "<b>"), "allowed", Instant.now());
+            world.record("default", "git", List.of("status", "<b>", "txt.\u202eexe"), "allowed", Instant.now());
             while (!got.toString().contains("\"seq\":1")) got.append((char) in.read());
             while (!got.toString().endsWith("\n\n")) got.append((char) in.read());
-            assertThat(got.toString()).contains("\"command\":\"git\"").contains("\"outcome\":\"allowed\"");
+            assertThat(got.toString()).contains("\"command\":\"git\"").contains("\"outcome\":\"allowed\"")
+                    .contains("\"line\":\"git status '<b>' $'txt.\\\\u202eexe'\"").doesNotContain("\u202e");
         }
     }
 
