@@ -125,6 +125,39 @@ class ConsoleReloadProcessTest {
         }
     }
 
+    /**
+     * A console that cannot start on a reload (its port is taken) leaves the rest of the reload
+     * applied, says so, and starts at the next reload once the port is free; the sockets stay.
+     */
+    @Test
+    void aConsoleThatCannotStartOnAReloadIsTriedAgainAtTheNext() throws Exception {
+        Path config = tmp.resolve("config");
+        Path work = Files.createDirectories(tmp.resolve("work")).toRealPath();
+        Files.createDirectories(config.resolve("profiles"));
+        String base = "[commands]\nenable = [\"git\"]\n";
+        Files.writeString(config.resolve("config.toml"), base);
+        Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(log, true, StandardCharsets.UTF_8);
+        airlock.daemon.ConfigDirectory dir = new airlock.daemon.ConfigDirectory(config);
+        try (airlock.daemon.Daemon daemon = airlock.daemon.Daemon.start(dir, Map.of("PATH", "/usr/bin:/bin"), out);
+             ConsoleStart console = ConsoleStart.start(daemon, out)) {
+            Object inode = Files.readAttributes(dir.socketOf("default"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            int port;
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = taken.getLocalPort();
+                Files.writeString(config.resolve("config.toml"), base + "[ui]\nlisten = \"127.0.0.1:" + port + "\"\n");
+                assertThat(daemon.reloader().reload()).isFalse();
+                assertThat(text(log)).contains("reload applied only in part").contains("127.0.0.1:" + port + ") did not start");
+                assertThat(config.resolve("ui/address")).doesNotExist();
+            }
+            assertThat(daemon.reloader().reload()).isTrue();
+            assertThat(Files.readString(config.resolve("ui/address")).strip()).isEqualTo("127.0.0.1:" + port);
+            assertThat(Files.readAttributes(dir.socketOf("default"), java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                    .isEqualTo(inode);
+        }
+    }
+
     /** {@code airlock ui --no-browser} in a process of its own, as a person runs it. */
     private static Cli.Result ui(Path config) throws Exception {
         Process p = new ProcessBuilder(AirlockProcess.command("ui", "--no-browser", "--config", config.toString())).start();
