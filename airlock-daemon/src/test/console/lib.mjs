@@ -71,3 +71,15 @@ export async function run(body) {
     process.exit(1);
   }
 }
+
+/**
+ * The page fits a window of this size: nothing makes the page itself scroll sideways (a wide table
+ * scrolls inside its own box). Leaves the viewport at that size.
+ */
+export async function fits(page, width, height, what) {
+  await page.setViewportSize({ width, height });
+  const sizes = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+  check(sizes.page <= sizes.window, `${what} fits a ${width}x${height} window (page ${sizes.page} px wide)`);
+}
+
+export const DEFAULT_VIEWPORT = { width: 1280, height: 860 };

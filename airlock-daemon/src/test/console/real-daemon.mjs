@@ -1,6 +1,6 @@
 // Against a real `airlock start` with [ui] listen: login with the link `airlock ui` printed, a
 // second use refused, activity rows arriving live while real shims run, 200 calls watched.
-import { config, run, step, check, shot, say } from "./lib.mjs";
+import { config, run, step, check, shot, say, fits } from "./lib.mjs";
 
 run(async ({ context, page, problems }) => {
   const first = await page.goto(config.loginUrl);
@@ -61,4 +61,7 @@ run(async ({ context, page, problems }) => {
   const trace = await page.locator("#trace").textContent();
   check(trace.includes("module") && trace.includes("REFUSED"), "the dry run shows the per-layer trace, the module refusing");
   await shot(page, "modules");
+  await fits(page, 1280, 800, "modules");
+  await fits(page, 800, 600, "modules");
+  await shot(page, "modules-800x600");
 });

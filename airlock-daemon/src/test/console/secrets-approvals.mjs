@@ -1,6 +1,6 @@
 // Against a real `airlock start`: a secret set through the page is never sent back (no page,
 // response or DOM holds it); two real shims wait for approval, one is approved, one denied.
-import { config, run, check, shot, step } from "./lib.mjs";
+import { config, run, check, shot, step, fits, DEFAULT_VIEWPORT } from "./lib.mjs";
 
 run(async ({ page }) => {
   const seen = [];
@@ -32,16 +32,22 @@ run(async ({ page }) => {
   await page.goto(config.origin + "/approvals");
   check((await page.locator("#approvals tbody tr[data-id]").count()) === 0, "nothing waits yet");
   await page.locator("#approvals-live.on").waitFor({ timeout: 15000 });
-  await step("WAITING-1");                                   // JUnit starts a real shim: tool push origin main
+  const id = await step("WAITING-1");                        // JUnit starts a real shim: tool push origin main, answers its request id
   // no reload here: the page follows the audit feed and shows the new request by itself
   const row = page.locator("#approvals tbody tr[data-id]");
   await row.first().waitFor({ timeout: 20000 });
   check((await row.count()) === 1, "one request waits");
   const argv = await row.locator("ol.argv li").allTextContents();
   check(JSON.stringify(argv) === JSON.stringify(["tool", "push", "origin", "main"]), "argv shown exactly: " + JSON.stringify(argv));
-  check((await row.locator("td").nth(1).textContent()) === "agent", "the profile shown");
+  check((await row.locator("td").nth(2).textContent()) === "agent", "the profile shown"); // after Request and Since
   check((await row.locator("code.cwd").textContent()) === config.work, "the cwd shown");
+  check((await row.getAttribute("data-id")) === id && (await row.locator("code.request").textContent()) === id,
+        "the row shows the request id the agent was given: " + id);
   await shot(page, "approvals");
+  await fits(page, 1280, 800, "approvals");
+  await fits(page, 800, 600, "approvals");
+  await shot(page, "approvals-800x600");
+  await page.setViewportSize(DEFAULT_VIEWPORT);
   await Promise.all([page.waitForNavigation(), row.locator("button.ok").click()]);
   check((await page.locator(".notice").textContent()).includes("approved request"), "approved: " + await page.locator(".notice").textContent());
   await step("APPROVED");

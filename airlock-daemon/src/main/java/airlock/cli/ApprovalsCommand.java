@@ -1,6 +1,7 @@
 package airlock.cli;
 
 import airlock.daemon.core.ShellWords;
+import airlock.daemon.core.Visible;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,13 +37,13 @@ final class ApprovalsCommand implements Callable<Integer> {
         JsonNode pending = answer.get().path("pending");
         var out = spec.commandLine().getOut();
         if (json) {
-            out.println(ControlClient.JSON.writeValueAsString(pending));
+            out.println(VisibleJson.writer(ControlClient.JSON, false).writeValueAsString(pending));
             return 0;
         }
         if (pending.isEmpty()) out.println("no request waits for approval");
         for (JsonNode p : pending) {
             out.printf("%s  profile %s%s  until %s%n    %s%n    in %s  (rule '%s')%n", p.path("id").asText(), p.path("profile").asText(),
-                    p.path("container").asText().isEmpty() ? "" : "  container " + p.path("container").asText(),
+                    p.path("container").asText().isEmpty() ? "" : "  container " + Visible.text(p.path("container").asText()),
                     p.path("deadline").asText(), argv(p), ShellWords.quote(p.path("cwd").asText()), ShellWords.quote(p.path("rule").asText()));
         }
         return 0;

@@ -191,6 +191,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void line(String tag, String s) {
-        out.println(tag + "  " + s);
+        // findings quote files, records and names an agent may have chosen: one line each, nothing hidden
+        out.println(tag + "  " + airlock.daemon.core.Visible.text(s));
     }
 }

@@ -1,6 +1,7 @@
 package airlock.cli;
 
 import airlock.daemon.core.ShellWords;
+import airlock.daemon.core.Visible;
 import airlock.daemon.ConfigDirectory;
 import airlock.daemon.audit.AuditChain;
 import airlock.daemon.audit.AuditFiles;
@@ -221,9 +222,8 @@ final class LogCommand implements Callable<Integer> {
         out.println(b);
     }
 
-    /** Free text from the log may quote agent input: no control characters to the terminal. */
+    /** Free text from the log may quote agent input: shown with Visible's escapes, nothing hidden reaches the terminal. */
     private static String clean(String s) {
-        String q = ShellWords.quote(s);
-        return q.startsWith("$'") ? q : s;
+        return Visible.text(s);
     }
 }

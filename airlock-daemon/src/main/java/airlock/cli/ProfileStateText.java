@@ -14,7 +14,7 @@ final class ProfileStateText {
         return switch (ProfileState.of(p, now)) {
             case ProfileState.Active a -> "active" + lock + a.expires().map(t -> ", expires at " + t).orElse("");
             case ProfileState.Expired e -> "expired at " + e.at() + lock;
-            case ProfileState.Revoked r -> "revoked at " + r.at() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")") + lock;
+            case ProfileState.Revoked r -> "revoked at " + r.at() + (r.reason().isEmpty() ? "" : " (" + airlock.daemon.core.Visible.text(r.reason()) + ")") + lock;
         };
     }
 }

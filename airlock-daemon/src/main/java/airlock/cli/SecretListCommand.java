@@ -1,6 +1,7 @@
 package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
+import airlock.daemon.core.Visible;
 import airlock.daemon.vault.SecretEntry;
 import airlock.daemon.vault.Vault;
 import airlock.rules.ConfigError;
@@ -64,7 +65,7 @@ final class SecretListCommand implements Callable<Integer> {
                 o.put("state", "missing");
                 users.get(m).forEach(o.putArray("profiles")::add);
             }
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(a));
+            out.println(VisibleJson.writer(JSON, true).writeValueAsString(a));
             return 0;
         }
         if (entries.isEmpty() && missing.isEmpty()) {
@@ -76,11 +77,11 @@ final class SecretListCommand implements Callable<Integer> {
         for (SecretEntry e : entries) {
             String state = switch (e.status()) {
                 case SET -> "set";
-                case EMPTY -> e.requestedBy().map(r -> "empty (requested by " + r + ")").orElse("empty");
+                case EMPTY -> e.requestedBy().map(r -> "empty (requested by " + Visible.text(r) + ")").orElse("empty");
                 case DAMAGED -> "damaged";
             };
             rows.add(new String[]{e.name(), state, e.changed().toString(), String.join(",", users.getOrDefault(e.name(), List.of("-"))),
-                    e.description()});
+                    Visible.text(e.description())}); // an agent wrote it (airlock secrets request)
         }
         for (String m : missing) rows.add(new String[]{m, "missing", "-", String.join(",", users.get(m)), ""});
         int[] w = new int[4];

@@ -50,7 +50,7 @@ final class StartCommand implements Callable<Integer> {
             err.println("airlock: cannot start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         }
-        java.util.Optional<airlock.daemon.console.Console> console;
+        ConsoleStart console;
         try {
             console = ConsoleStart.start(daemon, System.err);
         } catch (IOException | RuntimeException e) {
@@ -77,7 +77,7 @@ final class StartCommand implements Callable<Integer> {
         err.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            console.ifPresent(airlock.daemon.console.Console::close);
+            console.close();
             daemon.close();
             stopped.countDown();
         }));

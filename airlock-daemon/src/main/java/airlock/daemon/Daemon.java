@@ -67,6 +67,8 @@ public final class Daemon implements Closeable {
     private final PrintStream log;
     private final Reloader reloader;
     private final airlock.daemon.vault.Vault vault;
+    /** Told of every configuration applied after the start (the console follows {@code [ui]}). Guarded by {@code this}. */
+    private final List<Follower> followers = new java.util.ArrayList<>();
 
     private Daemon(ConfigDirectory dir, Policy policy, Map<String, String> daemonEnv, PrintStream log,
                    Consumer<SessionRecord> records, Settings settings, AuditLog audit) {
@@ -100,6 +102,21 @@ public final class Daemon implements Closeable {
         public Settings(int maxSessions, Duration firstFrameTimeout) {
             this(maxSessions, firstFrameTimeout, SecretSlots.NONE);
         }
+    }
+
+    /**
+     * Something outside this package that runs with the daemon and follows its configuration (the
+     * console, which lives above it). Called with every configuration a reload applies, after the
+     * sockets changed; a failure is reported as a reload applied only in part.
+     */
+    @FunctionalInterface
+    public interface Follower {
+        void applied(Policy policy) throws IOException;
+    }
+
+    /** From now on {@code f} is told of every reloaded configuration. */
+    public synchronized void follow(Follower f) {
+        followers.add(f);
     }
 
     /** Loads the config and opens every profile's socket; fails (and opens nothing) when the config is bad. */
@@ -218,6 +235,7 @@ public final class Daemon implements Closeable {
             }
         }
         expiries.schedule(future);
+        for (Follower f : followers) f.applied(next);
     }
 
     /**

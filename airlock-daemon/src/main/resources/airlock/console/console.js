@@ -105,7 +105,7 @@ function row(r) {
   first.appendChild(link);
   cell(r.time);
   cell(r.profile);
-  cell([r.command].concat(r.args).map(quote).join(" "), true);
+  cell(r.line, true); // quoted and escaped on the server, as the page's own rows
   const badge = document.createElement("span");
   badge.className = "badge o-" + r.outcome;
   badge.textContent = r.outcome;
@@ -116,6 +116,3 @@ function row(r) {
   return tr;
 }
 
-function quote(a) {
-  return a !== "" && /^[A-Za-z0-9_./=:@%+,-]+$/.test(a) ? a : "'" + a.replace(/'/g, "'\\''") + "'";
-}

@@ -213,6 +213,6 @@ public final class AgentVerbs {
 
     private static String oneLine(String s) {
         String cut = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return airlock.daemon.core.Visible.text(cut);
     }
 }

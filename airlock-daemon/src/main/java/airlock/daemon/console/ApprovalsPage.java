@@ -30,11 +30,14 @@ record ApprovalsPage(ConsoleBackend backend) {
     }
 
     private Response page(Request r, Outcome notice) {
-        StringBuilder b = new StringBuilder("<table class=\"grid\" id=\"approvals\"><thead><tr><th>Since</th><th>Profile</th>")
+        // the request id is the one the agent was told ("waiting for approval on the host (request ID)"),
+        // so a person can match the row to what the agent reported
+        StringBuilder b = new StringBuilder("<div class=\"scroll\"><table class=\"grid\" id=\"approvals\"><thead><tr><th>Request</th><th>Since</th><th>Profile</th>")
                 .append("<th>Container</th><th>cwd</th><th>argv (each argument on its own)</th><th>Rule</th><th></th></tr></thead><tbody>");
         var list = backend.approvals().waiting();
         for (Approvals.Waiting w : list) {
-            b.append("<tr data-id=\"").append(Html.esc(w.id())).append("\"><td>").append(Html.esc(seconds(w.since())))
+            b.append("<tr data-id=\"").append(Html.esc(w.id())).append("\"><td><code class=\"request\">").append(Html.esc(w.id()))
+                    .append("</code></td><td>").append(Html.esc(seconds(w.since())))
                     .append("<br><small>until ").append(Html.esc(seconds(w.deadline()))).append("</small>")
                     .append("</td><td>").append(Html.esc(w.profile())).append("</td><td><code>")
                     .append(w.container().isEmpty() ? "(host)" : Html.esc(w.container()))
@@ -46,10 +49,10 @@ record ApprovalsPage(ConsoleBackend backend) {
                             "id", w.id(), "binding", w.binding()))
                     .append("</td></tr>");
         }
-        if (list.isEmpty()) b.append("<tr><td colspan=\"7\">Nothing is waiting.</td></tr>");
+        if (list.isEmpty()) b.append("<tr><td colspan=\"8\">Nothing is waiting.</td></tr>");
         // the page follows the audit feed and reloads for an approval record newer than what it shows
         long shown = backend.activity().recent(1).stream().mapToLong(AuditEntry::seq).findFirst().orElse(0);
-        b.append("</tbody></table><p class=\"hint\">A request waits until someone decides here or with <code>airlock approve ID</code>, ")
+        b.append("</tbody></table></div><p class=\"hint\">A request waits until someone decides here or with <code>airlock approve ID</code>, ")
                 .append("until its time is up, or until its profile is revoked. New requests appear by themselves (unless you are ")
                 .append("typing a reason). <span class=\"live\" id=\"approvals-live\" data-feed=\"/activity/feed\" data-after=\"")
                 .append(shown).append("\">live: connecting</span></p>");

@@ -1,5 +1,7 @@
 package airlock.daemon.console;
 
+import airlock.daemon.core.ShellWords;
+import airlock.daemon.core.Visible;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -61,17 +63,24 @@ public record AuditEntry(long seq, String type, Optional<Instant> time, String p
         return v == null || v.isNull() ? "" : v.asText();
     }
 
-    /** The row as the live feed sends it: only what a row shows, never the environment (records have none). */
+    /**
+     * The row as the live feed sends it: only what a row shows, never the environment (records have
+     * none). The browser sets it as text; what the agent chose arrives escaped already (Visible, and
+     * the argv as {@code line}, quoted as the page quotes it), so no bidi control reaches the page.
+     */
     public String rowJson() {
         var o = JSON.createObjectNode();
         o.put("seq", seq);
         o.put("time", time.map(Instant::toString).orElse(""));
-        o.put("profile", profile);
+        o.put("profile", Visible.text(profile));
         o.put("command", command);
         var a = o.putArray("args");
-        args.forEach(a::add);
+        args.forEach(x -> a.add(Visible.text(x)));
+        List<String> argv = new ArrayList<>(List.of(command));
+        argv.addAll(args);
+        o.put("line", ShellWords.join(argv));
         o.put("outcome", outcome);
-        o.put("layer", layer);
+        o.put("layer", Visible.text(layer));
         o.put("exit", exitStatus == null ? "" : exitStatus.toString());
         o.put("duration_ms", durationMs);
         return o.toString();

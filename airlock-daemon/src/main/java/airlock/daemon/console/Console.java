@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import java.util.concurrent.Executors;
  * The web console, in the daemon's process, on the JDK's own HTTP server (no dependency: its
  * limits are set below, it streams server-sent events, and every handler runs on a virtual thread).
  * Every response carries the security headers; a request passes, in this order: the Host header
- * is the listen address (DNS rebinding gets 421), a live session cookie (or the one-time login
+ * is the listen address (DNS rebinding gets 421), the request target is a path or an absolute URL
+ * naming this console (another authority gets 421, other forms 400), a live session cookie (or the one-time login
  * link), and for a POST a same-origin Origin header, a bounded form body and the session's CSRF
  * token. Nothing here is reachable from a profile socket: it listens on TCP only.
  */
@@ -170,9 +172,14 @@ public final class Console implements Closeable {
             // a page on another name that resolves here (DNS rebinding) must not be served
             return Response.html(421, error("airlock: console: this console answers only as " + origin));
         }
+        URI target = x.getRequestURI();
+        if (!ownTarget(target)) {
+            return Response.html(target.getScheme() != null ? 421 : 400, error("airlock: console: refused the request target "
+                    + "(only a path, or an absolute URL naming " + origin + " itself, is served here)"));
+        }
         String method = x.getRequestMethod();
         if (!method.equals("GET") && !method.equals("POST")) return Response.html(405, error("airlock: console: GET or POST only"));
-        String path = x.getRequestURI().getRawPath();
+        String path = target.getRawPath();
         if (method.equals("GET") && path.startsWith("/static/")) return Assets.get(path);
         if (method.equals("GET") && path.equals("/favicon.ico")) return Assets.get("/static/favicon.svg");
         if (path.equals("/login")) return method.equals("GET") ? login(x) : Response.html(405, error("airlock: console: GET only"));
@@ -225,6 +232,22 @@ public final class Console implements Closeable {
             }
             default -> Response.html(404, error("airlock: console: no page " + path));
         };
+    }
+
+    /**
+     * The request target names a page of this console (RFC 9112 section 3.2): origin-form
+     * ({@code /path?query}), or absolute-form whose scheme and authority are this console's own.
+     * An absolute-form target names the site instead of the Host header (a proxy's request), so
+     * one naming another host ({@code GET http://evil.example/secrets}, a rebinding page sent
+     * through a proxy) must not be served even with a good Host header. Authority-form
+     * ({@code host:port}, CONNECT's), asterisk-form ({@code *}, OPTIONS') and a scheme-relative
+     * {@code //host/path} name nothing here.
+     */
+    private boolean ownTarget(URI u) {
+        String path = u.getRawPath();
+        if (path == null || !path.startsWith("/") || u.isOpaque()) return false;
+        if (u.getScheme() == null) return u.getRawAuthority() == null;
+        return u.getScheme().equalsIgnoreCase("http") && authority.equalsIgnoreCase(u.getRawAuthority());
     }
 
     /**

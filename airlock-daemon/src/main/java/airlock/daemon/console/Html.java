@@ -5,7 +5,9 @@ final class Html {
     private Html() {}
 
     static String esc(Object o) {
-        String s = String.valueOf(o);
+        // the agent's text must not reorder or hide what the person reads (bidi controls, format
+        // characters, controls): Visible's one escaping first, then HTML's; a block keeps its lines
+        String s = airlock.daemon.core.Visible.lines(String.valueOf(o));
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -15,11 +17,7 @@ final class Html {
                 case '>' -> b.append("&gt;");
                 case '"' -> b.append("&quot;");
                 case '\'' -> b.append("&#39;");
-                // the agent's text must not reorder or hide what the person reads (bidi overrides, controls)
-                default -> {
-                    if (c != '\n' && c != '\t' && c != '\r' && airlock.daemon.core.ShellWords.isControl(c)) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
+                default -> b.append(c);
             }
         }
         return b.toString();

@@ -21,6 +21,8 @@ final class LiveFeed {
     static final int MAX_WATCHERS = 8;
     static final int QUEUE = 1024;
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** How long a stream waits for a record before it asks again whether its session is live. */
+    static final Duration CHECK = Duration.ofMillis(250);
 
     private final Activity activity;
     private final Semaphore watchers = new Semaphore(MAX_WATCHERS);
@@ -29,7 +31,7 @@ final class LiveFeed {
         this.activity = activity;
     }
 
-    /** Streams until the browser leaves, falls behind, or {@code live} says the session ended. */
+    /** Streams until the browser leaves, falls behind, or {@code live} says the session ended (logout, idle timeout). */
     void stream(HttpExchange x, BooleanSupplier live) throws IOException {
         if (!watchers.tryAcquire()) {
             Console.send(x, Response.html(429, "<!doctype html><p>airlock: console: too many live feeds open; close a tab</p>"));
@@ -47,7 +49,10 @@ final class LiveFeed {
             out.flush();
             long lastBeat = System.nanoTime();
             while (!overflow.get()) {
-                AuditEntry e = queue.poll(1, TimeUnit.SECONDS);
+                AuditEntry e = queue.poll(CHECK.toMillis(), TimeUnit.MILLISECONDS);
+                // the session is asked before every write and every idle turn: a logout (or the idle
+                // timeout) ends the stream within CHECK, and no record is sent after it
+                if (!live.getAsBoolean()) return;
                 if (e != null) {
                     StringBuilder b = new StringBuilder("id: ").append(e.seq()).append("\ndata: ").append(e.rowJson()).append("\n\n");
                     AuditEntry more;
@@ -55,7 +60,6 @@ final class LiveFeed {
                     out.write(b.toString().getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 } else if (System.nanoTime() - lastBeat > HEARTBEAT.toNanos()) {
-                    if (!live.getAsBoolean()) return;
                     out.write(": beat\n\n".getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     lastBeat = System.nanoTime();

@@ -53,14 +53,14 @@ record ModulesPage(ConsoleBackend backend) {
                 .append(Html.esc(cwd)).append("\" placeholder=\"the profile's first mount\"></label>")
                 .append("<button type=\"submit\">Dry run</button></form>");
         if (trace != null) {
-            b.append("<table class=\"grid trace\" id=\"trace\"><thead><tr><th>Layer</th><th>Verdict</th><th>Detail</th></tr></thead><tbody>");
+            b.append("<div class=\"scroll\"><table class=\"grid trace\" id=\"trace\"><thead><tr><th>Layer</th><th>Verdict</th><th>Detail</th></tr></thead><tbody>");
             for (Modules.TraceLine l : trace.lines()) {
                 String v = l.allowed() == null ? "-" : l.allowed() ? "allowed" : "REFUSED";
                 b.append("<tr><td>").append(Html.esc(l.layer())).append("</td><td>")
                         .append(Layout.badge(v, l.allowed() == null ? "" : l.allowed() ? "o-allowed" : "o-refused"))
                         .append("</td><td>").append(Html.esc(l.detail())).append("</td></tr>");
             }
-            b.append("</tbody></table><p class=\"verdict ").append(trace.allowed() ? "ok" : "bad").append("\">verdict: ")
+            b.append("</tbody></table></div><p class=\"verdict ").append(trace.allowed() ? "ok" : "bad").append("\">verdict: ")
                     .append(Html.esc(trace.verdict())).append("</p>");
         }
         b.append("</div></div>");

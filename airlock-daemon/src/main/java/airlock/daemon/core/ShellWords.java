@@ -5,7 +5,8 @@ import java.util.stream.Collectors;
 
 /**
  * Quotes argv the way a POSIX shell would read it back. Arguments come from the agent, so a raw
- * ESC or newline must never reach the person's terminal: those are written as {@code $'\e'}.
+ * ESC, newline or bidi control must never reach the person's terminal: an argument with one of
+ * {@link Visible}'s hidden characters is written in {@code $'...'} with Visible's escapes.
  */
 public final class ShellWords {
     private ShellWords() {}
@@ -17,27 +18,19 @@ public final class ShellWords {
     public static String quote(String s) {
         if (s.isEmpty()) return "''";
         if (s.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || "_@%+=:,./-".indexOf(c) >= 0))) return s;
-        if (s.codePoints().noneMatch(ShellWords::isControl)) return "'" + s.replace("'", "'\\''") + "'";
+        if (s.codePoints().noneMatch(Visible::hidden)) return "'" + s.replace("'", "'\\''") + "'";
+        // the same escapes as every other place agent text reaches a person (Visible), in bash's $'...'
         StringBuilder b = new StringBuilder("$'");
         s.codePoints().forEach(c -> {
             switch (c) {
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                case 0x1b -> b.append("\\e");
                 case '\'' -> b.append("\\'");
                 case '\\' -> b.append("\\\\");
                 default -> {
-                    if (isControl(c)) b.append(c <= 0xff ? String.format("\\x%02x", c) : String.format("\\u%04x", c));
+                    if (Visible.hidden(c)) Visible.escape(b, c);
                     else b.appendCodePoint(c);
                 }
             }
         });
         return b.append('\'').toString();
-    }
-
-    /** C0, DEL, C1 and the bidi overrides that can make a terminal show text other than what is there. */
-    public static boolean isControl(int c) {
-        return c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
     }
 }

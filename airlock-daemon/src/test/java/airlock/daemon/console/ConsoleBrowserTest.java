@@ -221,6 +221,14 @@ class ConsoleBrowserTest {
             }
         }
 
+        /** The request id the agent was told: "waiting for approval on the host (request ID); ...". */
+        String requestId() throws Exception {
+            waitFor(err, "); a person runs");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(request ([^)]+)\\)").matcher(err.toString(StandardCharsets.UTF_8));
+            assertThat(m.find()).as(err.toString()).isTrue();
+            return m.group(1);
+        }
+
         int exit() throws Exception {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(err.toString()).isTrue();
             Thread.sleep(100);
@@ -267,7 +275,7 @@ class ConsoleBrowserTest {
 
                 b.awaitStep("WAITING-1");
                 WaitingShim first = new WaitingShim(d.shim("agent", Map.of(), "push", "origin", "main"));
-                b.answer("ok");
+                b.answer(first.requestId()); // the page must show the id the agent was given
                 b.awaitStep("APPROVED");
                 assertThat(first.exit()).as(first.err.toString()).isZero();
                 assertThat(first.out.toString(StandardCharsets.UTF_8)).isEqualTo("tool push origin main\n");

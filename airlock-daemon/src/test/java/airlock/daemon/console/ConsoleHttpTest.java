@@ -272,10 +272,119 @@ class ConsoleHttpTest {
             // wait until the server subscribed (its first chunk), then write a record
             StringBuilder got = new StringBuilder();
             while (!got.toString().contains("retry:")) got.append((char) in.read());
-            world.record("default", "git", List.of("status", "<b>"), "allowed", Instant.now());
+            world.record("default", "git", List.of("status", "<b>", "txt.\u202eexe"), "allowed", Instant.now());
             while (!got.toString().contains("\"seq\":1")) got.append((char) in.read());
             while (!got.toString().endsWith("\n\n")) got.append((char) in.read());
-            assertThat(got.toString()).contains("\"command\":\"git\"").contains("\"outcome\":\"allowed\"");
+            assertThat(got.toString()).contains("\"command\":\"git\"").contains("\"outcome\":\"allowed\"")
+                    .contains("\"line\":\"git status '<b>' $'txt.\\\\u202eexe'\"").doesNotContain("\u202e");
+        }
+    }
+
+    /** Issue 21.5: a feed opened before "Log out" ends with the logout; nothing written after it reaches the stream. */
+    @Test
+    void logoutEndsTheLiveFeedOfThatSession() throws Exception {
+        Login l = login();
+        Login other = login();
+        try (Socket s = feed(l); Socket o = feed(other)) {
+            InputStream in = s.getInputStream();
+            world.record("default", "git", List.of("status"), "allowed", Instant.now());
+            assertThat(untilRecord(in)).contains("\"seq\":1");
+            assertThat(untilRecord(o.getInputStream())).contains("\"seq\":1");
+            RawHttp.Reply out = postAs(l, "/logout", "");
+            assertThat(out.status()).isEqualTo(200);
+            world.record("default", "git", List.of("push", "after-logout"), "allowed", Instant.now());
+            // the stream ends (the chunked body's last chunk), and the record written after the logout is not on it
+            StringBuilder rest = new StringBuilder();
+            String chunk;
+            while ((chunk = chunk(in)) != null) rest.append(chunk);
+            assertThat(rest.toString()).doesNotContain("after-logout").doesNotContain("\"seq\":2");
+            // the other session's feed is not ended by it
+            assertThat(untilRecord(o.getInputStream())).contains("after-logout");
+        }
+        assertThat(http.get("/activity/feed", "Cookie", l.cookie()).status()).isEqualTo(401);
+    }
+
+    /** An SSE stream on a raw socket, past its response headers. */
+    private Socket feed(Login l) throws Exception {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", console.address().getPort()), 5000);
+        s.setSoTimeout(10000);
+        s.getOutputStream().write(("GET /activity/feed HTTP/1.1\r\nHost: " + http.authority() + "\r\nCookie: " + l.cookie()
+                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = s.getInputStream();
+        assertThat(RawHttp.line(in)).contains("200");
+        while (!RawHttp.line(in).isEmpty()) {
+            // headers
+        }
+        assertThat(chunk(in)).contains("retry:"); // subscribed
+        return s;
+    }
+
+    /** Chunks until one carries a record. */
+    private static String untilRecord(InputStream in) throws Exception {
+        String c;
+        while ((c = chunk(in)) != null) if (c.contains("data:")) return c;
+        throw new AssertionError("the stream ended");
+    }
+
+    /** One chunk of a chunked body, or null at its last chunk (or the connection's end). */
+    private static String chunk(InputStream in) throws Exception {
+        String size = RawHttp.line(in).strip();
+        if (size.isEmpty() || size.equals("0")) return null;
+        String c = new String(in.readNBytes(Integer.parseInt(size, 16)), StandardCharsets.UTF_8);
+        RawHttp.line(in);
+        return c;
+    }
+
+    /**
+     * Issue 21.6: an absolute-form target naming another host is refused whatever the Host header
+     * says; authority-form, asterisk-form and a scheme-relative target serve nothing either.
+     */
+    @Test
+    void aRequestTargetNamingAnotherHostOrNoPathIsRefused() throws Exception {
+        Login l = login();
+        int port = console.address().getPort();
+        for (String target : List.of("http://evil.example:" + port + "/secrets", "http://evil.example/secrets",
+                "http://localhost:" + port + "/secrets", "http://127.0.0.1:" + (port + 1) + "/secrets",
+                "https://127.0.0.1:" + port + "/secrets", "http://user@127.0.0.1:" + port + "/secrets",
+                "//evil.example/secrets", "evil.example:" + port, "127.0.0.1:" + port, "*", "secrets", "mailto:x@evil.example")) {
+            RawHttp.Reply r = raw("GET " + target + " HTTP/1.1\r\nHost: " + http.authority() + "\r\nCookie: " + l.cookie()
+                    + "\r\nConnection: close\r\n\r\n");
+            assertThat(r.status()).as(target).isIn(0, 400, 404, 421);
+            assertThat(r.body()).as(target).doesNotContain("Secrets").doesNotContain("AWS_PROFILE_DEV").doesNotContain("csrf");
+        }
+        for (String line : List.of("OPTIONS * HTTP/1.1", "CONNECT 127.0.0.1:" + port + " HTTP/1.1", "CONNECT evil.example:443 HTTP/1.1")) {
+            RawHttp.Reply r = raw(line + "\r\nHost: " + http.authority() + "\r\nCookie: " + l.cookie() + "\r\nConnection: close\r\n\r\n");
+            assertThat(r.status()).as(line).isIn(0, 400, 404, 405, 421);
+            assertThat(r.body()).as(line).doesNotContain("Overview").doesNotContain("csrf");
+        }
+        // a POST in absolute form naming another host changes nothing
+        String form = "profile=ci&csrf=" + l.csrf();
+        RawHttp.Reply post = raw("POST http://evil.example:" + port + "/profiles/revoke HTTP/1.1\r\nHost: " + http.authority()
+                + "\r\nCookie: " + l.cookie() + "\r\nOrigin: http://" + http.authority()
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                + "\r\nConnection: close\r\n\r\n" + form);
+        assertThat(post.status()).isEqualTo(421);
+        assertThat(world.profiles.get("ci").state()).isEqualTo(Profiles.State.ACTIVE);
+        // the console's own absolute URL is a proxy's ordinary request (RFC 9112 says a server accepts it)
+        RawHttp.Reply own = raw("GET http://" + http.authority() + "/secrets HTTP/1.1\r\nHost: " + http.authority()
+                + "\r\nCookie: " + l.cookie() + "\r\nConnection: close\r\n\r\n");
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.body()).contains("Secrets");
+    }
+
+    private RawHttp.Reply raw(String request) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(console.address(), 5000);
+            s.setSoTimeout(10000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            in.mark(1);
+            // the JDK's server closes the connection without a response on a target it cannot parse
+            if (in.read() == -1) return new RawHttp.Reply(0, java.util.Map.of(), "");
+            in.reset();
+            return RawHttp.read(in);
         }
     }
 
