@@ -62,6 +62,8 @@ public final class Daemon implements Closeable {
     private final Approvals approvals;
     private final Expiries expiries = new Expiries(this::expire);
     private ControlSocket control;
+    /** Held from before anything shared is touched until {@link #close()} has released all of it. */
+    private DaemonLock lock;
     private final AtomicReference<Hooks> hooks;
     private final AuditLog audit;
     private final PrintStream log;
@@ -106,13 +108,25 @@ public final class Daemon implements Closeable {
 
     public static Daemon start(ConfigDirectory dir, Map<String, String> daemonEnv, PrintStream log,
                                Consumer<SessionRecord> records, Settings settings) throws ConfigError, IOException {
-        airlock.daemon.vault.VaultStartup.requireSafe(dir.vaultDir());
-        Policy policy = dir.load();
-        AuditLog audit = policy.config().log().path() == null
-                ? AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles())
-                : AuditLog.openFile(dir.auditFile(policy.config().log()), maxBytes(policy), policy.config().log().maxFiles(),
-                        java.time.Clock.systemUTC());
-        Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
+        // First of all: until this process knows it is the only daemon on the directory it must
+        // not touch the audit log, the vault, the sockets or the run folders of the one running.
+        DaemonLock lock = DaemonLock.acquire(dir.root());
+        Daemon d;
+        try {
+            airlock.daemon.vault.VaultStartup.requireSafe(dir.vaultDir());
+            Policy policy = dir.load();
+            AuditLog audit = policy.config().log().path() == null
+                    ? AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles())
+                    : AuditLog.openFile(dir.auditFile(policy.config().log()), maxBytes(policy), policy.config().log().maxFiles(),
+                            java.time.Clock.systemUTC());
+            d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
+        } catch (ConfigError | IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        d.lock = lock;
+        Policy policy = d.policy.get();
+        AuditLog audit = d.audit;
         try {
             SocketFile.prepareDirectory(dir.socketsDir());
             try {
@@ -370,6 +384,7 @@ public final class Daemon implements Closeable {
         }
         servers.clear();
         audit.close();
+        if (lock != null) lock.close();
     }
 
     /**

@@ -43,7 +43,7 @@ class StartCommandTest {
                 new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
             var r = cli.run("start");
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.err()).startsWith("airlock: cannot start: ").contains("already listening on " + cli.config.resolve("sockets/default.sock"));
+            assertThat(r.err()).startsWith("airlock: cannot start: ").contains("another airlock daemon is already running on " + cli.config).contains(cli.config.resolve("daemon.lock").toString());
         }
     }
 
