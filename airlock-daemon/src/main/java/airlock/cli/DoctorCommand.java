@@ -173,7 +173,8 @@ final class DoctorCommand implements Callable<Integer> {
         Path sock = dir.socketOf(p.name());
         var state = airlock.daemon.lifecycle.ProfileState.of(p, java.time.Instant.now());
         if (!state.active()) {
-            warn("profile " + p.name() + ": " + ProfileStateText.of(p, java.time.Instant.now()) + "; no socket, every request is refused"
+            warn("profile " + p.name() + ": " + ProfileStateText.of(p, java.time.Instant.now()) + "; every request is refused"
+                    + (DaemonPresence.running(dir) ? " (the daemon answers each on " + sock + " with why)" : "")
                     + (state instanceof airlock.daemon.lifecycle.ProfileState.Revoked ? " (delete the 'revoked' line to restore it)"
                     : " (set a later 'expires' to renew it)"));
             return;
