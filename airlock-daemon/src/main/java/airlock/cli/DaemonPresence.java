@@ -24,14 +24,27 @@ final class DaemonPresence {
     static boolean running(ConfigDirectory dir) {
         Path file = dir.root().resolve(DaemonLock.FILE);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) return false;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
-            if (probe == null) return true;
-            probe.release();
-            return false;
-        } catch (OverlappingFileLockException e) {
-            return true; // a daemon in this JVM holds it (tests)
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
+            return false;
+        }
+        try {
+            FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (probe != null) probe.release();
+            ch.close(); // this process holds no lock on the file: closing drops nothing
+            return probe == null;
+        } catch (OverlappingFileLockException e) {
+            // a daemon in this JVM holds it (tests); closing the channel would drop that
+            // daemon's lock (POSIX record locks belong to the process), so it stays open
+            return true;
+        } catch (IOException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing held
+            }
             return false;
         }
     }

@@ -20,6 +20,10 @@ import java.util.Set;
  * ends, however it ends, so a crashed daemon never blocks the next one. The file holds the
  * holder's pid, for the message a second {@code airlock start} prints.
  *
+ * <p>The lock is a POSIX record lock, which belongs to the process: closing any descriptor of
+ * the file in the daemon's process would drop it, so nothing in that process opens it again
+ * (a probe from the same JVM leaves its descriptor open, see {@link #acquire}).
+ *
  * <p>Why a lock and not the sockets: a second daemon used to learn it was not alone only when it
  * bound a live profile's socket, and by then it had already written a record (an expired
  * profile sorting first) into the running daemon's audit log, breaking its hash chain.
@@ -53,14 +57,18 @@ public final class DaemonLock implements Closeable {
         try {
             lock = ch.tryLock();
         } catch (OverlappingFileLockException e) {
-            lock = null; // this JVM runs a daemon on this directory already (tests do)
+            // This JVM runs a daemon on this directory already (tests do). The channel stays open:
+            // POSIX record locks belong to the process, and closing any descriptor of the file
+            // would drop the running daemon's lock (checked on JDK 25).
+            throw new Held("another airlock daemon is already running on " + root + " (pid " + ProcessHandle.current().pid()
+                    + ", this process): it holds " + file + "; stop it first (this one touched nothing)");
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
         if (lock == null) {
             String holder = holder(ch);
-            ch.close();
+            ch.close(); // this process holds no lock on the file: closing drops nothing
             throw new Held("another airlock daemon is already running on " + root + (holder.isEmpty() ? "" : " (pid " + holder + ")")
                     + ": it holds " + file + "; stop it first (this one touched nothing)");
         }
