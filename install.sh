@@ -205,7 +205,12 @@ cat > "$WORK/airlock" <<EOF
 $(launcher_head airlock)
 # Serial GC and a bounded heap: an idle daemon otherwise keeps a few hundred MiB of garbage
 # (bench/run.sh: 452 MiB RSS after 10,000 sessions with the defaults). AIRLOCK_JAVA_OPTS comes
-# last and wins.
+# last and wins. A UTF-8 locale for the JVM itself: it encodes the tools' argv, cwd and
+# environment with the locale's charset (sun.jnu.encoding, which no -D can set), and without
+# LANG (a service, env -i) that is ASCII and a caller's 'café' would reach git as 'caf?'. Tools
+# never see LC_ALL: their environment is built from scratch (LANG passes, LC_ALL does not).
+LC_ALL=C.UTF-8
+export LC_ALL
 exec "\$java" --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m \${AIRLOCK_JAVA_OPTS:-} \\
     -cp "\$lib/airlock-daemon.jar:\$lib/lib/*" airlock.cli.Airlock "\$@"
 EOF

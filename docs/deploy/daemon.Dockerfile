@@ -11,5 +11,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends git openssh-cli
 COPY airlock-daemon/target/airlock-daemon-*.jar /opt/airlock/airlock-daemon.jar
 COPY airlock-daemon/target/lib/ /opt/airlock/lib/
 USER airlock
+# the JVM encodes the tools' argv and paths with the locale's charset: UTF-8, or non-ASCII text is altered
+ENV LC_ALL=C.UTF-8
 ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "-cp", "/opt/airlock/airlock-daemon.jar:/opt/airlock/lib/*", "airlock.cli.Airlock"]
 CMD ["start", "--config", "/etc/airlock"]

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "doctor", header = "Check binaries, permissions, sockets and docker on this host.",
         description = {
-        "Check the host: each enabled command's binary on the daemon's PATH, permissions of the config directory, its files and the sockets (a config writable by others is dangerous), whether the daemon answers on each profile's socket, and whether docker is reachable. Exit 1 on any FAIL."})
+        "Check the host: each enabled command's binary on the daemon's PATH, permissions of the config directory, its files and the sockets (a config writable by others is dangerous), whether the daemon answers on each profile's socket, the audit log's hash chain, and whether docker is reachable. Exit 1 on any FAIL."})
 final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -76,6 +76,7 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
 
+        auditChain(dir, policy);
         service(host, dir);
 
         DockerProbe.Result docker = DockerProbe.probe(host);
@@ -127,6 +128,31 @@ final class DoctorCommand implements Callable<Integer> {
         if (clean) ok("permissions: " + dir.root() + " and its files are yours and writable only by you");
     }
 
+    /**
+     * The audit log's hash chain, as {@code airlock log --verify} walks it: a broken chain is a
+     * FAIL naming where it broke (docs/audit-and-hooks.md says how to recover).
+     */
+    private void auditChain(ConfigDirectory dir, Policy policy) {
+        Path current = policy != null ? dir.auditFile(policy.config().log())
+                : airlock.daemon.audit.AuditFiles.current(dir.auditDir());
+        try {
+            if (airlock.daemon.audit.AuditFiles.oldestFirstOf(current).isEmpty()) {
+                line("info", "audit log: none yet at " + current);
+                return;
+            }
+            var r = airlock.daemon.audit.AuditChain.verifyFile(current);
+            if (r.intact()) {
+                ok("audit log: chain intact, " + r.records() + " record(s) in " + r.files() + " file(s), head " + r.head());
+                return;
+            }
+            fail("audit log: the hash chain is BROKEN at " + r.problems().getFirst()
+                    + (r.problems().size() > 1 ? " (and " + (r.problems().size() - 1) + " more problem(s))" : "")
+                    + "; airlock log --verify lists them; to recover see 'When the chain is broken' in docs/audit-and-hooks.md");
+        } catch (IOException | RuntimeException e) {
+            fail("audit log: cannot read " + current + ": " + e.getMessage());
+        }
+    }
+
     /** A service file naming a java or launcher that is gone (an upgrade moved it) never starts. */
     private void service(Host host, ConfigDirectory dir) {
         var installed = ServiceFile.installed(host);
@@ -147,7 +173,8 @@ final class DoctorCommand implements Callable<Integer> {
         Path sock = dir.socketOf(p.name());
         var state = airlock.daemon.lifecycle.ProfileState.of(p, java.time.Instant.now());
         if (!state.active()) {
-            warn("profile " + p.name() + ": " + ProfileStateText.of(p, java.time.Instant.now()) + "; no socket, every request is refused"
+            warn("profile " + p.name() + ": " + ProfileStateText.of(p, java.time.Instant.now()) + "; every request is refused"
+                    + (DaemonPresence.running(dir) ? " (the daemon answers each on " + sock + " with why)" : "")
                     + (state instanceof airlock.daemon.lifecycle.ProfileState.Revoked ? " (delete the 'revoked' line to restore it)"
                     : " (set a later 'expires' to renew it)"));
             return;

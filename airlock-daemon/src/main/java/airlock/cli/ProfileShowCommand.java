@@ -57,7 +57,7 @@ final class ProfileShowCommand implements Callable<Integer> {
         }
         out.println("profile  " + name + "  (" + file + ")");
         out.println("state    " + ProfileStateText.of(p, java.time.Instant.now()));
-        out.println("socket   " + dir.socketOf(name) + (Files.exists(dir.socketOf(name)) ? "" : "  (absent: daemon not running)"));
+        out.println("socket   " + DaemonPresence.socketLine(dir, name, airlock.daemon.lifecycle.ProfileState.of(p, java.time.Instant.now())));
         if (c == null) {
             out.println("commands " + (p.commands().isEmpty() ? "every enabled command" : String.join(", ", p.commands())));
         } else {

@@ -50,6 +50,13 @@ final class StartCommand implements Callable<Integer> {
             err.println("airlock: cannot start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         }
+        String jnu = System.getProperty("sun.jnu.encoding", "");
+        if (!jnu.equalsIgnoreCase("UTF-8")) {
+            // the JVM encodes every tool's argv, cwd and environment with this charset
+            err.println("airlock: WARNING: this JVM's file-name encoding is " + jnu + " (no UTF-8 locale in LANG/LC_ALL):"
+                    + " a caller's non-ASCII arguments, paths and variables would reach tools altered; run with LC_ALL=C.UTF-8"
+                    + " (the installed launcher does)");
+        }
         ConsoleStart console;
         try {
             console = ConsoleStart.start(daemon, System.err);

@@ -65,6 +65,18 @@ final class Admission {
         return Optional.empty();
     }
 
+    /**
+     * What a caller on a stopped profile's socket is told: it expired or was revoked (with the
+     * reason and what to ask a person for); the fallbacks cover a profile that changed meanwhile.
+     */
+    String stopped(String profileName) {
+        Profile p = policy.get().profiles().get(profileName);
+        if (p == null) return "airlock: profile '" + profileName + "' was removed on the host; nothing runs through this socket";
+        return ProfileState.refusal(profileName, ProfileState.of(p, Instant.now()))
+                .orElse("airlock: profile '" + profileName + "' was stopped on the host; this socket no longer works"
+                        + " (a container started with the profile's socket path now gets the new one)");
+    }
+
     /** The answer to an AGENT request ({@code airlock skill} and the like). */
     AgentVerbs.Answer agent(String profileName, Request r) {
         return agent.answer(policy.get(), profileName, r.args(), Instant.now());

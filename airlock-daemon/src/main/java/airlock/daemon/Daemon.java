@@ -58,10 +58,19 @@ public final class Daemon implements Closeable {
     private final Map<String, Listening> servers = new LinkedHashMap<>();
     /** Profiles without a socket because they expired or were revoked, with that state. Guarded by {@code this}. */
     private final Map<String, ProfileState> inactive = new LinkedHashMap<>();
+    /**
+     * The sockets of those profiles, kept open so that a caller (a container that mounted the
+     * socket file) is told the profile expired or was revoked, and why, instead of meeting no
+     * daemon at all. Every connection on one is refused before anything is judged or run
+     * ({@link Session#tombstone}). Guarded by {@code this}.
+     */
+    private final Map<String, Listening> tombstones = new LinkedHashMap<>();
     private final Connections connections = new Connections();
     private final Approvals approvals;
     private final Expiries expiries = new Expiries(this::expire);
     private ControlSocket control;
+    /** Held from before anything shared is touched until {@link #close()} has released all of it. */
+    private DaemonLock lock;
     private final AtomicReference<Hooks> hooks;
     private final AuditLog audit;
     private final PrintStream log;
@@ -126,13 +135,25 @@ public final class Daemon implements Closeable {
 
     public static Daemon start(ConfigDirectory dir, Map<String, String> daemonEnv, PrintStream log,
                                Consumer<SessionRecord> records, Settings settings) throws ConfigError, IOException {
-        airlock.daemon.vault.VaultStartup.requireSafe(dir.vaultDir());
-        Policy policy = dir.load();
-        AuditLog audit = policy.config().log().path() == null
-                ? AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles())
-                : AuditLog.openFile(dir.auditFile(policy.config().log()), maxBytes(policy), policy.config().log().maxFiles(),
-                        java.time.Clock.systemUTC());
-        Daemon d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
+        // First of all: until this process knows it is the only daemon on the directory it must
+        // not touch the audit log, the vault, the sockets or the run folders of the one running.
+        DaemonLock lock = DaemonLock.acquire(dir.root());
+        Daemon d;
+        try {
+            airlock.daemon.vault.VaultStartup.requireSafe(dir.vaultDir());
+            Policy policy = dir.load();
+            AuditLog audit = policy.config().log().path() == null
+                    ? AuditLog.open(dir.auditDir(), maxBytes(policy), policy.config().log().maxFiles())
+                    : AuditLog.openFile(dir.auditFile(policy.config().log()), maxBytes(policy), policy.config().log().maxFiles(),
+                            java.time.Clock.systemUTC());
+            d = new Daemon(dir, policy, daemonEnv, log, records, settings, audit);
+        } catch (ConfigError | IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        d.lock = lock;
+        Policy policy = d.policy.get();
+        AuditLog audit = d.audit;
         try {
             SocketFile.prepareDirectory(dir.socketsDir());
             try {
@@ -209,6 +230,9 @@ public final class Daemon implements Closeable {
                 log.println("airlock: profile " + name + " removed; its socket is closed");
             }
         }
+        for (String name : List.copyOf(tombstones.keySet())) {
+            if (!next.profiles().containsKey(name)) bury(name);
+        }
         inactive.keySet().retainAll(next.profiles().keySet());
         Instant now = Instant.now();
         Map<String, Instant> future = new java.util.HashMap<>();
@@ -218,12 +242,20 @@ public final class Daemon implements Closeable {
             ProfileState state = ProfileState.of(profile, now);
             Listening l = servers.get(name);
             if (!state.active()) {
-                if (l != null || !state.equals(inactive.get(name))) deactivate(name, state, reload || l != null);
+                if (l != null || !state.equals(inactive.get(name))) deactivate(profile, state, reload || l != null);
+                Listening t = tombstones.get(name);
+                // rotated while stopped: whoever holds the old inode loses even the refusals
+                if (t != null && !t.rotated().equals(profile.lifecycle().rotated())) {
+                    bury(name);
+                    tombstone(profile);
+                }
                 continue;
             }
             profile.lifecycle().expires().ifPresent(t -> future.put(name, t));
             if (l == null) {
                 boolean restored = inactive.remove(name) != null;
+                // a restored profile gets a new socket (a new inode): the stopped one's mounts stay cut off
+                if (tombstones.containsKey(name)) bury(name);
                 listen(profile);
                 if (restored) event("profile-restored", "profile " + name + " is active again; its socket is open");
             } else if (!l.rotated().equals(profile.lifecycle().rotated())) {
@@ -239,15 +271,18 @@ public final class Daemon implements Closeable {
     }
 
     /**
-     * Ends a profile that expired or was revoked: its socket is closed and removed, waiting
-     * approvals end, and every running session is stopped with the reason.
+     * Ends a profile that expired or was revoked: waiting approvals end, every running session is
+     * stopped with the reason, and its socket stays (the same inode, which a container may have
+     * mounted) as a tombstone that refuses every request with that reason.
      */
-    private void deactivate(String name, ProfileState state, boolean transition) throws IOException {
+    private void deactivate(Profile profile, ProfileState state, boolean transition) throws IOException {
+        String name = profile.name();
         String message = ProfileState.refusal(name, state).orElseThrow();
         Listening l = servers.remove(name);
+        // stopped first: from here on each connection the acceptor takes is refused, never served
         int stopped = connections.stop(name, ExitCodes.REFUSED, message, true);
-        if (l != null) stopListening(l);
-        Files.deleteIfExists(dir.socketOf(name));
+        if (l != null) tombstones.put(name, l);
+        else if (!tombstones.containsKey(name)) tombstone(profile);
         approvals.stop(name, message);
         inactive.put(name, state);
         String what = switch (state) {
@@ -255,9 +290,25 @@ public final class Daemon implements Closeable {
             case ProfileState.Revoked r -> "revoked at " + r.at() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")");
             case ProfileState.Active a -> "active";
         };
-        log.println("airlock: profile " + name + " " + what + "; no socket" + (stopped > 0 ? ", " + stopped + " session(s) stopped" : ""));
-        event(transition ? "profile-" + state.word() : "profile-inactive", "profile " + name + " " + what + "; socket removed; "
-                + stopped + " session(s) stopped");
+        log.println("airlock: profile " + name + " " + what + "; its socket refuses every request with that reason"
+                + (stopped > 0 ? ", " + stopped + " session(s) stopped" : ""));
+        event(transition ? "profile-" + state.word() : "profile-inactive", "profile " + name + " " + what
+                + "; its socket refuses every request; " + stopped + " session(s) stopped");
+    }
+
+    /** A socket for a profile that is stopped already (at start, or rotated while stopped): it only refuses. */
+    private void tombstone(Profile profile) throws IOException {
+        String name = profile.name();
+        ServerSocketChannel server = SocketFile.bind(dir.socketOf(name), profile.socketOwner());
+        Thread acceptor = Thread.ofPlatform().name("accept-" + name).daemon(true).unstarted(() -> accept(server, name));
+        tombstones.put(name, new Listening(server, acceptor, profile.lifecycle().rotated(), lockId(profile)));
+        acceptor.start();
+    }
+
+    /** Closes and removes a stopped profile's socket (restored, rotated or removed). */
+    private void bury(String name) throws IOException {
+        stopListening(tombstones.remove(name));
+        Files.deleteIfExists(dir.socketOf(name));
     }
 
     /** A new socket at the same path: whoever holds the old inode (a mount, a hard link) loses access. */
@@ -281,9 +332,9 @@ public final class Daemon implements Closeable {
         ProfileState state = ProfileState.of(p, Instant.now());
         if (state.active()) return;
         try {
-            deactivate(name, state, true);
+            deactivate(p, state, true);
         } catch (IOException e) {
-            log.println("airlock: profile " + name + " expired but its socket could not be removed: " + e);
+            log.println("airlock: profile " + name + " expired but its socket could not be kept as a refusing one: " + e);
         }
     }
 
@@ -319,9 +370,16 @@ public final class Daemon implements Closeable {
                 continue;
             }
             if (!connections.enter(profile, s)) {
-                // accepted in the instant the profile was stopped
-                sessions.release();
-                Thread.ofVirtual().name("stopped-" + profile).start(() -> refuseStopped(s, profile));
+                // the profile expired or was revoked (this is its tombstone, or the instant it stopped):
+                // the caller is told why, and nothing is judged or run
+                Session refusal = Session.tombstone(s, profile, context);
+                Thread.ofVirtual().name("stopped-" + profile).start(() -> {
+                    try {
+                        refusal.run();
+                    } finally {
+                        sessions.release();
+                    }
+                });
                 continue;
             }
             Session session = new Session(s, profile, context);
@@ -333,18 +391,6 @@ public final class Daemon implements Closeable {
                     sessions.release();
                 }
             });
-        }
-    }
-
-    private void refuseStopped(SocketChannel s, String profile) {
-        try (s) {
-            Profile p = policy.get().profiles().get(profile);
-            String message = p == null ? "airlock: profile '" + profile + "' was removed"
-                    : ProfileState.refusal(profile, ProfileState.of(p, Instant.now()))
-                    .orElse("airlock: profile '" + profile + "' was rotated on the host; this socket no longer works");
-            new FrameWriter(ChannelStreams.out(s)).refusal(ExitCodes.REFUSED, message);
-        } catch (IOException e) {
-            // the caller left already
         }
     }
 
@@ -395,7 +441,15 @@ public final class Daemon implements Closeable {
             }
         }
         servers.clear();
+        for (String name : List.copyOf(tombstones.keySet())) {
+            try {
+                bury(name);
+            } catch (IOException ignored) {
+                // a stale socket is replaced at the next start
+            }
+        }
         audit.close();
+        if (lock != null) lock.close();
     }
 
     /**

@@ -138,10 +138,27 @@ final class Session implements Runnable {
     private final Instant started = Instant.now();
     private final String id = UUID.randomUUID().toString();
 
+    /** True on a stopped profile's socket: every request is refused with why, before any layer judges it. */
+    private final boolean tombstone;
+
     Session(SocketChannel socket, String profileName, Context context) {
+        this(socket, profileName, context, false);
+    }
+
+    private Session(SocketChannel socket, String profileName, Context context, boolean tombstone) {
         this.socket = socket;
         this.profileName = profileName;
         this.context = context;
+        this.tombstone = tombstone;
+    }
+
+    /**
+     * A connection on the socket of a profile that expired or was revoked: its request is read
+     * (so the caller's write meets a reader, and the refusal is recorded like any other) and
+     * refused with the reason. Nothing is judged, no verb answered, nothing run.
+     */
+    static Session tombstone(SocketChannel socket, String profileName, Context context) {
+        return new Session(socket, profileName, context, true);
     }
 
     @Override
@@ -179,6 +196,7 @@ final class Session implements Runnable {
             known = known.asked(request, Optional.empty());
             Optional<Refusal> liar = containerHintRefusal(caller, request);
             if (liar.isPresent()) return refused(known, liar.get());
+            if (tombstone) return refused(known, new Refusal(ExitCodes.REFUSED, context.admission().stopped(profileName)));
             Optional<String> barred = context.admission().admit(profileName, request);
             if (barred.isPresent()) return refused(known, new Refusal(ExitCodes.REFUSED, barred.get()));
             if (request.mode() == Request.Mode.AGENT) return agent(known, request);

@@ -75,13 +75,14 @@ class AgentVerbsTest {
 
     @Test
     void everyVerbIsRefusedForARevokedOrExpiredProfile() throws Exception {
-        // The socket goes with the profile, so a shim cannot reach it any more (125); the verbs
+        // The socket stays and refuses every request with why (126, issue 20.6); the verbs
         // themselves refuse too, for a connection accepted in the instant before (see AgentVerbsUnitTest).
         try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
             assertThat(w.cli.run("profile revoke agent").exit()).isZero();
             for (String[] verb : new String[][]{{"skill"}, {"whoami"}, {"secrets"}, {"secrets", "request", "X", "--description", "y"}}) {
                 ShimRunner.Result r = airlock(w, verb);
-                assertThat(r.exit()).as(String.join(" ", verb)).isEqualTo(125);
+                assertThat(r.exit()).as(String.join(" ", verb)).isEqualTo(126);
+                assertThat(r.err()).as(String.join(" ", verb)).startsWith("airlock: profile 'agent' was revoked at");
             }
         }
     }

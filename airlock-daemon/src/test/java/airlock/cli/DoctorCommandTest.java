@@ -28,6 +28,38 @@ class DoctorCommandTest {
                 .contains("info  docker: no docker socket at " + tmp.resolve("no-docker.sock") + " (from DOCKER_HOST)");
     }
 
+    /** Issue 20.2: a broken chain is a FAIL that says where it broke and where recovery is described. */
+    @Test
+    void aBrokenAuditChainFailsNamingWhereItBroke() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        Path audit = cli.config.resolve("audit");
+        try (var log = airlock.daemon.audit.AuditLog.open(audit, 1 << 20, 5)) {
+            for (int i = 0; i < 3; i++) log.event("reload", "record " + i);
+        }
+        var intact = cli.run("doctor");
+        assertThat(intact.out()).contains("ok    audit log: chain intact, 3 record(s) in 1 file(s), head ");
+
+        Path file = audit.resolve("audit.ndjson");
+        Files.writeString(file, Files.readString(file).replace("record 1", "record X"));
+        var r = cli.run("doctor");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  audit log: the hash chain is BROKEN at " + file + ":2: record was edited")
+                .contains("When the chain is broken");
+        assertThat(r.err()).startsWith("airlock: doctor found 1 problem");
+
+        // the recovery docs/audit-and-hooks.md describes: the broken files aside, a new chain
+        Files.move(audit, cli.config.resolve("audit.broken"));
+        try (var d = Daemon.start(new ConfigDirectory(cli.config), System.getenv(), new PrintStream(new ByteArrayOutputStream()))) {
+            d.reloader().reload();
+        }
+        var verify = cli.run("log", "--verify");
+        assertThat(verify.exit()).as(verify.toString()).isZero();
+        assertThat(verify.out()).contains("audit log intact: 1 record(s)");
+        assertThat(cli.run("doctor").exit()).isZero();
+        assertThat(Files.readString(cli.config.resolve("audit.broken/audit.ndjson"))).contains("record X");
+    }
+
     @Test
     void aConfigDirectoryWritableByOthersIsDangerous() throws Exception {
         Cli cli = new Cli(tmp);

@@ -25,7 +25,7 @@ class LifecycleTest {
     Path tmp;
 
     @Test
-    void expiryDuringALongRunningCommandKillsItTellsTheShimAndRemovesTheSocket() throws Exception {
+    void expiryDuringALongRunningCommandKillsItTellsTheShimAndItsSocketRefusesFromThenOn() throws Exception {
         try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
             Process shim = w.shim("tool", Map.of(), "slow").start();
             long pid = w.toolPid();
@@ -40,22 +40,84 @@ class LifecycleTest {
             assertThat(err).contains("airlock: profile 'agent' expired at " + at);
             assertThat(LifecycleWorld.eventually(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(5)))
                     .as("the tool's process is killed").isTrue();
-            assertThat(w.socket()).doesNotExist();
+            assertRefusedThroughTheShim(w, "airlock: profile 'agent' expired at " + at);
             assertThat(w.events("profile-expired")).singleElement().asString().contains("1 session(s) stopped");
             assertThat(w.cli.run("profile list").out()).contains("expired at " + at);
         }
     }
 
     @Test
-    void aProfileExpiredAtLoadHasNoSocketAndDoctorSaysSo() throws Exception {
+    void aProfileExpiredAtLoadRefusesOnItsSocketAndDoctorAndShowSaySo() throws Exception {
         try (LifecycleWorld w = new LifecycleWorld(tmp, "", "expires = 2020-01-01T00:00:00Z\n").start()) {
-            assertThat(w.socket()).doesNotExist();
             assertThat(w.daemon.listening()).doesNotContain("agent");
-            assertThat(w.daemonLog()).contains("profile agent expired at 2020-01-01T00:00:00Z; no socket");
+            assertThat(w.daemonLog()).contains("profile agent expired at 2020-01-01T00:00:00Z; its socket refuses every request with that reason");
             assertThat(w.events("profile-inactive")).hasSize(1);
-            assertThat(w.cli.run("profile show agent").out()).contains("state    expired at 2020-01-01T00:00:00Z");
-            assertThat(w.cli.run("doctor").out()).contains("profile agent: expired at 2020-01-01T00:00:00Z; no socket, every request is refused");
-            assertThat(w.runShim("tool", Map.of(), "hello").exit()).as("no socket to reach").isEqualTo(125);
+            assertThat(w.cli.run("profile show agent").out()).contains("state    expired at 2020-01-01T00:00:00Z")
+                    .contains("socket   " + w.socket() + "  (daemon running; the profile expired at 2020-01-01T00:00:00Z: every request");
+            assertThat(w.cli.run("doctor").out()).contains("profile agent: expired at 2020-01-01T00:00:00Z; every request is refused (the daemon answers each on "
+                    + w.socket() + " with why)");
+            assertRefusedThroughTheShim(w, "airlock: profile 'agent' expired at 2020-01-01T00:00:00Z");
+            w.daemon.close();
+            assertThat(w.cli.run("profile show agent").out()).contains("socket   " + w.socket() + "  (daemon not running)");
+        }
+    }
+
+    /**
+     * Issue 20.6: after expiry or revocation the agent's call is refused with why (not "cannot
+     * reach the daemon"), on the socket path and on the inode a container mounted (a hard link
+     * here), for tools and the agent's own verbs alike; and nothing runs.
+     */
+    static void assertRefusedThroughTheShim(LifecycleWorld w, String why) throws Exception {
+        long callsBefore = calls(w);
+        ShimResult run = ShimResult.of(w.runShim("tool", Map.of(), "hello"));
+        assertThat(run.exit()).as(run.err()).isEqualTo(126);
+        assertThat(run.err()).startsWith(why).contains("nothing runs through it any more").contains("a person on the host")
+                .doesNotContain("cannot reach the daemon");
+        assertThat(run.out()).isEmpty();
+        ShimResult verb = ShimResult.of(w.runShim("airlock", Map.of(), "whoami"));
+        assertThat(verb.exit()).as(verb.err()).isEqualTo(126);
+        assertThat(verb.err()).startsWith(why);
+        assertThat(calls(w)).as("nothing ran through the stopped profile").isEqualTo(callsBefore);
+        assertThat(w.audit().getLast().toString()).contains("\"verdict\":\"refused\"").contains(why.substring("airlock: ".length()));
+    }
+
+    record ShimResult(int exit, String out, String err) {
+        static ShimResult of(airlock.daemon.ShimRunner.Result r) {
+            return new ShimResult(r.exit(), r.out(), r.err());
+        }
+    }
+
+    static long calls(LifecycleWorld w) throws java.io.IOException {
+        Path f = w.work.getParent().resolve("tool-calls");
+        return Files.exists(f) ? Files.readAllLines(f).size() : 0;
+    }
+
+    @Test
+    void aContainerThatMountedTheSocketFileIsToldTheProfileWasRevokedAndWhy() throws Exception {
+        try (LifecycleWorld w = new LifecycleWorld(tmp, "", "").start()) {
+            Path mounted = tmp.resolve("mounted-in-a-container.sock");
+            Files.createLink(mounted, w.socket());
+            assertThat(airlock.daemon.ShimRunner.run(mounted, w.work, "tool", java.util.List.of("a")).out()).isEqualTo("tool a\n");
+
+            Cli.Result revoke = w.cli.run("profile revoke agent", "--reason", "token leaked in a log");
+            assertThat(revoke.exit()).as(revoke.toString()).isZero();
+
+            var r = airlock.daemon.ShimRunner.run(mounted, w.work, "tool", java.util.List.of("b"));
+            assertThat(r.exit()).as(r.err()).isEqualTo(126);
+            assertThat(r.err()).startsWith("airlock: profile 'agent' was revoked at").contains("(token leaked in a log)")
+                    .contains("nothing runs through it any more").doesNotContain("cannot reach");
+            assertThat(Files.readAllLines(tmp.resolve("tool-calls"))).containsExactly("a");
+            assertThat(w.cli.run("profile show agent").out())
+                    .contains("socket   " + w.socket() + "  (daemon running; the profile was revoked at")
+                    .contains("(token leaked in a log): every request on this socket is refused with that reason, nothing runs)")
+                    .doesNotContain("daemon not running");
+
+            // restored: a new socket; the old inode stays cut off, as after a rotation
+            String restored = Files.readString(w.profileFile()).lines().filter(l -> !l.startsWith("revoked")).reduce("", (a, b) -> a + b + "\n");
+            Files.writeString(w.profileFile(), restored);
+            assertThat(w.daemon.reloader().reload()).isTrue();
+            assertThat(w.tool("c").out()).isEqualTo("tool c\n");
+            assertThatThrownBy(() -> SocketChannel.open(UnixDomainSocketAddress.of(mounted))).isInstanceOf(SocketException.class);
         }
     }
 
@@ -83,12 +145,13 @@ class LifecycleTest {
             assertThat(new String(shim.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
                     .contains("airlock: profile 'agent' was revoked at").contains("(laptop lost)");
             assertThat(LifecycleWorld.eventually(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(5))).isTrue();
-            assertThat(w.socket()).doesNotExist();
+            assertRefusedThroughTheShim(w, "airlock: profile 'agent' was revoked at");
             assertThat(w.events("profile-revoked")).singleElement().asString().contains("laptop lost");
             assertThat(Files.readString(w.profileFile())).startsWith("revoked = { at = ").contains("reason = \"laptop lost\"");
 
             w.restart();
-            assertThat(w.socket()).doesNotExist();
+            assertRefusedThroughTheShim(w, "airlock: profile 'agent' was revoked at");
+            assertThat(w.tool("x").refusal()).contains("(laptop lost)");
             assertThat(w.cli.run("profile list").out()).contains("revoked at").contains("(laptop lost)");
 
             // a person deletes the line: the profile is back
@@ -140,7 +203,7 @@ class LifecycleTest {
             assertThat(r.out()).contains("the running daemon applied it");
             assertThat(LifecycleWorld.eventually(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(10)))
                     .as("the flooding tool is killed though its caller reads nothing").isTrue();
-            assertThat(w.socket()).doesNotExist();
+            assertThat(w.tool("x").refusal()).contains("was revoked at");
             airlock.daemon.core.Signals.send(shim.pid(), 18); // SIGCONT
             assertThat(shim.waitFor()).isNotZero();
         }
@@ -158,7 +221,7 @@ class LifecycleTest {
             assertThat(shim.waitFor()).isEqualTo(126);
             System.out.println("revoke via the config watcher: " + (System.nanoTime() - t0) / 1_000_000
                     + " ms from the file change to the shim's exit (debounce " + airlock.daemon.Reloader.DEFAULT_DEBOUNCE.toMillis() + " ms)");
-            assertThat(w.socket()).doesNotExist();
+            assertThat(w.tool("x").refusal()).contains("was revoked at");
         }
     }
 

@@ -43,7 +43,30 @@ class StartCommandTest {
                 new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
             var r = cli.run("start");
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.err()).startsWith("airlock: cannot start: ").contains("already listening on " + cli.config.resolve("sockets/default.sock"));
+            assertThat(r.err()).startsWith("airlock: cannot start: ").contains("another airlock daemon is already running on " + cli.config).contains(cli.config.resolve("daemon.lock").toString());
+        }
+    }
+
+    /**
+     * The lock is a POSIX record lock, which belongs to the process: a refused second start and
+     * a presence probe (profile show, doctor) in the daemon's own JVM must not drop it by closing
+     * a descriptor of the file, or a third daemon in another process would start.
+     */
+    @Test
+    void probesInTheDaemonsOwnJvmLeaveItsLockHeld() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        try (var running = airlock.daemon.Daemon.start(new airlock.daemon.ConfigDirectory(cli.config), System.getenv(),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
+            assertThat(cli.run("start").exit()).isEqualTo(1);
+            assertThat(cli.run("profile show default").out()).contains("(daemon running)");
+            assertThat(cli.run("doctor").out()).contains("daemon listening on");
+            Process other = new ProcessBuilder(AirlockProcess.command("start", "--config", cli.config.toString())).start();
+            String err = new String(other.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(other.exitValue()).as(err).isEqualTo(1);
+            assertThat(err).startsWith("airlock: cannot start: another airlock daemon is already running on " + cli.config
+                    + " (pid " + ProcessHandle.current().pid() + ")");
         }
     }
 

@@ -77,6 +77,65 @@ class StartReloadLogProcessTest {
         assertThat(verified).contains("audit log intact");
     }
 
+    /**
+     * Issue 20.2: a second {@code airlock start} on the same directory is refused before it
+     * touches anything. With an expired profile sorting before the live one it used to write a
+     * record into the running daemon's log (then fail binding the live socket), and from then on
+     * {@code airlock log --verify} reported the chain broken.
+     */
+    @Test
+    void aSecondStartIsRefusedAndLeavesTheRunningDaemonsLogIntact() throws Exception {
+        Path config = tmp.resolve("config");
+        Path work = Files.createDirectories(tmp.resolve("work")).toRealPath();
+        Files.createDirectories(config.resolve("profiles"));
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"git\"]\n");
+        String mounts = "[mounts]\n\"" + work + "\" = \"" + work + "\"\n";
+        Files.writeString(config.resolve("profiles/aaa-old.toml"), "expires = 2020-01-01T00:00:00Z\ncommands = []\n" + mounts);
+        Files.writeString(config.resolve("profiles/abc-gone.toml"),
+                "revoked = { at = 2021-01-01T00:00:00Z, reason = \"laptop lost\" }\ncommands = []\n" + mounts);
+        Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n" + mounts);
+
+        Process daemon = new ProcessBuilder(java("start", "--config", config.toString())).redirectErrorStream(true).start();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Thread reader = Thread.ofPlatform().daemon(true).start(() -> copy(daemon.getInputStream(), log));
+        try {
+            waitFor(log, "profile default listening on");
+            Path auditFile = config.resolve("audit/audit.ndjson");
+            byte[] auditBefore = Files.readAllBytes(auditFile);
+            var vaultBefore = listing(config.resolve("vault"));
+
+            Process second = new ProcessBuilder(java("start", "--config", config.toString())).start();
+            String secondErr = new String(second.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).as(secondErr).isEqualTo(1);
+
+            assertThat(Files.readAllBytes(auditFile)).as("the second start wrote nothing into the running daemon's log")
+                    .isEqualTo(auditBefore);
+            assertThat(listing(config.resolve("vault"))).isEqualTo(vaultBefore);
+            assertThat(config.resolve("sockets/default.sock")).exists();
+            assertThat(daemon.isAlive()).isTrue();
+
+            Process verify = new ProcessBuilder(java("log", "--verify", "--config", config.toString())).redirectErrorStream(true).start();
+            String verified = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(verify.waitFor()).as(verified).isZero();
+            assertThat(verified).contains("audit log intact");
+            assertThat(secondErr).startsWith("airlock: cannot start: another airlock daemon is already running on " + config)
+                    .contains("(pid " + daemon.pid() + ")").contains("stop it first");
+            assertThat(secondErr.lines().count()).as(secondErr).isOne();
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            reader.join(5_000);
+        }
+    }
+
+    static List<String> listing(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) return List.of();
+        try (var s = Files.walk(dir)) {
+            return s.map(p -> p + " " + p.toFile().length() + " " + p.toFile().lastModified()).sorted().toList();
+        }
+    }
+
     static void copy(InputStream in, ByteArrayOutputStream to) {
         byte[] b = new byte[4096];
         try (in) {

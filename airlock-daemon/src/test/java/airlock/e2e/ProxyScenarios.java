@@ -254,7 +254,8 @@ abstract class ProxyScenarios {
 
         var outside = run("agent", "/tmp", new byte[0], "fake", "hello");
         assertThat(outside.exit()).isEqualTo(126);
-        assertThat(outside.err()).isEqualTo("airlock: refused by the mounts layer: working directory /tmp is outside the profile's [mounts]\n");
+        assertThat(outside.err()).startsWith("airlock: refused by the mounts layer: working directory /tmp is outside the profile's [mounts];"
+                + " the mounted folders are /").contains("/workspace").endsWith(": work in one of them or below\n");
 
         for (var r : List.of(notEnabled, notInProfile, rule, outside)) assertThat(r.out()).isEmpty();
         assertThat(bench.fakeRuns()).as("nothing ran").isEmpty();

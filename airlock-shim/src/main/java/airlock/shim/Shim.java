@@ -15,7 +15,6 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -35,7 +34,14 @@ public final class Shim {
     private Shim() {}
 
     public static void main(String[] args) {
-        System.exit(run(Invocation.current(args)));
+        Invocation inv;
+        try {
+            inv = Invocation.current(args);
+        } catch (KernelArgs.NotText e) {
+            System.exit(fail("protocol error: " + e.getMessage()));
+            return;
+        }
+        System.exit(run(inv));
     }
 
     static int run(Invocation inv) {
@@ -47,6 +53,14 @@ public final class Shim {
         // daemon judges and audits these like any request.
         boolean self = inv.command().startsWith("airlock-shim") || inv.command().equals("airlock");
         if (self && (inv.args().isEmpty() || !AGENT_VERBS.contains(inv.args().getFirst()))) return Usage.print(inv.args());
+        String cwd;
+        java.util.Map<String, String> environment;
+        try {
+            cwd = KernelArgs.cwd();
+            environment = environment();
+        } catch (KernelArgs.NotText e) {
+            return fail("protocol error: " + e.getMessage());
+        }
         SocketChannel ch;
         try {
             ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
@@ -59,7 +73,7 @@ public final class Shim {
         try {
             FrameWriter writer = new FrameWriter(ChannelStreams.out(ch));
             Request request = new Request(self ? Request.Mode.AGENT : Request.Mode.RUN, self ? "airlock" : inv.command(),
-                    inv.args(), cwd(), environment(), ContainerId.detect(), stdinIsTerminal(), key());
+                    inv.args(), cwd, environment, ContainerId.detect(), stdinIsTerminal(), key());
             SignalForwarder signals = SignalForwarder.install(writer);
             writer.write(FrameType.REQUEST, request.encode());
             signals.requestSent();
@@ -110,30 +124,33 @@ public final class Shim {
         return k.strip();
     }
 
-    /** The environment without the key: it travels in its own field, never to a tool or a hook. */
-    private static java.util.Map<String, String> environment() {
-        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    /** The environment (the kernel's bytes, see KernelArgs) without the key: it travels in its own field, never to a tool or a hook. */
+    private static java.util.Map<String, String> environment() throws KernelArgs.NotText {
+        java.util.Map<String, String> env = KernelArgs.environment();
         env.remove(KEY_VARIABLE);
         return env;
     }
 
-    private static String cwd() {
-        return Path.of("").toAbsolutePath().toString();
-    }
-
     static int fail(String message) {
-        System.err.println("airlock: " + message);
+        // UTF-8 bytes, not println: stderr's charset follows a locale the container may not have
+        byte[] line = ("airlock: " + message + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.err.write(line, 0, line.length);
+        System.err.flush();
         return ExitCodes.UNREACHABLE;
     }
 
     /** argv[0]'s basename and the rest. */
     record Invocation(String command, List<String> args) {
-        static Invocation current(String[] args) {
+        /** From the kernel's bytes (KernelArgs): the JVM's own decoding depends on a locale the container may lack. */
+        static Invocation current(String[] args) throws KernelArgs.NotText {
             // The JVM launcher script passes argv[0] as a property; a native binary reads it from /proc.
-            String argv0 = System.getProperty("airlock.argv0");
+            String argv0 = System.getProperty("airlock.argv0") == null ? null
+                    : KernelArgs.argv0Property(args.length).orElse(System.getProperty("airlock.argv0"));
             if (argv0 == null) argv0 = ProcArgv0.read();
-            String name = Path.of(argv0).getFileName().toString();
-            return new Invocation(name, Arrays.asList(args));
+            while (argv0.length() > 1 && argv0.endsWith("/")) argv0 = argv0.substring(0, argv0.length() - 1);
+            int slash = argv0.lastIndexOf('/');
+            String name = slash >= 0 ? argv0.substring(slash + 1) : argv0;
+            return new Invocation(name, KernelArgs.args(args));
         }
     }
 }

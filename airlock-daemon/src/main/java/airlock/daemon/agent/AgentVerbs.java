@@ -71,7 +71,8 @@ public final class AgentVerbs {
             if (visible.isEmpty()) b.append("no secrets for profile ").append(profile.name()).append('\n');
             for (SecretSlots.Slot s : sorted(visible)) {
                 b.append(String.format("%-24s %-6s %s%n", s.name(), s.set() ? "set" : "empty",
-                        oneLine(s.description()) + (s.requestedBy().isEmpty() ? "" : "  (requested by " + s.requestedBy() + ")")));
+                        oneLine(s.description()) + (s.requestedBy().isEmpty() ? "" : "  (requested by " + s.requestedBy() + ")")
+                                + "  -> " + arrival(profile, s.name()).replace("`", "")));
             }
             return new Answer.Text(b.toString(), 0);
         }
@@ -171,7 +172,8 @@ public final class AgentVerbs {
         if (visible.isEmpty()) b.append("No secret is granted to this profile.\n");
         for (SecretSlots.Slot s : visible) {
             b.append("- `").append(s.name()).append("`: ").append(s.set() ? "set" : "empty")
-                    .append(s.description().isEmpty() ? "" : ", " + oneLine(s.description())).append('\n');
+                    .append(s.description().isEmpty() ? "" : ", " + oneLine(s.description()))
+                    .append("; ").append(arrival(profile, s.name())).append('\n');
         }
         b.append("""
 
@@ -205,6 +207,25 @@ public final class AgentVerbs {
             case Rule.Sequence q -> String.join(" together with ", q.parts().stream().map(AgentVerbs::plain).toList())
                     + " (`" + q.text() + "`)";
         };
+    }
+
+    /**
+     * Where a secret arrives, from the profile's grants ({@code [secrets.CMD] env} and
+     * {@code files}): the agent needs the variable's name to use it, never the value or a host path.
+     */
+    static String arrival(Profile profile, String secret) {
+        List<String> ways = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(profile.secrets()).forEach((command, grant) -> {
+            new java.util.TreeMap<>(grant.env()).forEach((variable, name) -> {
+                if (name.equals(secret)) ways.add("`" + command + "` gets it in `$" + variable + "`");
+            });
+            new java.util.TreeMap<>(grant.files()).forEach((variable, name) -> {
+                if (name.equals(secret)) ways.add("`" + command + "` gets it in a file whose path is in `$" + variable + "`");
+            });
+        });
+        if (!ways.isEmpty()) return String.join(", ", ways) + " (on the host, for that run only; not in your environment)";
+        if (profile.redactAlso().contains(secret)) return "given to no command; only hidden from output ([redact] also)";
+        return "given to no command yet (a person on the host grants it to a command and names its variable)";
     }
 
     private static List<SecretSlots.Slot> sorted(List<SecretSlots.Slot> slots) {

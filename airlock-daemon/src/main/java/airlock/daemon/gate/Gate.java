@@ -89,7 +89,10 @@ public final class Gate {
         PathMapper mapper = new PathMapper(profile.mounts());
         Optional<Path> cwd = mapper.toHost(request.cwd());
         if (cwd.isEmpty()) {
-            String why = "working directory " + request.cwd() + " is outside the profile's [mounts]";
+            // the agent sees only container paths: name the folders it may work in (never a host path)
+            String why = "working directory " + request.cwd() + (mapper.containerToHost(request.cwd()).isPresent()
+                    ? " does not exist on the host, or leaves the profile's [mounts] through a symlink"
+                    : " is outside the profile's [mounts]") + "; " + mounted(profile);
             trace.add(Step.refused("mounts", "cwd " + request.cwd() + " is outside the profile's [mounts] (or does not exist on the host)"));
             return refused(Decision.deny(Layer.MOUNTS, null, why), trace, "binary", "checks");
         }
@@ -114,7 +117,8 @@ public final class Gate {
                 String of = p.flag() == null || p.flag().isEmpty() ? "" : " (of " + p.flag() + ")";
                 trace.add(Step.refused("mounts", "cwd " + request.cwd() + " -> " + cwd.get() + "; "
                         + (p.flag() == null || p.flag().isEmpty() ? "" : p.flag() + " ") + p.path() + " is outside the profile's [mounts]"));
-                return refused(Decision.deny(Layer.MOUNTS, null, "path " + p.path() + of + " resolves outside the profile's [mounts]"),
+                return refused(Decision.deny(Layer.MOUNTS, null, "path " + p.path() + of + " resolves outside the profile's [mounts]; "
+                        + mounted(profile)),
                         trace, "binary", "checks");
             }
             confined.add(host.get());
@@ -171,5 +175,13 @@ public final class Gate {
     private static Judgement refused(Refusal r, Decision d, List<Step> trace, String... notReached) {
         for (String layer : notReached) trace.add(Step.notReached(layer));
         return new Judgement.Refused(r, d, Optional.empty(), trace);
+    }
+
+    /** The container paths a profile mounts, for a refusal the agent can act on. */
+    static String mounted(Profile profile) {
+        if (profile.mounts().isEmpty()) return "this profile mounts no folder, so every request is refused (a person on the host adds [mounts])";
+        java.util.TreeSet<String> paths = new java.util.TreeSet<>(profile.mounts().keySet());
+        return (paths.size() == 1 ? "the mounted folder is " : "the mounted folders are ") + String.join(", ", paths)
+                + ": work in " + (paths.size() == 1 ? "it" : "one of them") + " or below";
     }
 }
