@@ -214,6 +214,13 @@ class DocumentedCommandsTest {
                         .shows("replace  github_token", "nothing was imported"),
                 setup("the passphrase in ~/.pass", s -> s.write("~/.pass", PASSPHRASE + "\n")),
                 host("airlock secret import ~/backup/airlock-vault.export --passphrase-file ~/.pass").shows("imported 3 secret(s)"),
+                host("airlock secret import FILE").as("airlock secret import ~/backup/second.export").typing("passphrase: ", PASSPHRASE)
+                        .shows("imported 3 secret(s)"),
+                host("airlock secret ...").as("airlock secret list").shows("github_token"),
+                setup("two secrets nobody uses", s -> s.sh("printf 'x1\\n' | ~/.local/bin/airlock secret set scratch_one"
+                        + " && printf 'x2\\n' | ~/.local/bin/airlock secret set scratch_two")),
+                host("airlock secret rm NAME").as("airlock secret rm scratch_one").shows("secret scratch_one removed"),
+                host("airlock secret rm").as("airlock secret rm scratch_two").shows("secret scratch_two removed"),
 
                 // --- the agent's own verbs, in the container (README, docs/cli.md, docs/SKILL.md)
                 host("airlock skill").agent().shows("# airlock: profile default", "github_token"),
@@ -223,6 +230,8 @@ class DocumentedCommandsTest {
                         .agent().shows("requested secret db_password"),
                 host("airlock secrets request").as("airlock secrets request api_key --description \"the usage report\"")
                         .agent().shows("requested secret api_key"),
+                host("airlock secrets request NAME --description ...").as("airlock secrets request build_key --description \"the build\"")
+                        .agent().shows("requested secret build_key"),
 
                 // --- approvals (README's profiles/ci.toml; docs/cli.md)
                 setup("the README's profiles/ci.toml (an expiry far ahead), on the workspace", s -> {
