@@ -42,8 +42,9 @@ public record WriteLayer(Path dir, Path workspace, Path bwrap, List<Path> hidden
     /** Mounts the overlay, then runs the rest of the argv (bubblewrap) in that mount namespace. */
     static final String MOUNT = "cd \"$1\" && mount --bind \"$2\" lower && mount -t overlay overlay"
             + " -o lowerdir=lower,upperdir=upper,workdir=work,userxattr merged"
-            + " || { echo 'airlock: refused by the sandbox layer: the private write layer (an overlay) could not be mounted;"
-            + " set writable = false in [sandbox], or run airlock doctor' >&2; exit 126; }; shift 2; exec \"$@\"";
+            + " || { echo 'airlock: refused by the sandbox layer: the private write layer of a writable run with secrets (an"
+            + " overlay in a mount namespace of its own) could not be mounted, so nothing ran;"
+            + " with writable = false in [sandbox] the run needs none' >&2; exit 126; }; shift 2; exec \"$@\"";
 
     public WriteLayer {
         hidden = List.copyOf(hidden);
@@ -70,7 +71,8 @@ public record WriteLayer(Path dir, Path workspace, Path bwrap, List<Path> hidden
             if (overlaps(r, workspace)) throw new IOException("no place for a private write layer outside the workspace " + workspace);
         }
         privateDirectory(r);
-        Path dir = privateDirectory(r.resolve(UUID.randomUUID().toString()));
+        sweep(r);
+        Path dir = privateDirectory(r.resolve(ProcessHandle.current().pid() + "-" + UUID.randomUUID()));
         for (String d : List.of("lower", "upper", "work", "merged")) Files.createDirectory(dir.resolve(d));
         PosixFileAttributes ws = Files.readAttributes(workspace, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         PosixFileAttributeView up = Files.getFileAttributeView(dir.resolve("upper"), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
@@ -138,6 +140,27 @@ public record WriteLayer(Path dir, Path workspace, Path bwrap, List<Path> hidden
             });
         } catch (IOException e) {
             // a layer left behind is in the daemon's private folder; the next one has a new name
+        }
+    }
+
+    /**
+     * Layers of a daemon that is gone (it crashed mid-run): never published, removed. Their name
+     * starts with the pid of the daemon that made them; a live daemon's layers are its runs'.
+     */
+    private static void sweep(Path root) {
+        try (var d = Files.newDirectoryStream(root)) {
+            for (Path layer : d) {
+                String n = layer.getFileName().toString();
+                int dash = n.indexOf('-');
+                try {
+                    long pid = Long.parseLong(n.substring(0, Math.max(dash, 0)));
+                    if (ProcessHandle.of(pid).isEmpty()) new WriteLayer(layer, layer, layer, List.of()).close();
+                } catch (NumberFormatException notALayer) {
+                    // left alone
+                }
+            }
+        } catch (IOException e) {
+            // a sweep is tidiness, not safety: the folder is private either way
         }
     }
 
