@@ -552,6 +552,30 @@ class SandboxRunTest {
         }
     }
 
+    /** Past the old 64 MiB cut: the scan streams, so a big file is scanned like a small one. */
+    @Test
+    void aBigWrittenFileIsScannedWhole() throws Exception {
+        String secret = "CANARY-BIG-" + UUID.randomUUID();
+        vaultSecret(secret);
+        Path big = box.work.resolve("big.bin");
+        SandboxBox.Run r = box.python("writable = true\n", """
+                import base64, os, sys
+                t = os.environ["API_TOKEN"]
+                with open(sys.argv[1], "wb") as f:
+                    chunk = b"0123456789abcdef" * 65536
+                    for i in range(72):
+                        f.write(chunk)
+                    f.write(b" raw " + t.encode() + b" b64 " + base64.b64encode(t.encode()) + b"\\n")
+                """, big.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("airlock: sandbox: 2 secret(s) redacted in place in 1 file(s)").doesNotContain("WARNING");
+        assertThat(Files.size(big)).isGreaterThan(72L << 20);
+        try (var in = Files.newInputStream(big)) {
+            in.skipNBytes(72L << 20);
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(" raw [airlock:redacted api] b64 [airlock:redacted api]\n");
+        }
+    }
+
     /** A run killed at its time limit lands what it wrote until then, scanned. */
     @Test
     void aRunKilledAtItsTimeLimitLandsItsScannedWrites() throws Exception {

@@ -89,11 +89,16 @@ public record WriteLayer(Path dir, Path workspace, Path bwrap, List<Path> hidden
      * namespace of its own when the daemon is not root), then {@link #MOUNT}, then exec.
      */
     public List<String> mountThenExec(String path) throws IOException {
+        return mountThenExec(path, uid() == 0);
+    }
+
+    /** {@code root}: the mount namespace alone; else a user namespace mapping the daemon's user to root first. */
+    List<String> mountThenExec(String path, boolean root) throws IOException {
         Path unshare = Executables.find("unshare", path).or(() -> Executables.find("/usr/bin/unshare", null))
                 .orElseThrow(() -> new IOException("unshare (util-linux) is not installed, so a writable run cannot get its"
                         + " private write layer; install util-linux, or set writable = false in [sandbox]"));
         List<String> a = new ArrayList<>(List.of(unshare.toRealPath().toString()));
-        if (uid() != 0) a.addAll(List.of("--user", "--map-root-user"));
+        if (!root) a.addAll(List.of("--user", "--map-root-user"));
         a.addAll(List.of("--mount", "--propagation", "private", "/bin/sh", "-c", MOUNT, "sh", dir.toString(), workspace.toString()));
         return a;
     }
