@@ -473,6 +473,8 @@ class SandboxRunTest {
         assertThat(out.resolve("dir-[airlock:redacted api]/inner/f.txt")).hasContent("in a secret folder\n");
         assertThat(out.resolve("name-[airlock:redacted api]")).hasContent("named\n");
         assertThat(Files.readSymbolicLink(out.resolve("link-0"))).hasToString("/target/[airlock:redacted api]");
+        // where the file systems (the layer's and the workspace's, both under the temp directory here) have user xattrs, they were tried
+        if (supportsUserXattrs(box.work)) assertThat(r.out()).contains("xattrs set");
         if (r.out().contains("xattrs set")) {
             var v = Files.getFileAttributeView(out.resolve("content-0.txt"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
             assertThat(v.list()).containsExactlyInAnyOrder("note", "plain");
@@ -481,6 +483,19 @@ class SandboxRunTest {
             assertThat(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8)).isEqualTo("v [airlock:redacted api]");
         }
         assertThat(r.err()).contains("secret(s) redacted in place");
+    }
+
+    private static boolean supportsUserXattrs(Path dir) throws Exception {
+        Path probe = Files.writeString(dir.resolve("xattr-probe"), "");
+        try {
+            Files.getFileAttributeView(probe, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                    .write("probe", java.nio.ByteBuffer.wrap(new byte[]{1}));
+            return true;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        } finally {
+            Files.delete(probe);
+        }
     }
 
     private static String toJson(List<String> forms) {

@@ -99,7 +99,9 @@ public final class WrittenFiles {
             try (DirectoryStream<Path> d = Files.newDirectoryStream(dir)) {
                 d.forEach(children::add);
             }
-            for (Path child : children) entry(child, rel);
+            ownerWritable(dir, () -> {
+                for (Path child : children) entry(child, rel);
+            });
         }
 
         void entry(Path p, String parentRel) throws IOException {
@@ -129,11 +131,13 @@ public final class WrittenFiles {
                 if (targetIsDir) deletions.add(rel);
                 return;
             }
-            boolean opaque = xattrs(p, target);
+            Path q = p;
+            boolean[] opaque = {false};
+            ownerWritable(q, () -> opaque[0] = xattrs(q, target));
             dropSetId(p, a);
             if (a.isDirectory()) {
                 // a folder the run replaced whole (opaque) or that was something else: the old one goes
-                if (opaque || targetExists && !targetIsDir) deletions.add(rel);
+                if (opaque[0] || targetExists && !targetIsDir) deletions.add(rel);
                 directory(p, rel);
             } else {
                 if (targetIsDir) deletions.add(rel);
@@ -222,11 +226,13 @@ public final class WrittenFiles {
                          StandardOpenOption.WRITE)) {
                 redaction.copy(in, out);
             }
-            try (InputStream in = Files.newInputStream(tmp);
-                 OutputStream out = Files.newOutputStream(p, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-                         LinkOption.NOFOLLOW_LINKS)) {
-                in.transferTo(out);
-            }
+            ownerWritable(p, () -> {
+                try (InputStream in = Files.newInputStream(tmp);
+                     OutputStream out = Files.newOutputStream(p, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                             LinkOption.NOFOLLOW_LINKS)) {
+                    in.transferTo(out);
+                }
+            });
             Files.delete(tmp);
             Files.setLastModifiedTime(p, a.lastModifiedTime());
             matches += (int) Math.min(n, Integer.MAX_VALUE);
@@ -249,6 +255,31 @@ public final class WrittenFiles {
         }
     }
 
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /**
+     * A daemon that is not root is held to the modes the run left (git writes its objects 0444):
+     * the owner's write bit is added for the step and the mode put back. Root is not held to them.
+     */
+    private static void ownerWritable(Path p, Step step) throws IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        if (perms.contains(PosixFilePermission.OWNER_WRITE) || WriteLayer.uid() == 0) {
+            step.run();
+            return;
+        }
+        Set<PosixFilePermission> writable = java.util.EnumSet.copyOf(perms);
+        writable.add(PosixFilePermission.OWNER_WRITE);
+        Files.setPosixFilePermissions(p, writable);
+        try {
+            step.run();
+        } finally {
+            Files.setPosixFilePermissions(p, perms);
+        }
+    }
+
     private static String join(String parent, String name) {
         return parent.isEmpty() ? name : parent + "/" + name;
     }
@@ -259,11 +290,16 @@ public final class WrittenFiles {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (Files.isSymbolicLink(p)) continue;
                 UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                List<String> names;
                 try {
-                    for (String n : v.list()) if (n.startsWith("overlay.")) v.delete(n);
+                    names = v.list();
                 } catch (IOException unsupported) {
                     return;
                 }
+                List<String> marks = names.stream().filter(n -> n.startsWith("overlay.")).toList();
+                if (!marks.isEmpty()) ownerWritable(p, () -> {
+                    for (String n : marks) v.delete(n);
+                });
             }
         }
     }
