@@ -20,4 +20,14 @@ CP="$ROOT/airlock-daemon/target/classes:$ROOT/airlock-rules/target/classes:$ROOT
 echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $RUNS calls of each, interleaved."
 "$JAVA_HOME/bin/java" --add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$CP" \
     "$ROOT/bench/SandboxBench.java" "$RUNS" "$TMP"
+
+# --- the private write layer (issue 21 point 3): a writable run holding a secret against the same
+# run in the plain sandbox, interleaved; its own daemon and folders in $TMP/layer
+echo
+echo "Private write layer: $RUNS writable runs of each, interleaved."
+mkdir -p "$TMP/layer"
+"$JAVA_HOME/bin/java" --add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$CP" \
+    "$ROOT/bench/WriteLayerBench.java" "$RUNS" "$TMP/layer"
+# --- end of the private write layer block
+
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

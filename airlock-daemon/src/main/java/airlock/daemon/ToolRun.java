@@ -49,7 +49,7 @@ final class ToolRun {
 
     /**
      * @param limit   the [sandbox] limit the run hit ("timeout", "output", "memory", "processes"), "" for none
-     * @param written the files a sandboxed run left in a writable workspace, redacted in place
+     * @param written what a sandboxed run wrote to its private layer, scanned and applied to the workspace
      */
     record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost, String limit,
                   WrittenFiles.Report written) {
@@ -268,8 +268,8 @@ final class ToolRun {
     }
 
     /**
-     * The files the run left in a writable workspace, redacted in place; the caller is told which.
-     * A scan that fails is said too: the files may still hold what the run wrote.
+     * The run's writes, scanned and applied to the workspace; the caller is told what held a secret.
+     * A scan that fails is said too: then nothing of the run's writes reached the workspace.
      */
     private WrittenFiles.Report finished(int status) {
         String said;
@@ -278,10 +278,10 @@ final class ToolRun {
             r = launch.finished(status);
             said = r.redacted().isEmpty() ? "" : "airlock: sandbox: " + r.matches() + " secret(s) redacted in place in "
                     + r.redacted().size() + " file(s) the run wrote: " + r.redacted();
-            if (!r.unscanned().isEmpty()) said += (said.isEmpty() ? "" : "\n") + "airlock: sandbox: WARNING: not scanned for secrets"
-                    + " (too large or too many files): " + r.unscanned();
+            if (!r.unscanned().isEmpty()) said += (said.isEmpty() ? "" : "\n") + "airlock: sandbox: WARNING: not carried to the"
+                    + " workspace (special files, or what applying the run's writes refused): " + r.unscanned();
         } catch (IOException e) {
-            said = "airlock: sandbox: WARNING: after the run: " + e.getMessage();
+            said = "airlock: sandbox: WARNING: the run's writes were not (all) applied to the workspace: " + e.getMessage();
         }
         if (!said.isEmpty() && !callerLost.get()) {
             byte[] msg = (said + "\n").getBytes(StandardCharsets.UTF_8);

@@ -335,4 +335,274 @@ class SandboxRunTest {
         assertThat(r.err()).doesNotContain(secret);
         assertThat(out).hasContent("[airlock:redacted api]");
     }
+
+    // ---- issue 21 point 3: a writable run with secrets writes to a private layer, scanned before it lands
+
+    /** Every form the vault's redactor knows of {@code secret}, as text (they are ASCII). */
+    private static List<String> forms(String secret) {
+        return airlock.daemon.redact.SecretForms.of(secret.getBytes(StandardCharsets.UTF_8)).stream()
+                .map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
+    }
+
+    private void vaultSecret(String secret) {
+        box.injected = java.util.Map.of("API_TOKEN", secret);
+        box.secrets = airlock.daemon.redact.Redactor.of(java.util.Map.of("api", secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Every name, link target, user xattr and content under the workspace, as one text to search. */
+    private String everythingIn(Path root) throws Exception {
+        StringBuilder all = new StringBuilder();
+        try (var s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                all.append(root.relativize(p)).append('\n');
+                if (Files.isSymbolicLink(p)) {
+                    all.append(Files.readSymbolicLink(p)).append('\n');
+                    continue;
+                }
+                var v = Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+                for (String n : v.list()) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.size(n));
+                    v.read(n, b);
+                    all.append(n).append('=').append(new String(b.array(), 0, b.position(), StandardCharsets.ISO_8859_1)).append('\n');
+                }
+                if (Files.isRegularFile(p)) all.append(Files.readString(p, StandardCharsets.ISO_8859_1)).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
+    private void assertNoForm(String secret, String text) {
+        for (String f : forms(secret)) assertThat(text).as("form " + f).doesNotContain(f);
+        assertThat(text).doesNotContain(secret);
+    }
+
+    /** Without the layer the file is in the workspace while the script sleeps: the agent could cat it. */
+    @Test
+    void whileTheRunLastsItsWritesAreNotInTheWorkspace() throws Exception {
+        String secret = "CANARY-LIVE-" + UUID.randomUUID();
+        vaultSecret(secret);
+        String name = "leak-" + UUID.randomUUID() + ".txt";
+        Path leak = box.work.resolve(name);
+        var run = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor().submit(() -> box.python("writable = true\n", """
+                import os, sys, time
+                open(sys.argv[1], "w").write("the key " + os.environ["API_TOKEN"] + "\\n")
+                print("written", flush=True)
+                time.sleep(4)
+                """, leak.toString()));
+        // the run has written (to the workspace without the layer, to its private layer with it) and still runs
+        Path layer = null;
+        for (int i = 0; i < 400 && layer == null && !Files.exists(leak); i++) {
+            layer = layerHolding(name);
+            if (layer == null) Thread.sleep(25);
+        }
+        assertThat(run.isDone()).isFalse();
+        assertThat(leak).doesNotExist();
+        assertThat(layer).as("the run's private layer holding " + name).isNotNull();
+        assertNoForm(secret, everythingIn(box.work));
+        SandboxBox.Run r = run.get();
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(leak).hasContent("the key [airlock:redacted api]\n");
+        assertThat(layerHolding(name)).as("the layer is removed after the run").isNull();
+    }
+
+    /** The layer folder holding {@code name} in its upper directory, wherever the daemon put it (null: none). */
+    private Path layerHolding(String name) throws Exception {
+        List<Path> roots = List.of(box.config.resolve("layers"), Path.of(System.getProperty("java.io.tmpdir")).toRealPath().resolve("airlock-layers-0"),
+                Path.of(System.getProperty("java.io.tmpdir")).toRealPath().resolve("airlock-layers-" + new com.sun.security.auth.module.UnixSystem().getUid()));
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) continue;
+            try (var d = Files.newDirectoryStream(root)) {
+                for (Path layer : d) if (Files.exists(layer.resolve("upper").resolve(name))) return layer;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aSameSizeOverwriteWithItsMtimeRestoredIsCaught() throws Exception {
+        String secret = "CANARY-SAMESIZE-" + UUID.randomUUID();
+        vaultSecret(secret);
+        Path data = Files.writeString(box.work.resolve("data.txt"), "x".repeat(secret.length()));
+        Files.setLastModifiedTime(data, java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L));
+        SandboxBox.Run r = box.python("writable = true\n", """
+                import os, sys
+                st = os.stat(sys.argv[1])
+                with open(sys.argv[1], "r+") as f:
+                    f.write(os.environ["API_TOKEN"])
+                os.utime(sys.argv[1], ns=(st.st_atime_ns, st.st_mtime_ns))
+                print(os.stat(sys.argv[1]).st_size == st.st_size, os.stat(sys.argv[1]).st_mtime_ns == st.st_mtime_ns)
+                """, data.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("True True\n");
+        assertThat(data).hasContent("[airlock:redacted api]");
+        assertThat(r.err()).contains("airlock: sandbox: 1 secret(s) redacted in place in 1 file(s)").contains(data.toString());
+    }
+
+    /** Names of files and folders, link targets and user xattrs, in every form the redactor knows. */
+    @Test
+    void aSecretInANameALinkTargetOrAnXattrNeverReachesTheWorkspaceInClear() throws Exception {
+        String secret = "CANARY-NAMES-" + UUID.randomUUID();
+        vaultSecret(secret);
+        SandboxBox.Run r = box.python("writable = true\n", """
+                import json, os, sys
+                forms = json.loads(sys.argv[1])
+                os.makedirs("out", exist_ok=True)
+                for i, f in enumerate(forms):
+                    open("out/content-%d.txt" % i, "w").write("form " + f + "\\n")
+                    # a name: '/' would make folders of it, which the scan must see as well
+                    p = os.path.join("out", "name-" + f)
+                    os.makedirs(os.path.dirname(p), exist_ok=True)
+                    open(p, "w").write("named\\n")
+                    os.symlink("/target/" + f, "out/link-%d" % i)
+                os.makedirs("out/dir-" + forms[0] + "/inner")
+                open("out/dir-" + forms[0] + "/inner/f.txt", "w").write("in a secret folder\\n")
+                try:
+                    os.setxattr("out/content-0.txt", "user.note", ("v " + forms[0]).encode())
+                    os.setxattr("out/content-0.txt", "user.k-" + forms[0][:200], b"value")
+                    os.setxattr("out/content-0.txt", "user.plain", b"kept")
+                    print("xattrs set")
+                except OSError as e:
+                    print("xattrs unsupported", e.errno)
+                """, toJson(forms(secret)));
+        assertThat(r.status()).as(r.err()).isZero();
+        String all = everythingIn(box.work);
+        assertNoForm(secret, all);
+        assertNoForm(secret, r.out() + r.err());
+        Path out = box.work.resolve("out");
+        assertThat(out.resolve("content-0.txt")).hasContent("form [airlock:redacted api]\n");
+        assertThat(out.resolve("dir-[airlock:redacted api]/inner/f.txt")).hasContent("in a secret folder\n");
+        assertThat(out.resolve("name-[airlock:redacted api]")).hasContent("named\n");
+        assertThat(Files.readSymbolicLink(out.resolve("link-0"))).hasToString("/target/[airlock:redacted api]");
+        // where the file systems (the layer's and the workspace's, both under the temp directory here) have user xattrs, they were tried
+        if (supportsUserXattrs(box.work)) assertThat(r.out()).contains("xattrs set");
+        if (r.out().contains("xattrs set")) {
+            var v = Files.getFileAttributeView(out.resolve("content-0.txt"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+            assertThat(v.list()).containsExactlyInAnyOrder("note", "plain");
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.size("note"));
+            v.read("note", b);
+            assertThat(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8)).isEqualTo("v [airlock:redacted api]");
+        }
+        assertThat(r.err()).contains("secret(s) redacted in place");
+    }
+
+    private static boolean supportsUserXattrs(Path dir) throws Exception {
+        Path probe = Files.writeString(dir.resolve("xattr-probe"), "");
+        try {
+            Files.getFileAttributeView(probe, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                    .write("probe", java.nio.ByteBuffer.wrap(new byte[]{1}));
+            return true;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        } finally {
+            Files.delete(probe);
+        }
+    }
+
+    private static String toJson(List<String> forms) {
+        return forms.stream().map(f -> "\"" + f.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    }
+
+    /**
+     * Ordinary work lands exactly: new files and folders with their modes, changes, deletions,
+     * renames (git-like: a file renamed over another), a folder replaced by a file; a run that
+     * fails lands its writes too.
+     */
+    @Test
+    void ordinaryWritesDeletesAndRenamesLandExactlyEvenWhenTheRunFails() throws Exception {
+        vaultSecret("CANARY-ORDINARY-" + UUID.randomUUID());
+        Path w = box.work;
+        Files.writeString(w.resolve("keep.txt"), "old");
+        Files.writeString(w.resolve("untouched.txt"), "same");
+        Files.writeString(w.resolve("delete-me.txt"), "bye");
+        Files.writeString(w.resolve("index.lock"), "");
+        Files.writeString(w.resolve("index"), "v1");
+        Files.createDirectories(w.resolve("tree/sub"));
+        Files.writeString(w.resolve("tree/sub/f"), "gone");
+        Files.createDirectories(w.resolve("becomes-file"));
+        Files.writeString(w.resolve("becomes-file/x"), "x");
+        Files.writeString(w.resolve("becomes-dir"), "was a file");
+        Files.createDirectories(w.resolve("lower-dir"));
+        Files.writeString(w.resolve("lower-dir/old"), "old");
+        SandboxBox.Run r = box.python("writable = true\n", """
+                import os, shutil, sys
+                open("keep.txt", "a").write(" and new")
+                os.makedirs("made/deeper")
+                open("made/deeper/run.sh", "w").write("#!/bin/sh\\n")
+                os.chmod("made/deeper/run.sh", 0o750)
+                os.chmod("made", 0o700)
+                os.remove("delete-me.txt")
+                open("index.lock", "w").write("v2")
+                os.rename("index.lock", "index")
+                shutil.rmtree("tree")
+                shutil.rmtree("becomes-file"); open("becomes-file", "w").write("now a file")
+                os.remove("becomes-dir"); os.makedirs("becomes-dir"); open("becomes-dir/in", "w").write("in")
+                open("lower-dir/new", "w").write("new")
+                os.symlink("made/deeper/run.sh", "link")
+                sys.exit(3)
+                """);
+        assertThat(r.status()).as(r.err()).isEqualTo(3);
+        assertThat(r.err()).doesNotContain("WARNING");
+        assertThat(w.resolve("keep.txt")).hasContent("old and new");
+        assertThat(w.resolve("untouched.txt")).hasContent("same");
+        assertThat(w.resolve("made/deeper/run.sh")).hasContent("#!/bin/sh\n");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(w.resolve("made/deeper/run.sh")))).isEqualTo("rwxr-x---");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(w.resolve("made")))).isEqualTo("rwx------");
+        assertThat(w.resolve("delete-me.txt")).doesNotExist();
+        assertThat(w.resolve("index.lock")).doesNotExist();
+        assertThat(w.resolve("index")).hasContent("v2");
+        assertThat(w.resolve("tree")).doesNotExist();
+        assertThat(w.resolve("becomes-file")).isRegularFile().hasContent("now a file");
+        assertThat(w.resolve("becomes-dir/in")).hasContent("in");
+        assertThat(w.resolve("lower-dir/old")).hasContent("old");
+        assertThat(w.resolve("lower-dir/new")).hasContent("new");
+        assertThat(Files.readSymbolicLink(w.resolve("link"))).hasToString("made/deeper/run.sh");
+        // nothing of the layer's own bookkeeping reaches the workspace
+        try (var s = Files.walk(w)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isSymbolicLink(p) || p.startsWith(box.config)) continue;
+                assertThat(Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class).list())
+                        .as(p.toString()).noneMatch(n -> n.startsWith("overlay."));
+            }
+        }
+    }
+
+    /** Past the old 64 MiB cut: the scan streams, so a big file is scanned like a small one. */
+    @Test
+    void aBigWrittenFileIsScannedWhole() throws Exception {
+        String secret = "CANARY-BIG-" + UUID.randomUUID();
+        vaultSecret(secret);
+        Path big = box.work.resolve("big.bin");
+        SandboxBox.Run r = box.python("writable = true\n", """
+                import base64, os, sys
+                t = os.environ["API_TOKEN"]
+                with open(sys.argv[1], "wb") as f:
+                    chunk = b"0123456789abcdef" * 65536
+                    for i in range(72):
+                        f.write(chunk)
+                    f.write(b" raw " + t.encode() + b" b64 " + base64.b64encode(t.encode()) + b"\\n")
+                """, big.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("airlock: sandbox: 2 secret(s) redacted in place in 1 file(s)").doesNotContain("WARNING");
+        assertThat(Files.size(big)).isGreaterThan(72L << 20);
+        try (var in = Files.newInputStream(big)) {
+            in.skipNBytes(72L << 20);
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(" raw [airlock:redacted api] b64 [airlock:redacted api]\n");
+        }
+    }
+
+    /** A run killed at its time limit lands what it wrote until then, scanned. */
+    @Test
+    void aRunKilledAtItsTimeLimitLandsItsScannedWrites() throws Exception {
+        String secret = "CANARY-TIMEOUT-" + UUID.randomUUID();
+        vaultSecret(secret);
+        Path f = box.work.resolve("partial.txt");
+        SandboxBox.Run r = box.python("writable = true\ntimeout_s = 2\n", """
+                import os, sys, time
+                open(sys.argv[1], "w").write("partial " + os.environ["API_TOKEN"])
+                time.sleep(60)
+                """, f.toString());
+        assertThat(r.status()).isEqualTo(124);
+        assertThat(f).hasContent("partial [airlock:redacted api]");
+    }
 }

@@ -439,6 +439,57 @@ abstract class ProxyScenarios {
     }
 
     /**
+     * Issue 21 point 3, through the real shim: python3 ejected with {@code writable = true} and a
+     * vault secret. The script writes the secret to a file in the workspace and sleeps; the agent,
+     * in its own sandbox, reads the workspace meanwhile and finds nothing (the run writes to a
+     * private layer); after the run the file is there with markers.
+     */
+    @Test
+    void aWritableScriptsFileIsNotInTheAgentsWorkspaceUntilTheRunEndsAndThenHoldsMarkers() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(airlock.daemon.sandbox.Bubblewrap.probe(bench.daemonEnv().get("PATH"))
+                instanceof airlock.daemon.sandbox.Bubblewrap.Availability.Ready, "bubblewrap cannot make airlock's sandbox here");
+        String canary = "layer-canary-4c19d7e2b5";
+        vault().set("layer_token", canary.getBytes(StandardCharsets.UTF_8), "the report API");
+        Path ejected = bench.config.resolve("commands/python3.toml");
+        Files.writeString(ejected, airlock.daemon.ConfigDirectory.BuiltinModules.text("python3").orElseThrow()
+                .replace("writable = false", "writable = true"));
+        try {
+            profile("writer", """
+                    commands = ["python3"]
+                    [secrets.python3]
+                    env = { API_TOKEN = "layer_token" }
+                    [mounts]
+                    "/workspace" = "%s"
+                    """.formatted(bench.workspace));
+            Files.writeString(bench.workspace.resolve("leak.py"), """
+                    import os, time
+                    open("leaked.txt", "w").write(os.environ["API_TOKEN"] + "\\n")
+                    print("written", flush=True)
+                    time.sleep(3)
+                    """);
+            // the agent: the script in the background; once it said "written", cat the file and
+            // search the workspace for the canary's forms; then wait for the run and look again
+            String agent = "python3 leak.py </dev/null >/tmp/run.out 2>&1 & "
+                    + "i=0; until grep -q written /tmp/run.out || [ $i -ge 300 ]; do sleep 0.05; i=$((i+1)); done; "
+                    + "echo '--- during'; cat /tmp/run.out; cat leaked.txt 2>&1; grep -rlF -f /dev/stdin . 2>/dev/null; "
+                    + "wait; echo '--- after'; cat leaked.txt";
+            var r = ShimRunner.run(sandbox.command(bench.socket("writer"), Sandbox.WORKSPACE, List.of("/bin/sh", "-c", agent),
+                    Map.of(), "airlock-layer-" + (++runs)), forms(canary));
+            assertThat(r.exit()).as(r.err()).isZero();
+            String mark = "[airlock:redacted layer_token]";
+            assertThat(r.out()).startsWith("--- during\nwritten\n").contains("leaked.txt: No such file or directory")
+                    .endsWith("--- after\n" + mark + "\n");
+            assertNowhere(canary, r.out() + r.err());
+            assertThat(bench.workspace.resolve("leaked.txt")).hasContent(mark + "\n");
+        } finally {
+            Files.deleteIfExists(ejected);
+            Files.deleteIfExists(bench.workspace.resolve("leaked.txt"));
+            Files.deleteIfExists(bench.workspace.resolve("leak.py"));
+            bench.daemon.reloader().reload();
+        }
+    }
+
+    /**
      * The agent's view after a run, from inside: its environment, then every file (outside the
      * host's read-only /usr and the kernel's trees) holding one of the patterns read from stdin,
      * so the canary itself is never on the sandbox's command line or in its environment. A control

@@ -15,11 +15,11 @@ import java.util.Optional;
  * @param outputBytes stdout plus stderr allowed, 0 for no limit
  * @param memoryMb   for the message when the memory limit is seen to be hit
  * @param cgroup     the run's own cgroup, when the host has one for the daemon
- * @param written    the writable mount as it was before the run, when its new files are to be scanned
+ * @param written    the private layer a writable run with secrets writes to; scanned, then applied to the workspace
  * @param redaction  what the scan replaces
  */
 public record Launch(List<String> argv, boolean sandboxed, Duration timeout, long outputBytes, long memoryMb,
-                     long processes, Optional<Cgroup> cgroup, Optional<WrittenFiles.Snapshot> written,
+                     long processes, Optional<Cgroup> cgroup, Optional<WriteLayer> written,
                      Redaction redaction, AfterSuccess afterSuccess) implements AutoCloseable {
     /** What a run that ended with status 0 leaves kept (pip: the install, for a rebuild). */
     @FunctionalInterface
@@ -60,11 +60,12 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
     }
 
     /**
-     * After the run: the files it created or changed in the writable mount, redacted in place;
-     * with status 0, what the run keeps.
+     * After the run: what it wrote to its private layer, scanned and applied to the workspace
+     * (whatever the status: a failed or killed run leaves its writes as it would without the
+     * layer, scanned); with status 0, what the run keeps.
      */
     public WrittenFiles.Report finished(int status) throws java.io.IOException {
-        WrittenFiles.Report r = written.isEmpty() ? WrittenFiles.Report.NONE : WrittenFiles.redact(written.get(), redaction);
+        WrittenFiles.Report r = written.isEmpty() ? WrittenFiles.Report.NONE : WrittenFiles.publish(written.get(), redaction);
         if (status == 0) afterSuccess.run();
         return r;
     }
@@ -85,5 +86,7 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
     @Override
     public void close() {
         cgroup.ifPresent(Cgroup::close);
+        // a layer never published (the tool did not start, the scan failed) goes without reaching the workspace
+        written.ifPresent(WriteLayer::close);
     }
 }

@@ -107,21 +107,37 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
 
         long memoryBytes = s.memoryMb() * MB;
         Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
+        Optional<WriteLayer> written = Optional.empty();
         try {
             List<String> rlimits = rlimits(s, cgroup.isPresent(), path);
             List<String> argv = new ArrayList<>();
             cgroup.ifPresent(g -> argv.addAll(g.joinThenExec()));
-            argv.addAll(BubblewrapArgv.of(bwrap, new SandboxRequest(s, argv0, plan.cwd(), cwdMount, mounts, home, hidden, extra), rlimits));
-            // only a writable workspace can carry a secret out in a file; no redactor, nothing to find
-            Optional<WrittenFiles.Snapshot> written = s.writable() && redaction != Redaction.NONE
-                    ? Optional.of(WrittenFiles.before(List.of(cwdMount))) : Optional.empty();
+            List<String> box = BubblewrapArgv.of(bwrap, new SandboxRequest(s, argv0, plan.cwd(), cwdMount, mounts, home, hidden, extra), rlimits);
+            written = writeLayer(s, cwdMount, bwrap, path);
+            if (written.isPresent()) {
+                argv.addAll(written.get().mountThenExec(path));
+                box = written.get().bindInstead(box);
+            }
+            argv.addAll(box);
             return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(),
                     cgroup, written, redaction, keep);
         } catch (IOException | SandboxUnavailable e) {
             cgroup.ifPresent(Cgroup::close);
+            written.ifPresent(WriteLayer::close);
             if (e instanceof SandboxUnavailable u) throw u;
             throw new SandboxUnavailable("airlock: refused by the sandbox layer: " + e.getMessage());
         }
+    }
+
+    /**
+     * Only a writable workspace can carry a secret out in a file, and only a run with a redactor
+     * holds one: such a run writes to a private layer (in the config directory's {@code layers},
+     * the first of {@code hidden}), applied to the workspace after the scan (docs/sandbox.md).
+     */
+    private Optional<WriteLayer> writeLayer(SandboxSpec s, Path cwdMount, Path bwrap, String path) throws IOException {
+        if (!s.writable() || redaction == Redaction.NONE) return Optional.empty();
+        Path root = hidden.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "airlock-layers") : hidden.getFirst().resolve("layers");
+        return Optional.of(WriteLayer.create(root, cwdMount, bwrap, hidden));
     }
 
     /**

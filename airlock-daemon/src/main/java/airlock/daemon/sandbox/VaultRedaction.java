@@ -29,4 +29,14 @@ public record VaultRedaction(Redactor redactor) implements Redaction {
         long n = counts.total();
         return new Redacted(n == 0 ? content : out.toByteArray(), (int) Math.min(n, Integer.MAX_VALUE));
     }
+
+    /** Streams: only the held tail (a possible start of a form) is ever in memory. */
+    @Override
+    public long copy(java.io.InputStream in, java.io.OutputStream out) throws IOException {
+        RedactionCounts counts = new RedactionCounts();
+        RedactingStream s = redactor.stream(out, counts);
+        in.transferTo(s);
+        s.finish();
+        return counts.total();
+    }
 }
