@@ -1,0 +1,347 @@
+package airlock.daemon.redact;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * A run's stdout and stderr with every form of every secret replaced by
+ * {@code [airlock:redacted NAME]}, in each stream alone AND in the order the agent gets them
+ * merged: an agent reads {@code 2>&1}, so a value whose first bytes went to stderr and the rest to
+ * stdout is whole in what it sees (issue 22, point 2). Three views of one byte sequence are
+ * matched: stdout alone, stderr alone, and both in the order the pumps handed them over, which is
+ * the order they are released in and so the order of the frames. A match in any view removes its
+ * bytes from every view (bytes of the other stream written in the middle of one stream's secret
+ * go with it: the safe side, and rare). While only one stream writes, the views' automata are in
+ * the same state and one step serves them all, so the merged pass costs next to nothing there.
+ *
+ * <h2>The hold, and why it is the same for every byte (issue 22, point 3)</h2>
+ * Redaction must hold back bytes that might be the start of a secret. Holding exactly those (what
+ * {@link RedactingStream} does) makes "is this text a prefix of a secret?" visible: a long-lived
+ * tool that echoes agent-chosen text (kubectl exec, ssh, a REPL) shows a wrong guess at once and
+ * a right one only later, and guessing one character at a time recovers a token in minutes.
+ * So here <b>every</b> byte is held the same way, whatever it is: it is released when
+ * {@link #HOLD_NANOS} has passed since the write that brought it, or when {@link #HOLD_BYTES}
+ * more bytes have come after it, or when both streams have ended, whichever is first. All three
+ * depend only on when and how much the tool wrote, never on what: the timing of an echo tells
+ * nothing. The bound on bytes keeps memory per run fixed; the bound on time keeps an interactive
+ * tool usable (a tenth of a second late).
+ *
+ * <p>What a byte BECOMES when released still depends on the secrets, and must not answer
+ * "prefix?" for a feasible guess either:
+ * <ul>
+ * <li>inside a whole form: the marker (a guess of a whole secret is not feasible);
+ * <li>inside a tail that is still a prefix of some form, of at least HALF that form (the shortest
+ *     one it could still become, and at least {@link SecretForms#MIN_FORM_BYTES}): masked with
+ *     the marker too, and the automaton keeps its state, so the rest of the form, when it comes,
+ *     is redacted as well. Never a held prefix in clear, at a deadline or at the end of the
+ *     streams, from half a form on;
+ * <li>otherwise (no match, or a prefix shorter than half a form): in clear, exactly as written.
+ *     A form completed later is still redacted from where the released part ends.
+ * </ul>
+ * Why half: the only answer the release gives about a prefix is for one of at least half a form,
+ * so probing it needs half the value guessed at once (for a random 40-character token, 20
+ * characters: 10^35 guesses), and the character-by-character walk starts only after that. A
+ * smaller fixed minimum would not do: a known type prefix ({@code github_pat_}, a JWT's header)
+ * and the hex and {@code \\u} forms (2 and 6 known characters per byte) would hand an attacker
+ * the minimum for free. The price, said in docs/secrets.md: a value the tool writes in two parts
+ * more than the hold apart shows the first part in clear when it is under half the value; a value
+ * whose first half the agent knows can be walked one character per hold.
+ *
+ * <p>Thread-safe: the two pumps and the run's timer call in; each call runs under this object's
+ * lock, which also orders the frames. Call {@link #tick} at {@link #tick}'s answer (the next
+ * deadline); {@link #end} each stream when it closes.
+ */
+public final class RedactedOutput {
+    /** How long every written byte is held at most (see the class comment). */
+    public static final long HOLD_NANOS = 100_000_000L;
+    /** How many later bytes release a held byte at once: bounds the memory of a fast stream. */
+    public static final int HOLD_BYTES = 64 * 1024;
+
+    public enum Stream { STDOUT, STDERR }
+
+    /** Where released bytes go, in the order the agent gets them: one call per run of one stream's bytes. */
+    @FunctionalInterface
+    public interface Sink {
+        void write(Stream stream, byte[] b, int off, int len) throws IOException;
+    }
+
+    private final Redactor r;
+    private final Sink down;
+    private final RedactionCounts counts;
+    private final LongSupplier clock;
+    private final long holdNanos;
+
+    /** The merged bytes [base, pos) are buf[0, pos - base); [emitted, pos) are held. */
+    private byte[] buf = new byte[4096];
+    private long base, emitted, pos;
+    /** Runs of one stream in merged order, from the one that holds {@code emitted} on: start, that stream's offset there, stream. */
+    private long[] segStart = new long[16], segOffset = new long[16];
+    private byte[] segStream = new byte[16];
+    private int segHead, segEnd;
+    /** Each write not yet released: where it ends and when it came. */
+    private long[] arrivalEnd = new long[16], arrivalTime = new long[16];
+    private int arrivalHead, arrivalTail;
+    /** Automaton states: the merged view and each stream's own; bytes per stream; where each stream's last write ended. */
+    private int merged;
+    private final int[] own = new int[2];
+    private final long[] written = new long[2], lastEnd = new long[2];
+    private final boolean[] ended = new boolean[2];
+    /** Matches not yet released: disjoint, by start. */
+    private final List<RedactingStream.Region> regions = new ArrayList<>();
+    private boolean finished;
+
+    RedactedOutput(Redactor r, Sink down, RedactionCounts counts, LongSupplier clock, long holdNanos) {
+        this.r = r;
+        this.down = down;
+        this.counts = counts;
+        this.clock = clock;
+        this.holdNanos = holdNanos;
+    }
+
+    /** Takes in bytes one stream wrote; releases whatever is due. */
+    public synchronized void write(Stream stream, byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        int x = stream.ordinal();
+        if (finished || ended[x]) throw new IOException("airlock: redaction: write after the end of " + stream);
+        if (len == 0) return;
+        if (segEnd == segHead || segStream[segEnd - 1] != x) addSegment(x);
+        long segmentStart = segStart[segEnd - 1];
+        ensureRoom(len);
+        System.arraycopy(b, off, buf, (int) (pos - base), len);
+
+        int q = merged, qx = own[x];
+        // in step: both views hold the same tail, made of this stream's bytes only
+        boolean same = q == qx && pos - r.depth[q] >= segmentStart;
+        long p = pos, end = pos + len, ownStart = written[x] - pos; // own offset = p + ownStart
+        int[] matchLength = r.matchLength;
+        while (p < end) {
+            if (same) {
+                if (q == 0) {
+                    int i = RedactingStream.skip(b, off + (int) (p - pos), off + len, r.starts, r.pairs, r.window);
+                    p = pos + (i - off);
+                    if (p >= end) break;
+                }
+                q = r.next(q, b[off + (int) (p - pos)]);
+                p++;
+                if (matchLength[q] > 0) found(p - matchLength[q], p, r.matchSecret[q]);
+                qx = q;
+            } else {
+                byte c = b[off + (int) (p - pos)];
+                q = r.next(q, c);
+                qx = r.next(qx, c);
+                p++;
+                if (matchLength[q] > 0) found(p - matchLength[q], p, r.matchSecret[q]);
+                if (matchLength[qx] > 0) found(mergedAt(x, p + ownStart - matchLength[qx]), p, r.matchSecret[qx]);
+                same = q == qx && p - r.depth[q] >= segmentStart;
+            }
+        }
+        merged = q;
+        own[x] = qx;
+        pos = end;
+        written[x] += len;
+        lastEnd[x] = end;
+        long now = clock.getAsLong();
+        if (arrivalTail == arrivalEnd.length) compactArrivals();
+        arrivalEnd[arrivalTail] = end;
+        arrivalTime[arrivalTail++] = now;
+        release(due(now));
+    }
+
+    /** The stream closed. When both have, everything held is released (held prefixes by the same rule as at a deadline). */
+    public synchronized void end(Stream stream) throws IOException {
+        ended[stream.ordinal()] = true;
+        if (ended[0] && ended[1] && !finished) {
+            release(pos);
+            finished = true;
+        }
+    }
+
+    /** Releases what the clock says is due; answers when to call again ({@link Long#MAX_VALUE}: nothing is held). */
+    public synchronized long tick() throws IOException {
+        if (!finished) release(due(clock.getAsLong()));
+        return nextDeadline();
+    }
+
+    public synchronized boolean finished() {
+        return finished;
+    }
+
+    /** One stream as an OutputStream (for a pump); close ends it. */
+    public OutputStream stream(Stream stream) {
+        return new OutputStream() {
+            @Override public void write(int b) throws IOException { write(new byte[]{(byte) b}, 0, 1); }
+            @Override public void write(byte[] b, int off, int len) throws IOException { RedactedOutput.this.write(stream, b, off, len); }
+            @Override public void close() throws IOException { end(stream); }
+        };
+    }
+
+    private long nextDeadline() {
+        for (int i = arrivalHead; i < arrivalTail; i++) {
+            if (arrivalEnd[i] > emitted) return arrivalTime[i] + holdNanos;
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** How far the hold allows release now: by bytes after, and by writes whose time is up. */
+    private long due(long now) {
+        long upTo = pos - HOLD_BYTES;
+        while (arrivalHead < arrivalTail && (arrivalEnd[arrivalHead] <= emitted || now - arrivalTime[arrivalHead] >= holdNanos)) {
+            upTo = Math.max(upTo, arrivalEnd[arrivalHead]);
+            arrivalHead++;
+        }
+        return upTo;
+    }
+
+    /**
+     * Releases the held bytes before {@code upTo}: matches as markers, a held prefix of at least
+     * half a form as a marker (the tail of each view that reaches into the released part), the
+     * rest in clear. A marker takes its whole region, which may reach past {@code upTo}.
+     */
+    private void release(long upTo) throws IOException {
+        upTo = Math.min(upTo, pos);
+        if (upTo <= emitted) return;
+        maskTail(merged, pos - r.depth[merged], pos, upTo);
+        for (int x = 0; x < 2; x++) {
+            int q = own[x];
+            if (q != 0 && r.depth[q] >= r.maskAt[q]) maskTail(q, mergedAt(x, written[x] - r.depth[q]), lastEnd[x], upTo);
+        }
+        while (emitted < upTo) {
+            RedactingStream.Region g = regions.isEmpty() ? null : regions.getFirst();
+            if (g != null && g.start <= emitted) {
+                // the marker goes on each stream the region took bytes from: an agent reading one
+                // stream alone must not see that stream's bytes from both sides of it joined
+                for (Stream on : streamsIn(emitted, g.end)) {
+                    for (int i = 0; i < g.count; i++) {
+                        byte[] m = r.markerOf(g.secrets[i]);
+                        down.write(on, m, 0, m.length);
+                    }
+                }
+                for (int i = 0; i < g.count; i++) counts.add(r.nameOf(g.secrets[i]));
+                emitted = Math.max(emitted, g.end);
+                regions.removeFirst();
+                continue;
+            }
+            long stop = g == null ? upTo : Math.min(upTo, g.start);
+            clear(emitted, stop);
+            emitted = stop;
+        }
+        while (segEnd - segHead > 1 && segStart[segHead + 1] <= emitted) segHead++;
+    }
+
+    private void maskTail(int q, long start, long end, long upTo) {
+        start = Math.max(start, emitted);
+        if (q == 0 || r.depth[q] < r.maskAt[q] || start >= upTo || start >= end) return;
+        found(start, end, r.prefixSecret[q]);
+    }
+
+    /** Writes the held bytes [from, to) as they are, split where the stream changes. */
+    private void clear(long from, long to) throws IOException {
+        int k = segHead;
+        while (k + 1 < segEnd && segStart[k + 1] <= from) k++;
+        while (from < to) {
+            long segLimit = k + 1 < segEnd ? segStart[k + 1] : pos;
+            long stop = Math.min(to, segLimit);
+            down.write(Stream.values()[segStream[k]], buf, (int) (from - base), (int) (stop - from));
+            from = stop;
+            k++;
+        }
+    }
+
+    /** The streams with bytes in [from, to), the one at {@code from} first. */
+    private List<Stream> streamsIn(long from, long to) {
+        int k = segHead;
+        while (k + 1 < segEnd && segStart[k + 1] <= from) k++;
+        Stream first = Stream.values()[segStream[k]];
+        for (k++; k < segEnd && segStart[k] < to; k++) {
+            if (segStream[k] != first.ordinal()) return List.of(first, Stream.values()[segStream[k]]);
+        }
+        return List.of(first);
+    }
+
+    /** The merged position of stream {@code x}'s byte at its own offset {@code offset} ({@code emitted} if released already). */
+    private long mergedAt(int x, long offset) {
+        for (int k = segEnd - 1; k >= segHead; k--) {
+            if (segStream[k] == x && offset >= segOffset[k]) return Math.max(emitted, segStart[k] + (offset - segOffset[k]));
+        }
+        return emitted;
+    }
+
+    /**
+     * A match [start, end). It absorbs every pending region it overlaps; when it covers them whole
+     * it alone names the redaction (the longest match wins), otherwise every secret involved does.
+     */
+    private void found(long start, long end, int secret) {
+        start = Math.max(start, emitted);
+        if (start >= end) return;
+        int i = 0;
+        while (i < regions.size() && regions.get(i).end <= start) i++;
+        int j = i;
+        long from = start, to = end;
+        boolean covers = true;
+        while (j < regions.size() && regions.get(j).start < end) {
+            RedactingStream.Region g = regions.get(j++);
+            if (g.start < start || g.end > end) covers = false;
+            from = Math.min(from, g.start);
+            to = Math.max(to, g.end);
+        }
+        RedactingStream.Region merged = new RedactingStream.Region(from, to);
+        if (!covers) for (int k = i; k < j; k++) for (int s = 0; s < regions.get(k).count; s++) merged.add(regions.get(k).secrets[s]);
+        merged.add(secret);
+        regions.subList(i, j).clear();
+        regions.add(i, merged);
+    }
+
+    private void addSegment(int x) {
+        if (segEnd == segStart.length) {
+            int n = segEnd - segHead;
+            if (segHead < segStart.length / 2) {
+                segStart = Arrays.copyOf(segStart, segStart.length * 2);
+                segOffset = Arrays.copyOf(segOffset, segOffset.length * 2);
+                segStream = Arrays.copyOf(segStream, segStream.length * 2);
+            }
+            System.arraycopy(segStart, segHead, segStart, 0, n);
+            System.arraycopy(segOffset, segHead, segOffset, 0, n);
+            System.arraycopy(segStream, segHead, segStream, 0, n);
+            segHead = 0;
+            segEnd = n;
+        }
+        segStart[segEnd] = pos;
+        segOffset[segEnd] = written[x];
+        segStream[segEnd++] = (byte) x;
+    }
+
+    private void compactArrivals() {
+        int n = arrivalTail - arrivalHead;
+        if (arrivalHead < arrivalEnd.length / 2) {
+            arrivalEnd = Arrays.copyOf(arrivalEnd, arrivalEnd.length * 2);
+            arrivalTime = Arrays.copyOf(arrivalTime, arrivalTime.length * 2);
+        }
+        System.arraycopy(arrivalEnd, arrivalHead, arrivalEnd, 0, n);
+        System.arraycopy(arrivalTime, arrivalHead, arrivalTime, 0, n);
+        arrivalHead = 0;
+        arrivalTail = n;
+    }
+
+    /** Room for {@code len} more bytes: released bytes dropped first, the buffer grown only if that is not enough. */
+    private void ensureRoom(int len) {
+        if (pos + len - base <= buf.length) return;
+        int held = (int) (pos - emitted);
+        if (held + len > buf.length) {
+            byte[] bigger = new byte[Math.max(buf.length * 2, held + len)];
+            System.arraycopy(buf, (int) (emitted - base), bigger, 0, held);
+            buf = bigger;
+        } else {
+            System.arraycopy(buf, (int) (emitted - base), buf, 0, held);
+        }
+        base = emitted;
+    }
+
+    @Override
+    public String toString() {
+        return "RedactedOutput" + r.names(); // names only: never a value
+    }
+}
