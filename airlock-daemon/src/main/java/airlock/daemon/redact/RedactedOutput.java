@@ -14,8 +14,9 @@ import java.util.function.LongSupplier;
  * stdout is whole in what it sees (issue 22, point 2). Three views of one byte sequence are
  * matched: stdout alone, stderr alone, and both in the order the pumps handed them over, which is
  * the order they are released in and so the order of the frames. A match in any view removes its
- * bytes from every view (bytes of the other stream written in the middle of one stream's secret
- * go with it: the safe side, and rare). While only one stream writes, the views' automata are in
+ * bytes from every view; a match in one stream's own view leaves the other stream's bytes written
+ * in the middle of it alone (the pumps interleave the streams' reads as they please, so that is
+ * common). While only one stream writes, the views' automata are in
  * the same state and one step serves them all, so the merged pass costs next to nothing there.
  *
  * <h2>The hold, and why it is the same for every byte (issue 22, point 3)</h2>
@@ -90,8 +91,39 @@ public final class RedactedOutput {
     private final int[] own = new int[2];
     private final long[] written = new long[2], lastEnd = new long[2];
     private final boolean[] ended = new boolean[2];
-    /** Matches not yet released: disjoint, by start. */
-    private final List<RedactingStream.Region> regions = new ArrayList<>();
+    /**
+     * A match not yet wholly released, in one stream's list: that stream's bytes in [start, end)
+     * and the secrets it names. A match of the merged view goes in both lists; a match in one
+     * stream's own view in that stream's only, so the other stream's bytes written in the middle
+     * of it (the pumps interleave reads as they please: common) pass. {@code shown}: its marker
+     * is out, and the rest of its bytes are dropped as they come due.
+     */
+    private static final class Region {
+        final long start;
+        long end;
+        int[] secrets = new int[2];
+        int count, counted;
+        boolean shown;
+        /** The same match in the other stream's list (a match of the merged view): counted once for both. */
+        Region twin;
+
+        Region(long start, long end) {
+            this.start = start;
+            this.end = end;
+        }
+
+        void add(int id) {
+            for (int i = 0; i < count; i++) if (secrets[i] == id) return;
+            if (count == secrets.length) secrets = Arrays.copyOf(secrets, count * 2);
+            secrets[count++] = id;
+        }
+    }
+
+    private static final int BOTH = 3;
+
+    /** Per stream, its matches not yet wholly released: disjoint, by start. */
+    @SuppressWarnings("unchecked")
+    private final List<Region>[] regions = new List[]{new ArrayList<Region>(), new ArrayList<Region>()};
     private boolean finished;
 
     RedactedOutput(Redactor r, Sink down, RedactionCounts counts, LongSupplier clock, long holdNanos) {
@@ -127,15 +159,15 @@ public final class RedactedOutput {
                 }
                 q = r.next(q, b[off + (int) (p - pos)]);
                 p++;
-                if (matchLength[q] > 0) found(p - matchLength[q], p, r.matchSecret[q]);
+                if (matchLength[q] > 0) found(p - matchLength[q], p, r.matchSecret[q], BOTH);
                 qx = q;
             } else {
                 byte c = b[off + (int) (p - pos)];
                 q = r.next(q, c);
                 qx = r.next(qx, c);
                 p++;
-                if (matchLength[q] > 0) found(p - matchLength[q], p, r.matchSecret[q]);
-                if (matchLength[qx] > 0) found(mergedAt(x, p + ownStart - matchLength[qx]), p, r.matchSecret[qx]);
+                if (matchLength[q] > 0) found(p - matchLength[q], p, r.matchSecret[q], BOTH);
+                if (matchLength[qx] > 0) found(mergedAt(x, p + ownStart - matchLength[qx]), p, r.matchSecret[qx], 1 << x);
                 same = q == qx && p - r.depth[q] >= segmentStart;
             }
         }
@@ -204,62 +236,58 @@ public final class RedactedOutput {
     private void release(long upTo) throws IOException {
         upTo = Math.min(upTo, pos);
         if (upTo <= emitted) return;
-        maskTail(merged, pos - r.depth[merged], pos, upTo);
+        maskTail(merged, pos - r.depth[merged], pos, upTo, BOTH);
         for (int x = 0; x < 2; x++) {
             int q = own[x];
-            if (q != 0 && r.depth[q] >= r.maskAt[q]) maskTail(q, mergedAt(x, written[x] - r.depth[q]), lastEnd[x], upTo);
+            if (q != 0 && r.depth[q] >= r.maskAt[q]) maskTail(q, mergedAt(x, written[x] - r.depth[q]), lastEnd[x], upTo, 1 << x);
         }
-        while (emitted < upTo) {
-            RedactingStream.Region g = regions.isEmpty() ? null : regions.getFirst();
-            if (g != null && g.start <= emitted) {
-                // the marker goes on each stream the region took bytes from: an agent reading one
-                // stream alone must not see that stream's bytes from both sides of it joined
-                for (Stream on : streamsIn(emitted, g.end)) {
-                    for (int i = 0; i < g.count; i++) {
-                        byte[] m = r.markerOf(g.secrets[i]);
-                        down.write(on, m, 0, m.length);
-                    }
-                }
-                for (int i = 0; i < g.count; i++) counts.add(r.nameOf(g.secrets[i]));
-                emitted = Math.max(emitted, g.end);
-                regions.removeFirst();
-                continue;
-            }
-            long stop = g == null ? upTo : Math.min(upTo, g.start);
-            clear(emitted, stop);
-            emitted = stop;
+        int k = segHead;
+        while (k + 1 < segEnd && segStart[k + 1] <= emitted) k++;
+        for (long from = emitted; from < upTo; k++) {
+            long stop = Math.min(upTo, k + 1 < segEnd ? segStart[k + 1] : pos);
+            release(segStream[k], from, stop);
+            from = stop;
         }
+        emitted = upTo;
+        for (List<Region> rs : regions) while (!rs.isEmpty() && rs.getFirst().end <= emitted) rs.removeFirst();
         while (segEnd - segHead > 1 && segStart[segHead + 1] <= emitted) segHead++;
     }
 
-    private void maskTail(int q, long start, long end, long upTo) {
+    /**
+     * Releases stream {@code s}'s bytes [from, to): clear, or the marker where one of its regions
+     * begins (once; the region's later bytes are dropped). Counted once per secret and stream.
+     */
+    private void release(int s, long from, long to) throws IOException {
+        List<Region> rs = regions[s];
+        Stream stream = Stream.values()[s];
+        while (from < to) {
+            Region g = rs.isEmpty() ? null : rs.getFirst();
+            if (g != null && g.end <= from) {
+                rs.removeFirst();
+            } else if (g != null && g.start <= from) {
+                if (!g.shown) {
+                    g.shown = true;
+                    for (int i = 0; i < g.count; i++) {
+                        byte[] m = r.markerOf(g.secrets[i]);
+                        down.write(stream, m, 0, m.length);
+                    }
+                }
+                for (; g.counted < g.count; g.counted++) counts.add(r.nameOf(g.secrets[g.counted]));
+                Region t = g.twin;
+                if (t != null && t.twin == g && Arrays.equals(t.secrets, 0, t.count, g.secrets, 0, g.count)) t.counted = t.count;
+                from = Math.min(to, g.end);
+            } else {
+                long stop = g == null ? to : Math.min(to, g.start);
+                down.write(stream, buf, (int) (from - base), (int) (stop - from));
+                from = stop;
+            }
+        }
+    }
+
+    private void maskTail(int q, long start, long end, long upTo, int streams) {
         start = Math.max(start, emitted);
         if (q == 0 || r.depth[q] < r.maskAt[q] || start >= upTo || start >= end) return;
-        found(start, end, r.prefixSecret[q]);
-    }
-
-    /** Writes the held bytes [from, to) as they are, split where the stream changes. */
-    private void clear(long from, long to) throws IOException {
-        int k = segHead;
-        while (k + 1 < segEnd && segStart[k + 1] <= from) k++;
-        while (from < to) {
-            long segLimit = k + 1 < segEnd ? segStart[k + 1] : pos;
-            long stop = Math.min(to, segLimit);
-            down.write(Stream.values()[segStream[k]], buf, (int) (from - base), (int) (stop - from));
-            from = stop;
-            k++;
-        }
-    }
-
-    /** The streams with bytes in [from, to), the one at {@code from} first. */
-    private List<Stream> streamsIn(long from, long to) {
-        int k = segHead;
-        while (k + 1 < segEnd && segStart[k + 1] <= from) k++;
-        Stream first = Stream.values()[segStream[k]];
-        for (k++; k < segEnd && segStart[k] < to; k++) {
-            if (segStream[k] != first.ordinal()) return List.of(first, Stream.values()[segStream[k]]);
-        }
-        return List.of(first);
+        found(start, end, r.prefixSecret[q], streams);
     }
 
     /** The merged position of stream {@code x}'s byte at its own offset {@code offset} ({@code emitted} if released already). */
@@ -270,29 +298,49 @@ public final class RedactedOutput {
         return emitted;
     }
 
-    /**
-     * A match [start, end). It absorbs every pending region it overlaps; when it covers them whole
-     * it alone names the redaction (the longest match wins), otherwise every secret involved does.
-     */
-    private void found(long start, long end, int secret) {
+    /** A match [start, end) of {@code streams}' bytes: into each one's list. */
+    private void found(long start, long end, int secret, int streams) {
         start = Math.max(start, emitted);
         if (start >= end) return;
+        Region[] in = new Region[2];
+        for (int x = 0; x < 2; x++) if ((streams & (1 << x)) != 0) in[x] = found(regions[x], start, end, secret);
+        if (in[0] != null && in[1] != null) {
+            in[0].twin = in[1];
+            in[1].twin = in[0];
+        }
+    }
+
+    /**
+     * It absorbs every region of the list it overlaps; when it covers them whole it alone names
+     * the redaction (the longest match wins), otherwise every secret involved does. A region
+     * whose marker is out already just grows: its later bytes are dropped with the rest.
+     */
+    private static Region found(List<Region> rs, long start, long end, int secret) {
         int i = 0;
-        while (i < regions.size() && regions.get(i).end <= start) i++;
+        while (i < rs.size() && rs.get(i).end <= start) i++;
         int j = i;
         long from = start, to = end;
-        boolean covers = true;
-        while (j < regions.size() && regions.get(j).start < end) {
-            RedactingStream.Region g = regions.get(j++);
+        boolean covers = true, shown = false;
+        while (j < rs.size() && rs.get(j).start < end) {
+            Region g = rs.get(j++);
             if (g.start < start || g.end > end) covers = false;
             from = Math.min(from, g.start);
             to = Math.max(to, g.end);
+            shown |= g.shown;
         }
-        RedactingStream.Region merged = new RedactingStream.Region(from, to);
-        if (!covers) for (int k = i; k < j; k++) for (int s = 0; s < regions.get(k).count; s++) merged.add(regions.get(k).secrets[s]);
+        if (j == i + 1 && rs.get(i).shown) {
+            Region g = rs.get(i);
+            g.end = to;
+            g.add(secret);
+            return g;
+        }
+        Region merged = new Region(from, to);
+        merged.shown = shown;
+        if (!covers || shown) for (int k = i; k < j; k++) for (int s = 0; s < rs.get(k).count; s++) merged.add(rs.get(k).secrets[s]);
         merged.add(secret);
-        regions.subList(i, j).clear();
-        regions.add(i, merged);
+        rs.subList(i, j).clear();
+        rs.add(i, merged);
+        return merged;
     }
 
     private void addSegment(int x) {

@@ -112,7 +112,7 @@ public final class RedactingStream extends OutputStream {
     }
 
     /** A pending redaction [start, end) and the secrets it names, in the order they matched. */
-    static final class Region {
+    private static final class Region {
         final long start, end;
         int[] secrets = new int[2];
         int count;
