@@ -226,7 +226,9 @@ final class ToolRun {
     private void releaseHeld() {
         try {
             while (!redacted.finished()) {
-                long wait = Math.min(redacted.tick() - System.nanoTime(), RedactedOutput.HOLD_NANOS);
+                long next = redacted.tick();
+                // nothing held: look again after one hold (a write meanwhile is due no earlier than that)
+                long wait = next == Long.MAX_VALUE ? RedactedOutput.HOLD_NANOS : Math.min(next - System.nanoTime(), RedactedOutput.HOLD_NANOS);
                 if (wait > 0) Thread.sleep(java.time.Duration.ofNanos(wait));
             }
         } catch (IOException e) {

@@ -47,7 +47,7 @@ import java.util.function.LongSupplier;
  * so probing it needs half the value guessed at once (for a random 40-character token, 20
  * characters: 10^35 guesses), and the character-by-character walk starts only after that. A
  * smaller fixed minimum would not do: a known type prefix ({@code github_pat_}, a JWT's header)
- * and the hex and {@code \\u} forms (2 and 6 known characters per byte) would hand an attacker
+ * and the hex and {@code \\u} forms (where each known byte is 2 or 6 known characters) would hand an attacker
  * the minimum for free. The price, said in docs/secrets.md: a value the tool writes in two parts
  * more than the hold apart shows the first part in clear when it is under half the value; a value
  * whose first half the agent knows can be walked one character per hold.
@@ -231,7 +231,8 @@ public final class RedactedOutput {
     /**
      * Releases the held bytes before {@code upTo}: matches as markers, a held prefix of at least
      * half a form as a marker (the tail of each view that reaches into the released part), the
-     * rest in clear. A marker takes its whole region, which may reach past {@code upTo}.
+     * rest in clear. Nothing after {@code upTo} goes, not even the rest of a region whose marker
+     * is out: its bytes are dropped when they come due, so no byte leaves earlier than its hold.
      */
     private void release(long upTo) throws IOException {
         upTo = Math.min(upTo, pos);
