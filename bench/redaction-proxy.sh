@@ -49,13 +49,26 @@ for c in head headsec; do
     got=$("$B/agent/$c" -c "$BYTES" /dev/zero | wc -c)
     [ "$got" = "$BYTES" ] || { echo "bench/redaction-proxy.sh: $c delivered $got of $BYTES bytes" >&2; exit 1; }
 done
-once() { local t0 t1; t0=$(date +%s%N); "$B/agent/$1" -c "$BYTES" /dev/zero | cat > /dev/null; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); }
+# the daemon's own CPU (all its threads: pumps, redaction, framing), in clock ticks: on a loaded
+# machine the wall time measures the neighbours, this does not
+cpu() { awk '{ print $14 + $15 }' "/proc/$DAEMON_PID/stat"; }
+TICK=$(getconf CLK_TCK)
+once() { # command -> wall ms into $1.txt, daemon CPU ms into $1-cpu.txt
+    local t0 t1 c0 c1
+    c0=$(cpu); t0=$(date +%s%N)
+    "$B/agent/$1" -c "$BYTES" /dev/zero | cat > /dev/null
+    t1=$(date +%s%N); c1=$(cpu)
+    echo $(( (t1 - t0) / 1000000 )) >> "$B/$1.txt"
+    echo $(( (c1 - c0) * 1000 / TICK )) >> "$B/$1-cpu.txt"
+}
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for _ in $(seq 1 "$ROUNDS"); do once head >> "$B/plain.txt"; once headsec >> "$B/secrets.txt"; done
+for _ in $(seq 1 "$ROUNDS"); do once head; once headsec; done
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-plain=$(median < "$B/plain.txt"); secrets=$(median < "$B/secrets.txt")
 mib=$((BYTES / 1048576))
-echo "plain_ms $plain ($(sort -n "$B/plain.txt" | tr '\n' ' '))"
-echo "secrets_ms $secrets ($(sort -n "$B/secrets.txt" | tr '\n' ' '))"
-awk -v p="$plain" -v s="$secrets" -v m="$mib" 'BEGIN { printf "plain_mib_s %.0f\nsecrets_mib_s %.0f\nratio %.3f\n", m / (p / 1000), m / (s / 1000), p / s }'
+for f in head headsec head-cpu headsec-cpu; do echo "${f}_ms $(median < "$B/$f.txt") (all: $(sort -n "$B/$f.txt" | tr '\n' ' '))"; done
+awk -v p="$(median < "$B/head.txt")" -v s="$(median < "$B/headsec.txt")" -v m="$mib" \
+    -v pc="$(median < "$B/head-cpu.txt")" -v sc="$(median < "$B/headsec-cpu.txt")" \
+    -v pmin="$(sort -n "$B/head.txt" | head -1)" -v smin="$(sort -n "$B/headsec.txt" | head -1)" 'BEGIN {
+    printf "wall: plain %.0f MiB/s, secrets %.0f MiB/s, ratio %.3f (best runs: %.3f)\n", m / (p / 1000), m / (s / 1000), p / s, pmin / smin
+    printf "daemon CPU: plain %.0f MiB per CPU-s, secrets %.0f, ratio %.3f\n", m / (pc / 1000), m / (sc / 1000), pc / sc }'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  * a right one only later, and guessing one character at a time recovers a token in minutes.
  * So here <b>every</b> byte is held the same way, whatever it is: it is released when
  * {@link #HOLD_NANOS} has passed since the write that brought it, or when {@link #HOLD_BYTES}
- * more bytes have come after it, or when both streams have ended, whichever is first. All three
+ * more bytes have come after it (16 KiB), or when both streams have ended, whichever is first. All three
  * depend only on when and how much the tool wrote, never on what: the timing of an echo tells
  * nothing. The bound on bytes keeps memory per run fixed; the bound on time keeps an interactive
  * tool usable (a tenth of a second late).
@@ -60,7 +60,7 @@ public final class RedactedOutput {
     /** How long every written byte is held at most (see the class comment). */
     public static final long HOLD_NANOS = 100_000_000L;
     /** How many later bytes release a held byte at once: bounds the memory of a fast stream. */
-    public static final int HOLD_BYTES = 64 * 1024;
+    public static final int HOLD_BYTES = 16 * 1024;
 
     public enum Stream { STDOUT, STDERR }
 
@@ -76,9 +76,16 @@ public final class RedactedOutput {
     private final LongSupplier clock;
     private final long holdNanos;
 
-    /** The merged bytes [base, pos) are buf[0, pos - base); [emitted, pos) are held. */
+    /**
+     * [emitted, pos) are held. Between writes they are all in buf, the merged byte at position p
+     * at buf[p - base]; during a write, those from {@code inStart} on are still in the writer's
+     * array ({@code in} from {@code inOff}): what a write releases of itself goes out from there,
+     * and only what stays held is copied (the copy was the merged pass's main cost on a fast stream).
+     */
     private byte[] buf = new byte[4096];
-    private long base, emitted, pos;
+    private long base, emitted, pos, inStart;
+    private byte[] in;
+    private int inOff;
     /** Runs of one stream in merged order, from the one that holds {@code emitted} on: start, that stream's offset there, stream. */
     private long[] segStart = new long[16], segOffset = new long[16];
     private byte[] segStream = new byte[16];
@@ -142,8 +149,9 @@ public final class RedactedOutput {
         if (len == 0) return;
         if (segEnd == segHead || segStream[segEnd - 1] != x) addSegment(x);
         long segmentStart = segStart[segEnd - 1];
-        ensureRoom(len);
-        System.arraycopy(b, off, buf, (int) (pos - base), len);
+        in = b;
+        inOff = off;
+        inStart = pos;
 
         int q = merged, qx = own[x];
         // in step: both views hold the same tail, made of this stream's bytes only
@@ -180,7 +188,11 @@ public final class RedactedOutput {
         if (arrivalTail == arrivalEnd.length) compactArrivals();
         arrivalEnd[arrivalTail] = end;
         arrivalTime[arrivalTail++] = now;
-        release(due(now));
+        try {
+            release(due(now));
+        } finally {
+            keep();
+        }
     }
 
     /** The stream closed. When both have, everything held is released (held prefixes by the same rule as at a deadline). */
@@ -279,7 +291,7 @@ public final class RedactedOutput {
                 from = Math.min(to, g.end);
             } else {
                 long stop = g == null ? to : Math.min(to, g.start);
-                down.write(stream, buf, (int) (from - base), (int) (stop - from));
+                send(stream, from, stop);
                 from = stop;
             }
         }
@@ -375,18 +387,31 @@ public final class RedactedOutput {
         arrivalTail = n;
     }
 
-    /** Room for {@code len} more bytes: released bytes dropped first, the buffer grown only if that is not enough. */
-    private void ensureRoom(int len) {
-        if (pos + len - base <= buf.length) return;
-        int held = (int) (pos - emitted);
-        if (held + len > buf.length) {
-            byte[] bigger = new byte[Math.max(buf.length * 2, held + len)];
-            System.arraycopy(buf, (int) (emitted - base), bigger, 0, held);
-            buf = bigger;
-        } else {
-            System.arraycopy(buf, (int) (emitted - base), buf, 0, held);
+    /** Writes the held bytes [from, to) of one stream: those before the current write from buf, the rest from the write. */
+    private void send(Stream stream, long from, long to) throws IOException {
+        long fromBuf = Math.min(to, in == null ? to : inStart);
+        if (from < fromBuf) down.write(stream, buf, (int) (from - base), (int) (fromBuf - from));
+        from = Math.max(from, fromBuf);
+        if (from < to) down.write(stream, in, inOff + (int) (from - inStart), (int) (to - from));
+    }
+
+    /** After a write: what is still held of it goes into buf (released bytes dropped first, grown only if needed). */
+    private void keep() {
+        long from = Math.max(emitted, inStart);
+        int n = (int) (pos - from);
+        if (emitted >= inStart) {
+            base = emitted; // nothing in buf is held any more
+        } else if (inStart - base + n > buf.length) {
+            int held = (int) (inStart - emitted);
+            byte[] to = held + n > buf.length ? new byte[Math.max(buf.length * 2, held + n)] : buf;
+            System.arraycopy(buf, (int) (emitted - base), to, 0, held);
+            buf = to;
+            base = emitted;
         }
-        base = emitted;
+        if (n > buf.length) buf = new byte[Math.max(buf.length * 2, n)];
+        if (n > 0) System.arraycopy(in, inOff + (int) (from - inStart), buf, (int) (from - base), n);
+        in = null;
+        inStart = pos;
     }
 
     @Override

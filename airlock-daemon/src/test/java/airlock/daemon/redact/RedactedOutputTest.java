@@ -207,6 +207,34 @@ class RedactedOutputTest {
         }
     }
 
+    /** Writes larger than the hold release part of themselves at once: the same result as one stream redacted whole. */
+    @Test
+    void largeWritesGiveWhatTheSingleStreamRedactionGives() throws IOException {
+        java.util.Random random = new java.util.Random(22);
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        List<byte[]> forms = SecretForms.of(SECRET.getBytes(StandardCharsets.US_ASCII));
+        while (in.size() < 5 * RedactedOutput.HOLD_BYTES) {
+            byte[] text = new byte[random.nextInt(3 * RedactedOutput.HOLD_BYTES / 2)];
+            for (int i = 0; i < text.length; i++) text[i] = (byte) (' ' + random.nextInt(95));
+            in.writeBytes(text);
+            in.writeBytes(forms.get(random.nextInt(forms.size())));
+        }
+        byte[] all = in.toByteArray();
+        ByteArrayOutputStream single = new ByteArrayOutputStream();
+        RedactionCounts singleCounts = new RedactionCounts();
+        try (RedactingStream s = Redactor.of(Map.of("api_token", SECRET.getBytes(StandardCharsets.US_ASCII))).stream(single, singleCounts)) {
+            s.write(all);
+        }
+        for (int at = 0; at < all.length; ) {
+            int n = Math.min(all.length - at, 1 + random.nextInt(2 * RedactedOutput.HOLD_BYTES));
+            out.write(STDOUT, all, at, n);
+            at += n;
+        }
+        endBoth();
+        assertThat(agent.view(STDOUT)).isEqualTo(single.toString(StandardCharsets.ISO_8859_1));
+        assertThat(counts.snapshot()).isEqualTo(singleCounts.snapshot());
+    }
+
     @Test
     void writesAfterTheEndFail() throws IOException {
         out.end(STDOUT);
