@@ -64,6 +64,8 @@ public final class RedactedOutput {
 
     public enum Stream { STDOUT, STDERR }
 
+    private static final Stream[] STREAMS = Stream.values();
+
     /** Where released bytes go, in the order the agent gets them: one call per run of one stream's bytes. */
     @FunctionalInterface
     public interface Sink {
@@ -272,7 +274,7 @@ public final class RedactedOutput {
      */
     private void release(int s, long from, long to) throws IOException {
         List<Region> rs = regions[s];
-        Stream stream = Stream.values()[s];
+        Stream stream = STREAMS[s];
         while (from < to) {
             Region g = rs.isEmpty() ? null : rs.getFirst();
             if (g != null && g.end <= from) {
