@@ -146,7 +146,7 @@ public class Redaction {
 
     /**
      * The same through RedactedOutput, as ToolRun uses it since issue 22: both streams' views and
-     * their merged order, every byte held until 64 KiB more came (the stream never pauses, so the
+     * their merged order, every byte held until 16 KiB more came (the stream never pauses, so the
      * hold's clock never releases anything). All on stdout, as the proxy figure's `head` writes.
      */
     static double mergedThroughput(byte[] data, long total, Redactor r) throws Exception {
