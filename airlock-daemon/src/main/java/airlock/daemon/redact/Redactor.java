@@ -11,11 +11,14 @@ import java.util.TreeMap;
 /**
  * The matcher for one run's secrets: an Aho-Corasick automaton over every {@link SecretForms form}
  * of every value. Immutable and shared by the run's streams; each stream
- * ({@link #stream}) keeps its own position. Built in well under a millisecond for a handful of
- * credentials, so it is made per run rather than cached (a cache would keep values alive).
+ * ({@link #stream}: one byte sequence, a file's content) or run output ({@link #output}: a tool's
+ * stdout and stderr, alone and merged, with the uniform hold) keeps its own position. Built in well
+ * under a millisecond for a handful of credentials, so it is made per run rather than cached (a
+ * cache would keep values alive).
  *
  * <p>The automaton's state after each byte is the longest tail of the output that is still the
- * start of some form; that is exactly what a stream must hold back, and nothing more.
+ * start of some form; that is exactly what a {@link RedactingStream} must hold back, and nothing
+ * more. Per state it also knows how long a held prefix must be to be masked ({@link RedactedOutput}).
  */
 public final class Redactor {
     /** SecretForms.MIN_FORM_BYTES - 1: the stride of the coarse skip (see {@link #window}). */
