@@ -1,3 +1,4 @@
+import airlock.daemon.redact.RedactedOutput;
 import airlock.daemon.redact.RedactingStream;
 import airlock.daemon.redact.RedactionCounts;
 import airlock.daemon.redact.Redactor;
@@ -21,8 +22,9 @@ import java.util.Random;
  * In-process figures for bench/redaction.sh: the same bytes written in 64 KiB chunks (the pump's
  * frame size) to a sink directly and through a RedactingStream with five secrets, alternating,
  * timed in the thread's own CPU time (the machine is shared, wall time measures the neighbours),
- * and the cost of preparing five injected secrets for one run (read and decrypt from a vault on
- * disk, write one file, build the redactor, remove the file). Prints "key value" lines.
+ * and through the RedactedOutput the pumps use (both streams and their merged order, with the
+ * hold), and the cost of preparing five injected secrets for one run (read and decrypt from a vault
+ * on disk, write one file, build the redactor, remove the file). Prints "key value" lines.
  *
  *   java -cp CLASSES bench/Redaction.java BYTES RUNS CALLS
  */
@@ -56,17 +58,21 @@ public class Redaction {
         byte[] zeros = new byte[CHUNK];
         byte[] text = logText(random, 4 * 1024 * 1024);
         for (var data : List.of(Map.entry("zeros", zeros), Map.entry("text", text))) {
-            List<Double> off = new ArrayList<>(), on = new ArrayList<>();
+            List<Double> off = new ArrayList<>(), on = new ArrayList<>(), merged = new ArrayList<>();
             for (int r = 0; r < runs + 1; r++) {
                 double plain = throughput(data.getValue(), total, null);
                 double redacted = throughput(data.getValue(), total, redactor);
+                double both = mergedThroughput(data.getValue(), total, redactor);
                 if (r == 0) continue; // warm-up
                 off.add(plain);
                 on.add(redacted);
+                merged.add(both);
             }
             System.out.printf("%s_off_mib_s %.0f %.0f %.0f%n", data.getKey(), median(off), min(off), max(off));
             System.out.printf("%s_on_mib_s %.0f %.0f %.0f%n", data.getKey(), median(on), min(on), max(on));
             System.out.printf("%s_ratio %.2f%n", data.getKey(), median(on) / median(off));
+            System.out.printf("%s_merged_mib_s %.0f %.0f %.0f%n", data.getKey(), median(merged), min(merged), max(merged));
+            System.out.printf("%s_merged_vs_on %.2f%n", data.getKey(), median(merged) / median(on));
         }
 
         Path dir = Files.createTempDirectory("airlock-bench-vault");
@@ -133,6 +139,32 @@ public class Redaction {
             sent += n;
         }
         if (out instanceof RedactingStream s) s.finish();
+        long t1 = mx.getCurrentThreadCpuTime();
+        if (sink.bytes != total) throw new IllegalStateException("sink got " + sink.bytes + " of " + total + " bytes");
+        return total / 1048576.0 / ((t1 - t0) / 1e9);
+    }
+
+    /**
+     * The same through RedactedOutput, as ToolRun uses it since issue 22: both streams' views and
+     * their merged order, every byte held until 16 KiB more came (the stream never pauses, so the
+     * hold's clock never releases anything). All on stdout, as the proxy figure's `head` writes.
+     */
+    static double mergedThroughput(byte[] data, long total, Redactor r) throws Exception {
+        Sink sink = new Sink();
+        RedactedOutput out = r.output((stream, b, off, len) -> sink.write(b, off, len), new RedactionCounts(), System::nanoTime);
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = mx.getCurrentThreadCpuTime();
+        long sent = 0;
+        int at = 0;
+        while (sent < total) {
+            int n = (int) Math.min(CHUNK, total - sent);
+            if (at + n > data.length) at = 0;
+            out.write(RedactedOutput.Stream.STDOUT, data, at, n);
+            at = (at + n) % data.length;
+            sent += n;
+        }
+        out.end(RedactedOutput.Stream.STDERR);
+        out.end(RedactedOutput.Stream.STDOUT);
         long t1 = mx.getCurrentThreadCpuTime();
         if (sink.bytes != total) throw new IllegalStateException("sink got " + sink.bytes + " of " + total + " bytes");
         return total / 1048576.0 / ((t1 - t0) / 1e9);

@@ -16,7 +16,7 @@ import airlock.protocol.FrameType;
 import airlock.protocol.FrameWriter;
 import airlock.protocol.Limits;
 import airlock.protocol.Payload;
-import airlock.daemon.redact.RedactingStream;
+import airlock.daemon.redact.RedactedOutput;
 import airlock.daemon.redact.RedactionCounts;
 import airlock.daemon.redact.Redactor;
 
@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * stderr to the caller, the caller's stdin and signals to the tool, and kills the whole tree when
  * the caller goes away. Memory per run is bounded: one buffer per pump and a short stdin queue;
  * a caller that reads slowly blocks the pumps, which fills the pipes, which blocks the tool.
+ * With secrets, both pumps write into one RedactedOutput, which redacts each stream and their
+ * merged order and holds every byte the same bounded time; a timer thread releases what is due.
  */
 final class ToolRun {
     /** How often the caller's liveness is checked while the tool runs (disconnect is seen at once). */
@@ -67,21 +69,22 @@ final class ToolRun {
     private final AtomicBoolean callerLost = new AtomicBoolean();
     private final AtomicLong stdinBytes = new AtomicLong();
     private final AtomicLong outputBytes = new AtomicLong();
-    private final Redactor redactor;
-    private final RedactionCounts redactions;
     private final Launch launch;
     private final OutputCap cap;
     private final AtomicReference<String> limit = new AtomicReference<>("");
+    /** Both streams' redaction, in the order frames go out (null: the run holds no secret). */
+    private final RedactedOutput redacted;
 
     private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller, Redactor redactor, RedactionCounts redactions,
                     Launch launch) {
         this.process = process;
         this.out = out;
         this.caller = caller;
-        this.redactor = redactor;
-        this.redactions = redactions;
         this.launch = launch;
         this.cap = new OutputCap(launch.outputBytes());
+        this.redacted = redactor.isEmpty() ? null : redactor.output(
+                (stream, b, off, len) -> out.write(stream == RedactedOutput.Stream.STDOUT ? FrameType.STDOUT : FrameType.STDERR, b, off, len),
+                redactions, System::nanoTime);
     }
 
     static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out, SandboxLauncher sandbox)
@@ -149,6 +152,7 @@ final class ToolRun {
         // Not interrupted at the end: the EXIT frame is still to be sent on this socket. It ends
         // when the session shuts the socket down.
         Thread.ofVirtual().name("caller-frames").start(() -> fromCaller(in, stdin));
+        Thread holds = redacted == null ? null : Thread.ofVirtual().name("tool-output-hold").start(this::releaseHeld);
         Optional<Instant> deadline = launch.deadline(Instant.now());
         try {
             while (stdout.isAlive() || stderr.isAlive() || process.isAlive()) {
@@ -175,17 +179,15 @@ final class ToolRun {
             return new Result(signal > 0 ? 0 : status, signal, stdinBytes.get(), outputBytes.get(), callerLost.get(), limit.get(), written);
         } finally {
             stdinWriter.interrupt();
+            if (holds != null) holds.interrupt();
             if (process.isAlive()) Signals.killTree(process.toHandle());
         }
     }
 
     private void pump(InputStream from, FrameType type) {
         byte[] buf = new byte[Limits.MAX_DATA];
-        OutputStream frames = new OutputStream() {
-            @Override public void write(int b) throws IOException { write(new byte[]{(byte) b}, 0, 1); }
-            @Override public void write(byte[] b, int off, int len) throws IOException { out.write(type, b, off, len); }
-        };
-        RedactingStream to = redactor.isEmpty() ? null : redactor.stream(frames, redactions);
+        OutputStream to = redacted == null ? null
+                : redacted.stream(type == FrameType.STDOUT ? RedactedOutput.Stream.STDOUT : RedactedOutput.Stream.STDERR);
         try (from) {
             int n;
             while ((n = from.read(buf)) > 0) {
@@ -207,13 +209,32 @@ final class ToolRun {
         } catch (IOException e) {
             // the pipe broke because the tree was killed
         }
-        // the held tail (bytes that could have begun a secret) goes out once the stream has ended
+        // held bytes go out once BOTH streams have ended: the other may still complete a secret this one began
         if (to != null) {
             try {
-                to.finish();
+                to.close();
             } catch (IOException e) {
                 callerGone();
             }
+        }
+    }
+
+    /**
+     * Releases held output when its hold is up (RedactedOutput: every byte is held the same time,
+     * so what a granted tool echoes tells nothing by when it appears). Ends with the run.
+     */
+    private void releaseHeld() {
+        try {
+            while (!redacted.finished()) {
+                long next = redacted.tick();
+                // nothing held: look again after one hold (a write meanwhile is due no earlier than that)
+                long wait = next == Long.MAX_VALUE ? RedactedOutput.HOLD_NANOS : Math.min(next - System.nanoTime(), RedactedOutput.HOLD_NANOS);
+                if (wait > 0) Thread.sleep(java.time.Duration.ofNanos(wait));
+            }
+        } catch (IOException e) {
+            callerGone();
+        } catch (InterruptedException e) {
+            // the run is over
         }
     }
 

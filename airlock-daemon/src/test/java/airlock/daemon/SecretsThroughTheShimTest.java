@@ -105,6 +105,99 @@ class SecretsThroughTheShimTest {
         assertThat(leftoverRunFiles()).isEmpty();
     }
 
+    /**
+     * Issue 22, point 2: the tool writes the value's first 12 bytes on stderr, closes stderr, and
+     * the rest on stdout. An agent reading 2>&1 (the shim's two streams into one pipe) gets markers
+     * only, and the audit counts the redaction.
+     */
+    @Test
+    void aValueSplitBetweenStderrAndStdoutReachesAnAgentReadingBothAsMarkersOnly() throws Exception {
+        start("""
+                #!/usr/bin/env python3
+                import os
+                v = os.environ['API_TOKEN'].encode()
+                os.write(2, v[:12])
+                os.close(2)
+                os.write(1, v[12:] + b' done\\n')
+                """);
+        var r = ShimRunner.run(ShimRunner.builder(daemon.directory().socketOf("default"), work, "printer", List.of(), Map.of())
+                .redirectErrorStream(true), new byte[0]);
+        String merged = new String(r.stdout(), StandardCharsets.UTF_8);
+        assertThat(r.exit()).as(merged).isZero();
+        assertThat(merged).contains(MARK).endsWith(" done\n").doesNotContain("ShimCana").doesNotContain(VALUE.substring(12));
+        String audit = Files.readString(new ConfigDirectory(config).auditDir().resolve("audit.ndjson"));
+        assertThat(audit).contains("\"redactions\":{\"api_token\":1}");
+        assertNoForm(audit + daemonLog + merged);
+    }
+
+    /** Issue 22, point 1: what Python's and Java's encoders print by default for the value, through the shim. */
+    @Test
+    void theEncodersOwnDefaultsReachTheAgentAsMarkersOnly() throws Exception {
+        String urlEncoder = java.net.URLEncoder.encode(VALUE, StandardCharsets.UTF_8);
+        start("""
+                #!/usr/bin/env python3
+                import json, os, sys, urllib.parse
+                v = os.environ['API_TOKEN']
+                for f in (urllib.parse.quote(v), urllib.parse.quote_plus(v), json.dumps(v)[1:-1],
+                          ''.join('\\\\u%04x' % ord(c) for c in v), ''.join('\\\\u%04X' % ord(c) for c in v), sys.argv[1]):
+                    print(f, flush=True)
+                    print(f, file=sys.stderr, flush=True)
+                """);
+        var r = shim("printer", urlEncoder);
+        String out = new String(r.stdout(), StandardCharsets.UTF_8), err = new String(r.stderr(), StandardCharsets.UTF_8);
+        assertThat(r.exit()).as(err).isZero();
+        assertThat(out.lines()).hasSize(6).containsOnly(MARK);
+        assertThat(err.lines()).hasSize(6).containsOnly(MARK);
+        String audit = Files.readString(new ConfigDirectory(config).auditDir().resolve("audit.ndjson"));
+        assertThat(audit).contains("\"redactions\":{\"api_token\":12}");
+        // the argument the test passed is the URLEncoder form itself: it is in the request, not the output
+        assertNoForm(out + err + daemonLog);
+    }
+
+    /**
+     * Issue 22, point 3, end to end: a granted tool that echoes what the agent sends and stays
+     * alive. A prefix of the value shorter than half of it comes back as it was sent (it was held
+     * no differently from any text, and the hold ended); half of the value or more comes back
+     * masked; ordinary text comes back as it was. Nothing waits for the tool to write more.
+     */
+    @Test
+    void anEchoingToolGivesBackAPrefixAsItGivesBackAnyTextAndMasksHalfTheValue() throws Exception {
+        start("""
+                #!/usr/bin/env python3
+                import sys
+                for line in sys.stdin:
+                    sys.stdout.write('> ' + line.rstrip('\\n'))
+                    sys.stdout.flush()
+                """);
+        Process p = ShimRunner.builder(daemon.directory().socketOf("default"), work, "printer", List.of(), Map.of()).start();
+        try {
+            var in = p.getOutputStream();
+            var out = p.getInputStream();
+            String half = VALUE.substring(0, (VALUE.length() + 1) / 2);
+            for (String[] echo : new String[][]{{"tok_Shim", "> tok_Shim"}, {"hello", "> hello"}, {half, "> " + MARK}, {"tok_", "> tok_"}}) {
+                in.write((echo[0] + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                byte[] expect = echo[1].getBytes(StandardCharsets.UTF_8);
+                var got = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return out.readNBytes(expect.length);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                assertThat(new String(got.get(30, java.util.concurrent.TimeUnit.SECONDS), StandardCharsets.UTF_8)).isEqualTo(echo[1]);
+            }
+            assertThat(p.isAlive()).isTrue();
+            in.close();
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String audit = Files.readString(new ConfigDirectory(config).auditDir().resolve("audit.ndjson"));
+        assertThat(audit).contains("\"redactions\":{\"api_token\":1}");
+        assertNoForm(audit + daemonLog);
+    }
+
     @Test
     void theRunsFileIsGoneWhenTheCallerIsKilled() throws Exception {
         start("#!/bin/sh\ncat \"$API_TOKEN_FILE\" >/dev/null; echo started; sleep 30\n");
@@ -177,6 +270,15 @@ class SecretsThroughTheShimTest {
         try (Stream<Path> s = Files.walk(runs)) {
             return s.filter(Files::isRegularFile).toList();
         }
+    }
+
+    /** Every documented form of the value, and its first and last halves raw, are absent from {@code text}. */
+    private static void assertNoForm(String text) {
+        for (byte[] form : SecretForms.of(VALUE.getBytes(StandardCharsets.UTF_8))) {
+            assertThat(text).doesNotContain(new String(form, StandardCharsets.UTF_8));
+        }
+        assertThat(text).doesNotContain("ShimCana").doesNotContain(VALUE.substring(VALUE.length() / 2));
+        assertNowhere(text);
     }
 
     private static void assertNowhere(String text) {

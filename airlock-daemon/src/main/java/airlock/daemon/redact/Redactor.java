@@ -11,11 +11,14 @@ import java.util.TreeMap;
 /**
  * The matcher for one run's secrets: an Aho-Corasick automaton over every {@link SecretForms form}
  * of every value. Immutable and shared by the run's streams; each stream
- * ({@link #stream}) keeps its own position. Built in well under a millisecond for a handful of
- * credentials, so it is made per run rather than cached (a cache would keep values alive).
+ * ({@link #stream}: one byte sequence, a file's content) or run output ({@link #output}: a tool's
+ * stdout and stderr, alone and merged, with the uniform hold) keeps its own position. Built in well
+ * under a millisecond for a handful of credentials, so it is made per run rather than cached (a
+ * cache would keep values alive).
  *
  * <p>The automaton's state after each byte is the longest tail of the output that is still the
- * start of some form; that is exactly what a stream must hold back, and nothing more.
+ * start of some form; that is exactly what a {@link RedactingStream} must hold back, and nothing
+ * more. Per state it also knows how long a held prefix must be to be masked ({@link RedactedOutput}).
  */
 public final class Redactor {
     /** SecretForms.MIN_FORM_BYTES - 1: the stride of the coarse skip (see {@link #window}). */
@@ -47,6 +50,14 @@ public final class Redactor {
     /** Per state: length of the longest form that ends here (0: none) and whose secret it is. */
     final int[] matchLength, matchSecret;
     final int longestForm;
+    /**
+     * Per state: the depth at which a tail in this state is a held prefix that
+     * {@link RedactedOutput} masks when its hold ends instead of releasing it in clear: half the
+     * shortest form the state is a prefix of, at least {@link SecretForms#MIN_FORM_BYTES}, at most
+     * {@link RedactedOutput#HOLD_BYTES} (see RedactedOutput for why half). Per state also the
+     * secret of that shortest form, which names the marker.
+     */
+    final int[] maskAt, prefixSecret;
 
     private Redactor(List<String> names, Builder b) {
         this.names = List.copyOf(names);
@@ -82,6 +93,28 @@ public final class Redactor {
         int longest = 0;
         for (int d : depth) longest = Math.max(longest, d);
         longestForm = longest;
+        // a child is always numbered after its parent: one pass from the last state up the trie
+        int[] shortest = new int[n];
+        prefixSecret = new int[n];
+        java.util.Arrays.fill(shortest, Integer.MAX_VALUE);
+        for (int s = 0; s < n; s++) {
+            if (b.terminal[s] >= 0) {
+                shortest[s] = depth[s];
+                prefixSecret[s] = b.terminal[s];
+            }
+        }
+        for (int s = n - 1; s > 0; s--) {
+            int p = b.parent[s];
+            if (shortest[s] < shortest[p]) {
+                shortest[p] = shortest[s];
+                prefixSecret[p] = prefixSecret[s];
+            }
+        }
+        maskAt = new int[n];
+        for (int s = 0; s < n; s++) {
+            maskAt[s] = shortest[s] == Integer.MAX_VALUE ? Integer.MAX_VALUE
+                    : Math.min(Math.max((shortest[s] + 1) / 2, SecretForms.MIN_FORM_BYTES), RedactedOutput.HOLD_BYTES);
+        }
         // breadth first: a state's failure link is shallower, so it is final when the state is reached
         ArrayDeque<Integer> queue = new ArrayDeque<>();
         for (int c = 0; c < childCount[0]; c++) {
@@ -158,6 +191,15 @@ public final class Redactor {
     /** A stream that writes {@code downstream} with every form of every secret replaced by its marker. */
     public RedactingStream stream(OutputStream downstream, RedactionCounts counts) {
         return new RedactingStream(this, downstream, counts);
+    }
+
+    /**
+     * The run's two output streams, each redacted alone and in the order the agent gets them
+     * merged, with the hold that makes what the agent sees and when independent of whether its
+     * text is a prefix of a secret (see {@link RedactedOutput}). {@code clock} gives nanoseconds.
+     */
+    public RedactedOutput output(RedactedOutput.Sink downstream, RedactionCounts counts, java.util.function.LongSupplier clock) {
+        return new RedactedOutput(this, downstream, counts, clock, RedactedOutput.HOLD_NANOS);
     }
 
     /** The automaton's step: from state {@code s} on byte {@code x}. */

@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * The byte sequences a secret's value can show up as in a tool's output: the raw bytes, hex,
  * base64 (standard and URL-safe, padded or not, at each of the three alignments a value can have
- * inside a longer base64 text), percent-encoding, JSON string escaping, and each line of a
- * multi-line value. A tool that logs {@code Authorization: Basic ...}, dumps a request as JSON or
+ * inside a longer base64 text), percent-encoding (the defaults of the common URL encoders), JSON
+ * string escaping (the common encoders' defaults, and every character escaped), and each line of
+ * a multi-line value. A tool that logs {@code Authorization: Basic ...}, dumps a request as JSON or
  * prints a URL with the token in its query string gives the value away in one of these.
  */
 public final class SecretForms {
@@ -78,32 +79,67 @@ public final class SecretForms {
         }
     }
 
+    /**
+     * Percent-encodings: RFC 3986 with every reserved byte encoded (upper and lower hex), every
+     * byte encoded, and each widely used encoder's OWN DEFAULT, because that is what a tool prints
+     * when it builds a URL or a form body with the value in it, and each keeps a different set of
+     * characters unencoded (a value with {@code @ / ~ + space} comes out differently from each):
+     * <ul>
+     * <li>Python {@code urllib.parse.quote(v)}: unreserved and {@code /} kept (its default safe='/');
+     * <li>Python {@code quote_plus(v)} ({@code urlencode}), Go {@code url.QueryEscape}: unreserved
+     *     kept, space as {@code +};
+     * <li>Java {@code URLEncoder.encode}, JavaScript {@code URLSearchParams}: letters, digits and
+     *     {@code . - * _} kept, space as {@code +}, {@code ~} encoded;
+     * <li>JavaScript {@code encodeURIComponent}: unreserved and {@code ! * ' ( )} kept;
+     * <li>JavaScript {@code encodeURI}: that and {@code ; , / ? : @ & = + $ #} kept;
+     * <li>Go {@code url.PathEscape}: unreserved and {@code $ & + : = @} kept.
+     * </ul>
+     * All of them write upper-case hex; each is checked against the real encoder (Python, node and
+     * the JDK run in RealEncodersTest; Go's from its net/url rules, as no Go toolchain is here).
+     */
     private static void percent(Map<String, byte[]> out, byte[] v) {
-        StringBuilder upper = new StringBuilder(), lower = new StringBuilder(), form = new StringBuilder(),
-                allUpper = new StringBuilder(), allLower = new StringBuilder();
+        add(out, ascii(percent(v, RFC3986_UNRESERVED, false, true)));
+        add(out, ascii(percent(v, RFC3986_UNRESERVED, false, false)));
+        add(out, ascii(percent(v, RFC3986_UNRESERVED, true, true)));
+        add(out, ascii(percent(v, "", false, true)));
+        add(out, ascii(percent(v, "", false, false)));
+        for (String kept : List.of(PYTHON_QUOTE, JAVA_URLENCODER, JS_ENCODE_URI_COMPONENT, JS_ENCODE_URI, GO_PATH_ESCAPE)) {
+            add(out, ascii(percent(v, kept, kept.equals(JAVA_URLENCODER), true)));
+        }
+    }
+
+    /** Besides letters and digits: what each encoder leaves as it is (see {@link #percent(Map, byte[])}). */
+    static final String RFC3986_UNRESERVED = "-._~";
+    static final String PYTHON_QUOTE = "-._~/";
+    static final String JAVA_URLENCODER = ".-*_";
+    static final String JS_ENCODE_URI_COMPONENT = "-_.!~*'()";
+    static final String JS_ENCODE_URI = "-_.!~*'();,/?:@&=+$#";
+    static final String GO_PATH_ESCAPE = "-._~$&+:=@";
+
+    /** Every byte but ASCII letters, digits and {@code kept} as %XX; space as {@code +} when {@code plus}. */
+    static String percent(byte[] v, String kept, boolean plus, boolean upperHex) {
+        StringBuilder s = new StringBuilder(v.length * 3);
         for (byte x : v) {
             int b = x & 0xff;
-            String hu = String.format("%%%02X", b), hl = String.format("%%%02x", b);
-            allUpper.append(hu);
-            allLower.append(hl);
-            if (unreserved(b)) {
-                upper.append((char) b);
-                lower.append((char) b);
-                form.append((char) b);
+            if (b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b < 0x80 && kept.indexOf(b) >= 0) {
+                s.append((char) b);
+            } else if (b == ' ' && plus) {
+                s.append('+');
             } else {
-                upper.append(hu);
-                lower.append(hl);
-                form.append(b == ' ' ? "+" : hu);
+                s.append('%').append(String.format(upperHex ? "%02X" : "%02x", b));
             }
         }
-        for (StringBuilder s : List.of(upper, lower, form, allUpper, allLower)) add(out, ascii(s.toString()));
+        return s.toString();
     }
 
-    private static boolean unreserved(int b) {
-        return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' || b == '.' || b == '_' || b == '~';
-    }
-
-    /** JSON string escapings as common encoders write them (Jackson, Python's json, Go, JavaScript). */
+    /**
+     * JSON string escapings as common encoders write them: Jackson and JavaScript (only what must
+     * be escaped), Python's json (non-ASCII as lower-case {@code \\u}, its default), {@code \\/}
+     * for slashes, Go's encoding/json ({@code < > &} and U+2028/2029 as lower-case {@code \\u},
+     * its default), and every character as {@code \\uXXXX} in lower or upper hex (encoders that
+     * escape everything). Hex case mixed within one string is not covered: no encoder writes it,
+     * and the combinations grow as 2^n.
+     */
     private static void json(Map<String, byte[]> out, byte[] v) {
         String text;
         try {
@@ -118,7 +154,28 @@ public final class SecretForms {
                     add(out, jsonEscape(text, upperHex, slash, asciiOnly).getBytes(StandardCharsets.UTF_8));
                 }
             }
+            add(out, ascii(jsonEveryChar(text, upperHex)));
         }
+        add(out, goJson(text).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every UTF-16 unit as {@code \\uXXXX}. */
+    static String jsonEveryChar(String s, boolean upperHex) {
+        StringBuilder b = new StringBuilder(s.length() * 6);
+        for (int i = 0; i < s.length(); i++) b.append(String.format(upperHex ? "\\u%04X" : "\\u%04x", (int) s.charAt(i)));
+        return b.toString();
+    }
+
+    /** Go's json.Marshal: HTML-safe by default, so {@code < > &} and U+2028/2029 become lower-case {@code \\u}. */
+    static String goJson(String s) {
+        String e = jsonEscape(s, false, false, false);
+        StringBuilder b = new StringBuilder(e.length() + 16);
+        for (int i = 0; i < e.length(); i++) {
+            char c = e.charAt(i);
+            if (c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     static String jsonEscape(String s, boolean upperHex, boolean slash, boolean asciiOnly) {

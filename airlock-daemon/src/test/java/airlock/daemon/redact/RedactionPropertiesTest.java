@@ -121,4 +121,65 @@ class RedactionPropertiesTest {
         assertThat(redact(r, noise, c.splits(), counts)).isEqualTo(noise);
         assertThat(counts.total()).isZero();
     }
+
+    /**
+     * The same input cut at the same places, each piece on a random one of the two streams, the
+     * clock moved past the hold between some pieces: in stdout alone, stderr alone and both in
+     * the order they were released, no form of any secret is whole.
+     */
+    @Property(tries = 300)
+    void twoStreamsInAnyOrderAndAnyTimingShowNoFormInAnyView(@ForAll("cases") Case c, @ForAll long seed) throws IOException {
+        Views v = twoStreams(Redactor.of(c.secrets()), c.input(), c.splits(), seed, true, new RedactionCounts());
+        for (byte[] value : c.secrets().values()) {
+            for (byte[] form : SecretForms.of(value)) {
+                String f = new String(form, StandardCharsets.ISO_8859_1);
+                assertThat(v.out()).doesNotContain(f);
+                assertThat(v.err()).doesNotContain(f);
+                assertThat(v.merged()).doesNotContain(f);
+            }
+        }
+    }
+
+    @Property(tries = 200)
+    void twoStreamsWithoutSecretsPassByteExactInTheirOrder(@ForAll("cases") Case c, @ForAll long seed) throws IOException {
+        byte[] noise = new byte[c.input().length];
+        new Random(seed).nextBytes(noise);
+        Views plain = twoStreams(Redactor.NONE, noise, c.splits(), seed, false, new RedactionCounts());
+        List<String> forms = c.secrets().values().stream().flatMap(v -> SecretForms.of(v).stream())
+                .map(f -> new String(f, StandardCharsets.ISO_8859_1)).toList();
+        if (forms.stream().anyMatch(f -> plain.out().contains(f) || plain.err().contains(f) || plain.merged().contains(f))) return;
+        RedactionCounts counts = new RedactionCounts();
+        assertThat(twoStreams(Redactor.of(c.secrets()), noise, c.splits(), seed, false, counts)).isEqualTo(plain);
+        assertThat(plain.merged()).isEqualTo(new String(noise, StandardCharsets.ISO_8859_1));
+        assertThat(counts.total()).isZero();
+    }
+
+    record Views(String out, String err, String merged) {}
+
+    static Views twoStreams(Redactor r, byte[] input, List<Integer> splits, long seed, boolean moveClock, RedactionCounts counts)
+            throws IOException {
+        Random random = new Random(seed);
+        StringBuilder out = new StringBuilder(), err = new StringBuilder(), merged = new StringBuilder();
+        long[] now = {0};
+        RedactedOutput o = new RedactedOutput(r, (stream, b, off, len) -> {
+            String s = new String(b, off, len, StandardCharsets.ISO_8859_1);
+            (stream == RedactedOutput.Stream.STDOUT ? out : err).append(s);
+            merged.append(s);
+        }, counts, () -> now[0], RedactedOutput.HOLD_NANOS);
+        List<Integer> cuts = new ArrayList<>(splits);
+        cuts.add(input.length);
+        int at = 0;
+        for (int cut : cuts) {
+            RedactedOutput.Stream s = random.nextBoolean() ? RedactedOutput.Stream.STDOUT : RedactedOutput.Stream.STDERR;
+            o.write(s, input, at, cut - at);
+            at = cut;
+            if (moveClock && random.nextInt(3) == 0) {
+                now[0] += RedactedOutput.HOLD_NANOS;
+                o.tick();
+            }
+        }
+        o.end(RedactedOutput.Stream.STDERR);
+        o.end(RedactedOutput.Stream.STDOUT);
+        return new Views(out.toString(), err.toString(), merged.toString());
+    }
 }
