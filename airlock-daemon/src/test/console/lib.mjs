@@ -50,6 +50,22 @@ export function check(ok, what) {
   say("OK " + what);
 }
 
+/**
+ * page.goto on a page that may reload itself: the Approvals page reloads when a new request
+ * arrives, and a navigation started in that instant is aborted by the page's own (ERR_ABORTED).
+ * The page ends up where we asked either way; a few tries, then the error stands.
+ */
+export async function open(page, url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.goto(url);
+    } catch (e) {
+      if (attempt >= 3 || !String(e && e.message).includes("ERR_ABORTED")) throw e;
+      await page.waitForLoadState("load").catch(() => {});
+    }
+  }
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(config.shots, name + ".png"), fullPage: true });
   say("SHOT " + name);

@@ -1,6 +1,6 @@
 // Against a real `airlock start`: a secret set through the page is never sent back (no page,
 // response or DOM holds it); two real shims wait for approval, one is approved, one denied.
-import { config, run, check, shot, step, fits, DEFAULT_VIEWPORT } from "./lib.mjs";
+import { config, run, check, shot, step, fits, open, DEFAULT_VIEWPORT } from "./lib.mjs";
 
 run(async ({ page }) => {
   const seen = [];
@@ -29,7 +29,7 @@ run(async ({ page }) => {
   check((await slot.locator(".used").textContent()) === "agent", "the page says which profiles use it");
   await shot(page, "secrets");
 
-  await page.goto(config.origin + "/approvals");
+  await open(page, config.origin + "/approvals");
   check((await page.locator("#approvals tbody tr[data-id]").count()) === 0, "nothing waits yet");
   await page.locator("#approvals-live.on").waitFor({ timeout: 15000 });
   const id = await step("WAITING-1");                        // JUnit starts a real shim: tool push origin main, answers its request id
@@ -53,7 +53,7 @@ run(async ({ page }) => {
   await step("APPROVED");
 
   await step("WAITING-2");                                   // a second shim: tool push --tags "it's quoted"
-  await page.goto(config.origin + "/approvals");
+  await open(page, config.origin + "/approvals");
   const next = page.locator("#approvals tbody tr[data-id]");
   check((await next.locator("ol.argv li").nth(3).textContent()) === "it's quoted", "one argument with a quote and a space stays one");
   await next.locator("input[name=reason]").fill("not on a friday");

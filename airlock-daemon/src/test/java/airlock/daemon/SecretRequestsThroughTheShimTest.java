@@ -144,7 +144,7 @@ class SecretRequestsThroughTheShimTest {
 
         // afterwards the agent's own list shows both the same way: empty, its own description, requested by it
         String listed = airlock("agent", "secrets").out();
-        assertThat(rest(listed, held)).isEqualTo(rest(listed, unknown)).isEqualTo("empty deploy the site  (requested by agent)");
+        assertThat(rest(listed, held)).isEqualTo(rest(listed, unknown)).isEqualTo("empty deploy the site  (requested by agent) -> given to no command yet (a person on the host grants it to a command and names its variable)");
         String skill = airlock("agent", "skill").out();
         assertThat(skill).contains("- `" + held + "`: empty, deploy the site").contains("- `" + unknown + "`: empty, deploy the site");
         assertThat(listed + skill).doesNotContain("the other team's deploys").doesNotContain(HOST_VALUE);
