@@ -276,6 +276,63 @@ class SandboxRunTest {
         assertThat(Files.readString(leak)).doesNotContain(secret);
     }
 
+    /**
+     * Issue 21.1: with a root daemon the sandbox's uid was the host's root (uid map "0 0 1"), and
+     * host uid 0 may write /proc/sys whatever its capabilities (core_pattern runs a program as
+     * root at the next crash). Opening for writing only: nothing is ever written to the kernel.
+     */
+    static final String KERNEL_WRITES = """
+            import os
+            targets = ["/proc/sys/kernel/core_pattern", "/proc/sys/kernel/poweroff_cmd", "/proc/sys/fs/suid_dumpable",
+                       "/proc/sys/vm/drop_caches", "/proc/sys/net/ipv4/ip_forward", "/proc/sysrq-trigger",
+                       "/proc/sys/kernel/modprobe"]
+            opened = []
+            for t in targets:
+                try:
+                    os.close(os.open(t, os.O_WRONLY))
+                    opened.append(t)
+                except OSError:
+                    pass
+            uid = os.getuid()
+            host = None
+            for line in open("/proc/self/uid_map"):
+                inner, outer, count = (int(x) for x in line.split())
+                if inner <= uid < inner + count:
+                    host = outer + uid - inner
+            print("host uid", host)
+            print("opened for writing", opened)
+            """;
+
+    @Test
+    void aRunIsNeverTheHostsRootAndCannotWriteTheKernelsSettings() throws Exception {
+        Path written = box.work.resolve("written.txt");
+        SandboxBox.Run r = box.python("writable = true\nnetwork = true\n", KERNEL_WRITES + "open('" + written + "', 'w').write('x')\n");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("opened for writing []").doesNotContain("host uid 0\n").doesNotContain("host uid None");
+        int daemonUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        // what the run writes belongs to the workspace's owner (the person), as the daemon's own files do when it is not root
+        int expected = daemonUid == 0 ? SandboxBox.PERSON : daemonUid;
+        assertThat(r.out()).contains("host uid " + expected + "\n");
+        assertThat((Integer) Files.getAttribute(written, "unix:uid")).isEqualTo(expected);
+    }
+
+    @Test
+    void aRootDaemonRefusesAWritableRunInAWorkspaceRootOwnsAndSaysWhatWorks() throws Exception {
+        assumeTrue(SandboxBox.isRoot(), "only a root daemon runs a sandbox as another user");
+        Files.setAttribute(box.work, "unix:uid", 0);
+        Files.setAttribute(box.work, "unix:gid", 0);
+        Path ran = box.work.resolve("ran");
+        SandboxBox.Run w = box.python("writable = true\n", "open('" + ran + "', 'w').write('x')\n");
+        assertThat(w.status()).isEqualTo(126);
+        assertThat(w.err()).startsWith("airlock: refused by the sandbox layer: the workspace " + box.work + " belongs to root")
+                .contains("chown -R USER " + box.work);
+        assertThat(ran).doesNotExist();
+        // a read-only run there runs, as nobody
+        SandboxBox.Run ro = box.python("writable = false\n", KERNEL_WRITES);
+        assertThat(ro.status()).as(ro.err()).isZero();
+        assertThat(ro.out()).contains("host uid 65534\n").contains("opened for writing []");
+    }
+
     @Test
     void aVersionManagersShimScriptIsRefusedWithWhatWorksInstead() throws Exception {
         Path shim = box.script("python3-shim", "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n");

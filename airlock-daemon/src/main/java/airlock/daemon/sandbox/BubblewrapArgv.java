@@ -27,12 +27,30 @@ public final class BubblewrapArgv {
      * @param rlimits the prlimit wrapper that runs inside (memory, processes), empty for none
      */
     public static List<String> of(Path bwrap, SandboxRequest r, List<String> rlimits) throws IOException {
-        List<String> a = new ArrayList<>(List.of(bwrap.toString(), "--unshare-all"));
-        if (r.spec().network()) a.add("--share-net");
+        return of(bwrap, r, rlimits, Optional.empty());
+    }
+
+    /**
+     * @param runAs for a root daemon: the unprivileged host user the tool becomes (see {@link RunAs});
+     *              empty: bubblewrap's own user namespace maps the sandbox to the daemon's own uid
+     */
+    public static List<String> of(Path bwrap, SandboxRequest r, List<String> rlimits, Optional<RunAs> runAs) throws IOException {
+        List<String> a = new ArrayList<>(List.of(bwrap.toString()));
+        if (runAs.isEmpty()) {
+            a.add("--unshare-all");
+            if (r.spec().network()) a.add("--share-net");
+        } else {
+            // no user namespace here: root binds (the config directory's parts included); the inner
+            // bubblewrap makes the tool's user namespace, as the unprivileged user
+            a.addAll(List.of("--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"));
+            if (!r.spec().network()) a.add("--unshare-net");
+        }
         // a new session: the tool cannot push keystrokes into a terminal (TIOCSTI); die-with-parent:
         // a dead daemon takes the sandbox with it; in a new pid namespace, its init's death
         // kills every process of the run
         a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL"));
+        // setpriv needs these to become the unprivileged user; it drops them (and the bounding set) itself
+        if (runAs.isPresent()) a.addAll(List.of("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"));
         for (String s : SYSTEM) a.addAll(List.of("--ro-bind", s, s));
         a.addAll(PrivateSystemFiles.covers(Path.of("/etc")));
         for (String s : SYSTEM_LINKS) {
@@ -43,6 +61,9 @@ public final class BubblewrapArgv {
         // a tmpfs is memory the rlimit does not count: sized to the run's memory limit
         List<String> size = r.spec().memoryMb() > 0 ? List.of("--size", Long.toString(r.spec().memoryMb() * 1024L * 1024L)) : List.of();
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        // a private /dev/shm of the same size: shared memory is a tmpfs, which RLIMIT_AS does not count
+        a.addAll(size);
+        a.addAll(List.of("--tmpfs", "/dev/shm"));
         a.addAll(size);
         a.addAll(List.of("--tmpfs", "/tmp"));
         List<Path> bound = new ArrayList<>(SYSTEM.stream().map(Path::of).toList());
@@ -81,10 +102,14 @@ public final class BubblewrapArgv {
         for (SandboxRequest.Bind b : r.extra()) {
             a.addAll(List.of(b.writable() ? "--bind" : "--ro-bind", b.path().toString(), b.path().toString()));
         }
+        if (runAs.isPresent() && !bwrap.toRealPath().startsWith("/usr")) {
+            a.addAll(List.of("--ro-bind", bwrap.toString(), bwrap.toString()));
+        }
         a.addAll(List.of("--chdir", r.cwd().toString()));
+        runAs.ifPresent(u -> a.addAll(u.innerPrefix(bwrap, r.cwd())));
         a.addAll(rlimits);
         a.addAll(r.argv());
-        return a;
+        return runAs.isPresent() ? reachable(a) : a;
     }
 
     /**
@@ -112,6 +137,41 @@ public final class BubblewrapArgv {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Before every mount of the sandbox's tree, its parents made mode 0755: bubblewrap makes a
+     * mount's missing parents 0700, owned by root, which an unprivileged user ({@link RunAs})
+     * could not pass. A --dir on a directory that exists changes nothing (not its mode), so a
+     * host folder bound earlier is never touched. Only the options before the first --chdir are
+     * bubblewrap's; what follows is the command.
+     */
+    static List<String> reachable(List<String> argv) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < argv.size()) {
+            String op = argv.get(i);
+            if (op.equals("--chdir")) break;
+            int arity = switch (op) {
+                case "--bind", "--ro-bind", "--dev-bind", "--symlink" -> 2;
+                case "--tmpfs", "--dir", "--proc", "--dev", "--size", "--perms", "--cap-add", "--cap-drop" -> 1;
+                default -> 0;
+            };
+            boolean mount = op.equals("--bind") || op.equals("--ro-bind") || op.equals("--dev-bind") || op.equals("--tmpfs");
+            boolean sized = op.equals("--size");
+            if (mount || sized) {
+                // --size belongs to the --tmpfs after it: the parents go before both
+                String dest = sized ? argv.get(i + 3) : argv.get(i + arity);
+                List<Path> parents = new ArrayList<>();
+                for (Path p = Path.of(dest).getParent(); p != null && p.getNameCount() > 0; p = p.getParent()) parents.addFirst(p);
+                for (Path p : parents) out.addAll(List.of("--perms", "0755", "--dir", p.toString()));
+            }
+            int take = sized ? 4 : arity + 1;
+            out.addAll(argv.subList(i, Math.min(argv.size(), i + take)));
+            i += take;
+        }
+        out.addAll(argv.subList(Math.min(i, argv.size()), argv.size()));
+        return out;
     }
 
     static boolean under(Path p, List<Path> roots) {

@@ -47,6 +47,11 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
      */
     public long signalTarget(ProcessHandle started) {
         if (!sandboxed) return started.pid();
+        // a root daemon's sandbox has a second bubblewrap inside (RunAs): the tool is one level further down
+        if (java.util.Collections.indexOfSubList(argv, RunAs.INNER_MARK) >= 0) {
+            return started.children().findFirst().flatMap(init -> init.children().findFirst())
+                    .flatMap(inner -> inner.children().findFirst()).map(ProcessHandle::pid).orElse(started.pid());
+        }
         return started.children().findFirst().flatMap(init -> init.children().findFirst())
                 .map(ProcessHandle::pid).orElse(started.pid());
     }
