@@ -169,6 +169,43 @@ class SandboxRunTest {
         assertThat(box.python("memory_mb = 1024\n", script).out()).contains("ALLOCATED");
     }
 
+    /**
+     * Issue 21.2: RLIMIT_AS counts neither a tmpfs's pages nor a memfd's; with memory_mb = 64 a
+     * script filled /dev/shm and a memfd far past it. /dev/shm is now a tmpfs of memory_mb, and a
+     * memory cgroup (where the daemon may make one) counts both.
+     */
+    @Test
+    void sharedMemoryAndMemfdStopAtTheMemoryLimit() throws Exception {
+        var probe = airlock.daemon.sandbox.Cgroup.create(0, 64L << 20);
+        boolean cgroup = probe.map(airlock.daemon.sandbox.Cgroup::limitsMemory).orElse(false);
+        probe.ifPresent(airlock.daemon.sandbox.Cgroup::close);
+        String fill = """
+                import os, sys
+                mb = b"x" * (1 << 20)
+                n = 0
+                if sys.argv[1] == "shm":
+                    f = open("/dev/shm/fill", "wb")
+                    write = lambda: (f.write(mb), f.flush())
+                else:
+                    fd = os.memfd_create("fill")
+                    write = lambda: os.write(fd, mb)
+                try:
+                    for _ in range(200):
+                        write(); n += 1
+                        print(sys.argv[1], n, flush=True)
+                except OSError as e:
+                    print("refused", type(e).__name__, flush=True)
+                """;
+        SandboxBox.Run shm = box.python("memory_mb = 64\nwritable = false\n", fill, "shm");
+        assertThat(shm.out()).as(shm.err()).contains("shm 1\n").doesNotContain("shm 65\n");
+        // without a memory cgroup a memfd is not counted (docs/sandbox.md says so; airlock doctor warns)
+        assumeTrue(cgroup, "no memory cgroup the daemon may make here");
+        SandboxBox.Run memfd = box.python("memory_mb = 64\nwritable = false\n", fill, "memfd");
+        assertThat(memfd.out()).as(memfd.err()).contains("memfd 1\n").doesNotContain("memfd 65\n");
+        assertThat(memfd.limit()).isEqualTo("memory");
+        assertThat(memfd.err()).contains("airlock: sandbox: the run passed its memory limit of 64 MB");
+    }
+
     @Test
     void aForkLoopStopsAtTheProcessLimitAndLeavesNothing() throws Exception {
         String marker = "canary-fork-" + UUID.randomUUID();
@@ -306,8 +343,10 @@ class SandboxRunTest {
     @Test
     void aRunIsNeverTheHostsRootAndCannotWriteTheKernelsSettings() throws Exception {
         Path written = box.work.resolve("written.txt");
-        SandboxBox.Run r = box.python("writable = true\nnetwork = true\n", KERNEL_WRITES + "open('" + written + "', 'w').write('x')\n");
+        SandboxBox.Run r = box.python("writable = true\nnetwork = true\n", KERNEL_WRITES + "open('" + written + "', 'w').write('x')\n"
+                + "for d in ['/tmp', '/dev/shm', os.environ['HOME']]:\n    open(d + '/t', 'w').write('x')\nprint('private folders writable')\n");
         assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("private folders writable");
         assertThat(r.out()).contains("opened for writing []").doesNotContain("host uid 0\n").doesNotContain("host uid None");
         int daemonUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         // what the run writes belongs to the workspace's owner (the person), as the daemon's own files do when it is not root

@@ -62,9 +62,14 @@ public final class BubblewrapArgv {
         List<String> size = r.spec().memoryMb() > 0 ? List.of("--size", Long.toString(r.spec().memoryMb() * 1024L * 1024L)) : List.of();
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
         // a private /dev/shm of the same size: shared memory is a tmpfs, which RLIMIT_AS does not count
+        // as bubblewrap makes them they are root's (0755) when root runs it: the unprivileged user
+        // of a root daemon's run (RunAs) must write them
+        List<String> open = runAs.isPresent() ? List.of("--perms", "1777") : List.of();
         a.addAll(size);
+        a.addAll(open);
         a.addAll(List.of("--tmpfs", "/dev/shm"));
         a.addAll(size);
+        a.addAll(open);
         a.addAll(List.of("--tmpfs", "/tmp"));
         List<Path> bound = new ArrayList<>(SYSTEM.stream().map(Path::of).toList());
         Optional<Path> prefix = executablePrefix(Path.of(r.argv().getFirst()));
@@ -75,6 +80,7 @@ public final class BubblewrapArgv {
         prefix.ifPresent(bound::add);
 
         a.addAll(size);
+        a.addAll(open);
         a.addAll(List.of("--tmpfs", r.home().toString()));
         for (String f : r.spec().read()) {
             Path file = r.home().resolve(f.substring(2)).normalize();
@@ -149,26 +155,26 @@ public final class BubblewrapArgv {
     static List<String> reachable(List<String> argv) {
         List<String> out = new ArrayList<>();
         int i = 0;
-        while (i < argv.size()) {
-            String op = argv.get(i);
-            if (op.equals("--chdir")) break;
+        while (i < argv.size() && !argv.get(i).equals("--chdir")) {
+            // --size and --perms belong to the operation after them: the parents go before all of it
+            int j = i;
+            while (j < argv.size() && (argv.get(j).equals("--size") || argv.get(j).equals("--perms"))) j += 2;
+            String op = j < argv.size() ? argv.get(j) : "";
             int arity = switch (op) {
                 case "--bind", "--ro-bind", "--dev-bind", "--symlink" -> 2;
-                case "--tmpfs", "--dir", "--proc", "--dev", "--size", "--perms", "--cap-add", "--cap-drop" -> 1;
+                case "--tmpfs", "--dir", "--proc", "--dev", "--cap-add", "--cap-drop" -> 1;
                 default -> 0;
             };
-            boolean mount = op.equals("--bind") || op.equals("--ro-bind") || op.equals("--dev-bind") || op.equals("--tmpfs");
-            boolean sized = op.equals("--size");
-            if (mount || sized) {
-                // --size belongs to the --tmpfs after it: the parents go before both
-                String dest = sized ? argv.get(i + 3) : argv.get(i + arity);
+            if (op.equals("--bind") || op.equals("--ro-bind") || op.equals("--dev-bind") || op.equals("--tmpfs")) {
                 List<Path> parents = new ArrayList<>();
-                for (Path p = Path.of(dest).getParent(); p != null && p.getNameCount() > 0; p = p.getParent()) parents.addFirst(p);
+                for (Path p = Path.of(argv.get(j + arity)).getParent(); p != null && p.getNameCount() > 0; p = p.getParent()) {
+                    parents.addFirst(p);
+                }
                 for (Path p : parents) out.addAll(List.of("--perms", "0755", "--dir", p.toString()));
             }
-            int take = sized ? 4 : arity + 1;
-            out.addAll(argv.subList(i, Math.min(argv.size(), i + take)));
-            i += take;
+            int end = Math.min(argv.size(), j + arity + 1);
+            out.addAll(argv.subList(i, end));
+            i = end;
         }
         out.addAll(argv.subList(Math.min(i, argv.size()), argv.size()));
         return out;
