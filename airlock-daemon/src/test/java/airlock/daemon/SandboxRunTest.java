@@ -372,15 +372,40 @@ class SandboxRunTest {
         assertThat(ro.out()).contains("host uid 65534\n").contains("opened for writing []");
     }
 
+    /** Issue 20.4: only a version manager's shim (a script whose installation is in the hidden home) is refused. */
     @Test
     void aVersionManagersShimScriptIsRefusedWithWhatWorksInstead() throws Exception {
-        Path shim = box.script("python3-shim", "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n");
+        Path shim = Files.createDirectories(box.home.resolve(".pyenv/shims")).resolve("python3");
+        Files.writeString(shim, "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n");
         shim.toFile().setExecutable(true);
         Path ran = box.work.resolve("ran");
         SandboxBox.Run r = box.run(box.module(shim.toString(), ""), List.of(shim.toString(), "-c", "open('" + ran + "', 'w')"), new byte[0]);
         assertThat(r.status()).isEqualTo(126);
-        assertThat(r.err()).startsWith("airlock: refused by the sandbox layer: " + shim + " is a script").contains("absolute path");
+        assertThat(r.err()).startsWith("airlock: refused by the sandbox layer: " + shim + " is a script in the host home"
+                + " (a version manager's shim?)").contains("absolute path");
         assertThat(ran).doesNotExist();
+    }
+
+    /**
+     * Issue 20.4: a person's own script outside /usr and outside the home (report.sh under /opt, a
+     * python tool with "#!/usr/bin/env python3") runs sandboxed: its file and its interpreter are
+     * bound, nothing else of where it lies.
+     */
+    @Test
+    void aPersonsOwnScriptOutsideUsrRunsSandboxedWithItsInterpreter() throws Exception {
+        Path bin = Files.createDirectories(tmp.toRealPath().resolve("opt/tools/bin"));
+        Files.writeString(bin.getParent().resolve("NEIGHBOUR"), "CANARY-NEIGHBOUR-5e1d");
+        Path report = bin.resolve("report.sh");
+        Files.writeString(report, "#!/bin/sh\necho \"report in $(pwd)\"; cat " + bin.getParent().resolve("NEIGHBOUR") + " 2>&1 || true\n");
+        Path tool = bin.resolve("tool");
+        Files.writeString(tool, "#!/usr/bin/env python3\nimport sys\nprint('tool', sys.argv[1:])\n");
+        for (Path p : List.of(report, tool)) p.toFile().setExecutable(true, false);
+        SandboxBox.Run r = box.run(box.module(report.toString(), "writable = false\n"), List.of(report.toString()), new byte[0]);
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("report in " + box.work + "\n").doesNotContain("CANARY-NEIGHBOUR");
+        SandboxBox.Run t = box.run(box.module(tool.toString(), "writable = false\n"), List.of(tool.toString(), "a b"), new byte[0]);
+        assertThat(t.status()).as(t.err()).isZero();
+        assertThat(t.out()).isEqualTo("tool ['a b']\n");
     }
 
     @Test

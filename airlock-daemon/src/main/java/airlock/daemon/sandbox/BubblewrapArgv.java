@@ -72,12 +72,14 @@ public final class BubblewrapArgv {
         a.addAll(open);
         a.addAll(List.of("--tmpfs", "/tmp"));
         List<Path> bound = new ArrayList<>(SYSTEM.stream().map(Path::of).toList());
-        Optional<Path> prefix = executablePrefix(Path.of(r.argv().getFirst()));
-        if (prefix.isPresent() && (prefix.get().getNameCount() < 2 || r.home().startsWith(prefix.get()) || under(prefix.get(), r.hidden()))) {
-            throw new IOException(r.argv().getFirst() + " is installed under " + prefix.get()
-                    + ", which would bring the host home or the daemon's files into the sandbox; install it under /usr or /opt");
+        List<Path> installed = installation(Path.of(r.argv().getFirst()), r.home(), r.hidden());
+        for (Path p : installed) {
+            if (p.getNameCount() < 2 || r.home().startsWith(p) || under(p, r.hidden())) {
+                throw new IOException(r.argv().getFirst() + " is installed under " + p
+                        + ", which would bring the host home or the daemon's files into the sandbox; install it under /usr or /opt");
+            }
         }
-        prefix.ifPresent(bound::add);
+        bound.addAll(installed);
 
         a.addAll(size);
         a.addAll(open);
@@ -99,7 +101,7 @@ public final class BubblewrapArgv {
             a.addAll(List.of(rw ? "--bind" : "--ro-bind", m.toString(), m.toString()));
             bound.add(m);
         }
-        prefix.ifPresent(p -> a.addAll(List.of("--ro-bind", p.toString(), p.toString())));
+        for (Path p : installed) a.addAll(List.of("--ro-bind", p.toString(), p.toString()));
         for (Path h : r.hidden()) {
             if (Files.isDirectory(h) && bound.stream().anyMatch(b -> h.startsWith(b) || b.startsWith(h))) {
                 a.addAll(List.of("--tmpfs", h.toString()));
@@ -124,16 +126,60 @@ public final class BubblewrapArgv {
      */
     static Optional<Path> executablePrefix(Path executable) throws IOException {
         Path real = executable.toRealPath();
-        if (isScript(real) && !real.startsWith("/usr")) {
-            // a version manager's shim (pyenv, asdf) is a script that needs its whole installation
-            // and often the home: binding that would defeat the hidden home
-            throw new IOException(executable + " is a script (a version manager's shim?), not the tool itself; put the real"
-                    + " tool first on the daemon's PATH (e.g. /usr/bin) or name it in [command] bin with its absolute path");
-        }
         for (String s : SYSTEM) if (real.startsWith(s)) return Optional.empty();
         Path bin = real.getParent();
         Path prefix = bin != null && bin.getFileName() != null && bin.getFileName().toString().equals("bin") ? bin.getParent() : bin;
         return Optional.ofNullable(prefix);
+    }
+
+    /**
+     * What the tool needs bound read-only besides the system: a program's installation
+     * ({@link #executablePrefix}); for a {@code #!} script outside /usr (a person's report.sh, a
+     * tool under /opt), the script file itself and its interpreter's installation. A script that
+     * lies in the host home or the daemon's hidden folders is refused: that is a version manager's
+     * shim (pyenv, asdf), which needs its whole installation and the home, and binding those would
+     * defeat the hidden home.
+     */
+    static List<Path> installation(Path executable, Path home, List<Path> hidden) throws IOException {
+        Path real = executable.toRealPath();
+        if (!isScript(real) || real.startsWith("/usr")) return executablePrefix(executable).map(List::of).orElse(List.of());
+        if (real.startsWith(home) || executable.toAbsolutePath().normalize().startsWith(home) || under(real, hidden)) {
+            throw new IOException(executable + " is a script in the host home (a version manager's shim?), not the tool itself;"
+                    + " its installation lies in the home, which a sandbox hides; put the real tool first on the daemon's PATH"
+                    + " (e.g. /usr/bin) or name it in [command] bin with its absolute path");
+        }
+        Path interpreter = interpreter(real).orElseThrow(() -> new IOException(executable + " is a script whose #! line names no"
+                + " interpreter by absolute path"));
+        List<Path> out = new ArrayList<>();
+        out.add(real);
+        if (!interpreter.equals(real)) {
+            if (isScript(interpreter.toRealPath()) && !interpreter.toRealPath().startsWith("/usr")) {
+                throw new IOException(executable + " is run by " + interpreter + ", itself a script outside /usr; name the real"
+                        + " interpreter in the #! line");
+            }
+            for (Path p : installation(interpreter, home, hidden)) if (!out.contains(p)) out.add(p);
+        }
+        return out;
+    }
+
+    /** The program of a script's {@code #!} line, resolved (env's argument looked up in /usr/bin and /bin). */
+    private static Optional<Path> interpreter(Path script) throws IOException {
+        String first;
+        try (var in = Files.newBufferedReader(script, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            first = in.readLine();
+        }
+        if (first == null || !first.startsWith("#!")) return Optional.empty();
+        String[] words = first.substring(2).strip().split("\\s+");
+        if (words.length == 0 || !words[0].startsWith("/")) return Optional.empty();
+        Path program = Path.of(words[0]);
+        if (program.getFileName() != null && program.getFileName().toString().equals("env") && words.length > 1 && !words[1].startsWith("-")) {
+            for (String dir : List.of("/usr/bin", "/bin")) {
+                Path p = Path.of(dir, words[1]);
+                if (Files.isExecutable(p)) return Optional.of(p.toRealPath());
+            }
+            return Optional.empty();
+        }
+        return Files.isExecutable(program) ? Optional.of(program.toRealPath()) : Optional.empty();
     }
 
     private static boolean isScript(Path p) {
