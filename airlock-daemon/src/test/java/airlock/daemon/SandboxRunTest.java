@@ -135,10 +135,62 @@ class SandboxRunTest {
                     """;
             SandboxBox.Run off = box.python("network = false\n", script, Integer.toString(listener.getLocalPort()));
             assertThat(off.out()).contains("REFUSED").doesNotContain("CONNECTED");
-            // the listener is real: with the network on the same script gets through
-            SandboxBox.Run on = box.python("network = true\n", script, Integer.toString(listener.getLocalPort()));
+            // the listener is real: with the host's own network (the explicit opt-in) the same script gets through
+            SandboxBox.Run on = box.python("host_network = true\n", script, Integer.toString(listener.getLocalPort()));
             assertThat(on.out()).contains("CONNECTED");
         }
+    }
+
+    /**
+     * Issue 21.7: network = true was the host's network namespace, so a script reached every
+     * service on the host's 127.0.0.1 (and could listen there for the console's cookie). A root
+     * daemon now gives the run a namespace of its own with user-mode networking (pasta): a route
+     * out, but neither the host's loopback nor its gateway address mapped to it.
+     */
+    @Test
+    void withTheNetworkOnTheHostsLoopbackIsStillOutOfReach() throws Exception {
+        assumeTrue(SandboxBox.isRoot(), "a daemon that is not root still shares the host's network (docs/sandbox.md)");
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
+            String script = """
+                    import os, socket, sys
+                    for host in ["127.0.0.1", sys.argv[2]]:
+                        try:
+                            socket.create_connection((host, int(sys.argv[1])), timeout=3); print("CONNECTED", host)
+                        except Exception as e:
+                            print("REFUSED", host, type(e).__name__)
+                    routes = [l.split() for l in open("/proc/net/route").readlines()[1:]]
+                    print("default route via", [r[0] for r in routes if r[1] == "00000000"])
+                    print("netns", os.readlink("/proc/self/ns/net"))
+                    """;
+            String gateway = defaultGateway();
+            SandboxBox.Run on = box.python("network = true\nwritable = false\n", script, Integer.toString(listener.getLocalPort()), gateway);
+            assertThat(on.status()).as(on.err()).isZero();
+            assertThat(on.out()).contains("REFUSED 127.0.0.1").contains("REFUSED " + gateway).doesNotContain("CONNECTED")
+                    .doesNotContain("default route via []")
+                    .doesNotContain("netns " + Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+            assertThat(on.out()).containsPattern("default route via \\['[a-z0-9]+'\\]");
+            // the opt-in reaches it, as the whole host's network does
+            SandboxBox.Run host = box.python("host_network = true\nwritable = false\n", script, Integer.toString(listener.getLocalPort()), gateway);
+            assertThat(host.out()).contains("CONNECTED 127.0.0.1");
+        }
+        // nothing of the run's network is left behind
+        try (var left = Files.list(Path.of("/run/netns"))) {
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("airlock-")).toList()).isEmpty();
+        } catch (java.nio.file.NoSuchFileException e) {
+            // never made
+        }
+    }
+
+    /** The host's default gateway (pasta would map it to the host's loopback unless told not to). */
+    private static String defaultGateway() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/net/route")).subList(1, Files.readAllLines(Path.of("/proc/net/route")).size())) {
+            String[] f = line.trim().split("\\s+");
+            if (f[1].equals("00000000")) {
+                long g = Long.parseLong(f[2], 16);
+                return (g & 0xff) + "." + (g >> 8 & 0xff) + "." + (g >> 16 & 0xff) + "." + (g >> 24 & 0xff);
+            }
+        }
+        return "192.0.2.1";
     }
 
     @Test

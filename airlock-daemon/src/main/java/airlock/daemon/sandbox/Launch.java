@@ -17,10 +17,11 @@ import java.util.Optional;
  * @param cgroup     the run's own cgroup, when the host has one for the daemon
  * @param written    the writable mount as it was before the run, when its new files are to be scanned
  * @param redaction  what the scan replaces
+ * @param network    the run's own network namespace (user-mode networking), deleted at the end
  */
 public record Launch(List<String> argv, boolean sandboxed, Duration timeout, long outputBytes, long memoryMb,
                      long processes, Optional<Cgroup> cgroup, Optional<WrittenFiles.Snapshot> written,
-                     Redaction redaction, AfterSuccess afterSuccess) implements AutoCloseable {
+                     Redaction redaction, AfterSuccess afterSuccess, Optional<UserNetwork> network) implements AutoCloseable {
     /** What a run that ended with status 0 leaves kept (pip: the install, for a rebuild). */
     @FunctionalInterface
     public interface AfterSuccess {
@@ -30,6 +31,11 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
 
     public Launch {
         argv = List.copyOf(argv);
+    }
+
+    public Launch(List<String> argv, boolean sandboxed, Duration timeout, long outputBytes, long memoryMb, long processes,
+                  Optional<Cgroup> cgroup, Optional<WrittenFiles.Snapshot> written, Redaction redaction, AfterSuccess afterSuccess) {
+        this(argv, sandboxed, timeout, outputBytes, memoryMb, processes, cgroup, written, redaction, afterSuccess, Optional.empty());
     }
 
     public static Launch direct(List<String> argv) {
@@ -90,5 +96,6 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
     @Override
     public void close() {
         cgroup.ifPresent(Cgroup::close);
+        network.ifPresent(UserNetwork::close);
     }
 }

@@ -120,20 +120,32 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         }
 
         long memoryBytes = s.memoryMb() * MB;
+        // network = true: a namespace of the run's own (user-mode networking), never the host's
+        // loopback; the host's own network only by host_network = true. A root daemon makes it.
+        Optional<UserNetwork> network = Optional.empty();
+        List<String> enter = List.of();
+        if (runAs.isPresent() && s.network() && !s.hostNetwork()) {
+            Path nsenter = UserNetwork.nsenter(path).orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox"
+                    + " layer: [sandbox] network = true needs nsenter (util-linux); install util-linux"));
+            network = Optional.of(UserNetwork.create(path));
+            enter = network.get().enter(nsenter);
+        }
         Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
         try {
             List<String> rlimits = rlimits(s, cgroup.isPresent(), path);
             List<String> argv = new ArrayList<>();
             cgroup.ifPresent(g -> argv.addAll(g.joinThenExec()));
+            argv.addAll(enter);
             argv.addAll(BubblewrapArgv.of(bwrap, new SandboxRequest(s, argv0, plan.cwd(), cwdMount, mounts, home, hidden, extra), rlimits,
                     runAs));
             // only a writable workspace can carry a secret out in a file; no redactor, nothing to find
             Optional<WrittenFiles.Snapshot> written = s.writable() && redaction != Redaction.NONE
                     ? Optional.of(WrittenFiles.before(List.of(cwdMount))) : Optional.empty();
             return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(),
-                    cgroup, written, redaction, keep);
+                    cgroup, written, redaction, keep, network);
         } catch (IOException | SandboxUnavailable e) {
             cgroup.ifPresent(Cgroup::close);
+            network.ifPresent(UserNetwork::close);
             if (e instanceof SandboxUnavailable u) throw u;
             throw new SandboxUnavailable("airlock: refused by the sandbox layer: " + e.getMessage());
         }
