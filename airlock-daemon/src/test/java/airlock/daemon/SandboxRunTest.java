@@ -424,6 +424,27 @@ class SandboxRunTest {
         assertThat(ro.out()).contains("host uid 65534\n").contains("opened for writing []");
     }
 
+    /**
+     * Issue 21.4: a double-forked, setsid grandchild of an unsandboxed tool outlived its run with
+     * the run's environment. Every run has a cgroup of its own now, killed at the run's end.
+     */
+    @Test
+    void whatAnUnsandboxedRunLeavesBehindEndsWithIt() throws Exception {
+        var probe = airlock.daemon.sandbox.Cgroup.create(0, 0);
+        assumeTrue(probe.isPresent(), "no cgroup the daemon may make here (docs/sandbox.md: the fallback)");
+        probe.get().close();
+        String marker = "leftover-" + UUID.randomUUID();
+        Path started = box.work.resolve("started");
+        SandboxBox.Run r = box.run(box.module("/bin/sh", null), List.of("/bin/sh", "-c",
+                "setsid /usr/bin/python3 -c 'import time; time.sleep(60)' " + marker + " </dev/null >/dev/null 2>&1 & echo $! > " + started), new byte[0]);
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(started).exists();
+        for (int i = 0; i < 100 && !SandboxBox.processesWith(marker).isEmpty(); i++) Thread.sleep(20);
+        List<Long> left = SandboxBox.processesWith(marker);
+        left.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+        assertThat(left).isEmpty();
+    }
+
     /** Issue 20.4: only a version manager's shim (a script whose installation is in the hidden home) is refused. */
     @Test
     void aVersionManagersShimScriptIsRefusedWithWhatWorksInstead() throws Exception {

@@ -113,6 +113,23 @@ public final class Cgroup implements AutoCloseable {
         }
     }
 
+    private static final java.util.regex.Pattern RUN = java.util.regex.Pattern.compile(
+            "/airlock-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(/|$)");
+
+    /**
+     * True when process {@code pid} is in a run's cgroup (any hierarchy): a tool the daemon ran, or
+     * anything it left, double-forked and reparented or not. The kernel keeps a process in its
+     * cgroup across fork, setsid and exec; only a write to cgroup.procs moves it.
+     */
+    public static boolean holdsARun(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup")).stream()
+                    .map(l -> l.split(":", 3)).anyMatch(f -> f.length == 3 && RUN.matcher(f[2]).find());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** True when the run's memory is limited by this cgroup (v2 memory.max, or a v1 memory cgroup). */
     public boolean limitsMemory() {
         return memory.isPresent() || v2 && Files.exists(dir.resolve("memory.max"));

@@ -71,7 +71,16 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
 
     public Launch launch(Plan plan) throws SandboxUnavailable {
         Optional<SandboxSpec> spec = plan.module().sandbox();
-        if (spec.isEmpty()) return Launch.direct(plan.argv());
+        if (spec.isEmpty()) {
+            // every run in a cgroup of its own when the host gives one: what it leaves behind
+            // (a double-forked, setsid grandchild holding the run's secrets) is killed at its end,
+            // and the control socket knows it for one of the runs
+            Optional<Cgroup> group = Cgroup.create(0, 0);
+            if (group.isEmpty()) return Launch.direct(plan.argv());
+            List<String> argv = new ArrayList<>(group.get().joinThenExec());
+            argv.addAll(plan.argv());
+            return new Launch(argv, false, Duration.ZERO, 0, 0, 0, group, Optional.empty(), Redaction.NONE, Launch.AfterSuccess.NOTHING);
+        }
         SandboxSpec s = spec.get();
         String path = plan.env().get("PATH");
         Path bwrap = switch (bubblewrap.apply(path)) {
