@@ -30,4 +30,11 @@ mkdir -p "$TMP/layer"
     "$ROOT/bench/WriteLayerBench.java" "$RUNS" "$TMP/layer"
 # --- end of the private write layer block
 
+# --- user-mode network (issue 21.7): network = true (a namespace of the run's own with pasta,
+# under a root daemon) against network = false and host_network = true, interleaved
+echo
+echo "User-mode network per run (network = true needs pasta: apt-get install passt):"
+"$JAVA_HOME/bin/java" --add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$CP" \
+    "$ROOT/bench/SandboxNetworkBench.java" "$RUNS" "$TMP/network"
+# --- end of the user-mode network block
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -40,6 +40,19 @@ final class SandboxDoctor {
                 out.add(new Line("ok  ", "sandbox: process limits through RLIMIT_NPROC in the sandbox's user namespace (no pids cgroup)"));
             }
         }
+        boolean limitsMemory = policy.modules().values().stream().anyMatch(m -> m.sandbox().map(s -> s.memoryMb() > 0).orElse(false));
+        if (limitsMemory) {
+            var cgroup = Cgroup.create(0, 64L * 1024 * 1024);
+            boolean counted = cgroup.map(Cgroup::limitsMemory).orElse(false);
+            cgroup.ifPresent(Cgroup::close);
+            if (counted) {
+                out.add(new Line("ok  ", "sandbox: memory_mb through a memory cgroup the daemon may create (counts /dev/shm, /tmp, memfd)"));
+            } else {
+                out.add(new Line("warn", "sandbox: memory_mb is RLIMIT_AS and tmpfs sizes only (no memory cgroup the daemon may"
+                        + " create): /dev/shm, /tmp and memfd memory are not counted against it; delegate a cgroup to the daemon"
+                        + " (systemd: Delegate=yes)"));
+            }
+        }
         return out;
     }
 }

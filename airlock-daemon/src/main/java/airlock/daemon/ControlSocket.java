@@ -84,9 +84,10 @@ final class ControlSocket implements Closeable {
                 out.write(reply(error("airlock: the control socket answers only the daemon's own user on the host")));
                 return;
             }
-            if (startedByThisDaemon(caller.pid())) {
+            if (startedByThisDaemon(caller.pid()) || airlock.daemon.sandbox.Cgroup.holdsARun(caller.pid())) {
                 // a tool the daemon ran for an agent (terraform running workspace code, say) is the
-                // daemon's user on the host, but it must not approve its own waiting request
+                // daemon's user on the host, but it must not approve its own waiting request; nor may
+                // what a run left behind (double-forked, reparented away from the daemon), which its cgroup still names
                 log.println("airlock: control socket refused pid " + caller.pid() + ": a process this daemon started");
                 out.write(reply(error("airlock: the control socket does not answer processes the daemon started for an agent")));
                 return;

@@ -39,4 +39,36 @@ class ControlSocketCallerTest {
         // the daemon's own JVM (where the CLI runs in tests) is not its own descendant
         assertThat(airlock.daemon.ControlSocket.startedByThisDaemon(ProcessHandle.current().pid())).isFalse();
     }
+
+    /**
+     * Issue 21.4: a double-forked, setsid grandchild of a run is reparented away from the daemon,
+     * so the ancestry check alone answered it (it could run airlock approve). Its run's cgroup
+     * still names it.
+     */
+    @Test
+    void whatARunLeftBehindIsRefusedThoughReparented() throws Exception {
+        var group = airlock.daemon.sandbox.Cgroup.create(0, 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(group.isPresent(), "no cgroup the daemon may make here");
+        f = new DaemonFixture(tmp, "").start();
+        Path sock = new ConfigDirectory(f.config).controlSocket();
+        Path answer = tmp.resolve("answer");
+        try (var g = group.get()) {
+            java.util.List<String> argv = new java.util.ArrayList<>(g.joinThenExec());
+            argv.addAll(java.util.List.of("/usr/bin/python3", "-c", """
+                    import os, socket, sys, time
+                    if os.fork() > 0: os._exit(0)
+                    os.setsid()
+                    if os.fork() > 0: os._exit(0)
+                    while os.getppid() == int(sys.argv[3]): time.sleep(0.01)
+                    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b'{"op":"list"}\\n')
+                    open(sys.argv[2] + ".tmp", "w").write(s.makefile().readline().strip())
+                    os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+                    """, sock.toString(), answer.toString(), Long.toString(ProcessHandle.current().pid())));
+            Process run = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            assertThat(run.waitFor()).isZero();
+            for (int i = 0; i < 500 && !java.nio.file.Files.exists(answer); i++) Thread.sleep(20);
+            assertThat(java.nio.file.Files.readString(answer)).contains("does not answer processes the daemon started")
+                    .doesNotContain("pending");
+        }
+    }
 }

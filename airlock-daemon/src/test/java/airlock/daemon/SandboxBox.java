@@ -64,6 +64,20 @@ final class SandboxBox {
         Files.createDirectories(home.resolve(".ssh"));
         Files.writeString(home.resolve(".ssh/id_listed"), "listed-key-ok");
         Files.writeString(other.resolve("file"), "other-mount");
+        // a person's workspace: under a root daemon a sandboxed run becomes its owner (never root)
+        if (isRoot()) for (Path p : List.of(work, other)) giveToPerson(p);
+    }
+
+    /** The uid (and gid) of the person whose workspace a root test models. */
+    static final int PERSON = 1000;
+
+    static boolean isRoot() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+    }
+
+    static void giveToPerson(Path p) throws IOException {
+        Files.setAttribute(p, "unix:uid", PERSON);
+        Files.setAttribute(p, "unix:gid", PERSON);
     }
 
     CommandModule module(String bin, String sandbox) throws Exception {

@@ -135,10 +135,62 @@ class SandboxRunTest {
                     """;
             SandboxBox.Run off = box.python("network = false\n", script, Integer.toString(listener.getLocalPort()));
             assertThat(off.out()).contains("REFUSED").doesNotContain("CONNECTED");
-            // the listener is real: with the network on the same script gets through
-            SandboxBox.Run on = box.python("network = true\n", script, Integer.toString(listener.getLocalPort()));
+            // the listener is real: with the host's own network (the explicit opt-in) the same script gets through
+            SandboxBox.Run on = box.python("host_network = true\n", script, Integer.toString(listener.getLocalPort()));
             assertThat(on.out()).contains("CONNECTED");
         }
+    }
+
+    /**
+     * Issue 21.7: network = true was the host's network namespace, so a script reached every
+     * service on the host's 127.0.0.1 (and could listen there for the console's cookie). A root
+     * daemon now gives the run a namespace of its own with user-mode networking (pasta): a route
+     * out, but neither the host's loopback nor its gateway address mapped to it.
+     */
+    @Test
+    void withTheNetworkOnTheHostsLoopbackIsStillOutOfReach() throws Exception {
+        assumeTrue(SandboxBox.isRoot(), "a daemon that is not root still shares the host's network (docs/sandbox.md)");
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
+            String script = """
+                    import os, socket, sys
+                    for host in ["127.0.0.1", sys.argv[2]]:
+                        try:
+                            socket.create_connection((host, int(sys.argv[1])), timeout=3); print("CONNECTED", host)
+                        except Exception as e:
+                            print("REFUSED", host, type(e).__name__)
+                    routes = [l.split() for l in open("/proc/net/route").readlines()[1:]]
+                    print("default route via", [r[0] for r in routes if r[1] == "00000000"])
+                    print("netns", os.readlink("/proc/self/ns/net"))
+                    """;
+            String gateway = defaultGateway();
+            SandboxBox.Run on = box.python("network = true\nwritable = false\n", script, Integer.toString(listener.getLocalPort()), gateway);
+            assertThat(on.status()).as(on.err()).isZero();
+            assertThat(on.out()).contains("REFUSED 127.0.0.1").contains("REFUSED " + gateway).doesNotContain("CONNECTED")
+                    .doesNotContain("default route via []")
+                    .doesNotContain("netns " + Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+            assertThat(on.out()).containsPattern("default route via \\['[a-z0-9]+'\\]");
+            // the opt-in reaches it, as the whole host's network does
+            SandboxBox.Run host = box.python("host_network = true\nwritable = false\n", script, Integer.toString(listener.getLocalPort()), gateway);
+            assertThat(host.out()).contains("CONNECTED 127.0.0.1");
+        }
+        // nothing of the run's network is left behind
+        try (var left = Files.list(Path.of("/run/netns"))) {
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("airlock-")).toList()).isEmpty();
+        } catch (java.nio.file.NoSuchFileException e) {
+            // never made
+        }
+    }
+
+    /** The host's default gateway (pasta would map it to the host's loopback unless told not to). */
+    private static String defaultGateway() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/net/route")).subList(1, Files.readAllLines(Path.of("/proc/net/route")).size())) {
+            String[] f = line.trim().split("\\s+");
+            if (f[1].equals("00000000")) {
+                long g = Long.parseLong(f[2], 16);
+                return (g & 0xff) + "." + (g >> 8 & 0xff) + "." + (g >> 16 & 0xff) + "." + (g >> 24 & 0xff);
+            }
+        }
+        return "192.0.2.1";
     }
 
     @Test
@@ -167,6 +219,43 @@ class SandboxRunTest {
         SandboxBox.Run r = box.python("memory_mb = 128\n", script);
         assertThat(r.out()).contains("NO MEMORY").doesNotContain("ALLOCATED");
         assertThat(box.python("memory_mb = 1024\n", script).out()).contains("ALLOCATED");
+    }
+
+    /**
+     * Issue 21.2: RLIMIT_AS counts neither a tmpfs's pages nor a memfd's; with memory_mb = 64 a
+     * script filled /dev/shm and a memfd far past it. /dev/shm is now a tmpfs of memory_mb, and a
+     * memory cgroup (where the daemon may make one) counts both.
+     */
+    @Test
+    void sharedMemoryAndMemfdStopAtTheMemoryLimit() throws Exception {
+        var probe = airlock.daemon.sandbox.Cgroup.create(0, 64L << 20);
+        boolean cgroup = probe.map(airlock.daemon.sandbox.Cgroup::limitsMemory).orElse(false);
+        probe.ifPresent(airlock.daemon.sandbox.Cgroup::close);
+        String fill = """
+                import os, sys
+                mb = b"x" * (1 << 20)
+                n = 0
+                if sys.argv[1] == "shm":
+                    f = open("/dev/shm/fill", "wb")
+                    write = lambda: (f.write(mb), f.flush())
+                else:
+                    fd = os.memfd_create("fill")
+                    write = lambda: os.write(fd, mb)
+                try:
+                    for _ in range(200):
+                        write(); n += 1
+                        print(sys.argv[1], n, flush=True)
+                except OSError as e:
+                    print("refused", type(e).__name__, flush=True)
+                """;
+        SandboxBox.Run shm = box.python("memory_mb = 64\nwritable = false\n", fill, "shm");
+        assertThat(shm.out()).as(shm.err()).contains("shm 1\n").doesNotContain("shm 65\n");
+        // without a memory cgroup a memfd is not counted (docs/sandbox.md says so; airlock doctor warns)
+        assumeTrue(cgroup, "no memory cgroup the daemon may make here");
+        SandboxBox.Run memfd = box.python("memory_mb = 64\nwritable = false\n", fill, "memfd");
+        assertThat(memfd.out()).as(memfd.err()).contains("memfd 1\n").doesNotContain("memfd 65\n");
+        assertThat(memfd.limit()).isEqualTo("memory");
+        assertThat(memfd.err()).contains("airlock: sandbox: the run passed its memory limit of 64 MB");
     }
 
     @Test
@@ -276,15 +365,120 @@ class SandboxRunTest {
         assertThat(Files.readString(leak)).doesNotContain(secret);
     }
 
+    /**
+     * Issue 21.1: with a root daemon the sandbox's uid was the host's root (uid map "0 0 1"), and
+     * host uid 0 may write /proc/sys whatever its capabilities (core_pattern runs a program as
+     * root at the next crash). Opening for writing only: nothing is ever written to the kernel.
+     */
+    static final String KERNEL_WRITES = """
+            import os
+            targets = ["/proc/sys/kernel/core_pattern", "/proc/sys/kernel/poweroff_cmd", "/proc/sys/fs/suid_dumpable",
+                       "/proc/sys/vm/drop_caches", "/proc/sys/net/ipv4/ip_forward", "/proc/sysrq-trigger",
+                       "/proc/sys/kernel/modprobe"]
+            opened = []
+            for t in targets:
+                try:
+                    os.close(os.open(t, os.O_WRONLY))
+                    opened.append(t)
+                except OSError:
+                    pass
+            uid = os.getuid()
+            host = None
+            for line in open("/proc/self/uid_map"):
+                inner, outer, count = (int(x) for x in line.split())
+                if inner <= uid < inner + count:
+                    host = outer + uid - inner
+            print("host uid", host)
+            print("opened for writing", opened)
+            """;
+
+    @Test
+    void aRunIsNeverTheHostsRootAndCannotWriteTheKernelsSettings() throws Exception {
+        Path written = box.work.resolve("written.txt");
+        SandboxBox.Run r = box.python("writable = true\nnetwork = true\n", KERNEL_WRITES + "open('" + written + "', 'w').write('x')\n"
+                + "for d in ['/tmp', '/dev/shm', os.environ['HOME']]:\n    open(d + '/t', 'w').write('x')\nprint('private folders writable')\n");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("private folders writable");
+        assertThat(r.out()).contains("opened for writing []").doesNotContain("host uid 0\n").doesNotContain("host uid None");
+        int daemonUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        // what the run writes belongs to the workspace's owner (the person), as the daemon's own files do when it is not root
+        int expected = daemonUid == 0 ? SandboxBox.PERSON : daemonUid;
+        assertThat(r.out()).contains("host uid " + expected + "\n");
+        assertThat((Integer) Files.getAttribute(written, "unix:uid")).isEqualTo(expected);
+    }
+
+    @Test
+    void aRootDaemonRefusesAWritableRunInAWorkspaceRootOwnsAndSaysWhatWorks() throws Exception {
+        assumeTrue(SandboxBox.isRoot(), "only a root daemon runs a sandbox as another user");
+        Files.setAttribute(box.work, "unix:uid", 0);
+        Files.setAttribute(box.work, "unix:gid", 0);
+        Path ran = box.work.resolve("ran");
+        SandboxBox.Run w = box.python("writable = true\n", "open('" + ran + "', 'w').write('x')\n");
+        assertThat(w.status()).isEqualTo(126);
+        assertThat(w.err()).startsWith("airlock: refused by the sandbox layer: the workspace " + box.work + " belongs to root")
+                .contains("chown -R USER " + box.work);
+        assertThat(ran).doesNotExist();
+        // a read-only run there runs, as nobody
+        SandboxBox.Run ro = box.python("writable = false\n", KERNEL_WRITES);
+        assertThat(ro.status()).as(ro.err()).isZero();
+        assertThat(ro.out()).contains("host uid 65534\n").contains("opened for writing []");
+    }
+
+    /**
+     * Issue 21.4: a double-forked, setsid grandchild of an unsandboxed tool outlived its run with
+     * the run's environment. Every run has a cgroup of its own now, killed at the run's end.
+     */
+    @Test
+    void whatAnUnsandboxedRunLeavesBehindEndsWithIt() throws Exception {
+        var probe = airlock.daemon.sandbox.Cgroup.create(0, 0);
+        assumeTrue(probe.isPresent(), "no cgroup the daemon may make here (docs/sandbox.md: the fallback)");
+        probe.get().close();
+        String marker = "leftover-" + UUID.randomUUID();
+        Path started = box.work.resolve("started");
+        SandboxBox.Run r = box.run(box.module("/bin/sh", null), List.of("/bin/sh", "-c",
+                "setsid /usr/bin/python3 -c 'import time; time.sleep(60)' " + marker + " </dev/null >/dev/null 2>&1 & echo $! > " + started), new byte[0]);
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(started).exists();
+        for (int i = 0; i < 100 && !SandboxBox.processesWith(marker).isEmpty(); i++) Thread.sleep(20);
+        List<Long> left = SandboxBox.processesWith(marker);
+        left.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+        assertThat(left).isEmpty();
+    }
+
+    /** Issue 20.4: only a version manager's shim (a script whose installation is in the hidden home) is refused. */
     @Test
     void aVersionManagersShimScriptIsRefusedWithWhatWorksInstead() throws Exception {
-        Path shim = box.script("python3-shim", "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n");
+        Path shim = Files.createDirectories(box.home.resolve(".pyenv/shims")).resolve("python3");
+        Files.writeString(shim, "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n");
         shim.toFile().setExecutable(true);
         Path ran = box.work.resolve("ran");
         SandboxBox.Run r = box.run(box.module(shim.toString(), ""), List.of(shim.toString(), "-c", "open('" + ran + "', 'w')"), new byte[0]);
         assertThat(r.status()).isEqualTo(126);
-        assertThat(r.err()).startsWith("airlock: refused by the sandbox layer: " + shim + " is a script").contains("absolute path");
+        assertThat(r.err()).startsWith("airlock: refused by the sandbox layer: " + shim + " is a script in the host home"
+                + " (a version manager's shim?)").contains("absolute path");
         assertThat(ran).doesNotExist();
+    }
+
+    /**
+     * Issue 20.4: a person's own script outside /usr and outside the home (report.sh under /opt, a
+     * python tool with "#!/usr/bin/env python3") runs sandboxed: its file and its interpreter are
+     * bound, nothing else of where it lies.
+     */
+    @Test
+    void aPersonsOwnScriptOutsideUsrRunsSandboxedWithItsInterpreter() throws Exception {
+        Path bin = Files.createDirectories(tmp.toRealPath().resolve("opt/tools/bin"));
+        Files.writeString(bin.getParent().resolve("NEIGHBOUR"), "CANARY-NEIGHBOUR-5e1d");
+        Path report = bin.resolve("report.sh");
+        Files.writeString(report, "#!/bin/sh\necho \"report in $(pwd)\"; cat " + bin.getParent().resolve("NEIGHBOUR") + " 2>&1 || true\n");
+        Path tool = bin.resolve("tool");
+        Files.writeString(tool, "#!/usr/bin/env python3\nimport sys\nprint('tool', sys.argv[1:])\n");
+        for (Path p : List.of(report, tool)) p.toFile().setExecutable(true, false);
+        SandboxBox.Run r = box.run(box.module(report.toString(), "writable = false\n"), List.of(report.toString()), new byte[0]);
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("report in " + box.work + "\n").doesNotContain("CANARY-NEIGHBOUR");
+        SandboxBox.Run t = box.run(box.module(tool.toString(), "writable = false\n"), List.of(tool.toString(), "a b"), new byte[0]);
+        assertThat(t.status()).as(t.err()).isZero();
+        assertThat(t.out()).isEqualTo("tool ['a b']\n");
     }
 
     @Test

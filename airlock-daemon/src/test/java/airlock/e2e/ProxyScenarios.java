@@ -300,6 +300,39 @@ abstract class ProxyScenarios {
     }
 
     /**
+     * Issue 21.1 through the shim: the agent's python3 script, run by a root daemon in airlock's
+     * sandbox, is not the host's root (its uid maps to a host uid other than 0) and cannot open the
+     * kernel's settings for writing. Opening only: nothing is ever written to the kernel.
+     */
+    @Test
+    void aSandboxedScriptIsNeverTheHostsRootNorWritesTheKernelsSettings() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(airlock.daemon.sandbox.Bubblewrap.probe(bench.daemonEnv().get("PATH"))
+                instanceof airlock.daemon.sandbox.Bubblewrap.Availability.Ready, "bubblewrap cannot make airlock's sandbox here");
+        Files.writeString(bench.workspace.resolve("kernel.py"), """
+                import os
+                targets = ["/proc/sys/kernel/core_pattern", "/proc/sys/kernel/poweroff_cmd", "/proc/sys/fs/suid_dumpable",
+                           "/proc/sys/vm/drop_caches", "/proc/sys/net/ipv4/ip_forward", "/proc/sysrq-trigger"]
+                opened = []
+                for t in targets:
+                    try:
+                        os.close(os.open(t, os.O_WRONLY))
+                        opened.append(t)
+                    except OSError:
+                        pass
+                host = None
+                for line in open("/proc/self/uid_map"):
+                    inner, outer, count = (int(x) for x in line.split())
+                    if inner <= os.getuid() < inner + count:
+                        host = outer + os.getuid() - inner
+                print("host uid", host)
+                print("opened for writing", opened)
+                """);
+        var r = run("agent", Sandbox.WORKSPACE, new byte[0], "python3", "kernel.py");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("opened for writing []\n").doesNotContain("host uid 0\n").doesNotContain("host uid None");
+    }
+
+    /**
      * Issue 14 in the sandbox: a secret set in the vault, granted to one tool for one run. The tool
      * prints it raw and in base64 on both streams; the agent gets only markers, the audit record
      * counts them, and the value is nowhere in the agent's view (its environment and files).

@@ -13,9 +13,11 @@ final class SandboxLoader {
     private SandboxLoader() {}
 
     static SandboxSpec parse(Toml t, Toml.Table s) throws ConfigError {
-        t.onlyKeys(s, Set.of("network", "read", "writable", "timeout_s", "memory_mb", "processes", "output_mb", "venv"));
+        t.onlyKeys(s, Set.of("network", "read", "writable", "timeout_s", "memory_mb", "processes", "output_mb", "venv", "host_network"));
         // network off unless asked for: a sandbox that forgot the key must not reach the network
         boolean network = Boolean.TRUE.equals(t.bool(s, "network"));
+        // the host's own network (its loopback services too) only when asked for by name
+        boolean hostNetwork = Boolean.TRUE.equals(t.bool(s, "host_network"));
         Boolean w = t.bool(s, "writable");
         List<String> read = t.strings(s, "read");
         if (read == null) read = List.of();
@@ -30,7 +32,7 @@ final class SandboxLoader {
         };
         return new SandboxSpec(network, read, w == null || w,
                 limit(t, s, "timeout_s", MAX_TIMEOUT_S), limit(t, s, "memory_mb", MAX_MEMORY_MB),
-                limit(t, s, "processes", MAX_PROCESSES), limit(t, s, "output_mb", MAX_OUTPUT_MB), v);
+                limit(t, s, "processes", MAX_PROCESSES), limit(t, s, "output_mb", MAX_OUTPUT_MB), v, hostNetwork);
     }
 
     /**

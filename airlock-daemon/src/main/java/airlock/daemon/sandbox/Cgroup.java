@@ -9,21 +9,30 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A pids (and, on cgroup v2, memory) cgroup of its own for one run, when the host lets the daemon
- * make one: under its own cgroup on v2 when the pids controller is delegated to it, or in the v1
- * pids hierarchy when that is writable. The run joins it before bubblewrap starts, so every
- * process of the tree, in any namespace, is counted and can be killed at once.
+ * A pids and memory cgroup of its own for one run, when the host lets the daemon make one: under
+ * its own cgroup on v2 when the controllers are delegated to it, or in the v1 pids and memory
+ * hierarchies when those are writable. The run joins it before bubblewrap starts, so every
+ * process of the tree, in any namespace, is counted and can be killed at once. The memory limit
+ * is the one that counts what RLIMIT_AS does not: a tmpfs's pages (/dev/shm, /tmp) and memfds are
+ * charged to the cgroup of the process that touches them.
  */
 public final class Cgroup implements AutoCloseable {
     private final Path dir;
     private final boolean v2;
+    /** v1 only: the run's directory in the memory hierarchy, when one could be made. */
+    private final Optional<Path> memory;
 
-    private Cgroup(Path dir, boolean v2) {
+    private Cgroup(Path dir, boolean v2, Optional<Path> memory) {
         this.dir = dir;
         this.v2 = v2;
+        this.memory = memory;
     }
 
-    /** A fresh cgroup with {@code pids.max} (and memory.max on v2); empty when none can be made. */
+    /**
+     * A fresh cgroup with {@code pids.max} and, when {@code memoryBytes > 0}, a memory limit
+     * (memory.max on v2, memory.limit_in_bytes and memory.memsw.limit_in_bytes on v1); empty when
+     * no pids cgroup can be made. Whether the memory limit was had: {@link #limitsMemory()}.
+     */
     public static Optional<Cgroup> create(long processes, long memoryBytes) {
         for (Candidate c : candidates()) {
             Path dir = c.parent().resolve("airlock-" + UUID.randomUUID());
@@ -32,7 +41,8 @@ public final class Cgroup implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 continue;
             }
-            Cgroup g = new Cgroup(dir, c.v2());
+            Optional<Path> memory = c.v2() || memoryBytes <= 0 ? Optional.empty() : v1Memory(memoryBytes);
+            Cgroup g = new Cgroup(dir, c.v2(), memory);
             try {
                 if (!Files.exists(dir.resolve("pids.max"))) throw new IOException("no pids controller in " + dir);
                 if (processes > 0) Files.writeString(dir.resolve("pids.max"), Long.toString(processes));
@@ -49,6 +59,28 @@ public final class Cgroup implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The run's directory in the v1 memory hierarchy, limited; empty when it cannot be made. */
+    private static Optional<Path> v1Memory(long memoryBytes) {
+        Optional<Path> parent = v1Parent("memory");
+        if (parent.isEmpty()) return Optional.empty();
+        Path dir = parent.get().resolve("airlock-" + UUID.randomUUID());
+        try {
+            Files.createDirectory(dir);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        try {
+            Files.writeString(dir.resolve("memory.limit_in_bytes"), Long.toString(memoryBytes));
+            // memory plus swap: without it the run's pages would go to swap instead of stopping it
+            Path memsw = dir.resolve("memory.memsw.limit_in_bytes");
+            if (Files.exists(memsw)) Files.writeString(memsw, Long.toString(memoryBytes));
+            return Optional.of(dir);
+        } catch (IOException | RuntimeException e) {
+            removeQuietly(dir);
+            return Optional.empty();
+        }
+    }
+
     private record Candidate(Path parent, boolean v2) {}
 
     /** The daemon's own cgroup on v2, then its place in the v1 pids hierarchy. */
@@ -56,26 +88,62 @@ public final class Cgroup implements AutoCloseable {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/self/cgroup"));
             Optional<String> unified = lines.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst();
-            Optional<String> pids = lines.stream().map(l -> l.split(":", 3)).filter(f -> f.length == 3 && List.of(f[1].split(",")).contains("pids"))
-                    .map(f -> f[2]).findFirst();
             List<Candidate> out = new java.util.ArrayList<>();
             for (Path root : List.of(Path.of("/sys/fs/cgroup"), Path.of("/sys/fs/cgroup/unified"))) {
                 if (unified.isPresent() && Files.exists(root.resolve("cgroup.controllers"))) {
                     out.add(new Candidate(root.resolve(unified.get().substring(1)), true));
                 }
             }
-            pids.ifPresent(p -> out.add(new Candidate(Path.of("/sys/fs/cgroup/pids").resolve(p.substring(1)), false)));
+            v1Parent("pids").ifPresent(p -> out.add(new Candidate(p, false)));
             return out;
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
     }
 
+    /** The daemon's own directory in the v1 hierarchy of {@code controller}, when it is mounted. */
+    private static Optional<Path> v1Parent(String controller) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/cgroup")).stream().map(l -> l.split(":", 3))
+                    .filter(f -> f.length == 3 && List.of(f[1].split(",")).contains(controller))
+                    .map(f -> Path.of("/sys/fs/cgroup/" + controller).resolve(f[2].substring(1)))
+                    .filter(Files::isDirectory).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final java.util.regex.Pattern RUN = java.util.regex.Pattern.compile(
+            "/airlock-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(/|$)");
+
     /**
-     * A constant script, never built from a request: it moves itself into the cgroup and then
-     * execs bubblewrap, so nothing of the run exists outside the cgroup.
+     * True when process {@code pid} is in a run's cgroup (any hierarchy): a tool the daemon ran, or
+     * anything it left, double-forked and reparented or not. The kernel keeps a process in its
+     * cgroup across fork, setsid and exec; only a write to cgroup.procs moves it.
+     */
+    public static boolean holdsARun(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup")).stream()
+                    .map(l -> l.split(":", 3)).anyMatch(f -> f.length == 3 && RUN.matcher(f[2]).find());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True when the run's memory is limited by this cgroup (v2 memory.max, or a v1 memory cgroup). */
+    public boolean limitsMemory() {
+        return memory.isPresent() || v2 && Files.exists(dir.resolve("memory.max"));
+    }
+
+    /**
+     * A constant script, never built from a request: it moves itself into the cgroup (and the v1
+     * memory one) and then execs bubblewrap, so nothing of the run exists outside them.
      */
     public List<String> joinThenExec() {
+        if (memory.isPresent()) {
+            return List.of("/bin/sh", "-c", "echo $$ > \"$0\" && echo $$ > \"$1\" && shift && exec \"$@\"",
+                    dir.resolve("cgroup.procs").toString(), memory.get().resolve("cgroup.procs").toString());
+        }
         return List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", dir.resolve("cgroup.procs").toString());
     }
 
@@ -89,8 +157,16 @@ public final class Cgroup implements AutoCloseable {
         }
     }
 
-    /** True when the kernel killed a process of the run for passing memory.max (v2). */
+    /** True when the kernel killed a process of the run for passing its memory limit. */
     public boolean memoryLimitHit() {
+        if (memory.isPresent()) {
+            try {
+                String oom = Files.readString(memory.get().resolve("memory.oom_control"), StandardCharsets.UTF_8);
+                return oom.lines().anyMatch(l -> l.startsWith("oom_kill ") && !l.equals("oom_kill 0"));
+            } catch (IOException e) {
+                return false;
+            }
+        }
         try {
             String events = Files.readString(dir.resolve("memory.events"), StandardCharsets.UTF_8);
             return events.lines().anyMatch(l -> l.startsWith("oom_kill ") && !l.equals("oom_kill 0"));
@@ -102,6 +178,30 @@ public final class Cgroup implements AutoCloseable {
     /** Kills whatever is left of the run and removes the cgroup. */
     @Override
     public void close() {
+        killAndRemove();
+        memory.ifPresent(Cgroup::removeQuietly);
+    }
+
+    private static void removeQuietly(Path dir) {
+        for (int round = 0; round < 50; round++) {
+            try {
+                for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+                    if (!pid.isBlank()) ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                }
+                Files.delete(dir);
+                return;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void killAndRemove() {
         for (int round = 0; round < 50; round++) {
             try {
                 if (v2 && Files.exists(dir.resolve("cgroup.kill"))) Files.writeString(dir.resolve("cgroup.kill"), "1");

@@ -17,10 +17,11 @@ import java.util.Optional;
  * @param cgroup     the run's own cgroup, when the host has one for the daemon
  * @param written    the private layer a writable run with secrets writes to; scanned, then applied to the workspace
  * @param redaction  what the scan replaces
+ * @param network    the run's own network namespace (user-mode networking), deleted at the end
  */
 public record Launch(List<String> argv, boolean sandboxed, Duration timeout, long outputBytes, long memoryMb,
                      long processes, Optional<Cgroup> cgroup, Optional<WriteLayer> written,
-                     Redaction redaction, AfterSuccess afterSuccess) implements AutoCloseable {
+                     Redaction redaction, AfterSuccess afterSuccess, Optional<UserNetwork> network) implements AutoCloseable {
     /** What a run that ended with status 0 leaves kept (pip: the install, for a rebuild). */
     @FunctionalInterface
     public interface AfterSuccess {
@@ -30,6 +31,11 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
 
     public Launch {
         argv = List.copyOf(argv);
+    }
+
+    public Launch(List<String> argv, boolean sandboxed, Duration timeout, long outputBytes, long memoryMb, long processes,
+                  Optional<Cgroup> cgroup, Optional<WriteLayer> written, Redaction redaction, AfterSuccess afterSuccess) {
+        this(argv, sandboxed, timeout, outputBytes, memoryMb, processes, cgroup, written, redaction, afterSuccess, Optional.empty());
     }
 
     public static Launch direct(List<String> argv) {
@@ -47,6 +53,11 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
      */
     public long signalTarget(ProcessHandle started) {
         if (!sandboxed) return started.pid();
+        // a root daemon's sandbox has a second bubblewrap inside (RunAs): the tool is one level further down
+        if (java.util.Collections.indexOfSubList(argv, RunAs.INNER_MARK) >= 0) {
+            return started.children().findFirst().flatMap(init -> init.children().findFirst())
+                    .flatMap(inner -> inner.children().findFirst()).map(ProcessHandle::pid).orElse(started.pid());
+        }
         return started.children().findFirst().flatMap(init -> init.children().findFirst())
                 .map(ProcessHandle::pid).orElse(started.pid());
     }
@@ -88,5 +99,6 @@ public record Launch(List<String> argv, boolean sandboxed, Duration timeout, lon
         cgroup.ifPresent(Cgroup::close);
         // a layer never published (the tool did not start, the scan failed) goes without reaching the workspace
         written.ifPresent(WriteLayer::close);
+        network.ifPresent(UserNetwork::close);
     }
 }

@@ -6,6 +6,7 @@ import airlock.rules.SandboxSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +71,16 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
 
     public Launch launch(Plan plan) throws SandboxUnavailable {
         Optional<SandboxSpec> spec = plan.module().sandbox();
-        if (spec.isEmpty()) return Launch.direct(plan.argv());
+        if (spec.isEmpty()) {
+            // every run in a cgroup of its own when the host gives one: what it leaves behind
+            // (a double-forked, setsid grandchild holding the run's secrets) is killed at its end,
+            // and the control socket knows it for one of the runs
+            Optional<Cgroup> group = Cgroup.create(0, 0);
+            if (group.isEmpty()) return Launch.direct(plan.argv());
+            List<String> argv = new ArrayList<>(group.get().joinThenExec());
+            argv.addAll(plan.argv());
+            return new Launch(argv, false, Duration.ZERO, 0, 0, 0, group, Optional.empty(), Redaction.NONE, Launch.AfterSuccess.NOTHING);
+        }
         SandboxSpec s = spec.get();
         String path = plan.env().get("PATH");
         Path bwrap = switch (bubblewrap.apply(path)) {
@@ -100,19 +110,45 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         if (home.startsWith(cwdMount)) throw new SandboxUnavailable("airlock: refused by the sandbox layer: the mount " + cwdMount
                 + " holds the host home, which a sandbox hides; mount a directory inside it instead");
 
+        Optional<RunAs> runAs = runAs(s, cwdMount, path);
         List<String> argv0 = new ArrayList<>(plan.argv());
         List<SandboxRequest.Bind> extra = new ArrayList<>();
         Launch.AfterSuccess keep = venv(plan, s, argv0, extra);
         for (Path d : secretFiles) extra.add(new SandboxRequest.Bind(d, false));
+        if (runAs.isPresent()) {
+            // what the tool must read (its secret files) or write (pip's environment) becomes the
+            // run's user's; the folders stay inside the hidden config directory
+            try {
+                for (SandboxRequest.Bind b : extra) {
+                    if (b.writable() || secretFiles.contains(b.path())) giveTo(b.path(), runAs.get());
+                }
+            } catch (IOException e) {
+                throw new SandboxUnavailable("airlock: refused by the sandbox layer: cannot hand the run's files to uid "
+                        + runAs.get().uid() + ": " + e.getMessage());
+            }
+        }
 
         long memoryBytes = s.memoryMb() * MB;
+        // network = true: a namespace of the run's own (user-mode networking), never the host's
+        // loopback; the host's own network only by host_network = true. A root daemon makes it.
+        Optional<UserNetwork> network = Optional.empty();
+        List<String> enter = List.of();
+        if (runAs.isPresent() && s.network() && !s.hostNetwork()) {
+            Path nsenter = UserNetwork.nsenter(path).orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox"
+                    + " layer: [sandbox] network = true needs nsenter (util-linux); install util-linux"));
+            network = Optional.of(UserNetwork.create(path));
+            enter = network.get().enter(nsenter);
+        }
         Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
         Optional<WriteLayer> written = Optional.empty();
         try {
             List<String> rlimits = rlimits(s, cgroup.isPresent(), path);
             List<String> argv = new ArrayList<>();
             cgroup.ifPresent(g -> argv.addAll(g.joinThenExec()));
-            List<String> box = BubblewrapArgv.of(bwrap, new SandboxRequest(s, argv0, plan.cwd(), cwdMount, mounts, home, hidden, extra), rlimits);
+            argv.addAll(enter);
+            List<String> box = BubblewrapArgv.of(bwrap, new SandboxRequest(s, argv0, plan.cwd(), cwdMount, mounts, home, hidden, extra), rlimits,
+                    runAs);
+            // only a writable workspace can carry a secret out in a file: such a run writes to a private layer
             written = writeLayer(s, cwdMount, bwrap, path);
             if (written.isPresent()) {
                 argv.addAll(written.get().mountThenExec(path));
@@ -120,10 +156,11 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             }
             argv.addAll(box);
             return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(),
-                    cgroup, written, redaction, keep);
+                    cgroup, written, redaction, keep, network);
         } catch (IOException | SandboxUnavailable e) {
             cgroup.ifPresent(Cgroup::close);
             written.ifPresent(WriteLayer::close);
+            network.ifPresent(UserNetwork::close);
             if (e instanceof SandboxUnavailable u) throw u;
             throw new SandboxUnavailable("airlock: refused by the sandbox layer: " + e.getMessage());
         }
@@ -173,6 +210,45 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         boolean changes = !pipArgs.isEmpty() && (pipArgs.getFirst().equals("install") || pipArgs.getFirst().equals("uninstall"));
         if (!changes) return Launch.AfterSuccess.NOTHING;
         return () -> envs.keep(profile, new PythonEnvironments.Install(plan.cwd().toString(), pipArgs));
+    }
+
+    /**
+     * A root daemon's run becomes the workspace's owner (the files it writes are theirs), or nobody
+     * when root owns the workspace; never root (see {@link RunAs}). Empty for a daemon that is not
+     * root: bubblewrap maps the sandbox to the daemon's own uid.
+     */
+    private static Optional<RunAs> runAs(SandboxSpec s, Path cwdMount, String path) throws SandboxUnavailable {
+        try {
+            if (uid() != 0) return Optional.empty();
+            int owner = (Integer) Files.getAttribute(cwdMount, "unix:uid");
+            int group = (Integer) Files.getAttribute(cwdMount, "unix:gid");
+            if (owner == 0 && s.writable()) {
+                throw new SandboxUnavailable("airlock: refused by the sandbox layer: the workspace " + cwdMount + " belongs to root;"
+                        + " a sandboxed run never runs as the host's root (it could rewrite the kernel's settings), so this writable"
+                        + " run would run as nobody and could write nothing there; give the workspace to the person whose work it is"
+                        + " (chown -R USER " + cwdMount + ") or run the daemon as that user");
+            }
+            int uid = owner == 0 ? RunAs.NOBODY : owner;
+            int gid = owner == 0 ? RunAs.NOBODY : group == 0 ? owner : group;
+            Path setpriv = Executables.find("/usr/bin/setpriv", null).or(() -> Executables.find("setpriv", path))
+                    .filter(p -> realOrAsIs(p).startsWith("/usr"))
+                    .orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: setpriv (util-linux) is not"
+                            + " installed under /usr; a daemon running as root needs it to run the sandbox as an unprivileged user;"
+                            + " install util-linux"));
+            return Optional.of(new RunAs(uid, gid, realOrAsIs(setpriv)));
+        } catch (IOException e) {
+            throw new SandboxUnavailable("airlock: refused by the sandbox layer: cannot read the owner of " + cwdMount + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code p} and everything under it (links themselves, never followed) owned by the run's user. */
+    private static void giveTo(Path p, RunAs u) throws IOException {
+        try (var all = Files.walk(p)) {
+            for (Path f : (Iterable<Path>) all::iterator) {
+                Files.setAttribute(f, "unix:uid", u.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(f, "unix:gid", u.gid(), LinkOption.NOFOLLOW_LINKS);
+            }
+        }
     }
 
     /** The real path when it exists (symlinks followed), else the absolute path as given. */

@@ -49,8 +49,8 @@ class BubblewrapArgvTest {
                 Files.createDirectories(root.resolve("h")), root.resolve("nocfg"));
         assertThat(a).contains("--share-net");
         assertThat(String.join(" ", a)).contains("--ro-bind " + work + " " + work).doesNotContain("--bind " + work);
-        // /tmp and the home, besides the covers of /etc's private folders; no config dir to cover
+        // /dev/shm, /tmp and the home, besides the covers of /etc's private folders; no config dir to cover
         long etcFolders = PrivateSystemFiles.covers(Path.of("/etc")).stream().filter(x -> x.equals("--tmpfs")).count();
-        assertThat(Collections.frequency(a, "--tmpfs")).isEqualTo(2 + (int) etcFolders);
+        assertThat(Collections.frequency(a, "--tmpfs")).isEqualTo(3 + (int) etcFolders);
     }
 }

@@ -1,0 +1,101 @@
+import airlock.daemon.ConfigDirectory;
+import airlock.daemon.Daemon;
+import airlock.protocol.Frame;
+import airlock.protocol.FrameReader;
+import airlock.protocol.FrameType;
+import airlock.protocol.FrameWriter;
+import airlock.protocol.Payload;
+import airlock.protocol.Request;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * bench/sandbox.sh, the user-mode network block (issue 21.7): `true` in the sandbox without a
+ * network (network = false) against the same with network = true, which under a root daemon is a
+ * network namespace of the run's own with pasta attached (made and deleted per run), and against
+ * host_network = true. Interleaved in the same run. Args: RUNS WORKDIR.
+ */
+public final class SandboxNetworkBench {
+    public static void main(String[] args) throws Exception {
+        int runs = Integer.parseInt(args[0]);
+        Path root = Files.createDirectories(Path.of(args[1])).toRealPath();
+        Path config = root.resolve("config");
+        Path work = Files.createDirectories(root.resolve("work"));
+        Files.createDirectories(config.resolve("profiles"));
+        Files.createDirectories(config.resolve("commands"));
+        Map<String, String> modules = Map.of("net-off", "network = false", "net-own", "network = true", "net-host", "host_network = true");
+        for (var m : modules.entrySet()) {
+            Files.writeString(config.resolve("commands/" + m.getKey() + ".toml"), "[command]\nbin = \"/usr/bin/true\"\n[deny]\nargs = []\n"
+                    + "[sandbox]\n" + m.getValue() + "\nwritable = false\ntimeout_s = 60\nmemory_mb = 512\nprocesses = 64\noutput_mb = 16\n");
+        }
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"net-off\", \"net-own\", \"net-host\"]\n");
+        Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        List<String> order = List.of("net-off", "net-own", "net-host");
+        try (Daemon d = Daemon.start(new ConfigDirectory(config), env, new PrintStream(new ByteArrayOutputStream()))) {
+            Path sock = d.directory().socketOf("default");
+            for (int i = 0; i < 5; i++) for (String m : order) call(sock, m, List.of(), work); // warm-up
+            long[][] t = new long[order.size()][runs];
+            for (int i = 0; i < runs; i++) for (int m = 0; m < order.size(); m++) t[m][i] = call(sock, order.get(m), List.of(), work);
+            System.out.println("| `true` in the sandbox | median | min | max | ratio to network = false |");
+            System.out.println("|---|---|---|---|---|");
+            for (long[] x : t) java.util.Arrays.sort(x);
+            for (int m = 0; m < order.size(); m++) {
+                String what = switch (order.get(m)) {
+                    case "net-off" -> "network = false (baseline)";
+                    case "net-own" -> "network = true (own namespace, pasta)";
+                    default -> "host_network = true";
+                };
+                System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.2f× |%n", what, ms(t[m][runs / 2]), ms(t[m][0]), ms(t[m][runs - 1]),
+                        (double) t[m][runs / 2] / t[0][runs / 2]);
+            }
+        }
+    }
+
+    static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    /** One request over the socket; returns the nanoseconds from connect to EXIT. */
+    static long call(Path sock, String command, List<String> args, Path cwd) throws IOException {
+        long t0 = System.nanoTime();
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            FrameWriter w = new FrameWriter(Channels.newOutputStream(ch));
+            FrameReader r = new FrameReader(new InputStream() {
+                @Override public int read() throws IOException {
+                    byte[] b = new byte[1];
+                    return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+                }
+                @Override public int read(byte[] b, int off, int len) throws IOException {
+                    return ch.read(ByteBuffer.wrap(b, off, len));
+                }
+            });
+            w.write(FrameType.REQUEST, new Request(Request.Mode.RUN, command, args, cwd.toString(), Map.of(), "", false).encode());
+            w.write(FrameType.STDIN_EOF, new byte[0]);
+            while (true) {
+                Frame f = r.read();
+                if (f == null) throw new IOException("daemon closed the connection");
+                if (f.type() == FrameType.EXIT) {
+                    Payload p = new Payload(f.payload());
+                    int status = p.i32();
+                    if (status != 0) throw new IOException(command + " exited " + status);
+                    return System.nanoTime() - t0;
+                }
+                if (f.type() == FrameType.REFUSAL) throw new IOException(command + " refused: " + new Payload(f.payload()).i32());
+            }
+        }
+    }
+}
