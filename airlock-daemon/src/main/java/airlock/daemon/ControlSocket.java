@@ -84,7 +84,16 @@ final class ControlSocket implements Closeable {
                 out.write(reply(error("airlock: the control socket answers only the daemon's own user on the host")));
                 return;
             }
-            if (startedByThisDaemon(caller.pid()) || airlock.daemon.sandbox.Cgroup.holdsARun(caller.pid())) {
+            // judged at once, while the caller still lives (a caller already gone is refused: it could
+            // be what a run left, exiting so that neither its parents nor its cgroup can be read)...
+            boolean aRunsProcess = ProcessHandle.of(caller.pid()).isEmpty() || startedByThisDaemon(caller.pid())
+                    || airlock.daemon.sandbox.Cgroup.holdsARun(caller.pid());
+            BufferedReader in = new BufferedReader(new InputStreamReader(airlock.protocol.ChannelStreams.in(s), StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null) return;
+            // ...and answered after its request is read: a refusal sent before it would meet a
+            // client still writing, which then sees a broken pipe instead of why
+            if (aRunsProcess) {
                 // a tool the daemon ran for an agent (terraform running workspace code, say) is the
                 // daemon's user on the host, but it must not approve its own waiting request; nor may
                 // what a run left behind (double-forked, reparented away from the daemon), which its cgroup still names
@@ -92,9 +101,6 @@ final class ControlSocket implements Closeable {
                 out.write(reply(error("airlock: the control socket does not answer processes the daemon started for an agent")));
                 return;
             }
-            BufferedReader in = new BufferedReader(new InputStreamReader(airlock.protocol.ChannelStreams.in(s), StandardCharsets.UTF_8));
-            String line = in.readLine();
-            if (line == null) return;
             if (line.length() > MAX_LINE) {
                 out.write(reply(error("airlock: control request too long")));
                 return;
