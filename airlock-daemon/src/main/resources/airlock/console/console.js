@@ -43,9 +43,13 @@ function watchApprovals(live) {
   const source = new EventSource(live.dataset.feed);
   source.onopen = () => { live.textContent = "live"; live.classList.add("on"); };
   source.onerror = () => { live.textContent = "live: reconnecting"; live.classList.remove("on"); };
+  // a decision being sent ends the watch: the record it writes would otherwise reload the page
+  // under the person's own navigation (aborting it, so the answer they asked for never shows)
+  let deciding = false;
+  document.addEventListener("submit", () => { deciding = true; source.close(); }, true);
   source.onmessage = (event) => {
     const r = JSON.parse(event.data);
-    if (r.seq <= after || !String(r.command).startsWith("approval-")) return;
+    if (deciding || r.seq <= after || !String(r.command).startsWith("approval-")) return;
     const typing = Array.from(document.querySelectorAll("#approvals input[name=reason]")).some((i) => i.value !== "");
     if (typing) {
       live.textContent = "requests changed: reload when you have decided";

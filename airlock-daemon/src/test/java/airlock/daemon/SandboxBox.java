@@ -104,6 +104,21 @@ final class SandboxBox {
 
     /** {@code signals}: forwarded after the tool printed its first line. */
     Run run(CommandModule m, List<String> argv, byte[] stdin, List<Integer> signals) throws Exception {
+        // what a test wrote into the workspace is the person's, as their files would be (the run,
+        // their uid under a root daemon, may change them); the daemon's config folder stays root's,
+        // and the folders themselves keep the owner the test gave them
+        if (isRoot()) {
+            for (Path top : List.of(work, other)) {
+                try (var all = Files.walk(top)) {
+                    for (Path p : all.filter(p -> !p.equals(top) && !p.startsWith(config)).toList()) {
+                        if ((Integer) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS) == 0) {
+                            Files.setAttribute(p, "unix:uid", PERSON, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                            Files.setAttribute(p, "unix:gid", PERSON, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                        }
+                    }
+                }
+            }
+        }
         Profile profile = new Profile("default", List.of(), Map.of(), Map.of(work.toString(), work.toString(), other.toString(), other.toString()), Optional.empty());
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/bin:/bin");

@@ -333,6 +333,50 @@ abstract class ProxyScenarios {
     }
 
     /**
+     * Issue 20.4 through the shim: a person's own script outside /usr (a tool under /opt, here
+     * under the bench's root) runs sandboxed with its interpreter; it was refused as "a version
+     * manager's shim". Nothing else of its folder is visible inside.
+     */
+    @Test
+    void aPersonsOwnScriptOutsideUsrRunsSandboxedThroughTheShim() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(airlock.daemon.sandbox.Bubblewrap.probe(bench.daemonEnv().get("PATH"))
+                instanceof airlock.daemon.sandbox.Bubblewrap.Availability.Ready, "bubblewrap cannot make airlock's sandbox here");
+        Path bin = Files.createDirectories(bench.root.resolve("opt/report/bin"));
+        Files.writeString(bin.getParent().resolve("NEIGHBOUR"), "CANARY-NEIGHBOUR-81c2");
+        Path script = bin.resolve("report.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"report: $1\"; cat " + bin.getParent().resolve("NEIGHBOUR") + " 2>/dev/null; exit 0\n");
+        script.toFile().setExecutable(true, false);
+        Path module = bench.config.resolve("commands/report.toml");
+        Path configToml = bench.config.resolve("config.toml");
+        String config = Files.readString(configToml);
+        Files.writeString(module, """
+                [command]
+                bin = "%s"
+                [deny]
+                args = []
+                [sandbox]
+                network = false
+                writable = false
+                """.formatted(script));
+        Files.writeString(configToml, config.replace("\"printer\"]", "\"printer\", \"report\"]"));
+        try {
+            profile("reporter", """
+                    commands = ["report"]
+                    [mounts]
+                    "/workspace" = "%s"
+                    """.formatted(bench.workspace));
+            var r = run("reporter", Sandbox.WORKSPACE, new byte[0], "report", "weekly");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("report: weekly\n");
+        } finally {
+            Files.writeString(configToml, config);
+            Files.deleteIfExists(module);
+            Files.deleteIfExists(bench.config.resolve("profiles/reporter.toml"));
+            bench.daemon.reloader().reload();
+        }
+    }
+
+    /**
      * Issue 14 in the sandbox: a secret set in the vault, granted to one tool for one run. The tool
      * prints it raw and in base64 on both streams; the agent gets only markers, the audit record
      * counts them, and the value is nowhere in the agent's view (its environment and files).
@@ -486,15 +530,22 @@ abstract class ProxyScenarios {
         Path ejected = bench.config.resolve("commands/python3.toml");
         Files.writeString(ejected, airlock.daemon.ConfigDirectory.BuiltinModules.text("python3").orElseThrow()
                 .replace("writable = false", "writable = true"));
+        // a person's folder: under a root daemon a writable run becomes the folder's owner (a run in a
+        // folder root owns is refused: it would be nobody, who can write nothing there)
+        Path folder = Files.createDirectories(bench.workspace.resolve("writer"));
+        if (Workbench.isRoot()) {
+            Files.setAttribute(folder, "unix:uid", 1000);
+            Files.setAttribute(folder, "unix:gid", 1000);
+        }
         try {
             profile("writer", """
                     commands = ["python3"]
                     [secrets.python3]
                     env = { API_TOKEN = "layer_token" }
                     [mounts]
-                    "/workspace" = "%s"
-                    """.formatted(bench.workspace));
-            Files.writeString(bench.workspace.resolve("leak.py"), """
+                    "/workspace/writer" = "%s"
+                    """.formatted(folder));
+            Files.writeString(folder.resolve("leak.py"), """
                     import os, time
                     open("leaked.txt", "w").write(os.environ["API_TOKEN"] + "\\n")
                     print("written", flush=True)
@@ -506,18 +557,19 @@ abstract class ProxyScenarios {
                     + "i=0; until grep -q written /tmp/run.out || [ $i -ge 300 ]; do sleep 0.05; i=$((i+1)); done; "
                     + "echo '--- during'; cat /tmp/run.out; cat leaked.txt 2>&1; grep -rlF -f /dev/stdin . 2>/dev/null; "
                     + "wait; echo '--- after'; cat leaked.txt";
-            var r = ShimRunner.run(sandbox.command(bench.socket("writer"), Sandbox.WORKSPACE, List.of("/bin/sh", "-c", agent),
+            var r = ShimRunner.run(sandbox.command(bench.socket("writer"), Sandbox.WORKSPACE + "/writer", List.of("/bin/sh", "-c", agent),
                     Map.of(), "airlock-layer-" + (++runs)), forms(canary));
             assertThat(r.exit()).as(r.err()).isZero();
             String mark = "[airlock:redacted layer_token]";
             assertThat(r.out()).startsWith("--- during\nwritten\n").contains("leaked.txt: No such file or directory")
                     .endsWith("--- after\n" + mark + "\n");
             assertNowhere(canary, r.out() + r.err());
-            assertThat(bench.workspace.resolve("leaked.txt")).hasContent(mark + "\n");
+            assertThat(folder.resolve("leaked.txt")).hasContent(mark + "\n");
         } finally {
             Files.deleteIfExists(ejected);
-            Files.deleteIfExists(bench.workspace.resolve("leaked.txt"));
-            Files.deleteIfExists(bench.workspace.resolve("leak.py"));
+            Files.deleteIfExists(folder.resolve("leaked.txt"));
+            Files.deleteIfExists(folder.resolve("leak.py"));
+            Files.deleteIfExists(folder);
             bench.daemon.reloader().reload();
         }
     }
