@@ -58,7 +58,10 @@ public final class Airlock implements Runnable {
         // `airlock generate-completion > airlock.bash`: hidden from the help like `airlock man`
         cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("airlock: " + cmd.getCommandName() + " failed: " + e);
+            // a message written for a person (the vault's "airlock: vault: ... restore ...") is said
+            // as it is; anything else is a failure nobody worded, named with its class
+            String m = e.getMessage();
+            cmd.getErr().println(m != null && m.startsWith("airlock: ") ? m : "airlock: " + cmd.getCommandName() + " failed: " + e);
             return 1;
         });
         cl.setParameterExceptionHandler((e, args) -> {

@@ -43,6 +43,20 @@ class SecretCommandTest {
     }
 
     @Test
+    void aVaultWhoseManifestWasTamperedWithIsExplainedNotDumpedAsAnException() throws Exception {
+        assertThat(set("github_token", CANARY + "\n").exit()).isZero();
+        Path manifest = cli.config.resolve("vault/manifest.json");
+        String text = Files.readString(manifest);
+        // the live version changed from 1 to 7: the manifest's MAC no longer matches
+        Files.writeString(manifest, text.replace("\"github_token\":1", "\"github_token\":7"));
+        assertThat(Files.readString(manifest)).isNotEqualTo(text);
+        Cli.Result list = cli.run("secret list");
+        assertThat(list.exit()).isEqualTo(1);
+        assertThat(list.err()).startsWith("airlock: vault: ").doesNotContain("failed: java.").doesNotContain("Exception");
+        assertNoValue(list.out() + list.err());
+    }
+
+    @Test
     void setReadsStdinWithoutItsLastNewlineAndListShowsEverythingButTheValue() throws Exception {
         Cli.Result r = set("github_token", CANARY + "\n", "--description", "GitHub, repo scope");
         assertThat(r.exit()).as(r.toString()).isZero();
