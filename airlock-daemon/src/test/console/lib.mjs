@@ -52,7 +52,8 @@ export function check(ok, what) {
 
 /**
  * page.goto on a page that may reload itself: the Approvals page reloads when a new request
- * arrives, and a navigation started in that instant is aborted by the page's own (ERR_ABORTED).
+ * arrives, and a navigation started in that instant is aborted by the page's own (ERR_ABORTED, or
+ * "interrupted by another navigation", depending on which starts first).
  * The page ends up where we asked either way; a few tries, then the error stands.
  */
 export async function open(page, url) {
@@ -60,7 +61,8 @@ export async function open(page, url) {
     try {
       return await page.goto(url);
     } catch (e) {
-      if (attempt >= 3 || !String(e && e.message).includes("ERR_ABORTED")) throw e;
+      const m = String(e && e.message);
+      if (attempt >= 3 || !(m.includes("ERR_ABORTED") || m.includes("interrupted by another navigation"))) throw e;
       await page.waitForLoadState("load").catch(() => {});
     }
   }
