@@ -76,10 +76,16 @@ class RedactedToolRunTest {
             (f.type() == FrameType.STDOUT ? out : err).writeBytes(f.payload());
         }
         assertThat(count).isGreaterThan(2);
-        assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(lines).containsOnly(MARK);
-        assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(lines - 1).containsOnly(MARK);
+        // each line is the marker; twice where the shell paused longer than the hold (0.1 s) between
+        // the two printfs of a form: the held prefix is then masked on its own and the rest when it
+        // comes (RedactedOutput, docs/secrets.md), each counted; never a byte of the form
+        String markers = "(" + java.util.regex.Pattern.quote(MARK) + ")+";
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(lines).allMatch(l -> l.matches(markers));
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(lines - 1).allMatch(l -> l.matches(markers));
         assertThat(new String(wire.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain("ToolRun7").doesNotContain("from-the-plan");
-        assertThat(counts.snapshot()).isEqualTo(Map.of("api_token", 2L * lines - 1));
+        long shown = (out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)).split(java.util.regex.Pattern.quote(MARK), -1).length - 1;
+        assertThat(counts.snapshot()).containsOnlyKeys("api_token");
+        assertThat(counts.snapshot().get("api_token")).isBetween(2L * lines - 1, shown);
     }
 
     static String octal(byte[] b, int from, int to) {
