@@ -76,7 +76,7 @@ public final class Cgroup implements AutoCloseable {
             if (Files.exists(memsw)) Files.writeString(memsw, Long.toString(memoryBytes));
             return Optional.of(dir);
         } catch (IOException | RuntimeException e) {
-            removeQuietly(dir);
+            killAndRemove(dir, false);
             return Optional.empty();
         }
     }
@@ -178,30 +178,12 @@ public final class Cgroup implements AutoCloseable {
     /** Kills whatever is left of the run and removes the cgroup. */
     @Override
     public void close() {
-        killAndRemove();
-        memory.ifPresent(Cgroup::removeQuietly);
+        killAndRemove(dir, v2);
+        memory.ifPresent(m -> killAndRemove(m, false));
     }
 
-    private static void removeQuietly(Path dir) {
-        for (int round = 0; round < 50; round++) {
-            try {
-                for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
-                    if (!pid.isBlank()) ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
-                }
-                Files.delete(dir);
-                return;
-            } catch (IOException | RuntimeException e) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private void killAndRemove() {
+    /** Kills what is in the cgroup (at once with cgroup.kill on v2, else pid by pid) and removes it, retrying while it empties. */
+    private static void killAndRemove(Path dir, boolean v2) {
         for (int round = 0; round < 50; round++) {
             try {
                 if (v2 && Files.exists(dir.resolve("cgroup.kill"))) Files.writeString(dir.resolve("cgroup.kill"), "1");
