@@ -149,6 +149,8 @@ public final class RedactedOutput {
         int x = stream.ordinal();
         if (finished || ended[x]) throw new IOException("airlock: redaction: write after the end of " + stream);
         if (len == 0) return;
+        // the other stream's run just before this write, if it is held whole: see joinReversed
+        long otherRun = segEnd > segHead && segStream[segEnd - 1] != x && segStart[segEnd - 1] >= emitted ? segStart[segEnd - 1] : -1;
         if (segEnd == segHead || segStream[segEnd - 1] != x) addSegment(x);
         long segmentStart = segStart[segEnd - 1];
         in = b;
@@ -186,6 +188,7 @@ public final class RedactedOutput {
         pos = end;
         written[x] += len;
         lastEnd[x] = end;
+        if (otherRun >= 0) joinReversed(x, otherRun);
         long now = clock.getAsLong();
         if (arrivalTail == arrivalEnd.length) compactArrivals();
         arrivalEnd[arrivalTail] = end;
@@ -194,6 +197,36 @@ public final class RedactedOutput {
             release(due(now));
         } finally {
             keep();
+        }
+    }
+
+    /**
+     * Two pipes have no common order: the tool may write a value's start on stream x and its end
+     * on the other, yet the other's pump hand its read over first (on a loaded machine, often).
+     * The merged view then holds the end before the start. So at each switch, while the other
+     * stream's run before this write is held whole, the join the tool may have written is matched
+     * as well: this write's last bytes followed by that run's first. A form across the join is
+     * redacted in both streams and counted once. Only that join: a value cut at any other place
+     * by the race, or written in two parts more than the hold apart, is the price docs/secrets.md
+     * names. Costs at most two longest forms of automaton steps per switch, none while one stream writes.
+     */
+    private void joinReversed(int x, long otherRun) {
+        int reach = r.longestForm - 1;
+        if (reach <= 0) return;
+        long end = pos, from = Math.max(inStart, end - reach);
+        int q = 0;
+        for (long p = from; p < end; p++) q = r.next(q, in[inOff + (int) (p - inStart)]);
+        long headEnd = Math.min(inStart, otherRun + reach);
+        for (long p = otherRun; p < headEnd; p++) {
+            q = r.next(q, buf[(int) (p - base)]);
+            int inHead = (int) (p + 1 - otherRun), length = r.matchLength[q];
+            if (length > inHead) { // starts in this write's end: across the join
+                int secret = r.matchSecret[q];
+                Region start = found(regions[x], end - (length - inHead), end, secret);
+                Region rest = found(regions[1 - x], otherRun, p + 1, secret);
+                start.twin = rest;
+                rest.twin = start;
+            }
         }
     }
 

@@ -76,6 +76,36 @@ class RedactedOutputTest {
         assertThat(counts.snapshot()).isEqualTo(Map.of("api_token", 1L));
     }
 
+    /**
+     * The same split as above, but the stdout pump handed its read over first: two pipes have no
+     * common order, and on a loaded machine the thread of the later stream often wins (CI saw the
+     * agent get the value's end, then its start, both in clear). The join the tool wrote, the new
+     * write's end followed by the other stream's held run, is matched too.
+     */
+    @Test
+    void aValueSplitAcrossTheStreamsIsRedactedWhenTheLaterPartArrivesFirst() throws IOException {
+        write(STDOUT, SECRET.substring(12) + " done\n");
+        out.end(STDOUT);
+        write(STDERR, "warning: " + SECRET.substring(0, 12));
+        out.end(STDERR);
+        assertThat(agent.view(null)).doesNotContain(SECRET.substring(0, 6)).doesNotContain(SECRET.substring(14));
+        assertThat(agent.view(STDOUT)).isEqualTo(MARK + " done\n");
+        assertThat(agent.view(STDERR)).isEqualTo("warning: " + MARK);
+        assertThat(counts.snapshot()).isEqualTo(Map.of("api_token", 1L));
+    }
+
+    /** The reversed join is looked for only at the switch, in held bytes: a later write of the other stream is not joined. */
+    @Test
+    void theReversedJoinIsOnlyTheNewRunsEndBeforeTheOtherStreamsHeldRun() throws IOException {
+        write(STDOUT, SECRET.substring(12) + "\n");
+        agent.now += HOLD;
+        out.tick(); // stdout's run is out: nothing held is left to join
+        write(STDERR, SECRET.substring(0, 12));
+        endBoth();
+        assertThat(agent.view(STDOUT)).isEqualTo(SECRET.substring(12) + "\n");
+        assertThat(agent.view(STDERR)).isEqualTo(SECRET.substring(0, 12)); // under half, more than the hold apart: the documented price
+    }
+
     @Test
     void aValueOnOneStreamWithTheOtherWritingInTheMiddleIsRedactedInThatStream() throws IOException {
         write(STDOUT, "a " + SECRET.substring(0, 9));
