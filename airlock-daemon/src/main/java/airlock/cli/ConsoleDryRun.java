@@ -7,7 +7,7 @@ import airlock.daemon.gate.Gate;
 import airlock.daemon.gate.Judgement;
 import airlock.daemon.gate.Step;
 import airlock.daemon.gate.ToolChecks;
-import airlock.protocol.Request;
+import airlock.daemon.core.AgentRequest;
 import airlock.rules.Policy;
 
 import java.util.HashMap;
@@ -20,8 +20,10 @@ import java.util.Map;
  */
 final class ConsoleDryRun implements DirectoryModules.DryRunner {
     private final Map<String, String> daemonEnv;
+    private final Gate gate;
 
     ConsoleDryRun(ConfigDirectory dir, String path) {
+        this.gate = new Gate(ToolChecks.builtin(), airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath()));
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("PATH", path);
         this.daemonEnv = Map.copyOf(env);
@@ -29,8 +31,8 @@ final class ConsoleDryRun implements DirectoryModules.DryRunner {
 
     @Override
     public Modules.Trace run(Policy policy, String profile, String command, List<String> args, String cwd) {
-        Judgement j = new Gate(ToolChecks.builtin()).judge(policy, profile,
-                new Request(Request.Mode.CHECK, command, args, cwd, Map.of(), "", false), daemonEnv);
+        Judgement j = gate.judge(policy, profile,
+                new AgentRequest(AgentRequest.Mode.CHECK, command, args, cwd, Map.of(), "", false), daemonEnv);
         List<Modules.TraceLine> lines = j.trace().stream().map(s -> new Modules.TraceLine(s.layer(),
                 s.state() == Step.State.NOT_REACHED ? null : s.state() == Step.State.ALLOWED, s.detail())).toList();
         return new Modules.Trace(lines, j.allowed(), j instanceof Judgement.Refused r ? r.refusal().message() : "allowed");

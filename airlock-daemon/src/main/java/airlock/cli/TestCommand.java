@@ -6,7 +6,7 @@ import airlock.daemon.gate.Gate;
 import airlock.daemon.gate.Judgement;
 import airlock.daemon.gate.Step;
 import airlock.daemon.gate.ToolChecks;
-import airlock.protocol.Request;
+import airlock.daemon.core.AgentRequest;
 import airlock.rules.ConfigError;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
@@ -85,8 +85,8 @@ final class TestCommand implements Callable<Integer> {
         Map<String, String> daemonEnv = new HashMap<>(host.env());
         daemonEnv.put("PATH", path);
         // the daemon's own judge, on the same configuration: the two cannot disagree
-        Judgement r = new Gate(ToolChecks.builtin()).judge(policy, profile,
-                new Request(Request.Mode.CHECK, command, args, where, Map.of(), "", false), daemonEnv);
+        Judgement r = new Gate(ToolChecks.builtin(), airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath())).judge(policy, profile,
+                new AgentRequest(AgentRequest.Mode.CHECK, command, args, where, Map.of(), "", false), daemonEnv);
 
         out.println("profile " + profile + ": " + command + args.stream().map(a -> " " + shellQuoted(a)).collect(Collectors.joining())
                 + "   (cwd " + where + ")");
@@ -107,8 +107,8 @@ final class TestCommand implements Callable<Integer> {
         DaemonCheck.Answer answer = DaemonCheck.ask(dir.socketOf(profile), command, args, where);
         switch (answer) {
             case DaemonCheck.Answer.NoDaemon n -> out.println("daemon:  not asked: " + n.why());
-            case DaemonCheck.Answer.Decided d when p.lifecycle().lock().isPresent() && !d.verdict().allowed()
-                    && d.verdict().message().contains("is locked") ->
+            case DaemonCheck.Answer.Decided d when !d.verdict().allowed() && d.verdict().layer().equals("admission")
+                    && d.verdict().rule().equals("locked") ->
                     // the host keeps only the key's verifier, so it cannot send the key itself
                     out.println("daemon:  not asked: profile '" + profile + "' is locked and the host holds no key");
             case DaemonCheck.Answer.Decided d -> {

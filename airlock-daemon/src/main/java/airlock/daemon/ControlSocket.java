@@ -1,6 +1,7 @@
 package airlock.daemon;
 
 import airlock.daemon.core.Caller;
+import airlock.daemon.listen.unix.PeerCredentials;
 import airlock.daemon.approval.Approvals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

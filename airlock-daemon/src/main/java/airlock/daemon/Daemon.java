@@ -1,8 +1,13 @@
 package airlock.daemon;
 
 import airlock.daemon.core.SessionRecord;
+import airlock.daemon.listen.unix.PeerCredentials;
+import airlock.daemon.listen.unix.UnixCall;
+import airlock.daemon.pipeline.Admission;
+import airlock.daemon.pipeline.CommandLocks;
+import airlock.daemon.pipeline.OpenCalls;
+import airlock.daemon.pipeline.Pipeline;
 import airlock.protocol.ExitCodes;
-import airlock.protocol.FrameWriter;
 import airlock.rules.ConfigError;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
@@ -13,7 +18,6 @@ import airlock.daemon.gate.Gate;
 import airlock.daemon.gate.ToolChecks;
 import airlock.daemon.hooks.HookSettings;
 import airlock.daemon.hooks.Hooks;
-import airlock.protocol.ChannelStreams;
 
 import airlock.daemon.agent.AgentVerbs;
 import airlock.daemon.agent.SecretSlots;
@@ -40,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Listens on one socket per profile and hands each connection to a {@link Session} on its own
+ * Listens on one socket per profile and hands each connection to a {@link UnixCall} on its own
  * virtual thread. The sockets are the JDK's own unix-domain channels, whose blocking reads and
  * writes park a virtual thread instead of holding an OS thread (junixsocket's virtual-thread
  * poller stalled large outputs); the kernel's peer credentials come from {@link PeerCredentials}.
@@ -52,7 +56,8 @@ public final class Daemon implements Closeable {
 
     private final ConfigDirectory dir;
     private final AtomicReference<Policy> policy;
-    private final Session.Context context;
+    private final Pipeline pipeline;
+    private final Duration firstFrameTimeout;
     private final Semaphore sessions;
     /** Open sockets by profile; changed by a reload. Guarded by {@code this}. */
     private final Map<String, Listening> servers = new LinkedHashMap<>();
@@ -62,10 +67,10 @@ public final class Daemon implements Closeable {
      * The sockets of those profiles, kept open so that a caller (a container that mounted the
      * socket file) is told the profile expired or was revoked, and why, instead of meeting no
      * daemon at all. Every connection on one is refused before anything is judged or run
-     * ({@link Session#tombstone}). Guarded by {@code this}.
+     * (a {@link UnixCall} on a stopped profile). Guarded by {@code this}.
      */
     private final Map<String, Listening> tombstones = new LinkedHashMap<>();
-    private final Connections connections = new Connections();
+    private final OpenCalls connections = new OpenCalls();
     private final Approvals approvals;
     private final Expiries expiries = new Expiries(this::expire);
     private ControlSocket control;
@@ -94,10 +99,12 @@ public final class Daemon implements Closeable {
         // the agent's verbs see the real vault unless a test hands in slots of its own
         SecretSlots slots = settings.secrets() == SecretSlots.NONE ? new airlock.daemon.agent.VaultSlots(vault, this.policy::get)
                 : settings.secrets();
-        Admission admission = new Admission(this.policy::get, connections, new AgentVerbs(slots), approvals);
-        this.context = new Session.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
-                settings.firstFrameTimeout(), this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin()), admission,
-                vault, airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath()));
+        Admission admission = new Admission(this.policy::get, new AgentVerbs(slots), approvals);
+        this.firstFrameTimeout = settings.firstFrameTimeout();
+        // one sandbox for the Gate's sandbox layer and the runs: what the one finds, the other starts
+        airlock.daemon.sandbox.SandboxLauncher sandbox = airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath());
+        this.pipeline = new Pipeline(new Pipeline.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
+                this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin(), sandbox), admission, vault, sandbox));
         this.reloader = new Reloader(dir, this::apply, log, audit);
     }
 
@@ -369,25 +376,13 @@ public final class Daemon implements Closeable {
                 Thread.ofVirtual().name("busy-" + profile).start(() -> refuseBusy(s));
                 continue;
             }
-            if (!connections.enter(profile, s)) {
-                // the profile expired or was revoked (this is its tombstone, or the instant it stopped):
-                // the caller is told why, and nothing is judged or run
-                Session refusal = Session.tombstone(s, profile, context);
-                Thread.ofVirtual().name("stopped-" + profile).start(() -> {
-                    try {
-                        refusal.run();
-                    } finally {
-                        sessions.release();
-                    }
-                });
-                continue;
-            }
-            Session session = new Session(s, profile, context);
+            // registered with the profile's open calls; on a stopped profile the caller is told why
+            // and nothing is judged or run
+            UnixCall call = UnixCall.of(s, profile, pipeline, firstFrameTimeout, log, connections);
             Thread.ofVirtual().name("session-" + profile).start(() -> {
                 try {
-                    session.run();
+                    call.run();
                 } finally {
-                    connections.leave(s);
                     sessions.release();
                 }
             });
@@ -400,12 +395,7 @@ public final class Daemon implements Closeable {
     }
 
     private void refuseBusy(SocketChannel s) {
-        try (s) {
-            new FrameWriter(ChannelStreams.out(s)).refusal(ExitCodes.UNREACHABLE,
-                    "airlock: the daemon is busy (" + MAX_SESSIONS + " sessions running); try again");
-        } catch (IOException e) {
-            // the caller left already
-        }
+        UnixCall.refuse(s, ExitCodes.UNREACHABLE, "airlock: the daemon is busy (" + MAX_SESSIONS + " sessions running); try again");
     }
 
     /** Requests waiting for a person: the console lists and decides them, as the control socket does. */

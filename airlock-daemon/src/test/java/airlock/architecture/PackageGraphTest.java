@@ -48,13 +48,48 @@ class PackageGraphTest {
         });
     }
 
+    /**
+     * Issue 23: the request path does not know its transport. Only the unix listener renders the
+     * pipeline's values as frames (and the CLI, which is a client of the same wire); the pipeline,
+     * the runner and the Gate never reach up into a listener or into the daemon's wiring.
+     */
+    @Test
+    void onlyTheUnixListenerAndTheCliSpeakFrames() {
+        Set<String> frames = Set.of("airlock.protocol.Frame", "airlock.protocol.FrameReader", "airlock.protocol.FrameWriter",
+                "airlock.protocol.FrameType");
+        Map<String, Set<String>> classes = graph("-verbose:class");
+        assertThat(classes).containsKey("airlock.daemon.listen.unix.UnixCall");
+        classes.forEach((from, to) -> {
+            String pkg = from.substring(0, from.lastIndexOf('.'));
+            if (pkg.equals("airlock.daemon.listen.unix") || pkg.startsWith("airlock.cli")) return;
+            assertThat(to).as(from + " uses a frame class").doesNotContainAnyElementsOf(frames);
+        });
+    }
+
+    @Test
+    void thePipelineTheRunnerAndTheGateNeverImportAListenerOrTheDaemon() {
+        Map<String, Set<String>> graph = graph();
+        assertThat(graph).containsKeys("airlock.daemon.pipeline", "airlock.daemon.listen.unix");
+        for (String below : List.of("airlock.daemon.pipeline", "airlock.daemon.gate", "airlock.daemon.sandbox", "airlock.daemon.hooks",
+                "airlock.daemon.vault", "airlock.daemon.redact", "airlock.daemon.audit", "airlock.daemon.approval")) {
+            assertThat(graph.getOrDefault(below, Set.of())).as(below)
+                    .noneMatch(p -> p.startsWith("airlock.daemon.listen") || p.equals("airlock.daemon") || p.startsWith("airlock.cli")
+                            || p.startsWith("airlock.daemon.console"));
+        }
+    }
+
     /** Package -> the airlock packages it uses (itself left out), from jdeps. */
     static Map<String, Set<String>> graph() {
+        return graph("-verbose:package");
+    }
+
+    /** Package (or class, with -verbose:class) -> the airlock ones it uses (itself left out), from jdeps. */
+    static Map<String, Set<String>> graph(String verbose) {
         assertThat(Files.isDirectory(CLASSES)).as("compiled classes in " + CLASSES.toAbsolutePath()).isTrue();
         ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
         StringWriter out = new StringWriter();
         int status = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
-                "-verbose:package", "-filter:none", "-e", "airlock\\..*", CLASSES.toString());
+                verbose, "-filter:none", "-e", "airlock\\..*", CLASSES.toString());
         assertThat(status).as(out.toString()).isZero();
         Map<String, Set<String>> graph = new TreeMap<>();
         for (String line : out.toString().lines().toList()) {

@@ -43,6 +43,11 @@ class ApprovalsTest {
         return out;
     }
 
+    /** The last refused request's audit record. */
+    private static JsonNode refusedRecord(LifecycleWorld w) throws Exception {
+        return w.audit().stream().filter(n -> n.path("verdict").asText().equals("refused")).reduce((a, b) -> b).orElseThrow();
+    }
+
     @Test
     void approveLetsThatRequestRunOnceAndIsAudited() throws Exception {
         try (LifecycleWorld w = new LifecycleWorld(tmp, "[ask]\nargs = [\"push\"]\ntimeout_s = 60\n", "").start()) {
@@ -113,6 +118,9 @@ class ApprovalsTest {
             assertThat(r.exit()).isEqualTo(126);
             assertThat(r.refusal()).contains("a person on the host denied request " + id + " (not on a friday)");
             assertThat(w.events("approval-denied")).hasSize(1);
+            // issue 23: the refused record names the layer that refused (it was null)
+            assertThat(refusedRecord(w).path("layer").asText()).isEqualTo("approval");
+            assertThat(refusedRecord(w).path("reason").asText()).contains("not on a friday");
         }
     }
 
@@ -123,6 +131,7 @@ class ApprovalsTest {
             assertThat(r.exit()).isEqualTo(126);
             assertThat(r.refusal()).contains("nobody on the host approved request").contains("within 1 s");
             assertThat(w.events("approval-timed-out")).hasSize(1);
+            assertThat(refusedRecord(w).path("layer").asText()).isEqualTo("approval");
             assertThat(w.cli.run("approvals").out()).contains("no request waits");
         }
     }

@@ -2,6 +2,8 @@ package airlock.daemon;
 
 import airlock.daemon.core.Plan;
 import airlock.daemon.core.Caller;
+import airlock.daemon.listen.unix.FrameLink;
+import airlock.daemon.pipeline.ToolRun;
 import airlock.daemon.redact.RedactionCounts;
 import airlock.daemon.redact.Redactor;
 import airlock.daemon.redact.SecretForms;
@@ -63,8 +65,8 @@ class RedactedToolRunTest {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         RedactionCounts counts = new RedactionCounts();
         ToolRun.Result result = ToolRun.run(plan, Map.of("API_TOKEN", new String(SECRET, StandardCharsets.UTF_8)),
-                new Caller(ProcessHandle.current().pid(), 0, 0, ""), new FrameReader(Channels.newInputStream(callerFrames.source())),
-                new FrameWriter(wire), Redactor.of(Map.of("api_token", SECRET)), counts,
+                new FrameLink(new Caller.KernelPeer(ProcessHandle.current().pid(), 0, 0, ""),
+                        new FrameReader(Channels.newInputStream(callerFrames.source())), new FrameWriter(wire)), Redactor.of(Map.of("api_token", SECRET)), counts,
                 airlock.daemon.sandbox.SandboxLauncher.of(tmp), Optional.empty(), ProcessBuilder::start);
         callerFrames.sink().close();
         assertThat(result.status()).isZero();

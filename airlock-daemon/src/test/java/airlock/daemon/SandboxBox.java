@@ -1,6 +1,8 @@
 package airlock.daemon;
 
 import airlock.daemon.core.Caller;
+import airlock.daemon.listen.unix.FrameLink;
+import airlock.daemon.pipeline.ToolRun;
 import airlock.daemon.core.Plan;
 import airlock.daemon.sandbox.SandboxLauncher;
 import airlock.protocol.Frame;
@@ -144,10 +146,18 @@ final class SandboxBox {
             }
         });
         SandboxLauncher launcher = SandboxLauncher.of(config).withBubblewrap(bubblewrap).forRun(secretFiles, redaction);
-        ToolRun.Result r = secrets.isEmpty()
-                ? ToolRun.run(plan, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)), launcher)
-                : ToolRun.run(plan, injected, Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)),
-                        secrets, new airlock.daemon.redact.RedactionCounts(), launcher, secretFiles, ProcessBuilder::start);
+        FrameLink link = new FrameLink(Caller.UNKNOWN, new FrameReader(callerSide), new FrameWriter(synchronizedStream(frames)));
+        ToolRun.Result r;
+        try {
+            r = secrets.isEmpty() ? ToolRun.run(plan, link, launcher)
+                    : ToolRun.run(plan, injected, link, secrets, new airlock.daemon.redact.RedactionCounts(), launcher, secretFiles,
+                            ProcessBuilder::start);
+        } catch (airlock.daemon.sandbox.SandboxUnavailable e) {
+            // the sandbox layer's refusal: what the agent's shim shows for it, status and message
+            toTool.close();
+            feeder.interrupt();
+            return new Run(airlock.protocol.ExitCodes.REFUSED, 0, "", e.getMessage() + "\n", "sandbox unavailable");
+        }
         toTool.close();
         feeder.interrupt();
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

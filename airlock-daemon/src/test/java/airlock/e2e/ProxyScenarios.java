@@ -626,7 +626,7 @@ abstract class ProxyScenarios {
                 || !r.args().isEmpty() && r.args().getFirst().equals(firstArgOrCommand));
     }
 
-    SessionRecord awaitRecord(String profile, java.util.function.Predicate<airlock.protocol.Request> matching) throws InterruptedException {
+    SessionRecord awaitRecord(String profile, java.util.function.Predicate<airlock.daemon.core.AgentRequest> matching) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             for (SessionRecord r : bench.records) {
@@ -641,7 +641,7 @@ abstract class ProxyScenarios {
         return awaitRecord(r -> !r.args().isEmpty() && r.args().getFirst().equals(firstArg));
     }
 
-    SessionRecord awaitRecord(java.util.function.Predicate<airlock.protocol.Request> matching) throws InterruptedException {
+    SessionRecord awaitRecord(java.util.function.Predicate<airlock.daemon.core.AgentRequest> matching) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             for (SessionRecord r : bench.records) {

@@ -17,5 +17,19 @@ public enum Layer {
      * read or do that argument rules cannot see (a repository's config, an ssh destination).
      * Its rules are named {@code CHECK:RULE} and listed in docs/checks.md.
      */
-    CHECK
+    CHECK,
+    /**
+     * Outside the Gate's rules, before and after them: whether the profile may serve at all
+     * (expired, revoked, locked, stopped), whether the caller's claims hold (its container), and
+     * whether what came is a request at all (protocol).
+     */
+    ADMISSION,
+    /** A person's answer to an [ask] rule: denied, not given in time, or the caller left. */
+    APPROVAL,
+    /** The module's [sandbox] cannot be had on this host (bubblewrap, a tool it needs, the mounts). */
+    SANDBOX,
+    /** A secret the command is granted cannot be read (empty, removed, damaged). */
+    VAULT,
+    /** The audit log cannot be written, and nothing runs unrecorded. */
+    AUDIT
 }

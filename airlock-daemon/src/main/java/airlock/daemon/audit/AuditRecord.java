@@ -34,6 +34,8 @@ public final class AuditRecord {
     private String containerId = "";
     private String mode = "run";
     private Peer peer;
+    /** A caller that proved a profile key instead of being a process here: the key's id (never the key) and its address. */
+    private String keyId, remoteAddress;
     private String hostCwd;
     private List<String> originalArgs;
     private String originalCwd;
@@ -90,6 +92,12 @@ public final class AuditRecord {
     }
 
     public AuditRecord peer(Peer peer) { this.peer = peer; return this; }
+
+    public AuditRecord keyHolder(String keyId, String remoteAddress) {
+        this.keyId = keyId;
+        this.remoteAddress = remoteAddress;
+        return this;
+    }
     public AuditRecord hostCwd(String hostCwd) { this.hostCwd = hostCwd; return this; }
     public AuditRecord module(String sha256) { this.moduleSha256 = sha256; return this; }
 
@@ -177,6 +185,7 @@ public final class AuditRecord {
         } else {
             o.putObject("peer").put("uid", peer.uid()).put("gid", peer.gid()).put("pid", peer.pid());
         }
+        if (keyId != null) o.putObject("key_holder").put("key_id", keyId).put("remote_address", remoteAddress);
         o.put("container_id", containerId);
         if (originalArgs != null) {
             var oa = o.putArray("original_args");

@@ -3,7 +3,7 @@ package airlock.daemon.audit;
 import airlock.daemon.core.Caller;
 import airlock.daemon.core.Refusal;
 import airlock.daemon.core.SessionRecord;
-import airlock.protocol.Request;
+import airlock.daemon.core.AgentRequest;
 import airlock.rules.Decision;
 
 import java.io.PrintStream;
@@ -61,9 +61,13 @@ public final class SessionAudit {
     public static AuditRecord of(SessionRecord s) {
         AuditRecord r = new AuditRecord(s.id(), s.profile(), s.started()).duration(s.duration());
         Caller c = s.caller();
-        if (c.known()) r.peer(new AuditRecord.Peer((int) c.uid(), (int) c.gid(), c.pid()));
+        switch (c) {
+            case Caller.KernelPeer k when k.known() -> r.peer(new AuditRecord.Peer((int) k.uid(), (int) k.gid(), k.pid()));
+            case Caller.KernelPeer k -> { }
+            case Caller.KeyHolder h -> r.keyHolder(h.keyId(), h.remoteAddress());
+        }
         s.request().ifPresent(q -> r.request(q.command(), q.args(), q.cwd(),
-                !c.containerId().isEmpty() ? c.containerId() : q.containerId(), q.mode() == Request.Mode.CHECK));
+                !c.containerId().isEmpty() ? c.containerId() : q.containerId(), q.mode() == AgentRequest.Mode.CHECK));
         s.rewritten().ifPresent(q -> r.rewritten(q.args(), q.cwd()));
         s.plan().ifPresent(p -> r.hostCwd(p.cwd().toString()).module(p.module().sha256()).argv(p.argv()));
         SessionRecord.RunReport run = s.report();

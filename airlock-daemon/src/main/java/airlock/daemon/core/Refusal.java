@@ -2,6 +2,7 @@ package airlock.daemon.core;
 
 import airlock.protocol.ExitCodes;
 import airlock.rules.Decision;
+import airlock.rules.Layer;
 
 import java.util.Optional;
 
@@ -24,7 +25,22 @@ public record Refusal(int exitCode, String message, Optional<Decision> decision)
                 Optional.of(decision));
     }
 
+    /**
+     * A refusal of a stage outside the Gate's rule layers (admission, approval, sandbox, vault,
+     * audit): the caller gets {@code message} as it is; the record names {@code layer} and
+     * {@code rule}, with the message (less its {@code airlock: refused by ...:} lead) as the reason.
+     */
+    public static Refusal by(Layer layer, String rule, String message) {
+        return by(ExitCodes.REFUSED, layer, rule, message);
+    }
+
+    public static Refusal by(int exitCode, Layer layer, String rule, String message) {
+        String reason = message.replaceFirst("^airlock: (refused by the [a-z-]+ layer: |refused: )?", "");
+        return new Refusal(exitCode, message, Optional.of(Decision.deny(layer, rule, reason)));
+    }
+
+    /** What came is no request the daemon can read: the admission layer's, rule "protocol". */
     public static Refusal protocol(String detail) {
-        return new Refusal(ExitCodes.UNREACHABLE, "airlock: protocol error: " + detail);
+        return by(ExitCodes.UNREACHABLE, Layer.ADMISSION, "protocol", "airlock: protocol error: " + detail);
     }
 }

@@ -1,6 +1,5 @@
 package airlock.daemon.core;
 
-import airlock.protocol.Request;
 import airlock.rules.Decision;
 
 import java.time.Duration;
@@ -27,8 +26,8 @@ import java.util.Optional;
  *                 the workspace files a sandboxed run wrote that were redacted in place
  */
 public record SessionRecord(Instant started, Duration duration, String profile, Caller caller,
-                            Optional<Request> request, Optional<Decision> decision, Optional<Plan> plan,
-                            Outcome outcome, String id, Optional<Request> rewritten, RunReport report) {
+                            Optional<AgentRequest> request, Optional<Decision> decision, Optional<Plan> plan,
+                            Outcome outcome, String id, Optional<AgentRequest> rewritten, RunReport report) {
 
     /**
      * @param limit           the [sandbox] limit the run hit ("" for none)

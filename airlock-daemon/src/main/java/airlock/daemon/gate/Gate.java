@@ -6,8 +6,10 @@ import airlock.daemon.core.Executables;
 import airlock.daemon.core.PathMapper;
 import airlock.daemon.core.Plan;
 import airlock.daemon.core.Refusal;
+import airlock.daemon.sandbox.SandboxLauncher;
+import airlock.daemon.sandbox.SandboxUnavailable;
 import airlock.protocol.ExitCodes;
-import airlock.protocol.Request;
+import airlock.daemon.core.AgentRequest;
 import airlock.rules.CommandModule;
 import airlock.rules.ConfinedPath;
 import airlock.rules.Decision;
@@ -31,7 +33,10 @@ import java.util.Optional;
  * <li>module: the module's rules allow the arguments;
  * <li>mounts: the working directory and every path argument resolve inside the profile's mounts;
  * <li>binary: the module's executable is on the daemon's PATH;
- * <li>checks: each tool check the module selects allows what the tool would read or do.
+ * <li>checks: each tool check the module selects allows what the tool would read or do;
+ * <li>sandbox: what the module's [sandbox] needs is on this host (bubblewrap, the tools its
+ *     limits and network need, a workspace it may run in), found without starting anything, so
+ *     a run that could not be sandboxed is refused before any secret is read.
  * </ol>
  * The first three are pure and always all judged, so a person sees each one's verdict; from the
  * mounts on, the first refusal ends the judgement (a check runs host processes: never for a
@@ -39,15 +44,17 @@ import java.util.Optional;
  */
 public final class Gate {
     private final ToolChecks checks;
+    private final SandboxLauncher sandbox;
 
-    public Gate(ToolChecks checks) {
+    public Gate(ToolChecks checks, SandboxLauncher sandbox) {
         this.checks = checks;
+        this.sandbox = sandbox;
     }
 
     /**
      * @param daemonEnv the daemon's environment: PATH to find the executable, the host base variables
      */
-    public Judgement judge(Policy policy, String profileName, Request request, Map<String, String> daemonEnv) {
+    public Judgement judge(Policy policy, String profileName, AgentRequest request, Map<String, String> daemonEnv) {
         List<Step> trace = new ArrayList<>();
         String command = request.command();
 
@@ -84,7 +91,7 @@ public final class Gate {
                     : Step.refused("module", (rules.rule() == null ? "" : "rule \"" + rules.rule() + "\": ") + rules.reason()));
             if (first == null && !rules.allowed()) first = rules;
         }
-        if (first != null) return refused(Refusal.of(first), first, trace, "mounts", "binary", "checks");
+        if (first != null) return refused(Refusal.of(first), first, trace, "mounts", "binary", "checks", "sandbox");
 
         PathMapper mapper = new PathMapper(profile.mounts());
         Optional<Path> cwd = mapper.toHost(request.cwd());
@@ -94,7 +101,7 @@ public final class Gate {
                     ? " does not exist on the host, or leaves the profile's [mounts] through a symlink"
                     : " is outside the profile's [mounts]") + "; " + mounted(profile);
             trace.add(Step.refused("mounts", "cwd " + request.cwd() + " is outside the profile's [mounts] (or does not exist on the host)"));
-            return refused(Decision.deny(Layer.MOUNTS, null, why), trace, "binary", "checks");
+            return refused(Decision.deny(Layer.MOUNTS, null, why), trace, "binary", "checks", "sandbox");
         }
         List<Path> confined = new ArrayList<>();
         // path arguments are container paths: an absolute one is mapped through the mounts (the
@@ -109,7 +116,7 @@ public final class Gate {
                 return refused(Decision.deny(Layer.MOUNTS, null, "path " + p.path()
                         + (p.flag() == null || p.flag().isEmpty() ? "" : " (of " + p.flag() + ")")
                         + " resolves outside the profile's [mounts] (no container path of " + new java.util.TreeSet<>(profile.mounts().keySet())
-                        + " holds it)"), trace, "binary", "checks");
+                        + " holds it)"), trace, "binary", "checks", "sandbox");
             }
             if (!asHost.get().equals(p.path())) ContainerPaths.rewrite(args, p.path(), asHost.get());
             Optional<Path> host = mapper.confine(asHost.get(), cwd.get());
@@ -119,7 +126,7 @@ public final class Gate {
                         + (p.flag() == null || p.flag().isEmpty() ? "" : p.flag() + " ") + p.path() + " is outside the profile's [mounts]"));
                 return refused(Decision.deny(Layer.MOUNTS, null, "path " + p.path() + of + " resolves outside the profile's [mounts]; "
                         + mounted(profile)),
-                        trace, "binary", "checks");
+                        trace, "binary", "checks", "sandbox");
             }
             confined.add(host.get());
         }
@@ -128,9 +135,10 @@ public final class Gate {
         Optional<Path> bin = Executables.find(module.bin(), daemonEnv.get("PATH"));
         if (bin.isEmpty()) {
             trace.add(Step.refused("binary", "'" + module.bin() + "' is not on the daemon's PATH"));
-            Refusal r = new Refusal(ExitCodes.UNKNOWN_COMMAND, "airlock: '" + module.bin()
-                    + "' is not installed on the host (not found on the daemon's PATH)");
-            return refused(r, rules, trace, "checks");
+            // the command does not exist here: the config layer's word, rule "binary" (exit 127)
+            String why = "'" + module.bin() + "' is not installed on the host (not found on the daemon's PATH)";
+            Refusal r = new Refusal(ExitCodes.UNKNOWN_COMMAND, "airlock: " + why, Optional.of(Decision.deny(Layer.CONFIG, "binary", why)));
+            return refused(r, rules, trace, "checks", "sandbox");
         }
         trace.add(Step.allowed("binary", module.bin() + " is " + bin.get()));
 
@@ -151,6 +159,7 @@ public final class Gate {
                     .orElse(Decision.deny(Layer.CHECK, name, "this airlock has no check named '" + name + "'"));
             if (!d.allowed()) {
                 trace.add(Step.refused("check " + name, (d.rule() == null ? "" : "rule \"" + d.rule() + "\": ") + d.reason()));
+                trace.add(Step.notReached("sandbox"));
                 return new Judgement.Refused(Refusal.of(d), d, Optional.of(plan), trace);
             }
             trace.add(Step.allowed("check " + name, "passed"));
@@ -161,6 +170,16 @@ public final class Gate {
                     + String.join(", ", input.hostSecrets().keySet()) + ") will be redacted from the output"));
         }
         if (module.checks().isEmpty()) trace.add(Step.allowed("checks", "the module selects none"));
+        try {
+            Optional<SandboxLauncher.Prepared> box = sandbox.prepare(plan);
+            trace.add(Step.allowed("sandbox", box.map(b -> "bubblewrap " + b.bwrap() + b.runAs().map(u -> ", as uid " + u.uid()).orElse("")
+                    + (b.spec().network() ? b.spec().hostNetwork() ? ", the host's network" : ", a network of its own" : ", no network"))
+                    .orElse("the module asks for none")));
+        } catch (SandboxUnavailable e) {
+            trace.add(Step.refused("sandbox", e.getMessage().replaceFirst("^airlock: refused by the sandbox layer: ", "")));
+            Decision d = Decision.deny(Layer.SANDBOX, e.rule(), e.getMessage().replaceFirst("^airlock: (refused by the sandbox layer: )?", ""));
+            return new Judgement.Refused(new Refusal(ExitCodes.REFUSED, e.getMessage(), Optional.of(d)), d, Optional.of(plan), trace);
+        }
         // an [ask] rule does not refuse: the daemon holds the request until a person decides
         airlock.rules.Ask.match(module, profile, request.args()).ifPresent(m -> trace.add(Step.allowed("ask",
                 "waits for a person: rule \"" + m.rule() + "\" of " + m.source() + " (" + m.evidence() + "); 'airlock approve ID'"

@@ -59,6 +59,13 @@ public final class Cgroup implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Whether a run's cgroup can be made here now (one is made and removed at once: nothing is left). */
+    public static boolean available() {
+        Optional<Cgroup> g = create(0, 0);
+        g.ifPresent(Cgroup::close);
+        return g.isPresent();
+    }
+
     /** The run's directory in the v1 memory hierarchy, limited; empty when it cannot be made. */
     private static Optional<Path> v1Memory(long memoryBytes) {
         Optional<Path> parent = v1Parent("memory");

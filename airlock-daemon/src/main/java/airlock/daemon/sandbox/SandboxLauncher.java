@@ -69,23 +69,19 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         return new SandboxLauncher(hidden, bubblewrap, r, python, secretFileDirectory.map(List::of).orElse(List.of()));
     }
 
-    public Launch launch(Plan plan) throws SandboxUnavailable {
+    /**
+     * What a sandboxed run needs, found and checked without starting or changing anything: the
+     * Gate's sandbox layer asks this before any secret is read ({@code airlock test} shows it),
+     * and {@link #launch} starts from it. Empty for a module without [sandbox].
+     */
+    public Optional<Prepared> prepare(Plan plan) throws SandboxUnavailable {
         Optional<SandboxSpec> spec = plan.module().sandbox();
-        if (spec.isEmpty()) {
-            // every run in a cgroup of its own when the host gives one: what it leaves behind
-            // (a double-forked, setsid grandchild holding the run's secrets) is killed at its end,
-            // and the control socket knows it for one of the runs
-            Optional<Cgroup> group = Cgroup.create(0, 0);
-            if (group.isEmpty()) return Launch.direct(plan.argv());
-            List<String> argv = new ArrayList<>(group.get().joinThenExec());
-            argv.addAll(plan.argv());
-            return new Launch(argv, false, Duration.ZERO, 0, 0, 0, group, Optional.empty(), Redaction.NONE, Launch.AfterSuccess.NOTHING);
-        }
+        if (spec.isEmpty()) return Optional.empty();
         SandboxSpec s = spec.get();
         String path = plan.env().get("PATH");
         Path bwrap = switch (bubblewrap.apply(path)) {
             case Bubblewrap.Availability.Ready r -> r.bwrap();
-            case Bubblewrap.Availability.Unavailable u -> throw new SandboxUnavailable(u.message()
+            case Bubblewrap.Availability.Unavailable u -> throw new SandboxUnavailable("bubblewrap", u.message()
                     + " ('" + plan.module().name() + "' asks for [sandbox]; 'airlock doctor' checks the host)");
         };
         // resolved like the mounts: a home or config directory reached through a symlink must
@@ -100,17 +96,60 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             }
         }
         Path cwdMount = mounts.stream().filter(m -> plan.cwd().startsWith(m)).max(Comparator.comparingInt(Path::getNameCount))
-                .orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: the working directory "
+                .orElseThrow(() -> new SandboxUnavailable("mounts", "airlock: refused by the sandbox layer: the working directory "
                         + plan.cwd() + " is in none of the profile's [mounts]"));
         mounts.remove(cwdMount);
         for (Path m : mounts) {
-            if (home.startsWith(m)) throw new SandboxUnavailable("airlock: refused by the sandbox layer: the mount " + m
+            if (home.startsWith(m)) throw new SandboxUnavailable("home", "airlock: refused by the sandbox layer: the mount " + m
                     + " holds the host home, which a sandbox hides; mount a directory inside it instead");
         }
-        if (home.startsWith(cwdMount)) throw new SandboxUnavailable("airlock: refused by the sandbox layer: the mount " + cwdMount
-                + " holds the host home, which a sandbox hides; mount a directory inside it instead");
-
+        if (home.startsWith(cwdMount)) throw new SandboxUnavailable("home", "airlock: refused by the sandbox layer: the mount "
+                + cwdMount + " holds the host home, which a sandbox hides; mount a directory inside it instead");
         Optional<RunAs> runAs = runAs(s, cwdMount, path);
+        if (s.venv() != SandboxSpec.Venv.NONE) {
+            PythonEnvironments envs = python.orElseThrow(() -> new SandboxUnavailable("python", "airlock: refused by the sandbox"
+                    + " layer: '" + plan.module().name() + "' asks for the profile's Python environment, which this daemon does not keep"));
+            if (envs.exists(plan.profile().name())) requireHostPython(envs, plan.profile().name(), plan);
+        }
+        Optional<Path> nsenter = Optional.empty();
+        if (runAs.isPresent() && s.network() && !s.hostNetwork()) {
+            nsenter = Optional.of(UserNetwork.nsenter(path).orElseThrow(() -> new SandboxUnavailable("network", "airlock: refused by"
+                    + " the sandbox layer: [sandbox] network = true needs nsenter (util-linux); install util-linux")));
+            UserNetwork.find("ip", path, "iproute2");
+            UserNetwork.find("pasta", path, "passt");
+        }
+        try {
+            rlimits(s, (s.processes() > 0 || s.memoryMb() > 0) && Cgroup.available(), path);
+        } catch (IOException e) {
+            throw new SandboxUnavailable("prlimit", "airlock: refused by the sandbox layer: " + e.getMessage());
+        }
+        return Optional.of(new Prepared(s, path, bwrap, home, List.copyOf(mounts), cwdMount, runAs, nsenter));
+    }
+
+    /** What {@link #prepare} found: the sandbox's spec, bubblewrap, the mounts, who the run is, how it enters its network. */
+    public record Prepared(SandboxSpec spec, String path, Path bwrap, Path home, List<Path> otherMounts, Path cwdMount,
+                           Optional<RunAs> runAs, Optional<Path> nsenter) {}
+
+    public Launch launch(Plan plan) throws SandboxUnavailable {
+        Optional<Prepared> prepared = prepare(plan);
+        if (prepared.isEmpty()) {
+            // every run in a cgroup of its own when the host gives one: what it leaves behind
+            // (a double-forked, setsid grandchild holding the run's secrets) is killed at its end,
+            // and the control socket knows it for one of the runs
+            Optional<Cgroup> group = Cgroup.create(0, 0);
+            if (group.isEmpty()) return Launch.direct(plan.argv());
+            List<String> argv = new ArrayList<>(group.get().joinThenExec());
+            argv.addAll(plan.argv());
+            return new Launch(argv, false, Duration.ZERO, 0, 0, 0, group, Optional.empty(), Redaction.NONE, Launch.AfterSuccess.NOTHING);
+        }
+        Prepared p = prepared.get();
+        SandboxSpec s = p.spec();
+        String path = p.path();
+        Path bwrap = p.bwrap();
+        Path home = p.home();
+        Path cwdMount = p.cwdMount();
+        List<Path> mounts = p.otherMounts();
+        Optional<RunAs> runAs = p.runAs();
         List<String> argv0 = new ArrayList<>(plan.argv());
         List<SandboxRequest.Bind> extra = new ArrayList<>();
         Launch.AfterSuccess keep = venv(plan, s, argv0, extra);
@@ -123,7 +162,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
                     if (b.writable() || secretFiles.contains(b.path())) giveTo(b.path(), runAs.get());
                 }
             } catch (IOException e) {
-                throw new SandboxUnavailable("airlock: refused by the sandbox layer: cannot hand the run's files to uid "
+                throw new SandboxUnavailable("owner", "airlock: refused by the sandbox layer: cannot hand the run's files to uid "
                         + runAs.get().uid() + ": " + e.getMessage());
             }
         }
@@ -133,11 +172,9 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         // loopback; the host's own network only by host_network = true. A root daemon makes it.
         Optional<UserNetwork> network = Optional.empty();
         List<String> enter = List.of();
-        if (runAs.isPresent() && s.network() && !s.hostNetwork()) {
-            Path nsenter = UserNetwork.nsenter(path).orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox"
-                    + " layer: [sandbox] network = true needs nsenter (util-linux); install util-linux"));
+        if (p.nsenter().isPresent()) {
             network = Optional.of(UserNetwork.create(path));
-            enter = network.get().enter(nsenter);
+            enter = network.get().enter(p.nsenter().get());
         }
         Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
         Optional<WriteLayer> written = Optional.empty();
@@ -162,7 +199,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             written.ifPresent(WriteLayer::close);
             network.ifPresent(UserNetwork::close);
             if (e instanceof SandboxUnavailable u) throw u;
-            throw new SandboxUnavailable("airlock: refused by the sandbox layer: " + e.getMessage());
+            throw new SandboxUnavailable("start", "airlock: refused by the sandbox layer: " + e.getMessage());
         }
     }
 
@@ -185,7 +222,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
     private Launch.AfterSuccess venv(Plan plan, SandboxSpec s, List<String> argv, List<SandboxRequest.Bind> extra)
             throws SandboxUnavailable {
         if (s.venv() == SandboxSpec.Venv.NONE) return Launch.AfterSuccess.NOTHING;
-        PythonEnvironments envs = python.orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: '"
+        PythonEnvironments envs = python.orElseThrow(() -> new SandboxUnavailable("python", "airlock: refused by the sandbox layer: '"
                 + plan.module().name() + "' asks for the profile's Python environment, which this daemon does not keep"));
         String profile = plan.profile().name();
         if (s.venv() == SandboxSpec.Venv.USE) {
@@ -198,7 +235,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         try {
             if (!envs.exists(profile)) envs.create(profile, plan.executable());
         } catch (IOException e) {
-            throw new SandboxUnavailable("airlock: refused by the sandbox layer: the Python environment of profile " + profile
+            throw new SandboxUnavailable("python", "airlock: refused by the sandbox layer: the Python environment of profile " + profile
                     + " cannot be made: " + e.getMessage());
         }
         requireHostPython(envs, profile, plan);
@@ -223,7 +260,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             int owner = (Integer) Files.getAttribute(cwdMount, "unix:uid");
             int group = (Integer) Files.getAttribute(cwdMount, "unix:gid");
             if (owner == 0 && s.writable()) {
-                throw new SandboxUnavailable("airlock: refused by the sandbox layer: the workspace " + cwdMount + " belongs to root;"
+                throw new SandboxUnavailable("owner", "airlock: refused by the sandbox layer: the workspace " + cwdMount + " belongs to root;"
                         + " a sandboxed run never runs as the host's root (it could rewrite the kernel's settings), so this writable"
                         + " run would run as nobody and could write nothing there; give the workspace to the person whose work it is"
                         + " (chown -R USER " + cwdMount + ") or run the daemon as that user");
@@ -232,12 +269,12 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             int gid = owner == 0 ? RunAs.NOBODY : group == 0 ? owner : group;
             Path setpriv = Executables.find("/usr/bin/setpriv", null).or(() -> Executables.find("setpriv", path))
                     .filter(p -> realOrAsIs(p).startsWith("/usr"))
-                    .orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: setpriv (util-linux) is not"
+                    .orElseThrow(() -> new SandboxUnavailable("setpriv", "airlock: refused by the sandbox layer: setpriv (util-linux) is not"
                             + " installed under /usr; a daemon running as root needs it to run the sandbox as an unprivileged user;"
                             + " install util-linux"));
             return Optional.of(new RunAs(uid, gid, realOrAsIs(setpriv)));
         } catch (IOException e) {
-            throw new SandboxUnavailable("airlock: refused by the sandbox layer: cannot read the owner of " + cwdMount + ": " + e.getMessage());
+            throw new SandboxUnavailable("owner", "airlock: refused by the sandbox layer: cannot read the owner of " + cwdMount + ": " + e.getMessage());
         }
     }
 
@@ -268,12 +305,12 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
     private static void requireHostPython(PythonEnvironments envs, String profile, Plan plan) throws SandboxUnavailable {
         try {
             if (!envs.python(profile).toRealPath().equals(plan.executable().toRealPath())) {
-                throw new SandboxUnavailable("airlock: refused by the sandbox layer: the Python environment of profile " + profile
+                throw new SandboxUnavailable("python", "airlock: refused by the sandbox layer: the Python environment of profile " + profile
                         + " no longer runs the host's " + plan.executable() + " (its bin/python3 was changed); rebuild it with"
                         + " 'airlock python rebuild " + profile + "'");
             }
         } catch (IOException e) {
-            throw new SandboxUnavailable("airlock: refused by the sandbox layer: the Python environment of profile " + profile
+            throw new SandboxUnavailable("python", "airlock: refused by the sandbox layer: the Python environment of profile " + profile
                     + " cannot be checked: " + e.getMessage());
         }
     }
@@ -290,7 +327,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         if (s.memoryMb() > 0) l.add("--as=" + s.memoryMb() * MB);
         if (s.processes() > 0 && !cgroup) {
             if (uid() == 0) {
-                throw new SandboxUnavailable("airlock: refused by the sandbox layer: [sandbox] processes = " + s.processes()
+                throw new SandboxUnavailable("processes", "airlock: refused by the sandbox layer: [sandbox] processes = " + s.processes()
                         + " cannot be enforced: the daemon runs as root (the kernel exempts root from RLIMIT_NPROC) and"
                         + " has no pids cgroup it may use; run the daemon as a user, or delegate a cgroup to it");
             }
@@ -298,7 +335,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
         }
         if (l.isEmpty()) return l;
         Path prlimit = Executables.find("prlimit", path).or(() -> Executables.find("/usr/bin/prlimit", null))
-                .orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox layer: prlimit (util-linux) is"
+                .orElseThrow(() -> new SandboxUnavailable("prlimit", "airlock: refused by the sandbox layer: prlimit (util-linux) is"
                         + " not installed, so [sandbox] memory_mb/processes cannot be enforced; install util-linux"));
         List<String> out = new ArrayList<>();
         out.add(prlimit.toRealPath().toString());

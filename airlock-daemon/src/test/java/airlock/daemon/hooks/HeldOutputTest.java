@@ -1,7 +1,5 @@
 package airlock.daemon.hooks;
 
-import airlock.protocol.FrameType;
-import airlock.protocol.FrameWriter;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -10,18 +8,17 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The frames a run writes, split back into stdout and stderr for the post-exec hook. */
+/** A run's two streams held for the post-exec hook (issue 23: no frames any more, the run writes each stream). */
 class HeldOutputTest {
     @Test
-    void splitsFramesIntoStdoutAndStderrByteExact() throws Exception {
+    void holdsStdoutAndStderrByteExact() throws Exception {
         HeldOutput held = new HeldOutput(1 << 20);
-        FrameWriter w = new FrameWriter(held);
         byte[] binary = new byte[70_000];
         for (int i = 0; i < binary.length; i++) binary[i] = (byte) i;
-        w.data(FrameType.STDOUT, binary, 0, binary.length); // two frames: over Limits.MAX_DATA
-        w.write(FrameType.STDERR, "warn\n".getBytes(StandardCharsets.UTF_8));
-        w.write(FrameType.STDOUT, new byte[0]);
-        w.write(FrameType.STDOUT, "!".getBytes(StandardCharsets.UTF_8));
+        held.write(false, binary, 0, binary.length);
+        held.write(true, "warn\n".getBytes(StandardCharsets.UTF_8), 0, 5);
+        held.write(false, new byte[0], 0, 0);
+        held.write(false, "!".getBytes(StandardCharsets.UTF_8), 0, 1);
         byte[] expected = new byte[binary.length + 1];
         System.arraycopy(binary, 0, expected, 0, binary.length);
         expected[binary.length] = '!';
@@ -33,18 +30,11 @@ class HeldOutputTest {
     @Test
     void pastTheCapAWriteFailsAndTheOverflowIsRemembered() throws Exception {
         HeldOutput held = new HeldOutput(10);
-        FrameWriter w = new FrameWriter(held);
-        w.write(FrameType.STDOUT, "12345".getBytes(StandardCharsets.UTF_8));
-        w.write(FrameType.STDERR, "678".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> w.write(FrameType.STDOUT, "abc".getBytes(StandardCharsets.UTF_8)))
+        held.write(false, "12345".getBytes(StandardCharsets.UTF_8), 0, 5);
+        held.write(true, "678".getBytes(StandardCharsets.UTF_8), 0, 3);
+        assertThatThrownBy(() -> held.write(false, "abc".getBytes(StandardCharsets.UTF_8), 0, 3))
                 .isInstanceOf(IOException.class).hasMessageContaining("over the limit of 10 bytes");
         assertThat(held.overflowed()).isTrue();
         assertThat(held.stdout().length + held.stderr().length).isLessThanOrEqualTo(10);
-    }
-
-    @Test
-    void anyOtherFrameIsRefused() {
-        HeldOutput held = new HeldOutput(100);
-        assertThatThrownBy(() -> new FrameWriter(held).exit(0, 0)).isInstanceOf(IOException.class);
     }
 }

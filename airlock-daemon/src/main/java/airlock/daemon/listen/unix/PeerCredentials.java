@@ -1,4 +1,4 @@
-package airlock.daemon;
+package airlock.daemon.listen.unix;
 
 import airlock.daemon.core.Caller;
 
@@ -26,7 +26,7 @@ import java.nio.file.Path;
  * {@link #selfTest()} makes a daemon without it refuse to start rather than serve callers it
  * cannot identify.
  */
-final class PeerCredentials {
+public final class PeerCredentials {
     /** Linux, every architecture airlock ships for (asm-generic): SOL_SOCKET 1, SO_PEERCRED 17. */
     private static final int SOL_SOCKET = 1;
     private static final int SO_PEERCRED = 17;
@@ -60,10 +60,10 @@ final class PeerCredentials {
     private PeerCredentials() {}
 
     /** Who is on the other end, as the kernel says: credentials, then the container from /proc/PID/cgroup. */
-    static Caller caller(SocketChannel socket) throws IOException {
+    public static Caller caller(SocketChannel socket) throws IOException {
         Ucred c = of(socket);
         if (c.pid() <= 0) return Caller.UNKNOWN;
-        return new Caller(c.pid(), c.uid(), c.gid(), CgroupContainer.ofPid(java.nio.file.Path.of("/proc"), c.pid()));
+        return new Caller.KernelPeer(c.pid(), c.uid(), c.gid(), CgroupContainer.ofPid(java.nio.file.Path.of("/proc"), c.pid()));
     }
 
     static Ucred of(SocketChannel ch) throws IOException {
@@ -95,7 +95,7 @@ final class PeerCredentials {
      * Reads this process's own credentials over a socket pair, so that a daemon which cannot tell
      * its callers apart says so at start-up instead of at the first request.
      */
-    static void selfTest() throws IOException {
+    public static void selfTest() throws IOException {
         Path dir = Files.createTempDirectory("airlock-peercred");
         Path sock = dir.resolve("s");
         var address = UnixDomainSocketAddress.of(sock);

@@ -1,4 +1,4 @@
-package airlock.daemon;
+package airlock.daemon.pipeline;
 
 import airlock.rules.CommandModule;
 
@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** {@code [exec] concurrent = false}: one run of that command at a time across all sessions and profiles. */
-final class CommandLocks {
+public final class CommandLocks {
     private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /** Released by closing; a no-op for commands that may run concurrently. */

@@ -1,7 +1,6 @@
-package airlock.daemon;
+package airlock.daemon.pipeline;
 
 import airlock.daemon.core.Plan;
-import airlock.daemon.core.Caller;
 import airlock.daemon.core.Signals;
 import airlock.daemon.sandbox.Launch;
 import airlock.daemon.sandbox.OutputCap;
@@ -10,12 +9,7 @@ import airlock.daemon.sandbox.SandboxUnavailable;
 import airlock.daemon.sandbox.VaultRedaction;
 import airlock.daemon.sandbox.WrittenFiles;
 import airlock.protocol.ExitCodes;
-import airlock.protocol.Frame;
-import airlock.protocol.FrameReader;
-import airlock.protocol.FrameType;
-import airlock.protocol.FrameWriter;
 import airlock.protocol.Limits;
-import airlock.protocol.Payload;
 import airlock.daemon.redact.RedactedOutput;
 import airlock.daemon.redact.RedactionCounts;
 import airlock.daemon.redact.Redactor;
@@ -23,7 +17,6 @@ import airlock.daemon.redact.Redactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +30,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One execution of the tool: starts it with an explicit argv (never a shell), pumps stdout and
- * stderr to the caller, the caller's stdin and signals to the tool, and kills the whole tree when
- * the caller goes away. Memory per run is bounded: one buffer per pump and a short stdin queue;
+ * stderr to the caller's {@link CallerLink}, the caller's stdin and signals to the tool, and kills
+ * the whole tree when the caller goes away. It never sees a wire format. Memory per run is bounded: one buffer per pump and a short stdin queue;
  * a caller that reads slowly blocks the pumps, which fills the pipes, which blocks the tool.
  * With secrets, both pumps write into one RedactedOutput, which redacts each stream and their
  * merged order and holds every byte the same bounded time; a timer thread releases what is due.
  */
-final class ToolRun {
+public final class ToolRun {
     /** How often the caller's liveness is checked while the tool runs (disconnect is seen at once). */
     private static final long WATCH_MS = 200;
     private static final int STDIN_QUEUE_CHUNKS = 4;
@@ -53,7 +46,7 @@ final class ToolRun {
      * @param limit   the [sandbox] limit the run hit ("timeout", "output", "memory", "processes"), "" for none
      * @param written what a sandboxed run wrote to its private layer, scanned and applied to the workspace
      */
-    record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost, String limit,
+    public record Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost, String limit,
                   WrittenFiles.Report written) {
         Result(int status, int signal, long stdinBytes, long outputBytes, boolean callerLost) {
             this(status, signal, stdinBytes, outputBytes, callerLost, "", WrittenFiles.Report.NONE);
@@ -64,8 +57,7 @@ final class ToolRun {
     static final int TIMED_OUT = 124;
 
     private final Process process;
-    private final FrameWriter out;
-    private final Optional<ProcessHandle> caller;
+    private final CallerLink link;
     private final AtomicBoolean callerLost = new AtomicBoolean();
     private final AtomicLong stdinBytes = new AtomicLong();
     private final AtomicLong outputBytes = new AtomicLong();
@@ -75,32 +67,30 @@ final class ToolRun {
     /** Both streams' redaction, in the order frames go out (null: the run holds no secret). */
     private final RedactedOutput redacted;
 
-    private ToolRun(Process process, FrameWriter out, Optional<ProcessHandle> caller, Redactor redactor, RedactionCounts redactions,
-                    Launch launch) {
+    private ToolRun(Process process, CallerLink link, Redactor redactor, RedactionCounts redactions, Launch launch) {
         this.process = process;
-        this.out = out;
-        this.caller = caller;
+        this.link = link;
         this.launch = launch;
         this.cap = new OutputCap(launch.outputBytes());
         this.redacted = redactor.isEmpty() ? null : redactor.output(
-                (stream, b, off, len) -> out.write(stream == RedactedOutput.Stream.STDOUT ? FrameType.STDOUT : FrameType.STDERR, b, off, len),
+                (stream, b, off, len) -> link.write(stream == RedactedOutput.Stream.STDOUT ? CallerLink.Output.STDOUT : CallerLink.Output.STDERR,
+                        b, off, len),
                 redactions, System::nanoTime);
     }
 
-    static Result run(Plan plan, Caller caller, FrameReader in, FrameWriter out, SandboxLauncher sandbox)
-            throws IOException, InterruptedException {
-        return run(plan, Map.of(), caller, in, out, Redactor.NONE, new RedactionCounts(), sandbox, Optional.empty(),
-                ProcessBuilder::start);
+    public static Result run(Plan plan, CallerLink link, SandboxLauncher sandbox)
+            throws IOException, InterruptedException, SandboxUnavailable {
+        return run(plan, Map.of(), link, Redactor.NONE, new RedactionCounts(), sandbox, Optional.empty(), ProcessBuilder::start);
     }
 
     /** Starts the tool's process; a connection's own refuses once its profile is stopped. */
     @FunctionalInterface
-    interface ProcessStart {
+    public interface ProcessStart {
         Process start(ProcessBuilder pb) throws IOException;
     }
 
     /** The profile was stopped (expired, revoked, rotated) after admission: the tool never started. */
-    static final class StoppedBeforeStart extends IOException {
+    public static final class StoppedBeforeStart extends IOException {
         StoppedBeforeStart() {
             super("the profile was stopped before the tool started; nothing ran");
         }
@@ -114,24 +104,16 @@ final class ToolRun {
      * get markers. {@code redactions} counts per secret, over both streams. A module with
      * [sandbox] runs inside {@code sandbox} (with the run's secret files, {@code secretFiles},
      * bound read-only, and files it writes to a writable workspace redacted by the same redactor),
-     * or refuses when the sandbox cannot be had.
+     * or throws SandboxUnavailable (the sandbox layer's refusal) when the sandbox cannot be had.
      */
-    static Result run(Plan plan, Map<String, String> injected, Caller caller, FrameReader in, FrameWriter out,
-                      Redactor redactor, RedactionCounts redactions, SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles,
+    public static Result run(Plan plan, Map<String, String> injected, CallerLink link, Redactor redactor, RedactionCounts redactions, SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles,
                       ProcessStart starts)
-            throws IOException, InterruptedException {
-        Launch launch;
-        try {
-            // a run without secrets keeps what the launcher was given (a test's redactor, say)
-            SandboxLauncher forThisRun = redactor.isEmpty() && secretFiles.isEmpty() ? sandbox
-                    : sandbox.forRun(secretFiles, VaultRedaction.of(redactor));
-            launch = forThisRun.launch(plan);
-        } catch (SandboxUnavailable e) {
-            // fail closed: a module that asks for a sandbox never runs without one
-            byte[] msg = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
-            out.data(FrameType.STDERR, msg, 0, msg.length);
-            return new Result(ExitCodes.REFUSED, 0, 0, 0, false, "sandbox unavailable", WrittenFiles.Report.NONE);
-        }
+            throws IOException, InterruptedException, SandboxUnavailable {
+        // fail closed: a module that asks for a sandbox never runs without one; the caller is
+        // refused by the sandbox layer (nothing started, so nothing of the run's was written)
+        SandboxLauncher forThisRun = redactor.isEmpty() && secretFiles.isEmpty() ? sandbox
+                : sandbox.forRun(secretFiles, VaultRedaction.of(redactor));
+        Launch launch = forThisRun.launch(plan);
         try (launch) {
             ProcessBuilder pb = new ProcessBuilder(launch.argv()).directory(plan.cwd().toFile());
             pb.environment().clear();
@@ -139,24 +121,23 @@ final class ToolRun {
             pb.environment().putAll(injected);
             if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process process = starts.start(pb);
-            Optional<ProcessHandle> callerProcess = caller.known() ? ProcessHandle.of(caller.pid()) : Optional.empty();
-            return new ToolRun(process, out, callerProcess, redactor, redactions, launch).supervise(in);
+            return new ToolRun(process, link, redactor, redactions, launch).supervise();
         }
     }
 
-    private Result supervise(FrameReader in) throws InterruptedException {
+    private Result supervise() throws InterruptedException {
         BlockingQueue<byte[]> stdin = new ArrayBlockingQueue<>(STDIN_QUEUE_CHUNKS);
-        Thread stdout = Thread.ofVirtual().name("tool-stdout").start(() -> pump(process.getInputStream(), FrameType.STDOUT));
-        Thread stderr = Thread.ofVirtual().name("tool-stderr").start(() -> pump(process.getErrorStream(), FrameType.STDERR));
+        Thread stdout = Thread.ofVirtual().name("tool-stdout").start(() -> pump(process.getInputStream(), CallerLink.Output.STDOUT));
+        Thread stderr = Thread.ofVirtual().name("tool-stderr").start(() -> pump(process.getErrorStream(), CallerLink.Output.STDERR));
         Thread stdinWriter = Thread.ofVirtual().name("tool-stdin").start(() -> feedStdin(stdin));
-        // Not interrupted at the end: the EXIT frame is still to be sent on this socket. It ends
-        // when the session shuts the socket down.
-        Thread.ofVirtual().name("caller-frames").start(() -> fromCaller(in, stdin));
+        // Not interrupted at the end: the listener still has the exit status to send. It ends
+        // when the listener ends the link.
+        Thread.ofVirtual().name("caller-input").start(() -> fromCaller(stdin));
         Thread holds = redacted == null ? null : Thread.ofVirtual().name("tool-output-hold").start(this::releaseHeld);
         Optional<Instant> deadline = launch.deadline(Instant.now());
         try {
             while (stdout.isAlive() || stderr.isAlive() || process.isAlive()) {
-                if (callerLost.get() || caller.isPresent() && !caller.get().isAlive()) {
+                if (callerLost.get() || link.gone()) {
                     callerLost.set(true);
                     Signals.killTree(process.toHandle());
                 }
@@ -184,16 +165,16 @@ final class ToolRun {
         }
     }
 
-    private void pump(InputStream from, FrameType type) {
+    private void pump(InputStream from, CallerLink.Output type) {
         byte[] buf = new byte[Limits.MAX_DATA];
         OutputStream to = redacted == null ? null
-                : redacted.stream(type == FrameType.STDOUT ? RedactedOutput.Stream.STDOUT : RedactedOutput.Stream.STDERR);
+                : redacted.stream(type == CallerLink.Output.STDOUT ? RedactedOutput.Stream.STDOUT : RedactedOutput.Stream.STDERR);
         try (from) {
             int n;
             while ((n = from.read(buf)) > 0) {
                 int allowed = cap.allow(n);
                 try {
-                    if (allowed > 0 && to == null) out.write(type, buf, 0, allowed);
+                    if (allowed > 0 && to == null) link.write(type, buf, 0, allowed);
                     else if (allowed > 0) to.write(buf, 0, allowed);
                 } catch (IOException e) {
                     callerGone();
@@ -238,27 +219,25 @@ final class ToolRun {
         }
     }
 
-    /** Caller frames: stdin data, end of stdin, signals. The end of the connection kills the tool. */
-    private void fromCaller(FrameReader in, BlockingQueue<byte[]> stdin) {
+    /** The caller's input: stdin data, end of stdin, signals. The caller gone kills the tool. */
+    private void fromCaller(BlockingQueue<byte[]> stdin) {
         try {
-            Frame f;
-            while ((f = in.read()) != null) {
-                switch (f.type()) {
-                    case STDIN -> stdin.put(f.payload());
-                    case STDIN_EOF -> stdin.put(END_OF_STDIN);
-                    case SIGNAL -> {
-                        Payload p = new Payload(f.payload());
-                        int sig = p.i32();
-                        p.end();
-                        if (Signals.forwardable(sig)) Signals.send(launch.signalTarget(process.toHandle()), sig);
+            while (true) {
+                switch (link.receive()) {
+                    case CallerLink.FromCaller.Stdin d -> stdin.put(d.data());
+                    case CallerLink.FromCaller.EndOfStdin e -> stdin.put(END_OF_STDIN);
+                    case CallerLink.FromCaller.Signal sig -> {
+                        if (Signals.forwardable(sig.number())) Signals.send(launch.signalTarget(process.toHandle()), sig.number());
                     }
-                    default -> throw new IOException("unexpected " + f.type() + " frame from the caller");
+                    case CallerLink.FromCaller.Gone g -> {
+                        if (process.isAlive()) callerGone();
+                        return;
+                    }
                 }
             }
-        } catch (IOException | InterruptedException e) {
-            // Broken or hostile peer: treated like a disconnect.
+        } catch (InterruptedException e) {
+            // the run is over
         }
-        if (process.isAlive()) callerGone();
     }
 
     private void feedStdin(BlockingQueue<byte[]> queue) {
@@ -305,9 +284,8 @@ final class ToolRun {
             said = "airlock: sandbox: WARNING: the run's writes were not (all) applied to the workspace: " + e.getMessage();
         }
         if (!said.isEmpty() && !callerLost.get()) {
-            byte[] msg = (said + "\n").getBytes(StandardCharsets.UTF_8);
             try {
-                out.data(FrameType.STDERR, msg, 0, msg.length);
+                link.notice(said);
             } catch (IOException e) {
                 callerLost.set(true);
             }
@@ -317,9 +295,8 @@ final class ToolRun {
 
     /** One marker line on stderr after the tool's own output: which limit, and what it did. */
     private void tellLimit() {
-        byte[] msg = ("\n" + launch.limitMessage(limit.get()) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            out.data(FrameType.STDERR, msg, 0, msg.length);
+            link.notice("\n" + launch.limitMessage(limit.get()));
         } catch (IOException e) {
             callerLost.set(true);
         }

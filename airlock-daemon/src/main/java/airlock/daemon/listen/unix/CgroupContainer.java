@@ -1,4 +1,4 @@
-package airlock.daemon;
+package airlock.daemon.listen.unix;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package airlock.daemon;
+package airlock.daemon.listen.unix;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
