@@ -7,17 +7,18 @@ import airlock.rules.Layer;
 import java.util.Optional;
 
 /**
- * Why a session ends without running anything: the shim's exit status and the one line it prints.
- * Every message starts with {@code airlock:} so an agent can tell it from the tool's own output.
+ * Why a request ends without running anything: the exit status the agent's command ends with,
+ * the one line it prints, and the layer (with its rule) that refused, which the audit record
+ * names. Every message starts with {@code airlock:} so an agent can tell it from the tool's own
+ * output; no refusal is made without a layer.
  */
 public record Refusal(int exitCode, String message, Optional<Decision> decision) {
     public Refusal {
         if (!message.startsWith("airlock:")) message = "airlock: " + message;
-    }
-
-    /** A refusal no layer decided (protocol, limits, the audit log): no layer or rule to record. */
-    public Refusal(int exitCode, String message) {
-        this(exitCode, message, Optional.empty());
+        // every refusal names the layer that refused, for its record and for airlock test
+        if (decision.isEmpty() || decision.get().allowed() || decision.get().layer() == null) {
+            throw new IllegalArgumentException("a refusal without a refusing layer: " + message);
+        }
     }
 
     public static Refusal of(Decision decision) {
