@@ -1,11 +1,6 @@
 package airlock.rules;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Properties over generated command lines: every spelling of a denied flag, anywhere among
- * unrelated arguments, is refused; unrelated arguments alone are allowed.
+ * unrelated arguments, is refused; unrelated arguments alone are allowed. Each property runs for
+ * {@link #TRIES} seeds ({@link Draws}); a failure names its seed.
  */
 class RespellingPropertiesTest {
+    static final int TRIES = 1000;
     static final CommandModule GIT = load("""
             [command]
             bin = "git"
@@ -67,50 +64,46 @@ class RespellingPropertiesTest {
     // ---- generators
 
     /** Any argument text: printable, spaces, unicode, leading dashes. */
-    static Arbitrary<String> anyText() {
-        return Arbitraries.strings().ofMinLength(0).ofMaxLength(12)
-                .withCharRange(' ', '~').withChars('é', 'ß', '\u2014', '\t');
+    static final String ANY = Draws.range(' ', '~') + "éß\u2014\t";
+
+    static String anyText(Draws d) {
+        return d.string(0, 12, ANY);
     }
 
-    static Arbitrary<String> word(String... excluded) {
+    static String word(Draws d, String... excluded) {
         List<String> ex = List.of(excluded);
-        return anyText().filter(w -> !w.startsWith("-") && !ex.contains(w));
+        return d.filtered(() -> anyText(d), w -> !w.startsWith("-") && !ex.contains(w));
     }
 
     /** One unrelated argument unit for the getopt-style git module (a value flag comes with its value). */
-    static Arbitrary<List<String>> gitUnit() {
-        return Arbitraries.oneOf(
-                word("credential").map(List::of),
-                Arbitraries.of("-v", "-q", "-p", "--verbose", "--quiet", "--no-pager", "-vq", "-pqv", "--verb", "--no-p").map(List::of),
-                Combinators.combine(Arbitraries.of("-C", "-c", "--git-dir", "--config", "--git-d", "--conf"), anyText())
-                        .as((f, v) -> List.of(f, v)),
-                Combinators.combine(Arbitraries.of("--git-dir=", "--config=", "-C", "-c", "-vC", "-qc"), anyText())
-                        .filter((f, v) -> f.endsWith("=") || !v.isEmpty())
-                        .as((f, v) -> List.of(f + v)));
+    static List<String> gitUnit(Draws d) {
+        return d.oneOf(
+                () -> List.of(word(d, "credential")),
+                () -> List.of(d.of("-v", "-q", "-p", "--verbose", "--quiet", "--no-pager", "-vq", "-pqv", "--verb", "--no-p")),
+                () -> List.of(d.of("-C", "-c", "--git-dir", "--config", "--git-d", "--conf"), anyText(d)),
+                () -> {
+                    String f = d.of("--git-dir=", "--config=", "-C", "-c", "-vC", "-qc");
+                    String v = f.endsWith("=") ? anyText(d) : d.filtered(() -> anyText(d), x -> !x.isEmpty());
+                    return List.of(f + v);
+                });
     }
 
-    static Arbitrary<List<String>> gitUnrelated() {
-        return gitUnit().list().ofMaxSize(8).map(RespellingPropertiesTest::flatten);
+    static List<List<String>> gitUnits(Draws d) {
+        return d.list(6, () -> gitUnit(d));
     }
 
     /** A denied flag of the git module in one of its spellings, with an arbitrary value. */
-    @Provide
-    Arbitrary<List<String>> deniedGitSpelling() {
-        Arbitrary<String> value = anyText();
-        Arbitrary<String> longName = Arbitraries.of("--upload-pack", "--exec-path", "--receive-pack");
-        Arbitrary<List<String>> withEquals = Combinators.combine(longName, value).as((f, v) -> List.of(f + "=" + v));
-        Arbitrary<List<String>> separate = Combinators.combine(longName, value).as((f, v) -> List.of(f, v));
-        Arbitrary<List<String>> bare = longName.map(List::of);
-        Arbitrary<List<String>> abbreviated = Combinators.combine(longName, Arbitraries.integers().between(0, 10), value)
-                .as((f, cut, v) -> List.of(f.substring(0, Math.max(uniquePrefix(f), f.length() - cut)) + "=" + v));
-        Arbitrary<List<String>> ambiguous = Combinators.combine(Arbitraries.of("--u", "--up", "--upl", "--uploa", "--upload-"), value)
-                .as((f, v) -> List.of(f + "=" + v));
-        Arbitrary<List<String>> alias = Combinators.combine(Arbitraries.of("u", "X"), Arbitraries.of("", "v", "q", "vq", "pvq"), value)
-                .filter((c, switches, v) -> !v.isEmpty())
-                .as((c, switches, v) -> List.of("-" + switches + c + v));
-        Arbitrary<List<String>> aliasSeparate = Combinators.combine(Arbitraries.of("u", "X"), Arbitraries.of("", "v", "qp"), value)
-                .as((c, switches, v) -> List.of("-" + switches + c, v));
-        return Arbitraries.oneOf(withEquals, separate, bare, abbreviated, ambiguous, alias, aliasSeparate);
+    static List<String> deniedGitSpelling(Draws d) {
+        String longName = d.of("--upload-pack", "--exec-path", "--receive-pack");
+        String value = anyText(d);
+        return d.oneOf(
+                () -> List.of(longName + "=" + value),
+                () -> List.of(longName, value),
+                () -> List.of(longName),
+                () -> List.of(longName.substring(0, Math.max(uniquePrefix(longName), longName.length() - d.between(0, 10))) + "=" + value),
+                () -> List.of(d.of("--u", "--up", "--upl", "--uploa", "--upload-") + "=" + value),
+                () -> List.of("-" + d.of("", "v", "q", "vq", "pvq") + d.of("u", "X") + d.filtered(() -> anyText(d), v -> !v.isEmpty())),
+                () -> List.of("-" + d.of("", "v", "qp") + d.of("u", "X"), value));
     }
 
     /** The shortest prefix that only this option has among the module's long options. */
@@ -128,119 +121,101 @@ class RespellingPropertiesTest {
         return out;
     }
 
-    static List<String> insert(List<String> context, int at, List<String> unit, int unitsBefore) {
-        // insert between units: count whole units so a value flag keeps its value
-        List<String> out = new ArrayList<>(context.subList(0, Math.min(at, context.size())));
-        out.addAll(unit);
-        out.addAll(context.subList(Math.min(at, context.size()), context.size()));
-        return out;
+    static List<List<String>> gitGlobals(Draws d) {
+        return d.list(5, () -> d.filtered(() -> gitUnit(d), u -> u.getFirst().startsWith("-")));
+    }
+
+    static List<List<String>> terraformGlobals(Draws d) {
+        return d.list(5, () -> d.oneOf(
+                () -> List.of(d.of("-no-color", "--json", "-json=true")),
+                () -> List.of(d.of("-chdir", "--var", "-target"), anyText(d)),
+                () -> List.of(d.of("-chdir=", "--var=", "-target=") + anyText(d))));
+    }
+
+    static String letters(Draws d) {
+        return d.string(0, 5, Draws.range('a', 'z') + Draws.range('B', 'Z') + Draws.range('0', '9'));
     }
 
     // ---- properties
 
-    @Property
-    void everySpellingOfADeniedFlagIsDenied(@ForAll("deniedGitSpelling") List<String> denied,
-                                            @ForAll("gitUnits") List<List<String>> before,
-                                            @ForAll("gitUnits") List<List<String>> after) {
-        List<String> argv = new ArrayList<>(flatten(before));
-        argv.addAll(denied);
-        argv.addAll(flatten(after));
-        Decision d = ArgumentRules.judge(GIT, argv);
-        assertThat(d.allowed()).as("%s", argv).isFalse();
-        assertThat(d.rule()).startsWith("--");
+    @Test
+    void everySpellingOfADeniedFlagIsDenied() {
+        Draws.forSeeds(0x5EED_0001L, TRIES, seed -> {
+            Draws d = new Draws(seed);
+            List<String> denied = deniedGitSpelling(d);
+            List<String> argv = new ArrayList<>(flatten(gitUnits(d)));
+            argv.addAll(denied);
+            argv.addAll(flatten(gitUnits(d)));
+            Decision dec = ArgumentRules.judge(GIT, argv);
+            assertThat(dec.allowed()).as("%s", argv).isFalse();
+            assertThat(dec.rule()).startsWith("--");
+        });
     }
 
-    @Provide
-    Arbitrary<List<List<String>>> gitUnits() {
-        return gitUnit().list().ofMaxSize(6);
+    @Test
+    void unrelatedArgumentsAreAllowed() {
+        Draws.forSeeds(0x5EED_0002L, TRIES, seed -> {
+            List<String> argv = flatten(gitUnits(new Draws(seed)));
+            Decision dec = ArgumentRules.judge(GIT, argv);
+            assertThat(dec.allowed()).as("%s -> %s", argv, dec.message()).isTrue();
+        });
     }
 
-    @Property
-    void unrelatedArgumentsAreAllowed(@ForAll("gitUnits") List<List<String>> units) {
-        List<String> argv = flatten(units);
-        Decision d = ArgumentRules.judge(GIT, argv);
-        assertThat(d.allowed()).as("%s -> %s", argv, d.message()).isTrue();
+    @Test
+    void deniedSubcommandAfterAnyGlobalFlagsIsDenied() {
+        Draws.forSeeds(0x5EED_0003L, TRIES, seed -> {
+            Draws d = new Draws(seed);
+            List<String> argv = new ArrayList<>(flatten(gitGlobals(d)));
+            argv.add("credential");
+            argv.addAll(flatten(gitUnits(d)));
+            assertThat(ArgumentRules.judge(GIT, argv).allowed()).as("%s", argv).isFalse();
+        });
     }
 
-    @Property
-    void deniedSubcommandAfterAnyGlobalFlagsIsDenied(@ForAll("gitGlobals") List<List<String>> globals,
-                                                     @ForAll("gitUnits") List<List<String>> after) {
-        List<String> argv = new ArrayList<>(flatten(globals));
-        argv.add("credential");
-        argv.addAll(flatten(after));
-        assertThat(ArgumentRules.judge(GIT, argv).allowed()).as("%s", argv).isFalse();
+    @Test
+    void allowedSubcommandIsAnchored() {
+        Draws.forSeeds(0x5EED_0004L, TRIES, seed -> {
+            Draws d = new Draws(seed);
+            List<List<String>> globals = gitGlobals(d);
+            String first = word(d, "status");
+            List<List<String>> after = gitUnits(d);
+            List<String> argv = new ArrayList<>(flatten(globals));
+            argv.add(first);
+            argv.addAll(flatten(after));
+            argv.add("status");
+            assertThat(ArgumentRules.judge(ALLOW_STATUS, argv).allowed()).as("%s", argv).isFalse();
+            List<String> status = new ArrayList<>(flatten(globals));
+            status.add("status");
+            status.addAll(flatten(after));
+            assertThat(ArgumentRules.judge(ALLOW_STATUS, status).allowed()).as("%s", status).isTrue();
+        });
     }
 
-    @Provide
-    Arbitrary<List<List<String>>> gitGlobals() {
-        return gitUnit().filter(u -> u.getFirst().startsWith("-")).list().ofMaxSize(5);
+    @Test
+    void everySpellingOfAutoApproveIsDeniedWithApply() {
+        Draws.forSeeds(0x5EED_0005L, TRIES, seed -> {
+            Draws d = new Draws(seed);
+            String spelling = d.of("-", "--") + "auto-approve" + d.of("", "=true", "=false", "=1", "=yes");
+            List<List<String>> globals = terraformGlobals(d);
+            List<String> argv = new ArrayList<>(flatten(globals));
+            argv.add("apply");
+            argv.addAll(flatten(terraformGlobals(d)));
+            argv.add(spelling);
+            assertThat(ArgumentRules.judge(TERRAFORM, argv).allowed()).as("%s", argv).isFalse();
+            List<String> plan = new ArrayList<>(argv);
+            plan.set(flatten(globals).size(), "plan");
+            assertThat(ArgumentRules.judge(TERRAFORM, plan).allowed()).as("%s", plan).isTrue();
+        });
     }
 
-    @Property
-    void allowedSubcommandIsAnchored(@ForAll("gitGlobals") List<List<String>> globals,
-                                     @ForAll("otherWord") String first,
-                                     @ForAll("gitUnits") List<List<String>> after) {
-        List<String> argv = new ArrayList<>(flatten(globals));
-        argv.add(first);
-        argv.addAll(flatten(after));
-        argv.add("status");
-        assertThat(ArgumentRules.judge(ALLOW_STATUS, argv).allowed()).as("%s", argv).isFalse();
-        List<String> status = new ArrayList<>(flatten(globals));
-        status.add("status");
-        status.addAll(flatten(after));
-        assertThat(ArgumentRules.judge(ALLOW_STATUS, status).allowed()).as("%s", status).isTrue();
-    }
-
-    @Provide
-    Arbitrary<String> otherWord() {
-        return word("status");
-    }
-
-    @Property
-    void everySpellingOfAutoApproveIsDeniedWithApply(@ForAll("autoApprove") String spelling,
-                                                     @ForAll("terraformGlobals") List<List<String>> globals,
-                                                     @ForAll("terraformGlobals") List<List<String>> between) {
-        List<String> argv = new ArrayList<>(flatten(globals));
-        argv.add("apply");
-        argv.addAll(flatten(between));
-        argv.add(spelling);
-        assertThat(ArgumentRules.judge(TERRAFORM, argv).allowed()).as("%s", argv).isFalse();
-        List<String> plan = new ArrayList<>(argv);
-        plan.set(flatten(globals).size(), "plan");
-        assertThat(ArgumentRules.judge(TERRAFORM, plan).allowed()).as("%s", plan).isTrue();
-    }
-
-    @Provide
-    Arbitrary<String> autoApprove() {
-        return Combinators.combine(Arbitraries.of("-", "--"), Arbitraries.of("", "=true", "=false", "=1", "=yes"))
-                .as((dashes, v) -> dashes + "auto-approve" + v);
-    }
-
-    @Provide
-    Arbitrary<List<List<String>>> terraformGlobals() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("-no-color", "--json", "-json=true").map(List::of),
-                Combinators.combine(Arbitraries.of("-chdir", "--var", "-target"), anyText()).as((f, v) -> List.of(f, v)),
-                Combinators.combine(Arbitraries.of("-chdir=", "--var=", "-target="), anyText()).as((f, v) -> List.of(f + v))
-        ).list().ofMaxSize(5);
-    }
-
-    @Property
-    void anyBundleHoldingADeniedUndeclaredShortFlagIsDenied(@ForAll("letters") String left, @ForAll("letters") String right,
-                                                            @ForAll("noDoubleDash") List<String> before) {
-        List<String> argv = new ArrayList<>(before);
-        argv.add("-" + left + "A" + right);
-        argv.add("host");
-        assertThat(ArgumentRules.judge(BARE, argv).allowed()).as("%s", argv).isFalse();
-    }
-
-    @Provide
-    Arbitrary<String> letters() {
-        return Arbitraries.strings().withCharRange('a', 'z').withCharRange('B', 'Z').withCharRange('0', '9').ofMaxLength(5);
-    }
-
-    @Provide
-    Arbitrary<List<String>> noDoubleDash() {
-        return anyText().filter(a -> !a.equals("--")).list().ofMaxSize(5);
+    @Test
+    void anyBundleHoldingADeniedUndeclaredShortFlagIsDenied() {
+        Draws.forSeeds(0x5EED_0006L, TRIES, seed -> {
+            Draws d = new Draws(seed);
+            List<String> argv = new ArrayList<>(d.list(5, () -> d.filtered(() -> anyText(d), a -> !a.equals("--"))));
+            argv.add("-" + letters(d) + "A" + letters(d));
+            argv.add("host");
+            assertThat(ArgumentRules.judge(BARE, argv).allowed()).as("%s", argv).isFalse();
+        });
     }
 }
