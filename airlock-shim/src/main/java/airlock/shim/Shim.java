@@ -22,7 +22,8 @@ import java.util.List;
  * forwards argv, cwd, environment and stdin to the daemon and replays stdout/stderr byte-exact.
  */
 public final class Shim {
-    public static final String VERSION = "0.1.0";
+    /** The pom's version (generated at build time: {@link BuildVersion}). */
+    public static final String VERSION = BuildVersion.VERSION;
     /** What a shell reports for a process killed by SIGPIPE (128 + 13). */
     static final int SIGPIPE_STATUS = 141;
     static final String DEFAULT_SOCKET = "/run/docker-airlock.sock";

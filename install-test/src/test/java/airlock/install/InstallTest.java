@@ -59,11 +59,15 @@ class InstallTest {
         assertThat(prefix.resolve("lib/airlock/airlock-shim.aot")).isNotEmptyFile();
         assertThat(tree(home)).as("install.sh writes nothing into HOME (airlock init does)").isEmpty();
 
+        // the pom's version, generated into the build (issue 28): a release says what it is
+        String pomVersion = System.getProperty("airlock.pom.version");
+        assertThat(pomVersion).as("surefire passes the pom's version").isNotBlank();
         Run version = run(tmp, Map.of(), bin.resolve("airlock").toString(), "--version");
-        assertThat(version.out()).startsWith("airlock ");
+        assertThat(version.out()).isEqualTo("airlock " + pomVersion + "\n");
         assertThat(version.exit()).isZero();
+        assertThat(run(tmp, Map.of(), bin.resolve("airlock").toString(), "version").out()).startsWith("airlock " + pomVersion + "\n");
         Run shimVersion = run(tmp, Map.of(), bin.resolve("airlock-shim").toString(), "--version");
-        assertThat(shimVersion.out()).startsWith("airlock-shim ");
+        assertThat(shimVersion.out()).isEqualTo("airlock-shim " + pomVersion + "\n");
         assertThat(shimVersion.err()).isEmpty();
         assertThat(shimVersion.exit()).isZero();
 
