@@ -30,8 +30,12 @@ if [ -n "$native_dir" ]; then
         chmod 755 "$stage/native/$(basename "$f")" "$dist/$(basename "$f")"
     done
 fi
-# Reproducible-ish: fixed order and owner, so the checksum depends on the content only.
-(cd "$dist" && tar --sort=name --owner=0 --group=0 --numeric-owner -czf "airlock-$version.tar.gz" "airlock-$version")
+# Reproducible: fixed order, owner, modes' base and times (SOURCE_DATE_EPOCH, else the last
+# commit's time), and gzip without a name or time, so the checksum depends on the content only
+# (scripts/reproducible.sh builds twice and compares).
+epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+(cd "$dist" && tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" --format=gnu \
+    -cf - "airlock-$version" | gzip -n -9 > "airlock-$version.tar.gz")
 cp "$shim_jar" "$dist/airlock-shim-$version.jar"
 cp "$daemon_jar" "$dist/airlock-daemon-$version.jar"
 rm -rf "$stage"
