@@ -52,6 +52,15 @@ final class LogCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "Check the hash chain over every audit file; exit 1 if it is broken.")
     boolean verify;
 
+    enum Format { text, ocsf }
+
+    @Option(names = "--format", paramLabel = "F", description = "text (one line for a person, the default) or ocsf (one OCSF 1.3"
+            + " Process Activity event per request, JSON lines, for a SIEM; docs/audit-and-hooks.md has the mapping).")
+    Format format = Format.text;
+
+    /** The host's name, for an OCSF event's device. */
+    private String hostname;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -176,7 +185,13 @@ final class LogCommand implements Callable<Integer> {
         try {
             n = JSON.readTree(line);
         } catch (IOException e) {
-            if (!denied && profile == null) out.println("?  unreadable line (run airlock log --verify)");
+            if (!denied && profile == null && format == Format.text) out.println("?  unreadable line (run airlock log --verify)");
+            return;
+        }
+        if (format == Format.ocsf) {
+            if (denied && n.path("verdict").asText().equals("allowed")) return;
+            if (profile != null && !profile.equals(n.path("profile").asText())) return;
+            airlock.daemon.audit.OcsfRecord.of(n, "airlock", airlock.shim.Shim.VERSION, hostname()).ifPresent(o -> out.println(o.toString()));
             return;
         }
         String type = n.path("type").asText("");
@@ -220,6 +235,17 @@ final class LogCommand implements Callable<Integer> {
             b.append("  redacted ").append(String.join(", ", counts));
         }
         out.println(b);
+    }
+
+    private String hostname() {
+        if (hostname == null) {
+            try {
+                hostname = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                hostname = "localhost";
+            }
+        }
+        return hostname;
     }
 
     /** Free text from the log may quote agent input: shown with Visible's escapes, nothing hidden reaches the terminal. */

@@ -46,6 +46,40 @@ class LogCommandTest {
         }
     }
 
+    /** Issue 28: OCSF Process Activity (class 1007) for a SIEM; the mapping is in docs/audit-and-hooks.md. */
+    @Test
+    void ocsfIsOneProcessActivityEventPerRequest() throws Exception {
+        sample();
+        Run r = airlock("log", "--config", config.toString(), "--format", "ocsf");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).as("three requests; the reload event is no process activity").hasSize(3);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var ran = json.readTree(lines.get(0));
+        assertThat(ran.path("class_uid").asInt()).isEqualTo(1007);
+        assertThat(ran.path("category_uid").asInt()).isEqualTo(1);
+        assertThat(ran.path("activity_id").asInt()).isEqualTo(1);
+        assertThat(ran.path("type_uid").asLong()).isEqualTo(100701);
+        assertThat(ran.path("time").asLong()).isEqualTo(Instant.parse("2026-11-23T10:00:00Z").toEpochMilli());
+        assertThat(ran.path("metadata").path("version").asText()).isEqualTo("1.3.0");
+        assertThat(ran.path("metadata").path("product").path("name").asText()).isEqualTo("airlock");
+        assertThat(ran.path("action").asText()).isEqualTo("Allowed");
+        assertThat(ran.path("status").asText()).isEqualTo("Success");
+        assertThat(ran.path("exit_code").asInt()).isZero();
+        assertThat(ran.path("process").path("cmd_line").asText()).isEqualTo("git commit -m it's done");
+        assertThat(ran.path("unmapped").path("profile").asText()).isEqualTo("default");
+        var refused = json.readTree(lines.get(1));
+        assertThat(refused.path("action").asText()).isEqualTo("Denied");
+        assertThat(refused.path("disposition").asText()).isEqualTo("Blocked");
+        assertThat(refused.path("severity_id").asInt()).isEqualTo(3);
+        assertThat(refused.path("unmapped").path("layer").asText()).isEqualTo("module");
+        assertThat(refused.path("unmapped").path("rule").asText()).isEqualTo("push-force");
+        // the filters apply as in the text format
+        assertThat(airlock("log", "--config", config.toString(), "--format", "ocsf", "--denied").out().lines()).hasSize(1);
+        assertThat(airlock("log", "--config", config.toString(), "--format", "ocsf", "--profile", "ci").out().lines())
+                .singleElement().asString().contains("\"cmd_line\":\"git push --force\"");
+    }
+
     @Test
     void printsOneReadableLinePerRecord() throws Exception {
         sample();

@@ -263,9 +263,11 @@ class DocumentedCommandsTest {
                 // --- the audit log
                 host("airlock log").shows("git push origin main"),
                 host("airlock log --verify").shows("audit log intact"),
-                host("airlock log [--config DIR] [--follow] [--denied] [--profile P] [--verify]")
+                host("airlock log [--config DIR] [--follow] [--denied] [--profile P] [--verify] [--format text|ocsf]")
                         .as("airlock log --config ~/.config/airlock --denied --profile ci").shows("git push origin main"),
-                host("airlock log [--follow] [--denied] [--profile P] [--verify]").as("airlock log --profile ci --verify").shows("intact"),
+                host("airlock log [--follow] [--denied] [--profile P] [--verify] [--format text\\|ocsf]")
+                        .as("airlock log --profile ci --verify").shows("intact"),
+                host("airlock log --format ocsf").shows("\"class_uid\":1007"),
 
                 // --- scripts in a sandbox (docs/sandbox.md)
                 setup("docs/sandbox.md: enable python3 and pip in config.toml", s -> s.edit("~/.config/airlock/config.toml",
