@@ -94,8 +94,8 @@ final class Admission {
         argv.add(r.command());
         argv.addAll(r.args());
         String container = !caller.containerId().isEmpty() ? caller.containerId() : r.containerId();
-        Optional<String> refused = approvals.await(profileName, container, caller.uid(), argv, r.cwd(), m.get().rule(),
-                m.get().timeoutSeconds(), line -> {
+        Approvals.Verdict v = approvals.await(new Approvals.Request(profileName, container, caller.uid(), argv, r.cwd(),
+                m.get().rule()), m.get().timeoutSeconds(), line -> {
                     byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
                     try {
                         out.data(FrameType.STDERR, b, 0, b.length);
@@ -103,10 +103,8 @@ final class Admission {
                         // the caller left; its wait ends within a second (callerGone below)
                     }
                 }, () -> caller.known() && ProcessHandle.of(caller.pid()).map(h -> !h.isAlive()).orElse(true));
-        // approved for a caller that gave up meanwhile: nothing starts (the tool would be killed at once anyway)
-        if (refused.isEmpty() && caller.known() && ProcessHandle.of(caller.pid()).map(h -> !h.isAlive()).orElse(true)) {
-            return Optional.of("airlock: refused: the caller left while its request waited for approval");
-        }
-        return refused;
+        // the typed result (v.result()) is the approval layer's decision; an approval for a caller
+        // that gave up meanwhile is Withdrawn already, so nothing starts for nobody
+        return v.refusal();
     }
 }
