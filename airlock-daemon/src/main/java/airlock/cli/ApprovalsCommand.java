@@ -2,7 +2,10 @@ package airlock.cli;
 
 import airlock.daemon.core.ShellWords;
 import airlock.daemon.core.Visible;
-import com.fasterxml.jackson.databind.JsonNode;
+import airlock.daemon.host.HostOp;
+import airlock.daemon.host.HostReply;
+import airlock.daemon.host.WaitingRequest;
+import airlock.daemon.host.HostWire;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,30 +31,34 @@ final class ApprovalsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var answer = ControlClient.ask(config.directory(), ControlClient.op("list"));
+        var answer = ControlClient.call(config.directory(), new HostOp.ListWaiting());
         if (answer.isEmpty()) {
             spec.commandLine().getErr().println("airlock: no daemon is running (no control socket at "
                     + config.directory().controlSocket() + "); nothing waits");
             return 1;
         }
-        JsonNode pending = answer.get().path("pending");
+        if (!(answer.get() instanceof HostReply.Waiting waiting)) {
+            spec.commandLine().getErr().println(answer.get() instanceof HostReply.Refused r ? r.message()
+                    : "airlock: the daemon did not answer with the waiting requests");
+            return 1;
+        }
         var out = spec.commandLine().getOut();
         if (json) {
-            out.println(VisibleJson.writer(ControlClient.JSON, false).writeValueAsString(pending));
+            out.println(VisibleJson.writer(ControlClient.JSON, false).writeValueAsString(HostWire.pending(waiting.pending())));
             return 0;
         }
-        if (pending.isEmpty()) out.println("no request waits for approval");
-        for (JsonNode p : pending) {
-            out.printf("%s  profile %s%s  until %s%n    %s%n    in %s  (rule '%s')%n", p.path("id").asText(), p.path("profile").asText(),
-                    p.path("container").asText().isEmpty() ? "" : "  container " + Visible.text(p.path("container").asText()),
-                    p.path("deadline").asText(), argv(p), ShellWords.quote(p.path("cwd").asText()), ShellWords.quote(p.path("rule").asText()));
+        if (waiting.pending().isEmpty()) out.println("no request waits for approval");
+        for (WaitingRequest p : waiting.pending()) {
+            out.printf("%s  profile %s%s  until %s%n    %s%n    in %s  (rule '%s')%n", p.id(), p.profile(),
+                    p.container().isEmpty() ? "" : "  container " + Visible.text(p.container()),
+                    p.deadline(), argv(p), ShellWords.quote(p.cwd()), ShellWords.quote(p.rule()));
         }
         return 0;
     }
 
-    static String argv(JsonNode p) {
+    static String argv(WaitingRequest p) {
         List<String> words = new ArrayList<>();
-        for (JsonNode a : p.path("argv")) words.add(ShellWords.quote(a.asText()));
+        for (String a : p.argv()) words.add(ShellWords.quote(a));
         return String.join(" ", words);
     }
 }

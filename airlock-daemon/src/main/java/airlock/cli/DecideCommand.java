@@ -1,7 +1,8 @@
 package airlock.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import airlock.daemon.host.HostOp;
+import airlock.daemon.host.HostReply;
+import airlock.daemon.host.WaitingRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,26 +58,26 @@ final class DecideCommand {
     static int decide(CommandSpec spec, ConfigOption config, String id, String op, String reason) throws IOException {
         var err = spec.commandLine().getErr();
         var dir = config.directory();
-        Optional<JsonNode> list = ControlClient.ask(dir, ControlClient.op("list"));
+        Optional<HostReply> list = ControlClient.call(dir, new HostOp.ListWaiting());
         if (list.isEmpty()) {
             err.println("airlock: no daemon is running (no control socket at " + dir.controlSocket() + ")");
             return 1;
         }
-        JsonNode found = null;
-        for (JsonNode p : list.get().path("pending")) if (p.path("id").asText().equals(id)) found = p;
+        WaitingRequest found = null;
+        if (list.get() instanceof HostReply.Waiting w) for (WaitingRequest p : w.pending()) if (p.id().equals(id)) found = p;
         if (found == null) {
             err.println("airlock: no request " + id + " waits for approval (decided already, timed out, or never asked); see 'airlock approvals'");
             return 1;
         }
-        ObjectNode q = ControlClient.op(op).put("id", id).put("binding", found.path("binding").asText())
-                .put("by", System.getProperty("user.name", "")).put("reason", reason);
-        JsonNode answer = ControlClient.ask(dir, q).orElseThrow(() -> new IOException("the daemon went away"));
-        if (!answer.path("ok").asBoolean()) {
-            err.println(answer.path("error").asText());
+        // the decision carries the binding of what was listed: it can only be for that request
+        HostOp decision = op.equals("approve") ? new HostOp.Approve(id, found.binding()) : new HostOp.Deny(id, found.binding(), reason);
+        HostReply answer = ControlClient.call(dir, decision).orElseThrow(() -> new IOException("the daemon went away"));
+        if (answer instanceof HostReply.Refused r) {
+            err.println(r.message());
             return 1;
         }
         spec.commandLine().getOut().println("airlock: " + (op.equals("approve") ? "approved" : "denied") + " request " + id
-                + " of profile " + found.path("profile").asText() + ": " + ApprovalsCommand.argv(found));
+                + " of profile " + found.profile() + ": " + ApprovalsCommand.argv(found));
         return 0;
     }
 }

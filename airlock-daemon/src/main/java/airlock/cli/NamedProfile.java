@@ -1,6 +1,8 @@
 package airlock.cli;
 
 import airlock.daemon.ConfigDirectory;
+import airlock.daemon.host.HostOp;
+import airlock.daemon.host.HostReply;
 import airlock.rules.ConfigError;
 import airlock.rules.ConfigLoader;
 import airlock.rules.Profile;
@@ -36,10 +38,12 @@ record NamedProfile(Path file, Profile profile) {
     /** Asks a running daemon to read the change now; says which happened. */
     static String applyNow(ConfigDirectory dir) {
         try {
-            var answer = ControlClient.ask(dir, ControlClient.op("reload"));
+            var answer = ControlClient.call(dir, new HostOp.Reload());
             if (answer.isEmpty()) return "no daemon is running; it takes effect when 'airlock start' runs";
-            if (answer.get().path("ok").asBoolean()) return "the running daemon applied it";
-            return "the running daemon did not apply it: " + answer.get().path("error").asText();
+            return switch (answer.get()) {
+                case HostReply.Refused r -> "the running daemon did not apply it: " + r.message();
+                default -> "the running daemon applied it";
+            };
         } catch (IOException e) {
             return "could not reach the running daemon (" + e.getMessage() + "); it reloads on the file change by itself";
         }

@@ -1,11 +1,11 @@
 package airlock.daemon;
 
 import airlock.daemon.core.Caller;
+import airlock.daemon.host.HostCaller;
+import airlock.daemon.host.HostOps;
+import airlock.daemon.host.HostWire;
 import airlock.daemon.listen.unix.PeerCredentials;
-import airlock.daemon.approval.Approvals;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedReader;
@@ -25,38 +25,31 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The host's own channel to the running daemon, for what no agent may do: decide approvals.
- * A socket 0600 in a directory 0700 of the config dir (never in sockets/, whose files are mounted
- * into containers), answering only a caller whose kernel credentials say it is the daemon's own
- * user outside any container. One JSON object per line each way:
- * {@code {"op":"list"}}, {@code {"op":"reload"}}, {@code {"op":"approve","id":..,"binding":..,"by":..}},
- * {@code {"op":"deny","id":..,"binding":..,"by":..,"reason":..}}.
+ * The host's own channel to the running daemon, for what no agent may do: decide approvals,
+ * reload. A socket 0600 in a directory 0700 of the config dir (never in sockets/, whose files are
+ * mounted into containers). A thin codec over {@link HostOps}: it establishes the peer from the
+ * kernel ({@code SO_PEERCRED}, its ancestry and cgroup), decodes one {@link HostWire} line into a
+ * {@link airlock.daemon.host.HostOp}, and encodes the reply; who may ask what is the table's.
  */
 final class ControlSocket implements Closeable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LINE = 64 * 1024;
 
     private final ServerSocketChannel server;
     private final Path path;
-    private final Approvals approvals;
+    private final HostOps ops;
     private final PrintStream log;
-    private final java.util.function.BooleanSupplier reload;
-    private final long uid = new com.sun.security.auth.module.UnixSystem().getUid();
 
-    private ControlSocket(ServerSocketChannel server, Path path, Approvals approvals, java.util.function.BooleanSupplier reload,
-                          PrintStream log) {
-        this.reload = reload;
+    private ControlSocket(ServerSocketChannel server, Path path, HostOps ops, PrintStream log) {
         this.server = server;
         this.path = path;
-        this.approvals = approvals;
+        this.ops = ops;
         this.log = log;
     }
 
-    static ControlSocket open(Path path, Approvals approvals, java.util.function.BooleanSupplier reload, PrintStream log)
-            throws IOException {
+    static ControlSocket open(Path path, HostOps ops, PrintStream log) throws IOException {
         SocketFile.prepareDirectory(path.getParent());
         ServerSocketChannel server = SocketFile.bind(path, java.util.Optional.empty());
-        ControlSocket c = new ControlSocket(server, path, approvals, reload, log);
+        ControlSocket c = new ControlSocket(server, path, ops, log);
         Thread.ofPlatform().name("control-accept").daemon(true).start(c::accept);
         return c;
     }
@@ -79,34 +72,41 @@ final class ControlSocket implements Closeable {
         try (s) {
             Caller caller = PeerCredentials.caller(s);
             var out = airlock.protocol.ChannelStreams.out(s);
-            if (caller.uid() != uid || !caller.containerId().isEmpty()) {
-                log.println("airlock: control socket refused pid " + caller.pid() + " uid " + caller.uid()
-                        + (caller.containerId().isEmpty() ? "" : " in container " + caller.containerId()));
-                out.write(reply(error("airlock: the control socket answers only the daemon's own user on the host")));
+            // the credentials alone bar another user or a container at once, before anything is read
+            var byCredentials = ops.barred(new HostCaller.ControlPeer(caller.pid(), caller.uid(), caller.containerId(), false, ""));
+            if (byCredentials.isPresent()) {
+                log.println("airlock: control socket refused " + byCredentials.get().logged());
+                out.write(line(HostWire.error(byCredentials.get().message())));
                 return;
             }
             // judged at once, while the caller still lives (a caller already gone is refused: it could
             // be what a run left, exiting so that neither its parents nor its cgroup can be read)...
-            boolean aRunsProcess = ProcessHandle.of(caller.pid()).isEmpty() || startedByThisDaemon(caller.pid())
+            boolean ofARun = ProcessHandle.of(caller.pid()).isEmpty() || startedByThisDaemon(caller.pid())
                     || airlock.daemon.sandbox.Cgroup.holdsARun(caller.pid());
             BufferedReader in = new BufferedReader(new InputStreamReader(airlock.protocol.ChannelStreams.in(s), StandardCharsets.UTF_8));
             String line = in.readLine();
             if (line == null) return;
             // ...and answered after its request is read: a refusal sent before it would meet a
             // client still writing, which then sees a broken pipe instead of why
-            if (aRunsProcess) {
-                // a tool the daemon ran for an agent (terraform running workspace code, say) is the
-                // daemon's user on the host, but it must not approve its own waiting request; nor may
-                // what a run left behind (double-forked, reparented away from the daemon), which its cgroup still names
-                log.println("airlock: control socket refused pid " + caller.pid() + ": a process this daemon started");
-                out.write(reply(error("airlock: the control socket does not answer processes the daemon started for an agent")));
+            var peer = new HostCaller.ControlPeer(caller.pid(), caller.uid(), caller.containerId(), ofARun, "");
+            var barred = ops.barred(peer);
+            if (barred.isPresent()) {
+                log.println("airlock: control socket refused " + barred.get().logged());
+                out.write(line(HostWire.error(barred.get().message())));
                 return;
             }
             if (line.length() > MAX_LINE) {
-                out.write(reply(error("airlock: control request too long")));
+                out.write(line(HostWire.error("airlock: control request too long")));
                 return;
             }
-            out.write(reply(answer(JSON.readTree(line), caller)));
+            JsonNode q = HostWire.JSON.readTree(line);
+            var op = HostWire.op(q);
+            if (op.isEmpty()) {
+                out.write(line(HostWire.error("airlock: unknown control request '" + q.path("op").asText("").replaceAll("\\p{Cntrl}", "?") + "'")));
+                return;
+            }
+            peer = new HostCaller.ControlPeer(peer.pid(), peer.uid(), peer.container(), peer.ofARun(), HostWire.says(q));
+            out.write(line(HostWire.reply(ops.dispatch(peer, op.get()))));
         } catch (IOException | RuntimeException e) {
             // a broken client: nothing was decided
         }
@@ -123,46 +123,8 @@ final class ControlSocket implements Closeable {
         return false;
     }
 
-    private ObjectNode answer(JsonNode q, Caller caller) {
-        String op = q.path("op").asText("");
-        String by = "uid " + caller.uid() + " pid " + caller.pid()
-                + (q.path("by").asText("").isEmpty() ? "" : " (" + q.path("by").asText().replaceAll("\\p{Cntrl}", "?") + ")");
-        return switch (op) {
-            case "list" -> {
-                ObjectNode r = JSON.createObjectNode().put("ok", true);
-                ArrayNode a = r.putArray("pending");
-                for (Approvals.Pending p : approvals.pending()) {
-                    ObjectNode n = a.addObject().put("id", p.id()).put("profile", p.profile()).put("container", p.container())
-                            .put("uid", p.uid()).put("cwd", p.cwd()).put("rule", p.rule()).put("asked", p.asked().toString())
-                            .put("deadline", p.deadline().toString()).put("binding", p.binding());
-                    ArrayNode argv = n.putArray("argv");
-                    p.argv().forEach(argv::add);
-                }
-                yield r;
-            }
-            // after 'airlock profile revoke/rotate/lock': apply now rather than at the watcher's next look
-            case "reload" -> reload.getAsBoolean() ? JSON.createObjectNode().put("ok", true)
-                    : error("airlock: the configuration does not load; the running one stays (see the daemon's log)");
-            case "approve", "deny" -> {
-                String id = q.path("id").asText("");
-                String binding = q.path("binding").asText("");
-                Approvals.Decided d = op.equals("approve") ? approvals.approve(id, binding, by)
-                        : approvals.deny(id, binding, by, q.path("reason").asText("").replaceAll("\\p{Cntrl}", "?"));
-                yield switch (d) {
-                    case Approvals.Decided.Done done -> JSON.createObjectNode().put("ok", true).put("id", done.request().id());
-                    case Approvals.Decided.Refused r -> error(r.message());
-                };
-            }
-            default -> error("airlock: unknown control request '" + op.replaceAll("\\p{Cntrl}", "?") + "'");
-        };
-    }
-
-    private static ObjectNode error(String message) {
-        return JSON.createObjectNode().put("ok", false).put("error", message);
-    }
-
-    private static byte[] reply(ObjectNode n) throws IOException {
-        return (JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
+    private static byte[] line(ObjectNode n) throws IOException {
+        return (HostWire.JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -78,6 +78,43 @@ class PackageGraphTest {
         }
     }
 
+    /**
+     * Issue 23.4: the console sees the running daemon only through its read-only view
+     * ({@code DaemonView}) and does what the host may do only through the one table of host
+     * operations ({@code airlock.daemon.host}); it never reaches into {@code Daemon}, the approvals
+     * queue or the pending-answer primitive, and it holds the vault only as {@code HostSecrets}.
+     */
+    @Test
+    void theConsoleSeesTheDaemonOnlyThroughItsViewAndTheHostOperations() {
+        Map<String, Set<String>> uses = classGraph("airlock\\.daemon\\.console\\..*");
+        assertThat(uses).isNotEmpty();
+        Set<String> used = new TreeSet<>();
+        uses.values().forEach(used::addAll);
+        assertThat(used).as("classes of airlock.daemon the console uses")
+                .filteredOn(c -> c.startsWith("airlock.daemon.") && c.indexOf('.', "airlock.daemon.".length()) < 0)
+                .allMatch(c -> c.equals("airlock.daemon.DaemonView") || c.startsWith("airlock.daemon.ConfigDirectory"))
+                .doesNotContain("airlock.daemon.Daemon");
+        uses.forEach((from, to) -> assertThat(to).as(from).noneMatch(c -> c.equals("airlock.daemon.Daemon")
+                || c.startsWith("airlock.daemon.Daemon$") || c.startsWith("airlock.daemon.approval.")
+                || c.startsWith("airlock.daemon.pending.") || c.equals("airlock.daemon.vault.Vault")));
+    }
+
+    /** Class -> the airlock classes it uses, for the classes matching {@code include}, from jdeps. */
+    static Map<String, Set<String>> classGraph(String include) {
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
+        StringWriter out = new StringWriter();
+        int status = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                "-verbose:class", "-filter:none", "-include", include, CLASSES.toString());
+        assertThat(status).as(out.toString()).isZero();
+        Map<String, Set<String>> graph = new TreeMap<>();
+        for (String line : out.toString().lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 3 || !f[1].equals("->") || !f[0].startsWith("airlock.") || !f[2].startsWith("airlock.")) continue;
+            graph.computeIfAbsent(f[0], k -> new TreeSet<>()).add(f[2]);
+        }
+        return graph;
+    }
+
     /** Package -> the airlock packages it uses (itself left out), from jdeps. */
     static Map<String, Set<String>> graph() {
         return graph("-verbose:package");

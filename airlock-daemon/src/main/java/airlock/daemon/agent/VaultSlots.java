@@ -2,7 +2,7 @@ package airlock.daemon.agent;
 
 import airlock.daemon.vault.SecretEntry;
 import airlock.daemon.vault.SecretRequest;
-import airlock.daemon.vault.Vault;
+import airlock.daemon.vault.RequestedSecrets;
 import airlock.daemon.vault.VaultException;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * The agent's view of the real vault: the names its profile is granted (in {@code [secrets.CMD]}
  * or {@code [redact] also}) and the ones it requested, with set or empty and the description;
- * never a value. A request is recorded for the profile ({@link Vault#ask}) and a person sets and
+ * never a value. A request is recorded for the profile ({@link RequestedSecrets#ask}) and a person sets and
  * grants it.
  *
  * <p>Which names exist is none of the agent's business (issue 22.6): a request for a name the
@@ -26,10 +26,10 @@ import java.util.function.Supplier;
  * tell apart is only what it already sees ({@link #visibleTo}).
  */
 public final class VaultSlots implements SecretSlots {
-    private final Vault vault;
+    private final RequestedSecrets vault;
     private final Supplier<Policy> policy;
 
-    public VaultSlots(Vault vault, Supplier<Policy> policy) {
+    public VaultSlots(RequestedSecrets vault, Supplier<Policy> policy) {
         this.vault = vault;
         this.policy = policy;
     }

@@ -1,35 +1,62 @@
 package airlock.daemon.approval;
 
+import airlock.daemon.pending.PendingAnswers;
+import airlock.daemon.pending.Question;
+import airlock.daemon.pending.Result;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * Requests that wait for a person. A session whose request matched an [ask] rule calls
- * {@link #await}; it blocks until a person decides through the host's control socket (never a
- * profile socket), the time is up, or the profile is stopped. A decision is bound to one waiting
- * request by its id and by a hash of what it is (profile, container, argv, cwd), so an approval
- * shown for one request cannot let another run; it is used once, then forgotten.
+ * Requests that wait for a person: one use of {@link PendingAnswers}. A session whose request
+ * matched an [ask] rule calls {@link #await}; it blocks until a person decides through a host
+ * operation (the control socket or the console, never a profile socket), the time is up, the
+ * caller leaves, or the profile is stopped. A decision is bound to one waiting request by its id
+ * and by a hash of what it is (profile, container, argv, cwd), so an approval shown for one
+ * request cannot let another run; it is used once, then forgotten. This class only words the
+ * results and names the audit events ({@code approval-asked}, {@code -granted}, {@code -denied},
+ * {@code -timed-out}, {@code -withdrawn}, {@code -mismatch}).
  */
 public final class Approvals {
     /** Requests waiting at once, all profiles together; more are refused rather than queued. */
     static final int MAX_WAITING = 64;
-    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What is asked: a request exactly as it would run. */
+    public record Request(String profile, String container, long uid, List<String> argv, String cwd, String rule)
+            implements Question {
+        public Request {
+            argv = List.copyOf(argv);
+        }
+
+        @Override
+        public String binding() {
+            return Approvals.binding(profile, container, argv, cwd);
+        }
+
+        @Override
+        public String owner() {
+            return profile;
+        }
+
+        @Override
+        public String describe() {
+            return "profile " + profile + (container.isEmpty() ? "" : " container " + container) + " uid " + uid + ": "
+                    + String.join(" ", argv) + " in " + cwd;
+        }
+    }
+
+    /** A person's yes: the one answer an approval takes. */
+    public record Approved() {}
 
     /**
      * One waiting request, as {@code airlock approvals} shows it.
@@ -41,159 +68,136 @@ public final class Approvals {
         public Pending {
             argv = List.copyOf(argv);
         }
+
+        static Pending of(PendingAnswers.Asked<Request> a) {
+            Request q = a.question();
+            return new Pending(a.id(), q.profile(), q.container(), q.uid(), q.argv(), q.cwd(), q.rule(), a.asked(), a.deadline(),
+                    q.binding());
+        }
     }
 
-    /** How a wait ended. */
-    public sealed interface Outcome {
-        record Approved(String by) implements Outcome {}
-
-        record Denied(String by, String reason) implements Outcome {}
-
-        record TimedOut(Duration after) implements Outcome {}
-
-        record Stopped(String message) implements Outcome {}
-    }
-
-    /** What a decision through the control socket got: done, or why not. */
+    /** What a decision through a host operation got: done, or why not (in words for the person). */
     public sealed interface Decided {
         record Done(Pending request) implements Decided {}
 
         record Refused(String message) implements Decided {}
     }
 
-    private final Map<String, Waiting> waiting = new LinkedHashMap<>();
-    private final BiConsumer<String, String> audit;
-    private final Clock clock;
+    /**
+     * How one request's wait ended: the typed {@link Result} and, for every result but
+     * {@link Result.Answered}, the caller's refusal line ({@link #refusal}).
+     *
+     * @param id the request's id, empty when it never waited (too many wait already)
+     */
+    public record Verdict(String id, Request request, int timeoutSeconds, Result<Approved> result) {
+        public boolean approved() {
+            return result instanceof Result.Answered<Approved>;
+        }
+
+        /** Empty when approved; else what the caller is told. */
+        public Optional<String> refusal() {
+            return switch (result) {
+                case Result.Answered<Approved> a -> Optional.empty();
+                case Result.Denied<Approved> d -> Optional.of("airlock: refused: a person on the host denied request " + id
+                        + (d.reason().isEmpty() ? "" : " (" + d.reason() + ")"));
+                case Result.TimedOut<Approved> t -> Optional.of("airlock: refused: nobody on the host approved request " + id
+                        + " within " + timeoutSeconds + " s ([ask] rule '" + request.rule()
+                        + "'); ask a person to watch 'airlock approvals', then try again");
+                case Result.Withdrawn<Approved> w -> Optional.of("airlock: refused: the caller left while its request waited for approval");
+                case Result.Stopped<Approved> s -> Optional.of(s.message());
+            };
+        }
+    }
+
+    private final PendingAnswers<Request, Approved> answers;
 
     /** @param audit receives (event type, detail) for every step: asked, approved, denied, timed out */
     public Approvals(BiConsumer<String, String> audit, Clock clock) {
-        this.audit = audit;
-        this.clock = clock;
+        this.answers = new PendingAnswers<>(MAX_WAITING,
+                "airlock: refused: " + MAX_WAITING + " requests already wait for approval on the host; try again later",
+                new Events(audit), clock);
     }
 
-    private record Waiting(Pending request, CompletableFuture<Outcome> outcome) {}
+    /** The audit events approvals have always written, from the primitive's steps. */
+    private record Events(BiConsumer<String, String> audit) implements PendingAnswers.Audit<Request, Approved> {
+        @Override
+        public void asked(PendingAnswers.Asked<Request> a) {
+            audit.accept("approval-asked", describe(a) + "; rule '" + a.question().rule() + "'; waits "
+                    + Duration.between(a.asked(), a.deadline()).toSeconds() + " s");
+        }
+
+        @Override
+        public void ended(PendingAnswers.Asked<Request> a, Result<Approved> r) {
+            switch (r) {
+                case Result.Answered<Approved> ok -> audit.accept("approval-granted", describe(a) + "; approved by " + ok.by());
+                case Result.Denied<Approved> d -> audit.accept("approval-denied", describe(a) + "; denied by " + d.by()
+                        + (d.reason().isEmpty() ? "" : " (" + d.reason() + ")"));
+                case Result.TimedOut<Approved> t -> audit.accept("approval-timed-out", describe(a) + "; nobody decided within "
+                        + t.after().toSeconds() + " s");
+                case Result.Withdrawn<Approved> w -> audit.accept("approval-withdrawn", describe(a) + "; " + w.why());
+                // the profile's own event (expired, revoked, rotated) records why its waits ended
+                case Result.Stopped<Approved> s -> { }
+            }
+        }
+
+        @Override
+        public void mismatch(PendingAnswers.Asked<Request> a, String by) {
+            audit.accept("approval-mismatch", describe(a) + "; a decision by " + by + " named another request; refused");
+        }
+
+        private static String describe(PendingAnswers.Asked<Request> a) {
+            return "request " + a.id() + " of " + a.question().describe();
+        }
+    }
 
     /**
      * Called by a session after every layer allowed its request and an [ask] rule matched, before
      * the tool starts and before any of the caller's stdin is read. {@code tellCaller} receives
-     * the line the shim prints. Empty when approved; else the refusal message for the caller.
-     */
-    public Optional<String> await(String profile, String container, long uid, List<String> argv, String cwd,
-                                  String rule, int timeoutSeconds, java.util.function.Consumer<String> tellCaller)
-            throws InterruptedException {
-        return await(profile, container, uid, argv, cwd, rule, timeoutSeconds, tellCaller, () -> false);
-    }
-
-    /**
+     * the line the shim prints.
+     *
      * @param callerGone asked every second while the request waits: a caller that went away (its
      *                   shim killed) withdraws its request, so a person is not left to approve
      *                   something nobody waits for
      */
-    public Optional<String> await(String profile, String container, long uid, List<String> argv, String cwd,
-                                  String rule, int timeoutSeconds, java.util.function.Consumer<String> tellCaller,
-                                  java.util.function.BooleanSupplier callerGone)
+    public Verdict await(Request request, int timeoutSeconds, Consumer<String> tellCaller, BooleanSupplier callerGone)
             throws InterruptedException {
-        Instant now = clock.instant();
-        Pending p = new Pending(newId(), profile, container, uid, argv, cwd, rule, now,
-                now.plusSeconds(timeoutSeconds), binding(profile, container, argv, cwd));
-        CompletableFuture<Outcome> f = new CompletableFuture<>();
-        synchronized (this) {
-            if (waiting.size() >= MAX_WAITING) {
-                return Optional.of("airlock: refused: " + MAX_WAITING + " requests already wait for approval on the host; try again later");
-            }
-            waiting.put(p.id(), new Waiting(p, f));
-        }
-        audit.accept("approval-asked", describe(p) + "; rule '" + rule + "'; waits " + timeoutSeconds + " s");
-        tellCaller.accept("airlock: waiting for approval on the host (request " + p.id() + "); a person runs 'airlock approve "
-                + p.id() + "' or 'airlock deny " + p.id() + "'");
-        Outcome o = null;
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            while (o == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    o = new Outcome.TimedOut(Duration.ofSeconds(timeoutSeconds));
-                    break;
-                }
-                try {
-                    o = f.get(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException e) {
-                    if (callerGone.getAsBoolean()) {
-                        audit.accept("approval-withdrawn", describe(p) + "; the caller went away while it waited");
-                        o = new Outcome.Stopped("airlock: refused: the caller left while its request waited for approval");
-                    }
-                }
-            }
-        } catch (ExecutionException e) {
-            o = new Outcome.Stopped("airlock: refused: the approval failed: " + e.getCause());
-        } finally {
-            synchronized (this) {
-                waiting.remove(p.id());
-            }
-        }
-        return switch (o) {
-            case Outcome.Approved a -> Optional.empty();
-            case Outcome.Denied d -> Optional.of("airlock: refused: a person on the host denied request " + p.id()
-                    + (d.reason().isEmpty() ? "" : " (" + d.reason() + ")"));
-            case Outcome.TimedOut t -> {
-                audit.accept("approval-timed-out", describe(p) + "; nobody decided within " + timeoutSeconds + " s");
-                yield Optional.of("airlock: refused: nobody on the host approved request " + p.id() + " within " + timeoutSeconds
-                        + " s ([ask] rule '" + rule + "'); ask a person to watch 'airlock approvals', then try again");
-            }
-            case Outcome.Stopped s -> Optional.of(s.message());
-        };
+        String[] id = {""};
+        Result<Approved> r = answers.await(request, Duration.ofSeconds(timeoutSeconds), a -> {
+            id[0] = a.id();
+            tellCaller.accept("airlock: waiting for approval on the host (request " + a.id() + "); a person runs 'airlock approve "
+                    + a.id() + "' or 'airlock deny " + a.id() + "'");
+        }, callerGone);
+        return new Verdict(id[0], request, timeoutSeconds, r);
     }
 
     /** What waits now, oldest first. */
-    public synchronized List<Pending> pending() {
-        return waiting.values().stream().map(Waiting::request).toList();
+    public List<Pending> pending() {
+        return answers.pending().stream().map(Pending::of).toList();
     }
 
-    /** A person's yes, from the control socket: bound to {@code id} and to what the person was shown. */
+    /** A person's yes: bound to {@code id} and to what the person was shown. */
     public Decided approve(String id, String binding, String by) {
-        return decide(id, binding, by, new Outcome.Approved(by), "approval-granted", "approved by " + by);
+        return words(answers.answer(id, binding, by, new Approved()));
     }
 
     public Decided deny(String id, String binding, String by, String reason) {
-        return decide(id, binding, by, new Outcome.Denied(by, reason), "approval-denied",
-                "denied by " + by + (reason.isEmpty() ? "" : " (" + reason + ")"));
+        return words(answers.deny(id, binding, by, reason));
     }
 
-    private Decided decide(String id, String binding, String by, Outcome outcome, String event, String how) {
-        Waiting w;
-        synchronized (this) {
-            w = waiting.get(id);
-            if (w == null) return new Decided.Refused("airlock: no request " + id + " waits for approval (decided already, timed out, or never asked)");
-            if (!MessageDigest.isEqual(w.request().binding().getBytes(StandardCharsets.US_ASCII), binding.getBytes(StandardCharsets.US_ASCII))) {
-                audit.accept("approval-mismatch", describe(w.request()) + "; a decision by " + by + " named another request; refused");
-                return new Decided.Refused("airlock: request " + id + " is not the request that decision was made for (its argv, cwd,"
-                        + " profile or container differ); look at 'airlock approvals' again");
-            }
-            waiting.remove(id); // used once: a second decision finds nothing
-        }
-        audit.accept(event, describe(w.request()) + "; " + how);
-        w.outcome().complete(outcome);
-        return new Decided.Done(w.request());
+    private static Decided words(PendingAnswers.Decided<Request> d) {
+        return switch (d) {
+            case PendingAnswers.Decided.Done<Request> done -> new Decided.Done(Pending.of(done.asked()));
+            case PendingAnswers.Decided.NotWaiting<Request> n -> new Decided.Refused("airlock: no request " + n.id()
+                    + " waits for approval (decided already, timed out, or never asked)");
+            case PendingAnswers.Decided.OtherQuestion<Request> o -> new Decided.Refused("airlock: request " + o.asked().id()
+                    + " is not the request that decision was made for (its argv, cwd, profile or container differ);"
+                    + " look at 'airlock approvals' again");
+        };
     }
 
     /** Ends every wait of {@code profile} (it expired, was revoked or rotated). */
     public void stop(String profile, String message) {
-        List<Waiting> victims = new ArrayList<>();
-        synchronized (this) {
-            for (var it = waiting.values().iterator(); it.hasNext(); ) {
-                Waiting w = it.next();
-                if (w.request().profile().equals(profile)) {
-                    victims.add(w);
-                    it.remove();
-                }
-            }
-        }
-        for (Waiting w : victims) w.outcome().complete(new Outcome.Stopped(message));
-    }
-
-    private static String describe(Pending p) {
-        return "request " + p.id() + " of profile " + p.profile() + (p.container().isEmpty() ? "" : " container " + p.container())
-                + " uid " + p.uid() + ": " + String.join(" ", p.argv()) + " in " + p.cwd();
+        answers.stop(profile, message);
     }
 
     /** The binding a decision must carry; fields separated by NUL, which no argv element may hold. */
@@ -213,11 +217,5 @@ public final class Approvals {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String newId() {
-        byte[] b = new byte[5];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 }

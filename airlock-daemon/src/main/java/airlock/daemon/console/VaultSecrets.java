@@ -1,8 +1,8 @@
 package airlock.daemon.console;
 
+import airlock.daemon.vault.HostSecrets;
 import airlock.daemon.vault.SecretEntry;
 import airlock.daemon.vault.SecretName;
-import airlock.daemon.vault.Vault;
 import airlock.daemon.vault.VaultException;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
@@ -27,10 +27,10 @@ import java.util.function.Supplier;
  * a secret comes from the running policy (grants and {@code [redact] also}), as in {@code airlock secret list}.
  */
 public final class VaultSecrets implements Secrets {
-    private final Vault vault;
+    private final HostSecrets vault;
     private final Supplier<Policy> policy;
 
-    public VaultSecrets(Vault vault, Supplier<Policy> policy) {
+    public VaultSecrets(HostSecrets vault, Supplier<Policy> policy) {
         this.vault = vault;
         this.policy = policy;
     }
@@ -81,7 +81,7 @@ public final class VaultSecrets implements Secrets {
         } catch (IOException e) {
             return new Outcome.Refused("airlock: console: the vault could not store " + name + ": " + e.getMessage() + " (nothing was stored)");
         } finally {
-            Vault.wipe(bytes);
+            Arrays.fill(bytes, (byte) 0); // the vault sealed its own copy
         }
     }
 

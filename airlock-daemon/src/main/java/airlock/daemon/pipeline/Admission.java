@@ -5,6 +5,7 @@ import airlock.daemon.core.Caller;
 import airlock.daemon.core.Refusal;
 import airlock.daemon.agent.AgentVerbs;
 import airlock.daemon.approval.Approvals;
+import airlock.daemon.pending.Result;
 import airlock.daemon.lifecycle.ProfileKey;
 import airlock.daemon.lifecycle.ProfileState;
 import airlock.rules.Ask;
@@ -98,19 +99,23 @@ public final class Admission {
         argv.add(r.command());
         argv.addAll(r.args());
         String container = !caller.containerId().isEmpty() ? caller.containerId() : r.containerId();
-        Optional<String> refused = approvals.await(profileName, container, caller.uid(), argv, r.cwd(), m.get().rule(),
-                m.get().timeoutSeconds(), line -> {
+        Approvals.Verdict v = approvals.await(new Approvals.Request(profileName, container, caller.uid(), argv, r.cwd(),
+                m.get().rule()), m.get().timeoutSeconds(), line -> {
                     try {
                         link.notice(line);
                     } catch (IOException e) {
-                        // the caller left; its wait ends within a second (link.gone below)
+                        // the caller left; its wait ends within a second (link.gone)
                     }
                 }, link::gone);
-        // approved for a caller that gave up meanwhile: nothing starts (the tool would be killed at once anyway)
-        if (refused.isEmpty() && link.gone()) {
-            return Optional.of(Refusal.by(Layer.APPROVAL, "caller left", "airlock: refused: the caller left while its request"
-                    + " waited for approval"));
-        }
-        return refused.map(message -> Refusal.by(Layer.APPROVAL, m.get().rule(), message));
+        // the approval layer's rule says how the wait ended; an approval for a caller that gave up
+        // meanwhile is Withdrawn already, so nothing starts for nobody
+        String rule = switch (v.result()) {
+            case Result.Answered<Approvals.Approved> a -> "approved";
+            case Result.Denied<Approvals.Approved> d -> "denied";
+            case Result.TimedOut<Approvals.Approved> t -> "timed out";
+            case Result.Withdrawn<Approvals.Approved> w -> "withdrawn";
+            case Result.Stopped<Approvals.Approved> st -> "stopped";
+        };
+        return v.refusal().map(message -> Refusal.by(Layer.APPROVAL, rule, message));
     }
 }

@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  *
  * <p>Nothing here returns a value except {@link #value}, and no message holds one.
  */
-public final class Vault {
+public final class Vault implements HostSecrets, RequestedSecrets {
     /** Shorter values would be redacted everywhere they happen to occur, mangling output and revealing them by where they are missing. */
     public static final int MIN_VALUE_BYTES = 8;
     /** A credential, a key file or a kubeconfig; not a data store. */
