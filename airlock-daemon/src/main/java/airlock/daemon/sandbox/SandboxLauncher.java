@@ -130,14 +130,13 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
 
         long memoryBytes = s.memoryMb() * MB;
         // network = true: a namespace of the run's own (user-mode networking), never the host's
-        // loopback; the host's own network only by host_network = true. A root daemon makes it.
+        // loopback, limited to network_allow when the module lists destinations; the host's own
+        // network only by host_network = true. A root daemon names it, a user daemon holds it.
         Optional<UserNetwork> network = Optional.empty();
         List<String> enter = List.of();
-        if (runAs.isPresent() && s.network() && !s.hostNetwork()) {
-            Path nsenter = UserNetwork.nsenter(path).orElseThrow(() -> new SandboxUnavailable("airlock: refused by the sandbox"
-                    + " layer: [sandbox] network = true needs nsenter (util-linux); install util-linux"));
-            network = Optional.of(UserNetwork.create(path));
-            enter = network.get().enter(nsenter);
+        if (s.network() && !s.hostNetwork()) {
+            network = Optional.of(UserNetwork.create(s, path));
+            enter = network.get().enter(UserNetwork.nsenter(path).orElseThrow());
         }
         Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
         Optional<WriteLayer> written = Optional.empty();
@@ -147,7 +146,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             cgroup.ifPresent(g -> argv.addAll(g.joinThenExec()));
             argv.addAll(enter);
             List<String> box = BubblewrapArgv.of(bwrap, new SandboxRequest(s, argv0, plan.cwd(), cwdMount, mounts, home, hidden, extra), rlimits,
-                    runAs);
+                    runAs, network.map(UserNetwork::bubblewrapOptions).orElse(List.of()));
             // only a writable workspace can carry a secret out in a file: such a run writes to a private layer
             written = writeLayer(s, cwdMount, bwrap, path);
             if (written.isPresent()) {
@@ -157,11 +156,12 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             argv.addAll(box);
             return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(),
                     cgroup, written, redaction, keep, network);
-        } catch (IOException | SandboxUnavailable e) {
+        } catch (IOException | SandboxUnavailable | RuntimeException e) {
             cgroup.ifPresent(Cgroup::close);
             written.ifPresent(WriteLayer::close);
             network.ifPresent(UserNetwork::close);
             if (e instanceof SandboxUnavailable u) throw u;
+            if (e instanceof RuntimeException r) throw r;
             throw new SandboxUnavailable("airlock: refused by the sandbox layer: " + e.getMessage());
         }
     }
