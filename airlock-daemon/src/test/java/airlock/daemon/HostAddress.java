@@ -13,21 +13,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * through pasta's gateway, and pasta's socket on the host reaches it as any outside address.
  * Needs root (ip addr add); removed on close.
  */
-final class HostAddress implements AutoCloseable {
-    final InetAddress address;
+public final class HostAddress implements AutoCloseable {
+    public final InetAddress address;
 
     private HostAddress(InetAddress address) {
         this.address = address;
     }
 
-    static HostAddress add() throws Exception {
+    public static HostAddress add() throws Exception {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         InetAddress a = InetAddress.getByName("10.231." + r.nextInt(1, 255) + "." + r.nextInt(1, 255));
         ip("addr", "add", a.getHostAddress() + "/32", "dev", "lo");
         return new HostAddress(a);
     }
 
-    String text() {
+    public String text() {
         return address.getHostAddress();
     }
 
