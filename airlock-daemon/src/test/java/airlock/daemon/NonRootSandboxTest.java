@@ -72,22 +72,32 @@ class NonRootSandboxTest {
         return out;
     }
 
+    /** What a user daemon's run gave back, and the workspace's out.txt after it. */
+    record Result(SandboxBox.Run run, String written) {}
+
     /** One run by a daemon that is uid PERSON: a fresh SandboxBox (home, workspace, config) of that user's. */
     static SandboxBox.Run asUser(String sandbox, String script, String... args) throws Exception {
+        return holding(null, sandbox, script, args).run();
+    }
+
+    /** @param secret the run holds this secret (the file scan redacts it), null for none */
+    static Result holding(String secret, String sandbox, String script, String... args) throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "airlock-nonroot-");
         try {
             run(List.of("chown", SandboxBox.PERSON + ":" + SandboxBox.PERSON, dir.toString()));
             List<String> argv = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + SandboxBox.PERSON, "--regid=" + SandboxBox.PERSON,
                     "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.io.tmpdir=" + dir,
+                    "-Dairlock.test.secret" + (secret == null ? ".none=" : "=" + secret),
                     "-cp", Files.readString(classes.resolve("cp")), NonRootSandbox.class.getName(), dir.toString(), sandbox, script));
             argv.addAll(List.of(args));
             Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
             assertThat(p.waitFor()).as(String.join("\n", lines)).isZero();
             Base64.Decoder b = Base64.getDecoder();
-            return new SandboxBox.Run(Integer.parseInt(lines.get(0)), 0, new String(b.decode(lines.get(2)), StandardCharsets.UTF_8),
-                    new String(b.decode(lines.get(3)), StandardCharsets.UTF_8), lines.get(1));
+            return new Result(new SandboxBox.Run(Integer.parseInt(lines.get(0)), 0, new String(b.decode(lines.get(2)), StandardCharsets.UTF_8),
+                    new String(b.decode(lines.get(3)), StandardCharsets.UTF_8), lines.get(1)),
+                    new String(b.decode(lines.get(4)), StandardCharsets.UTF_8));
         } finally {
             run(List.of("rm", "-rf", dir.toString()));
         }
@@ -121,6 +131,26 @@ class NonRootSandboxTest {
         }
         // the holder and pasta end with the run
         assertThat(pastaFor(SandboxBox.PERSON)).isEmpty();
+    }
+
+    /**
+     * The layers together under a user daemon: a writable run holding a secret (its private write
+     * layer, an overlay in a user namespace of its own) inside the network namespace the daemon
+     * holds. The run reaches the outside address, and what it wrote reaches the workspace scanned.
+     */
+    @Test
+    void aUserDaemonsWritableRunWithASecretAndTheNetworkHasBoth() throws Exception {
+        String secret = "CANARY-NONROOT-NET-" + java.util.UUID.randomUUID();
+        try (HostAddress outside = HostAddress.add();
+             ServerSocket reachable = new ServerSocket(0, 50, outside.address)) {
+            String out = outside.text() + ":" + reachable.getLocalPort();
+            String script = SandboxRunTest.CONNECT + "open('out.txt', 'w').write('key=" + secret + "')\n";
+            Result r = holding(secret, "network = true\nwritable = true\n", script, out);
+            assertThat(r.run().status()).as(r.run().err()).isZero();
+            assertThat(r.run().out()).contains("CONNECTED " + out);
+            assertThat(r.written()).isEqualTo("key=[airlock:redacted T]");
+            assertThat(r.run().out() + r.run().err()).doesNotContain(secret);
+        }
     }
 
     /** network_allow under a daemon that is not root: the same firewall, set in the namespace the daemon holds. */
