@@ -149,7 +149,7 @@ class SandboxRunTest {
      */
     @Test
     void withTheNetworkOnTheHostsLoopbackIsStillOutOfReach() throws Exception {
-        assumeTrue(SandboxBox.isRoot(), "a daemon that is not root still shares the host's network (docs/sandbox.md)");
+        assumeTrue(SandboxBox.isRoot(), "the root daemon's named namespace; NonRootSandboxTest covers a daemon that is not root");
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
             String script = """
                     import os, socket, sys
