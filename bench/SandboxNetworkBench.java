@@ -25,7 +25,8 @@ import java.util.Map;
  * bench/sandbox.sh, the user-mode network block (issue 21.7): `true` in the sandbox without a
  * network (network = false) against the same with network = true, which under a root daemon is a
  * network namespace of the run's own with pasta attached (made and deleted per run), and against
- * host_network = true. Interleaved in the same run. Args: RUNS WORKDIR.
+ * host_network = true, and against network = true with a network_allow (the namespace's firewall
+ * set by iptables-restore, IPv4 and IPv6, per run). Interleaved in the same run. Args: RUNS WORKDIR.
  */
 public final class SandboxNetworkBench {
     public static void main(String[] args) throws Exception {
@@ -35,16 +36,17 @@ public final class SandboxNetworkBench {
         Path work = Files.createDirectories(root.resolve("work"));
         Files.createDirectories(config.resolve("profiles"));
         Files.createDirectories(config.resolve("commands"));
-        Map<String, String> modules = Map.of("net-off", "network = false", "net-own", "network = true", "net-host", "host_network = true");
+        Map<String, String> modules = Map.of("net-off", "network = false", "net-own", "network = true", "net-host", "host_network = true",
+                "net-allow", "network = true\nnetwork_allow = [\"192.0.2.1:443\"]");
         for (var m : modules.entrySet()) {
             Files.writeString(config.resolve("commands/" + m.getKey() + ".toml"), "[command]\nbin = \"/usr/bin/true\"\n[deny]\nargs = []\n"
                     + "[sandbox]\n" + m.getValue() + "\nwritable = false\ntimeout_s = 60\nmemory_mb = 512\nprocesses = 64\noutput_mb = 16\n");
         }
-        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"net-off\", \"net-own\", \"net-host\"]\n");
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"net-off\", \"net-own\", \"net-host\", \"net-allow\"]\n");
         Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        List<String> order = List.of("net-off", "net-own", "net-host");
+        List<String> order = List.of("net-off", "net-own", "net-host", "net-allow");
         try (Daemon d = Daemon.start(new ConfigDirectory(config), env, new PrintStream(new ByteArrayOutputStream()))) {
             Path sock = d.directory().socketOf("default");
             for (int i = 0; i < 5; i++) for (String m : order) call(sock, m, List.of(), work); // warm-up
@@ -57,7 +59,8 @@ public final class SandboxNetworkBench {
                 String what = switch (order.get(m)) {
                     case "net-off" -> "network = false (baseline)";
                     case "net-own" -> "network = true (own namespace, pasta)";
-                    default -> "host_network = true";
+                    case "net-host" -> "host_network = true";
+                    default -> "network = true, network_allow (its firewall)";
                 };
                 System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.2f× |%n", what, ms(t[m][runs / 2]), ms(t[m][0]), ms(t[m][runs - 1]),
                         (double) t[m][runs / 2] / t[0][runs / 2]);

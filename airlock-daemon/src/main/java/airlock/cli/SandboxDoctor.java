@@ -2,6 +2,7 @@ package airlock.cli;
 
 import airlock.daemon.sandbox.Bubblewrap;
 import airlock.daemon.sandbox.Cgroup;
+import airlock.daemon.sandbox.UserNetwork;
 import airlock.rules.CommandModule;
 import airlock.rules.Policy;
 
@@ -52,6 +53,20 @@ final class SandboxDoctor {
                         + " create): /dev/shm, /tmp and memfd memory are not counted against it; delegate a cgroup to the daemon"
                         + " (systemd: Delegate=yes)"));
             }
+        }
+        // network = true: the run's own namespace (pasta, and iptables for network_allow); without
+        // what it needs, each such request is refused, so doctor says what is missing
+        List<String> networked = policy.modules().values().stream()
+                .filter(m -> m.sandbox().map(s -> s.network() && !s.hostNetwork()).orElse(false)).map(CommandModule::name).toList();
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
+        for (CommandModule m : policy.modules().values()) m.sandbox().ifPresent(s -> missing.addAll(UserNetwork.missing(s, path)));
+        if (!networked.isEmpty() && missing.isEmpty()) {
+            out.add(new Line("ok  ", "sandbox: network = true of " + networked + " is a network namespace of the run's own (pasta),"
+                    + " without the host's loopback"));
+        }
+        for (String m : missing) {
+            out.add(new Line("FAIL", "sandbox: " + m.replaceFirst("^airlock: refused by the sandbox layer: ", "") + " (" + networked
+                    + " will be refused)"));
         }
         return out;
     }

@@ -149,7 +149,7 @@ class SandboxRunTest {
      */
     @Test
     void withTheNetworkOnTheHostsLoopbackIsStillOutOfReach() throws Exception {
-        assumeTrue(SandboxBox.isRoot(), "a daemon that is not root still shares the host's network (docs/sandbox.md)");
+        assumeTrue(SandboxBox.isRoot(), "the root daemon's named namespace; NonRootSandboxTest covers a daemon that is not root");
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
             String script = """
                     import os, socket, sys
@@ -179,6 +179,61 @@ class SandboxRunTest {
         } catch (java.nio.file.NoSuchFileException e) {
             // never made
         }
+    }
+
+    /** Tries each HOST:PORT in argv and prints CONNECTED or REFUSED with the error's name. */
+    static final String CONNECT = """
+            import socket, sys
+            for hp in sys.argv[1:]:
+                host, port = hp.rsplit(":", 1)
+                try:
+                    socket.create_connection((host, int(port)), timeout=5).close(); print("CONNECTED", hp)
+                except Exception as e:
+                    print("REFUSED", hp, type(e).__name__)
+            """;
+
+    /**
+     * Issue 21.7's allowlist: with network_allow the run's own namespace lets out only the listed
+     * destinations (its own firewall, set before the tool starts). Two real listeners on one host
+     * address pasta reaches: the listed port connects, the other is refused, and without the list
+     * both connect (so the refusal is the list's doing, not the route's).
+     */
+    @Test
+    void theNetworkAllowlistLetsOutOnlyItsDestinations() throws Exception {
+        assumeTrue(SandboxBox.isRoot(), "adding a host address for the listeners needs root; NonRootSandboxTest runs a user daemon");
+        try (HostAddress host = HostAddress.add();
+             ServerSocket allowed = new ServerSocket(0, 50, host.address);
+             ServerSocket other = new ServerSocket(0, 50, host.address)) {
+            String yes = host.text() + ":" + allowed.getLocalPort();
+            String no = host.text() + ":" + other.getLocalPort();
+            SandboxBox.Run open = box.python("network = true\nwritable = false\n", CONNECT, yes, no);
+            assertThat(open.out()).as(open.err()).contains("CONNECTED " + yes).contains("CONNECTED " + no);
+
+            SandboxBox.Run listed = box.python("network = true\nwritable = false\nnetwork_allow = [\"" + yes + "\"]\n", CONNECT, yes, no,
+                    "127.0.0.1:" + other.getLocalPort());
+            assertThat(listed.status()).as(listed.err()).isZero();
+            assertThat(listed.out()).contains("CONNECTED " + yes).contains("REFUSED " + no + " ConnectionRefusedError")
+                    .contains("REFUSED 127.0.0.1:" + other.getLocalPort());
+        }
+        try (var left = Files.list(Path.of("/run/netns"))) {
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("airlock-")).toList()).isEmpty();
+        } catch (java.nio.file.NoSuchFileException e) {
+            // never made
+        }
+    }
+
+    /** A listed name that does not resolve at the start of the run refuses it: nothing runs with a list it cannot keep. */
+    @Test
+    void aListedNameThatDoesNotResolveRefusesTheRun() throws Exception {
+        assumeTrue(airlock.daemon.sandbox.UserNetwork.missing(new airlock.rules.SandboxSpec(true, List.of(), false, 0, 0, 0, 0), "/usr/bin:/bin").isEmpty(),
+                "no user-mode network on this host");
+        String marker = "CANARY-RAN-" + UUID.randomUUID();
+        SandboxBox.Run r = box.python("network = true\nwritable = false\nnetwork_allow = [\"no-such-host.invalid:443\"]\n",
+                "print('" + marker + "')");
+        assertThat(r.status()).isEqualTo(126);
+        assertThat(r.out()).doesNotContain(marker);
+        assertThat(r.err()).contains("airlock: refused by the sandbox layer: [sandbox] network_allow names no-such-host.invalid:443")
+                .contains("does not resolve");
     }
 
     /** The host's default gateway (pasta would map it to the host's loopback unless told not to). */

@@ -377,6 +377,62 @@ abstract class ProxyScenarios {
     }
 
     /**
+     * Issue 21.7's allowlist through the shim: a module (a python3 made for one API) with
+     * network = true and network_allow; the agent's script reaches the listed destination and is
+     * refused the other port of the same host, and the host's 127.0.0.1.
+     */
+    @Test
+    void aScriptWithANetworkAllowlistReachesOnlyItsDestinationsThroughTheShim() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(airlock.daemon.sandbox.Bubblewrap.probe(bench.daemonEnv().get("PATH"))
+                instanceof airlock.daemon.sandbox.Bubblewrap.Availability.Ready, "bubblewrap cannot make airlock's sandbox here");
+        org.junit.jupiter.api.Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+                "adding a host address for the listeners needs root");
+        Files.writeString(bench.workspace.resolve("connect.py"), """
+                import socket, sys
+                for hp in sys.argv[1:]:
+                    host, port = hp.rsplit(":", 1)
+                    try:
+                        socket.create_connection((host, int(port)), timeout=5).close(); print("CONNECTED", hp)
+                    except Exception as e:
+                        print("REFUSED", hp, type(e).__name__)
+                """);
+        Path module = bench.config.resolve("commands/apipy.toml");
+        Path configToml = bench.config.resolve("config.toml");
+        String config = Files.readString(configToml);
+        try (airlock.daemon.HostAddress host = airlock.daemon.HostAddress.add();
+             java.net.ServerSocket allowed = new java.net.ServerSocket(0, 50, host.address);
+             java.net.ServerSocket other = new java.net.ServerSocket(0, 50, host.address)) {
+            String yes = host.text() + ":" + allowed.getLocalPort();
+            String no = host.text() + ":" + other.getLocalPort();
+            Files.writeString(module, """
+                    [command]
+                    bin = "/usr/bin/python3"
+                    [deny]
+                    args = []
+                    [sandbox]
+                    network = true
+                    network_allow = ["%s"]
+                    writable = false
+                    """.formatted(yes));
+            Files.writeString(configToml, config.replace("\"printer\"]", "\"printer\", \"apipy\"]"));
+            profile("caller", """
+                    commands = ["apipy"]
+                    [mounts]
+                    "/workspace" = "%s"
+                    """.formatted(bench.workspace));
+            var r = run("caller", Sandbox.WORKSPACE, new byte[0], "apipy", "connect.py", yes, no, "127.0.0.1:" + other.getLocalPort());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("CONNECTED " + yes).contains("REFUSED " + no + " ConnectionRefusedError")
+                    .contains("REFUSED 127.0.0.1:" + other.getLocalPort());
+        } finally {
+            Files.writeString(configToml, config);
+            Files.deleteIfExists(module);
+            Files.deleteIfExists(bench.config.resolve("profiles/caller.toml"));
+            bench.daemon.reloader().reload();
+        }
+    }
+
+    /**
      * Issue 14 in the sandbox: a secret set in the vault, granted to one tool for one run. The tool
      * prints it raw and in base64 on both streams; the agent gets only markers, the audit record
      * counts them, and the value is nowhere in the agent's view (its environment and files).

@@ -112,7 +112,7 @@ public final class Workbench implements AutoCloseable {
                     gid = 1000
                     """.formatted(fakeLog, workspace));
         }
-        shimDir = ShimInstall.write(this.root.resolve("shim"), List.of("git", "fake", "serial", "plumbing", "terraform", "airlock", "python3", "printer", "report"));
+        shimDir = ShimInstall.write(this.root.resolve("shim"), List.of("git", "fake", "serial", "plumbing", "terraform", "airlock", "python3", "printer", "report", "apipy"));
     }
 
     /** The daemon's own environment: a host PATH, the credentials' HOME and a secret variable. */

@@ -13,7 +13,8 @@ final class SandboxLoader {
     private SandboxLoader() {}
 
     static SandboxSpec parse(Toml t, Toml.Table s) throws ConfigError {
-        t.onlyKeys(s, Set.of("network", "read", "writable", "timeout_s", "memory_mb", "processes", "output_mb", "venv", "host_network"));
+        t.onlyKeys(s, Set.of("network", "read", "writable", "timeout_s", "memory_mb", "processes", "output_mb", "venv", "host_network",
+                "network_allow"));
         // network off unless asked for: a sandbox that forgot the key must not reach the network
         boolean network = Boolean.TRUE.equals(t.bool(s, "network"));
         // the host's own network (its loopback services too) only when asked for by name
@@ -30,9 +31,20 @@ final class SandboxLoader {
             default -> throw t.error(s.child("venv"), "must be \"none\", \"use\" (run the profile's Python environment) or"
                     + " \"install\" (its pip), not \"" + venv + "\"");
         };
+        List<String> allowed = t.strings(s, "network_allow");
+        List<SandboxSpec.Destination> allow = new java.util.ArrayList<>();
+        if (allowed != null) {
+            // an allowlist limits the run's own namespace: with no network there is nothing to limit,
+            // and the host's own namespace is not the daemon's to filter
+            if (hostNetwork) throw t.error(s.child("network_allow"), "limits the run's own network; host_network = true is the"
+                    + " host's own network, which it cannot limit (remove one of the two)");
+            if (!network) throw t.error(s.child("network_allow"), "limits the network of network = true, which this module"
+                    + " does not set (add network = true, or remove network_allow)");
+        }
+        for (int i = 0; allowed != null && i < allowed.size(); i++) allow.add(destination(t, s.child("network_allow"), i, allowed.get(i)));
         return new SandboxSpec(network, read, w == null || w,
                 limit(t, s, "timeout_s", MAX_TIMEOUT_S), limit(t, s, "memory_mb", MAX_MEMORY_MB),
-                limit(t, s, "processes", MAX_PROCESSES), limit(t, s, "output_mb", MAX_OUTPUT_MB), v, hostNetwork);
+                limit(t, s, "processes", MAX_PROCESSES), limit(t, s, "output_mb", MAX_OUTPUT_MB), v, hostNetwork, allow);
     }
 
     /**
@@ -49,6 +61,18 @@ final class SandboxLoader {
             }
         }
         if (f.indexOf('\0') >= 0 || f.indexOf(',') >= 0) throw t.elementError(path, i, "\"" + f + "\": bad character");
+    }
+
+    /**
+     * HOST:PORT, [IPV6]:PORT: a host name or address and one port. The name is resolved by the
+     * daemon when a run starts (SandboxSpec.Destination), so only its form is checked here.
+     */
+    private static SandboxSpec.Destination destination(Toml t, String path, int i, String d) throws ConfigError {
+        try {
+            return SandboxSpec.Destination.parse(d);
+        } catch (IllegalArgumentException e) {
+            throw t.elementError(path, i, "\"" + d + "\": " + e.getMessage());
+        }
     }
 
     private static long limit(Toml t, Toml.Table s, String key, long max) throws ConfigError {

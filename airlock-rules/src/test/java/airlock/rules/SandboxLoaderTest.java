@@ -41,6 +41,18 @@ class SandboxLoaderTest {
         assertThat(s).isEqualTo(new SandboxSpec(true, List.of("~/.gitconfig", "~/.ssh/id_ed25519"), false, 60, 512, 64, 16));
     }
 
+    @Test
+    void theNetworkAllowlistIsReadAsHostsAndPorts() throws ConfigError {
+        SandboxSpec s = load("""
+                network = true
+                network_allow = ["api.example.com:443", "10.0.0.5:5432", "[2001:db8::1]:443"]
+                """).sandbox().orElseThrow();
+        assertThat(s.networkAllow()).containsExactly(new SandboxSpec.Destination("api.example.com", 443),
+                new SandboxSpec.Destination("10.0.0.5", 5432), new SandboxSpec.Destination("2001:db8::1", 443));
+        assertThat(s.networkAllow().get(2)).hasToString("[2001:db8::1]:443");
+        assertThat(load("network = true\n").sandbox().orElseThrow().networkAllow()).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "netwrk = true|6|sandbox.netwrk|unknown key",
@@ -62,6 +74,31 @@ class SandboxLoaderTest {
         assertThat(e.line()).isEqualTo(line);
         assertThat(e.key()).isEqualTo(key);
         assertThat(e.getMessage()).contains(problem);
+    }
+
+    /** Each bad network_allow entry is named by file, its own line and the key, with what to write instead. */
+    @Test
+    void networkAllowMistakesNameFileLineAndKey() {
+        String[][] cases = {
+                {"network_allow = [\"api.example.com:443\"]\n", "6", "does not set (add network = true"},
+                {"network = true\nnetwork_allow = \"api.example.com:443\"\n", "7", "must be an array of strings"},
+                {"network = true\nnetwork_allow = [\"api.example.com\"]\n", "7", "write HOST:PORT"},
+                {"network = true\nnetwork_allow = [\"api.example.com:0\"]\n", "7", "1 to 65535"},
+                {"network = true\nnetwork_allow = [\"api.example.com:https\"]\n", "7", "must be a number"},
+                {"network = true\nnetwork_allow = [\"2001:db8::1:443\"]\n", "7", "goes in brackets"},
+                {"network = true\nnetwork_allow = [\"[10.0.0.5]:443\"]\n", "7", "brackets are for an IPv6 address"},
+                {"network = true\nnetwork_allow = [\"a b:443\"]\n", "7", "not a host name or address"},
+                {"network = true\nnetwork_allow = [\n  \"ok.example:1\",\n  \"x;y:2\",\n]\n", "9", "\"x;y:2\": not a host name"},
+                {"host_network = true\nnetwork_allow = [\"10.0.0.5:5432\"]\n", "7", "cannot limit"},
+        };
+        for (String[] c : cases) {
+            ConfigError e = catchThrowableOfType(ConfigError.class, () -> load(c[0]));
+            assertThat(e).as(c[0]).isNotNull();
+            assertThat(e.file()).isEqualTo("m.toml");
+            assertThat(e.line()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(e.key()).isEqualTo("sandbox.network_allow");
+            assertThat(e.getMessage()).as(c[0]).contains(c[2]);
+        }
     }
 
     @Test

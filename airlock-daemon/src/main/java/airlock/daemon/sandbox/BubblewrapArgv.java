@@ -35,9 +35,19 @@ public final class BubblewrapArgv {
      *              empty: bubblewrap's own user namespace maps the sandbox to the daemon's own uid
      */
     public static List<String> of(Path bwrap, SandboxRequest r, List<String> rlimits, Optional<RunAs> runAs) throws IOException {
+        return of(bwrap, r, rlimits, runAs, List.of());
+    }
+
+    /**
+     * @param network what a user daemon's run adds inside the network namespace it holds
+     *                ({@link UserNetwork#bubblewrapOptions}): the tool's own user namespace below it
+     */
+    public static List<String> of(Path bwrap, SandboxRequest r, List<String> rlimits, Optional<RunAs> runAs, List<String> network)
+            throws IOException {
         List<String> a = new ArrayList<>(List.of(bwrap.toString()));
         if (runAs.isEmpty()) {
             a.add("--unshare-all");
+            a.addAll(network);
             if (r.spec().network()) a.add("--share-net");
         } else {
             // no user namespace here: root binds (the config directory's parts included); the inner

@@ -111,13 +111,11 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
                     + " layer: '" + plan.module().name() + "' asks for the profile's Python environment, which this daemon does not keep"));
             if (envs.exists(plan.profile().name())) requireHostPython(envs, plan.profile().name(), plan);
         }
-        Optional<Path> nsenter = Optional.empty();
-        if (runAs.isPresent() && s.network() && !s.hostNetwork()) {
-            nsenter = Optional.of(UserNetwork.nsenter(path).orElseThrow(() -> new SandboxUnavailable("network", "airlock: refused by"
-                    + " the sandbox layer: [sandbox] network = true needs nsenter (util-linux); install util-linux")));
-            UserNetwork.find("ip", path, "iproute2");
-            UserNetwork.find("pasta", path, "passt");
-        }
+        // network = true: a namespace of the run's own, under a root daemon or not; what it needs
+        // here (nsenter, pasta, ip or unshare, a tap device, iptables for network_allow)
+        List<String> missing = UserNetwork.missing(s, path);
+        if (!missing.isEmpty()) throw new SandboxUnavailable("network", missing.getFirst());
+        Optional<Path> nsenter = s.network() && !s.hostNetwork() ? UserNetwork.nsenter(path) : Optional.empty();
         try {
             rlimits(s, (s.processes() > 0 || s.memoryMb() > 0) && Cgroup.available(), path);
         } catch (IOException e) {
@@ -169,11 +167,12 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
 
         long memoryBytes = s.memoryMb() * MB;
         // network = true: a namespace of the run's own (user-mode networking), never the host's
-        // loopback; the host's own network only by host_network = true. A root daemon makes it.
+        // loopback, limited to network_allow when the module lists destinations; the host's own
+        // network only by host_network = true. A root daemon names it, a user daemon holds it.
         Optional<UserNetwork> network = Optional.empty();
         List<String> enter = List.of();
         if (p.nsenter().isPresent()) {
-            network = Optional.of(UserNetwork.create(path));
+            network = Optional.of(UserNetwork.create(s, path));
             enter = network.get().enter(p.nsenter().get());
         }
         Optional<Cgroup> cgroup = s.processes() > 0 || s.memoryMb() > 0 ? Cgroup.create(s.processes(), memoryBytes) : Optional.empty();
@@ -184,7 +183,7 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             cgroup.ifPresent(g -> argv.addAll(g.joinThenExec()));
             argv.addAll(enter);
             List<String> box = BubblewrapArgv.of(bwrap, new SandboxRequest(s, argv0, plan.cwd(), cwdMount, mounts, home, hidden, extra), rlimits,
-                    runAs);
+                    runAs, network.map(UserNetwork::bubblewrapOptions).orElse(List.of()));
             // only a writable workspace can carry a secret out in a file: such a run writes to a private layer
             written = writeLayer(s, cwdMount, bwrap, path);
             if (written.isPresent()) {
@@ -194,11 +193,12 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
             argv.addAll(box);
             return new Launch(argv, true, Duration.ofSeconds(s.timeoutSeconds()), s.outputMb() * MB, s.memoryMb(), s.processes(),
                     cgroup, written, redaction, keep, network);
-        } catch (IOException | SandboxUnavailable e) {
+        } catch (IOException | SandboxUnavailable | RuntimeException e) {
             cgroup.ifPresent(Cgroup::close);
             written.ifPresent(WriteLayer::close);
             network.ifPresent(UserNetwork::close);
             if (e instanceof SandboxUnavailable u) throw u;
+            if (e instanceof RuntimeException r) throw r;
             throw new SandboxUnavailable("start", "airlock: refused by the sandbox layer: " + e.getMessage());
         }
     }

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The console in real headless Chromium (Debian's, driven by playwright-core), always against a
  * real `airlock start` in its own process and real shims: its vault, its approvals queue, its
- * profile lifecycle. Screenshots go to docs/console/.
+ * profile lifecycle. Screenshots go to target/console-screenshots (docs/console/ with
+ * -Dairlock.screenshots, see BrowserScript.SHOTS).
  */
 class ConsoleBrowserTest {
     static final ObjectMapper JSON = new ObjectMapper();

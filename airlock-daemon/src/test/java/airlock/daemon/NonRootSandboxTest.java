@@ -1,0 +1,206 @@
+package airlock.daemon;
+
+import airlock.daemon.sandbox.Bubblewrap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Issue 21, "as a normal user where the behaviour differs": the sandbox as a daemon that is not
+ * root makes it. From a root test (as CI runs), each run is a JVM of its own started by setpriv as
+ * uid {@link SandboxBox#PERSON} (no capabilities, no supplementary groups), running ToolRun and the
+ * real SandboxLauncher, bubblewrap, pasta and iptables ({@link NonRootSandbox}). The classes it
+ * needs are copied where that user may read them (root's Maven repository is not).
+ */
+class NonRootSandboxTest {
+    static Path classes;
+    static String tunMode;
+
+    @BeforeAll
+    static void asANormalUser() throws Exception {
+        assumeTrue(SandboxBox.isRoot(), "starting the daemon's sandbox as another user needs root (CI runs as root)");
+        assumeTrue(Bubblewrap.probe("/usr/bin:/bin") instanceof Bubblewrap.Availability.Ready, "bubblewrap unavailable");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) missing");
+        classes = Files.createTempDirectory(Path.of("/tmp"), "airlock-nonroot-cp-");
+        Files.setPosixFilePermissions(classes, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> copied = new ArrayList<>();
+        int i = 0;
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path from = Path.of(e);
+            if (!Files.exists(from)) continue;
+            Path to = classes.resolve(i++ + "-" + from.getFileName());
+            run(List.of("cp", "-r", from.toString(), to.toString()));
+            copied.add(to.toString());
+        }
+        run(List.of("chmod", "-R", "a+rX", classes.toString()));
+        Files.writeString(classes.resolve("cp"), String.join(File.pathSeparator, copied));
+        // Debian's mode for the tap device is 0666; a host that keeps it to root (this test machine's
+        // container) is given Debian's for the test and put back after
+        tunMode = Files.getPosixFilePermissions(Path.of("/dev/net/tun")).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)
+                ? null : "0" + Integer.toOctalString(mode(Path.of("/dev/net/tun")));
+        if (tunMode != null) run(List.of("chmod", "0666", "/dev/net/tun"));
+    }
+
+    @AfterAll
+    static void putBack() throws Exception {
+        if (tunMode != null) run(List.of("chmod", tunMode, "/dev/net/tun"));
+        if (classes != null) run(List.of("rm", "-rf", classes.toString()));
+    }
+
+    private static int mode(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:mode") & 07777;
+    }
+
+    private static String run(List<String> argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new AssertionError(argv + ": " + out);
+        return out;
+    }
+
+    /** What a user daemon's run gave back, and the workspace's out.txt after it. */
+    record Result(SandboxBox.Run run, String written) {}
+
+    /** One run by a daemon that is uid PERSON: a fresh SandboxBox (home, workspace, config) of that user's. */
+    static SandboxBox.Run asUser(String sandbox, String script, String... args) throws Exception {
+        return holding(null, sandbox, script, args).run();
+    }
+
+    /** @param secret the run holds this secret (the file scan redacts it), null for none */
+    static Result holding(String secret, String sandbox, String script, String... args) throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "airlock-nonroot-");
+        try {
+            run(List.of("chown", SandboxBox.PERSON + ":" + SandboxBox.PERSON, dir.toString()));
+            List<String> argv = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + SandboxBox.PERSON, "--regid=" + SandboxBox.PERSON,
+                    "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.io.tmpdir=" + dir,
+                    "-Dairlock.test.secret" + (secret == null ? ".none=" : "=" + secret),
+                    "-cp", Files.readString(classes.resolve("cp")), NonRootSandbox.class.getName(), dir.toString(), sandbox, script));
+            argv.addAll(List.of(args));
+            Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertThat(p.waitFor()).as(String.join("\n", lines)).isZero();
+            Base64.Decoder b = Base64.getDecoder();
+            return new Result(new SandboxBox.Run(Integer.parseInt(lines.get(0)), 0, new String(b.decode(lines.get(2)), StandardCharsets.UTF_8),
+                    new String(b.decode(lines.get(3)), StandardCharsets.UTF_8), lines.get(1)),
+                    new String(b.decode(lines.get(4)), StandardCharsets.UTF_8));
+        } finally {
+            run(List.of("rm", "-rf", dir.toString()));
+        }
+    }
+
+    /**
+     * Issue 21.2 for a daemon that is not root: network = true was the host's network namespace,
+     * loopback included. Now it is one the daemon holds (a user namespace of its own), with pasta:
+     * the host's 127.0.0.1 is out of reach, an outside address is reached, and host_network = true
+     * is still the host's own.
+     */
+    @Test
+    void aUserDaemonsRunHasItsOwnNetworkWithoutTheHostsLoopback() throws Exception {
+        try (HostAddress outside = HostAddress.add();
+             ServerSocket loopback = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ServerSocket reachable = new ServerSocket(0, 50, outside.address)) {
+            String lo = "127.0.0.1:" + loopback.getLocalPort();
+            String out = outside.text() + ":" + reachable.getLocalPort();
+            String script = SandboxRunTest.CONNECT + """
+                    import os
+                    print("uid", os.getuid())
+                    print("netns", os.readlink("/proc/self/ns/net"))
+                    """;
+            SandboxBox.Run own = asUser("network = true\nwritable = false\n", script, lo, out);
+            assertThat(own.status()).as(own.err()).isZero();
+            assertThat(own.out()).contains("REFUSED " + lo).contains("CONNECTED " + out).contains("uid " + SandboxBox.PERSON)
+                    .doesNotContain("netns " + Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+
+            SandboxBox.Run host = asUser("host_network = true\nwritable = false\n", script, lo);
+            assertThat(host.out()).as(host.err()).contains("CONNECTED " + lo);
+        }
+        // the holder and pasta end with the run
+        assertThat(pastaFor(SandboxBox.PERSON)).isEmpty();
+    }
+
+    /**
+     * The layers together under a user daemon: a writable run holding a secret (its private write
+     * layer, an overlay in a user namespace of its own) inside the network namespace the daemon
+     * holds. The run reaches the outside address, and what it wrote reaches the workspace scanned.
+     */
+    @Test
+    void aUserDaemonsWritableRunWithASecretAndTheNetworkHasBoth() throws Exception {
+        String secret = "CANARY-NONROOT-NET-" + java.util.UUID.randomUUID();
+        try (HostAddress outside = HostAddress.add();
+             ServerSocket reachable = new ServerSocket(0, 50, outside.address)) {
+            String out = outside.text() + ":" + reachable.getLocalPort();
+            String script = SandboxRunTest.CONNECT + "open('out.txt', 'w').write('key=" + secret + "')\n";
+            Result r = holding(secret, "network = true\nwritable = true\n", script, out);
+            assertThat(r.run().status()).as(r.run().err()).isZero();
+            assertThat(r.run().out()).contains("CONNECTED " + out);
+            assertThat(r.written()).isEqualTo("key=[airlock:redacted T]");
+            assertThat(r.run().out() + r.run().err()).doesNotContain(secret);
+        }
+    }
+
+    /** network_allow under a daemon that is not root: the same firewall, set in the namespace the daemon holds. */
+    @Test
+    void aUserDaemonsAllowlistLetsOutOnlyItsDestinations() throws Exception {
+        try (HostAddress host = HostAddress.add();
+             ServerSocket allowed = new ServerSocket(0, 50, host.address);
+             ServerSocket other = new ServerSocket(0, 50, host.address)) {
+            String yes = host.text() + ":" + allowed.getLocalPort();
+            String no = host.text() + ":" + other.getLocalPort();
+            SandboxBox.Run r = asUser("network = true\nwritable = false\nnetwork_allow = [\"" + yes + "\"]\n", SandboxRunTest.CONNECT, yes, no);
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.out()).contains("CONNECTED " + yes).contains("REFUSED " + no + " ConnectionRefusedError");
+        }
+    }
+
+    /**
+     * What differs without root: no per-run cgroup (none delegated to this user), so memory_mb is
+     * RLIMIT_AS and the sized tmpfs, and processes is RLIMIT_NPROC in the run's user namespace
+     * (docs/sandbox.md). The run goes ahead with them, and the process limit holds: forks past it fail.
+     */
+    @Test
+    void aUserDaemonWithoutACgroupStillHoldsTheProcessLimitAndRuns() throws Exception {
+        String script = """
+                import os, subprocess
+                procs, failed = [], 0
+                for i in range(40):
+                    try:
+                        procs.append(subprocess.Popen(["/bin/sleep", "5"]))
+                    except OSError as e:
+                        failed += 1
+                print("started", len(procs), "failed", failed)
+                print("cgroup", open("/proc/self/cgroup").read().strip())
+                for p in procs: p.kill()
+                """;
+        SandboxBox.Run r = asUser("memory_mb = 512\nprocesses = 16\nwritable = false\n", script);
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("Exception");
+        assertThat(r.out()).containsPattern("started 1[0-6] failed 2[4-9]|started [0-9] failed 3[0-9]");
+    }
+
+    private static List<Long> pastaFor(int uid) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/pasta"))
+                .filter(p -> {
+                    try {
+                        return (Integer) Files.getAttribute(Path.of("/proc", Long.toString(p.pid())), "unix:uid") == uid;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }).map(ProcessHandle::pid).toList();
+    }
+
+}
