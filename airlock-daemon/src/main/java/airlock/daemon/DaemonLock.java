@@ -31,12 +31,33 @@ import java.util.Set;
 public final class DaemonLock implements Closeable {
     public static final String FILE = "daemon.lock";
 
+    /**
+     * The lock files this process holds. Static on purpose: a POSIX record lock belongs to the
+     * process, not to an object, so "held here" is a fact about the process. Asking it lets a
+     * probe in the same process (tests run the daemon and the CLI in one JVM) answer without
+     * opening the file: a descriptor opened for the probe and then closed, or left for the
+     * garbage collector's cleaner to close, would drop the daemon's lock (a second daemon then
+     * started beside the first: StartCommandTest caught it under load).
+     */
+    private static final Set<Path> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path file;
 
-    private DaemonLock(FileChannel channel, FileLock lock) {
+    private DaemonLock(FileChannel channel, FileLock lock, Path file) {
         this.channel = channel;
         this.lock = lock;
+        this.file = file;
+    }
+
+    /** Whether this process holds the lock of the config directory {@code root} (asked without opening the file). */
+    public static boolean heldHere(Path root) {
+        return HELD_HERE.contains(key(root.resolve(FILE)));
+    }
+
+    private static Path key(Path file) {
+        return file.toAbsolutePath().normalize();
     }
 
     /** Thrown when another daemon holds the lock; the message is for the operator. */
@@ -49,6 +70,12 @@ public final class DaemonLock implements Closeable {
     /** Takes the lock of the config directory {@code root}, or says who holds it. */
     public static DaemonLock acquire(Path root) throws IOException {
         Path file = root.resolve(FILE);
+        if (heldHere(root)) {
+            // this process runs a daemon on this directory already (tests do); the file is not
+            // opened, since closing any descriptor of it would drop that daemon's lock
+            throw new Held("another airlock daemon is already running on " + root + " (pid " + ProcessHandle.current().pid()
+                    + ", this process): it holds " + file + "; stop it first (this one touched nothing)");
+        }
         // NOFOLLOW: a planted symlink must not make the daemon create or truncate another file
         FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
@@ -79,7 +106,8 @@ public final class DaemonLock implements Closeable {
             ch.close();
             throw e;
         }
-        return new DaemonLock(ch, lock);
+        HELD_HERE.add(key(file));
+        return new DaemonLock(ch, lock, file);
     }
 
     private static String holder(FileChannel ch) {
@@ -96,6 +124,7 @@ public final class DaemonLock implements Closeable {
     /** Releases the lock (closing the channel does); the file stays for the next daemon. */
     @Override
     public void close() {
+        HELD_HERE.remove(key(file));
         try {
             lock.release();
         } catch (IOException ignored) {
