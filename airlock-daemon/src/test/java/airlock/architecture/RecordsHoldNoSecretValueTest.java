@@ -9,7 +9,9 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.net.URISyntaxException;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,26 +111,30 @@ class RecordsHoldNoSecretValueTest {
     /** Every record class of the daemon's and the rules' compiled classes. */
     static List<Class<?>> records() throws Exception {
         List<Class<?>> out = new ArrayList<>();
-        for (Path root : List.of(Path.of("target/classes"), classesOf(Class.forName("airlock.rules.Profile")))) {
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(root)) {
-                files = s.filter(p -> p.toString().endsWith(".class")).sorted().toList();
-            }
-            for (Path f : files) {
-                String name = root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
-                if (!name.startsWith("airlock.daemon.") && !name.startsWith("airlock.rules.")) continue;
-                Class<?> c = Class.forName(name, false, RecordsHoldNoSecretValueTest.class.getClassLoader());
-                if (c.isRecord()) out.add(c);
-            }
+        List<String> names = new ArrayList<>(classNames(Path.of("target/classes")));
+        names.addAll(classNames(Path.of(Class.forName("airlock.rules.Profile").getProtectionDomain().getCodeSource().getLocation().toURI())));
+        for (String name : names) {
+            if (!name.startsWith("airlock.daemon.") && !name.startsWith("airlock.rules.")) continue;
+            Class<?> c = Class.forName(name, false, RecordsHoldNoSecretValueTest.class.getClassLoader());
+            if (c.isRecord()) out.add(c);
         }
         assertThat(out).hasSizeGreaterThan(50);
         return out;
     }
 
-    static Path classesOf(Class<?> c) throws URISyntaxException {
-        Path p = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-        assertThat(Files.isDirectory(p)).as("the rules' classes as a directory: " + p).isTrue();
-        return p;
+    /** The classes under a directory (a module's target/classes) or in a jar (the rules' jar under mvn verify). */
+    static List<String> classNames(Path location) throws IOException {
+        if (Files.isDirectory(location)) return classNames(location, location);
+        try (FileSystem jar = FileSystems.newFileSystem(location)) {
+            return classNames(jar.getPath("/"), jar.getPath("/"));
+        }
+    }
+
+    private static List<String> classNames(Path root, Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.toString().endsWith(".class")).sorted()
+                    .map(p -> root.relativize(p).toString().replace('/', '.').replaceAll("\\.class$", "")).toList();
+        }
     }
 
     /** Components named for secrets that hold their names, which are shown and audited on purpose. */

@@ -6,8 +6,8 @@ import airlock.daemon.checks.ToolCheck;
 import airlock.daemon.core.Secret;
 import airlock.rules.Decision;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * git: its own options before the subcommand, where the repository really is, every key of the
@@ -28,8 +28,8 @@ public final class GitCheck implements ToolCheck {
                     + in.plan().module().source() + " does not declare " + missing + " in [flags] value (add them back)"));
         }
         // the scan hands over what it found in the host's own config once; the check returns it with the decision
-        List<List<Secret>> found = new ArrayList<>(1);
-        Decision d = GitWorkspace.check(in.plan().executable(), in.args(), in.cwd(), in.mounts(), in.env(), in::takesValue, found::add);
-        return new Checked(d, found.isEmpty() ? List.of() : found.getFirst());
+        AtomicReference<List<Secret>> found = new AtomicReference<>(List.of());
+        Decision d = GitWorkspace.check(in.plan().executable(), in.args(), in.cwd(), in.mounts(), in.env(), in::takesValue, found::set);
+        return new Checked(d, found.get());
     }
 }
