@@ -1,5 +1,6 @@
 package airlock.cli;
 
+import airlock.daemon.vault.StoredValue;
 import airlock.daemon.vault.Vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,9 +62,9 @@ class SecretCommandTest {
         Cli.Result r = set("github_token", CANARY + "\n", "--description", "GitHub, repo scope");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.err()).contains("airlock: secret github_token added (version 1)");
-        assertThat(Vault.at(cli.config.resolve("vault")).value("github_token")).isEqualTo(CANARY.getBytes(StandardCharsets.US_ASCII));
+        assertThat(StoredValue.of(Vault.at(cli.config.resolve("vault")), "github_token")).isEqualTo(CANARY.getBytes(StandardCharsets.US_ASCII));
         assertThat(set("github_token", CANARY + "\n\n").err()).contains("replaced (version 2)");
-        assertThat(Vault.at(cli.config.resolve("vault")).value("github_token")).isEqualTo((CANARY + "\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(StoredValue.of(Vault.at(cli.config.resolve("vault")), "github_token")).isEqualTo((CANARY + "\n").getBytes(StandardCharsets.US_ASCII));
         cli.write("profiles/default.toml", Files.readString(cli.config.resolve("profiles/default.toml"))
                 + "\n[secrets.gh]\nenv = { GH_TOKEN = \"github_token\" }\n[redact]\nalso = [\"npm_token\"]\n");
 
@@ -96,7 +97,7 @@ class SecretCommandTest {
         assertThat(p.exitValue()).as(err).isZero();
         assertThat(err).contains("airlock: secret github_token added (version 1)");
         assertNoValue(out + err);
-        assertThat(Vault.at(cli.config.resolve("vault")).value("github_token")).isEqualTo(CANARY.getBytes(StandardCharsets.US_ASCII));
+        assertThat(StoredValue.of(Vault.at(cli.config.resolve("vault")), "github_token")).isEqualTo(CANARY.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
@@ -163,8 +164,8 @@ class SecretCommandTest {
         assertThat(Vault.at(other.config.resolve("vault")).exists("github_token")).isFalse();
         Cli.Result in = other.run("secret import", file.toString(), "--passphrase-file", pass.toString());
         assertThat(in.exit()).as(in.toString()).isZero();
-        assertThat(Vault.at(other.config.resolve("vault")).value("github_token")).isEqualTo(CANARY.getBytes(StandardCharsets.US_ASCII));
-        assertThat(Vault.at(other.config.resolve("vault")).value("kube_prod")).isEqualTo("kube-value-0123456789".getBytes(StandardCharsets.US_ASCII));
+        assertThat(StoredValue.of(Vault.at(other.config.resolve("vault")), "github_token")).isEqualTo(CANARY.getBytes(StandardCharsets.US_ASCII));
+        assertThat(StoredValue.of(Vault.at(other.config.resolve("vault")), "kube_prod")).isEqualTo("kube-value-0123456789".getBytes(StandardCharsets.US_ASCII));
         assertThat(cli.run("secret export", tmp.resolve("x").toString()).err()).contains("no terminal to ask for the passphrase; use --passphrase-file");
         assertNoValue(ex.all() + dry.all() + bad.all() + in.all());
     }

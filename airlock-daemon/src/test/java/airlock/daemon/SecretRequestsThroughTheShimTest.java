@@ -1,6 +1,7 @@
 package airlock.daemon;
 
 import airlock.cli.AirlockProcess;
+import airlock.daemon.vault.StoredValue;
 import airlock.daemon.vault.Vault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,7 +119,7 @@ class SecretRequestsThroughTheShimTest {
             // the person clears the requests: the next round starts under the cap again
             Vault vault = Vault.at(new ConfigDirectory(config).vaultDir());
             for (int i = 0; i < CONCURRENT; i++) assertThat(vault.remove("req_" + r + "_" + i)).isTrue();
-            assertThat(vault.value("host_token_" + r)).isEqualTo(HOST_VALUE.getBytes(StandardCharsets.UTF_8));
+            assertThat(StoredValue.of(vault, "host_token_" + r)).isEqualTo(HOST_VALUE.getBytes(StandardCharsets.UTF_8));
         }
         } finally {
             pool.shutdownNow();
@@ -157,7 +158,7 @@ class SecretRequestsThroughTheShimTest {
 
         // the other profile's secret is untouched; the person sees both requests
         Vault host = Vault.at(new ConfigDirectory(config).vaultDir());
-        assertThat(host.value(held)).isEqualTo(HOST_VALUE.getBytes(StandardCharsets.UTF_8));
+        assertThat(StoredValue.of(host, held)).isEqualTo(HOST_VALUE.getBytes(StandardCharsets.UTF_8));
         assertThat(host.entry(held).orElseThrow().version()).isEqualTo(1);
         assertThat(host.entry(held).orElseThrow().requestedBy()).isEmpty();
         assertThat(host.requests()).extracting(r -> r.profile() + ":" + r.name()).containsExactly("agent:" + held, "agent:" + unknown);

@@ -13,24 +13,13 @@ import java.util.Map;
 /**
  * What a check judges: the plan the other layers produced (executable, host cwd, environment,
  * profile, module) and the caller's arguments as the rules engine read them with the module's
- * {@code [flags]}, so a check never keeps a flag table of its own.
+ * {@code [flags]}, so a check never keeps a flag table of its own. Immutable: what a check finds
+ * comes back in its {@link Checked}.
  *
  * @param plan       what will run
  * @param invocation the caller's arguments (without the module's appended ones), as read by the rules
  */
-public record CheckInput(Plan plan, Invocation invocation, Map<String, String> hostSecrets) {
-    public CheckInput(Plan plan, Invocation invocation) {
-        this(plan, invocation, new java.util.TreeMap<>());
-    }
-
-    /**
-     * A credential the check found in the host's own configuration that the tool may print: the
-     * run's output is scrubbed of it (every form the redactor knows), under this name.
-     */
-    public void hostSecret(String name, String value) {
-        if (hostSecrets.containsValue(value)) return;
-        hostSecrets.put(hostSecrets.containsKey(name) ? name + "#" + hostSecrets.size() : name, value);
-    }
+public record CheckInput(Plan plan, Invocation invocation) {
 
     public List<String> args() { return invocation.args(); }
 

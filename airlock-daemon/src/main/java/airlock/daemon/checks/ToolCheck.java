@@ -1,7 +1,5 @@
 package airlock.daemon.checks;
 
-import airlock.rules.Decision;
-
 /**
  * A defense that needs the filesystem or the real tool, run after every other layer allowed a
  * request and before the tool starts: what the tool would read or do that argument rules cannot
@@ -14,5 +12,6 @@ public interface ToolCheck {
     /** The name a module selects it by. */
     String name();
 
-    Decision check(CheckInput input);
+    /** The decision, with what the check found that the run must redact ({@link Checked#of} when nothing). */
+    Checked check(CheckInput input);
 }

@@ -1,11 +1,13 @@
 package airlock.daemon.gate;
 
 import airlock.daemon.checks.CheckInput;
+import airlock.daemon.checks.Checked;
 import airlock.daemon.checks.ToolCheck;
 import airlock.daemon.core.Executables;
 import airlock.daemon.core.PathMapper;
 import airlock.daemon.core.Plan;
 import airlock.daemon.core.Refusal;
+import airlock.daemon.core.Secret;
 import airlock.daemon.sandbox.SandboxLauncher;
 import airlock.daemon.sandbox.SandboxUnavailable;
 import airlock.protocol.ExitCodes;
@@ -151,12 +153,15 @@ public final class Gate {
 
         // the checks judge what the host tool will get: the arguments with host paths
         CheckInput input = new CheckInput(plan, args.equals(request.args()) ? invocation : module.read(args));
+        List<Secret> found = new ArrayList<>();
         for (String name : module.checks()) {
             // the loader refuses unknown names; a check missing here would be a build error, and
             // is refused rather than skipped
             Optional<ToolCheck> check = checks.named(name);
-            Decision d = check.map(c -> c.check(input))
-                    .orElse(Decision.deny(Layer.CHECK, name, "this airlock has no check named '" + name + "'"));
+            Checked checked = check.map(c -> c.check(input))
+                    .orElse(Checked.of(Decision.deny(Layer.CHECK, name, "this airlock has no check named '" + name + "'")));
+            Decision d = checked.decision();
+            found.addAll(checked.found());
             if (!d.allowed()) {
                 trace.add(Step.refused("check " + name, (d.rule() == null ? "" : "rule \"" + d.rule() + "\": ") + d.reason()));
                 trace.add(Step.notReached("sandbox"));
@@ -164,10 +169,11 @@ public final class Gate {
             }
             trace.add(Step.allowed("check " + name, "passed"));
         }
-        if (!input.hostSecrets().isEmpty()) {
-            plan = plan.withHostSecrets(input.hostSecrets());
-            trace.add(Step.allowed("redact", input.hostSecrets().size() + " credential(s) of the host's own configuration ("
-                    + String.join(", ", input.hostSecrets().keySet()) + ") will be redacted from the output"));
+        if (!found.isEmpty()) {
+            plan = plan.withHostSecrets(found);
+            trace.add(Step.allowed("redact", found.size() + " credential(s) of the host's own configuration ("
+                    + String.join(", ", new java.util.TreeSet<>(found.stream().map(Secret::name).toList()))
+                    + ") will be redacted from the output"));
         }
         if (module.checks().isEmpty()) trace.add(Step.allowed("checks", "the module selects none"));
         try {

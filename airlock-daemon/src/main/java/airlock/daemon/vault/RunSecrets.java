@@ -1,5 +1,7 @@
 package airlock.daemon.vault;
 
+import airlock.daemon.core.Secret;
+import airlock.daemon.core.SecretAccess;
 import airlock.daemon.redact.Redactor;
 import airlock.rules.Profile;
 
@@ -35,6 +37,8 @@ import java.util.stream.Stream;
  * <p>The redactor covers every injected value and the profile's {@code [redact] also} secrets.
  */
 public final class RunSecrets implements AutoCloseable {
+    /** A run's values become its environment, files and redactor here: one of the places a value is read. */
+    private static final SecretAccess ACCESS = SecretAccess.get();
     public static final RunSecrets NONE = new RunSecrets(Map.of(), Optional.empty(), Redactor.NONE, List.of());
 
     private final Map<String, String> env;
@@ -55,31 +59,40 @@ public final class RunSecrets implements AutoCloseable {
      * nothing is left on disk.
      */
     public static RunSecrets prepare(Vault vault, Profile profile, String command) throws IOException, SecretUnavailable {
-        return prepare(vault, profile, command, Map.of());
+        return prepare(vault, profile, command, List.of());
     }
 
     /**
-     * @param hostSecrets values a tool check found in the host's own configuration (not the
-     *                    vault's): redacted like the vault's secrets, never injected
+     * @param hostSecrets credentials a tool check found in the host's own configuration (not the
+     *                    vault's): redacted like the vault's secrets, never injected; opened here
+     *                    for the redactor only, and left to their owner (the plan) to drop
      */
-    public static RunSecrets prepare(Vault vault, Profile profile, String command, Map<String, String> hostSecrets)
+    public static RunSecrets prepare(Vault vault, Profile profile, String command, Collection<Secret> hostSecrets)
             throws IOException, SecretUnavailable {
         Profile.SecretGrant grant = profile.secretsFor(command);
         if (grant.isEmpty() && profile.redactAlso().isEmpty() && hostSecrets.isEmpty()) return NONE;
+        // the one place a run's values are opened: from here they are process environment, 0600
+        // files and the redactor's automaton, and every opened array is zeroed below
         Map<String, byte[]> values = new TreeMap<>();
-        hostSecrets.forEach((name, value) -> values.put(name, value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, Secret> read = new TreeMap<>();
         Path dir = null;
         boolean done = false;
         try {
+            for (Secret s : hostSecrets) {
+                // two found under one name are two values, both redacted
+                String name = values.containsKey(s.name()) ? s.name() + "#" + values.size() : s.name();
+                values.put(name, s.open(ACCESS));
+            }
             TreeSet<String> needed = new TreeSet<>(grant.env().values());
             needed.addAll(grant.files().values());
-            values.putAll(vault.values(needed));
+            read.putAll(vault.values(needed));
             for (String name : profile.redactAlso()) {
-                if (values.containsKey(name)) continue;
+                if (read.containsKey(name) || values.containsKey(name)) continue;
                 Optional<SecretEntry> e = vault.entry(name);
                 if (e.isPresent() && e.get().status() == SecretEntry.Status.EMPTY) continue; // no value, nothing to leak
-                values.put(name, vault.value(name));
+                read.put(name, vault.value(name));
             }
+            read.forEach((name, secret) -> values.put(name, secret.open(ACCESS)));
             Map<String, String> env = new LinkedHashMap<>();
             for (var e : new TreeMap<>(grant.env()).entrySet()) env.put(e.getKey(), text(e.getValue(), values.get(e.getValue())));
             if (!grant.files().isEmpty()) {
@@ -95,6 +108,7 @@ public final class RunSecrets implements AutoCloseable {
             return r;
         } finally {
             values.values().forEach(Vault::wipe);
+            read.values().forEach(Secret::wipe);
             if (!done && dir != null) removeTree(dir);
         }
     }

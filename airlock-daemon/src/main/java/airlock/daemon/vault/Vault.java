@@ -1,5 +1,7 @@
 package airlock.daemon.vault;
 
+import airlock.daemon.core.Secret;
+import airlock.daemon.core.SecretAccess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,7 +48,8 @@ import java.util.stream.Stream;
  * <p>Changes are serialized by {@link VaultLock} (threads, then processes). Reads take no lock;
  * a read that lands between the two writes of a change and sees them disagree looks again.
  *
- * <p>Nothing here returns a value except {@link #value}, and no message holds one.
+ * <p>Nothing here returns a value except {@link #value} and {@link #values}, sealed in a
+ * {@link Secret} that only this package opens ({@link SecretAccess}), and no message holds one.
  */
 public final class Vault implements HostSecrets, RequestedSecrets {
     /** Shorter values would be redacted everywhere they happen to occur, mangling output and revealing them by where they are missing. */
@@ -466,27 +469,37 @@ public final class Vault implements HostSecrets, RequestedSecrets {
     }
 
     /**
-     * The value, for one run. The caller zeroes the array when the run is over. A missing, empty
-     * or damaged entry, one whose bytes do not decrypt, and one the manifest refuses is a
-     * {@link SecretUnavailable} naming it.
+     * The value, for one run, sealed: only a holder of {@link SecretAccess} (this package) opens
+     * it, and the caller wipes it when the run is over. A missing, empty or damaged entry, one
+     * whose bytes do not decrypt, and one the manifest refuses is a {@link SecretUnavailable}
+     * naming it.
      */
-    public byte[] value(String name) throws IOException, SecretUnavailable {
-        return value(name, null);
+    public Secret value(String name) throws IOException, SecretUnavailable {
+        return sealed(name, value(name, null));
     }
 
     /**
      * Several values with one read of the master key (a run with five grants pays for one). Stops
      * at the first that is unavailable, wiping the ones already read.
      */
-    public java.util.Map<String, byte[]> values(java.util.Collection<String> names) throws IOException, SecretUnavailable {
-        java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+    public java.util.Map<String, Secret> values(java.util.Collection<String> names) throws IOException, SecretUnavailable {
+        java.util.Map<String, Secret> out = new java.util.TreeMap<>();
         SecretKey[] key = new SecretKey[1];
         try {
-            for (String n : new java.util.TreeSet<>(names)) out.put(n, value(n, key));
+            for (String n : new java.util.TreeSet<>(names)) out.put(n, sealed(n, value(n, key)));
             return out;
         } catch (IOException | SecretUnavailable | RuntimeException e) {
-            out.values().forEach(Vault::wipe);
+            out.values().forEach(Secret::wipe);
             throw e;
+        }
+    }
+
+    /** The decrypted bytes leave this class only inside a Secret; the plain array is zeroed here. */
+    private static Secret sealed(String name, byte[] plain) {
+        try {
+            return Secret.of(name, plain);
+        } finally {
+            wipe(plain);
         }
     }
 
@@ -680,7 +693,7 @@ public final class Vault implements HostSecrets, RequestedSecrets {
         new VaultJournal(files).append(action, name, version, clock.instant());
     }
 
-    /** Values handed back by {@link #value} are zeroed with this once used. */
+    /** A value a person typed (set, import, export) is zeroed with this once stored. */
     public static void wipe(byte[] value) {
         if (value != null) Arrays.fill(value, (byte) 0);
     }

@@ -1,5 +1,7 @@
 package airlock.daemon.vault;
 
+import airlock.daemon.core.Secret;
+import airlock.daemon.core.SecretAccess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -43,6 +45,8 @@ public final class VaultExport {
     static final int FORMAT = 1;
     static final int HEADER = MAGIC.length + 1 + 4 + 16 + 12;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** An export writes every value into the passphrase-sealed file: one of the places a value is read. */
+    private static final SecretAccess ACCESS = SecretAccess.get();
 
     private VaultExport() {}
 
@@ -74,7 +78,13 @@ public final class VaultExport {
                 o.put("description", e.description());
                 e.requestedBy().ifPresent(r -> o.put("requested_by", r));
                 if (e.hasValue()) {
-                    byte[] v = vault.value(e.name());
+                    Secret sealed = vault.value(e.name());
+                    byte[] v;
+                    try {
+                        v = sealed.open(ACCESS);
+                    } finally {
+                        sealed.wipe();
+                    }
                     values.add(v);
                     o.put("value", Base64.getEncoder().encodeToString(v));
                 }

@@ -2,6 +2,7 @@ package airlock.daemon.console;
 
 import airlock.daemon.ConfigDirectory;
 import airlock.daemon.Daemon;
+import airlock.daemon.vault.StoredValue;
 import airlock.daemon.vault.Vault;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +89,7 @@ class ConsoleLiveBackendTest {
             assertThat(b.secrets().set("SHORT", "short".toCharArray(), null).message()).contains("at least 8");
             assertThat(b.secrets().list()).isEmpty();
             assertThat(b.secrets().set("TOKEN", "canary-ünïcode-1f2e".toCharArray(), "a token")).isInstanceOf(Outcome.Done.class);
-            byte[] stored = Vault.at(tmp.resolve("config/vault")).value("TOKEN");
+            byte[] stored = StoredValue.of(Vault.at(tmp.resolve("config/vault")), "TOKEN");
             assertThat(new String(stored, StandardCharsets.UTF_8)).as("the exact UTF-8 bytes").isEqualTo("canary-ünïcode-1f2e");
             Secrets.View v = b.secrets().list().getFirst();
             assertThat(v.state()).isEqualTo(Secrets.State.SET);

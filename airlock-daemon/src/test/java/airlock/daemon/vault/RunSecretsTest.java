@@ -1,6 +1,7 @@
 package airlock.daemon.vault;
 
 import airlock.daemon.ConfigDirectory;
+import airlock.daemon.core.Secret;
 import airlock.daemon.gate.HostEnvironment;
 import airlock.rules.CommandModule;
 import airlock.rules.ConfigError;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,6 +113,40 @@ class RunSecretsTest {
         vault.set("kube_prod", KUBE, "");
         vault.set("aws_key", KUBE, "");
         assertThatThrownBy(() -> RunSecrets.prepare(vault, profile(), "gh")).hasMessageContaining("secret 'github_token' is not text");
+    }
+
+    @Test
+    void theRunOpensVaultAndHostSecretsAndShowsNoValueItself() throws Exception {
+        Vault vault = Vault.at(tmp.resolve("vault"));
+        vault.set("github_token", TOKEN, "");
+        vault.set("aws_key", "AKIAIOSFODNN7EXAMPLE".getBytes(StandardCharsets.US_ASCII), "");
+        Secret fromGitConfig = Secret.ofText("git-config:http.extraheader", "hostCanary-0c9e4b1a77");
+        Secret again = Secret.ofText("git-config:http.extraheader", "hostCanary-second-51f0");
+        try (RunSecrets gh = RunSecrets.prepare(vault, profile(), "gh", List.of(fromGitConfig, again))) {
+            // both found under one name are redacted, under two names; the vault's go in as before
+            assertThat(gh.redactor().names()).containsExactly("aws_key", "git-config:http.extraheader",
+                    "git-config:http.extraheader#1", "github_token");
+            assertThat(gh.env()).containsOnlyKeys("GH_TOKEN");
+            for (Object shown : List.of(gh, gh.redactor(), gh.injected(), fromGitConfig, vault.value("github_token"))) {
+                assertThat(String.valueOf(shown)).doesNotContain("Canary").doesNotContain("hostCanary");
+            }
+            // identity only: nothing compares or hashes what a run holds by value
+            for (Class<?> c : List.of(RunSecrets.class, Secret.class)) {
+                assertThat(java.util.Arrays.stream(c.getDeclaredMethods()).map(java.lang.reflect.Method::getName))
+                        .doesNotContain("equals", "hashCode");
+            }
+        }
+        // the plan's secret is the plan's: the run opened a copy and left it whole for the next run
+        assertThat(StoredValue.of(vault, "github_token")).isEqualTo(TOKEN);
+        try (RunSecrets next = RunSecrets.prepare(vault, profile(), "gh", List.of(fromGitConfig))) {
+            assertThat(next.redactor().names()).contains("git-config:http.extraheader");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            var counts = new airlock.daemon.redact.RedactionCounts();
+            var stream = next.redactor().stream(out, counts);
+            stream.write("x hostCanary-0c9e4b1a77 y".getBytes(StandardCharsets.UTF_8));
+            stream.finish();
+            assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("hostCanary").contains("git-config:http.extraheader");
+        }
     }
 
     static String str(ByteArrayOutputStream o) {

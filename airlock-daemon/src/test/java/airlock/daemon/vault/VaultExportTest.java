@@ -39,8 +39,8 @@ class VaultExportTest {
         assertThat(plan.replaced()).containsExactly("kube_prod");
         assertThat(to.list()).hasSize(1); // reading changed nothing
         VaultExport.apply(to, plan);
-        assertThat(to.value("github_token")).isEqualTo(CANARY);
-        assertThat(to.value("kube_prod")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(to, "github_token")).isEqualTo(CANARY);
+        assertThat(StoredValue.of(to, "kube_prod")).isEqualTo(OTHER);
         assertThat(to.entry("kube_prod").orElseThrow().version()).isEqualTo(2);
         assertThat(to.entry("npm_token").orElseThrow().status()).isEqualTo(SecretEntry.Status.EMPTY);
         assertThat(to.entry("github_token").orElseThrow().description()).isEqualTo("GitHub");
@@ -58,7 +58,7 @@ class VaultExportTest {
         VaultExport.Plan plan = VaultExport.read(to, file, PASS);
         assertThat(plan.replaced()).isEmpty();
         VaultExport.apply(to, plan);
-        assertThat(to.value("npm_token")).isEqualTo(CANARY);
+        assertThat(StoredValue.of(to, "npm_token")).isEqualTo(CANARY);
     }
 
     @Test

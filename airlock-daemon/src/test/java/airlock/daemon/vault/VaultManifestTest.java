@@ -58,12 +58,12 @@ class VaultManifestTest {
                     .hasMessageStartingWith("airlock: vault: secret 'api_token' is at version 1 but the vault's manifest records version 2")
                     .hasMessageContaining("rolled back").hasMessageContaining("airlock secret set api_token")
                     .hasMessageContaining("airlock secret import");
-            assertThat(v.value("other_key")).isEqualTo(OTHER); // every other secret keeps working
+            assertThat(StoredValue.of(v, "other_key")).isEqualTo(OTHER); // every other secret keeps working
             assertThat(v.entry("api_token").orElseThrow().status()).isEqualTo(SecretEntry.Status.DAMAGED);
         }
         // the way back the message names
         vault.set("api_token", NEW, null);
-        assertThat(fresh().value("api_token")).isEqualTo(NEW);
+        assertThat(StoredValue.of(fresh(), "api_token")).isEqualTo(NEW);
         assertThat(fresh().entry("api_token").orElseThrow().version()).isEqualTo(3);
     }
 
@@ -105,7 +105,7 @@ class VaultManifestTest {
         // a name set again after its removal continues above every version it had
         SecretEntry again = fresh().set("api_token", OTHER, "");
         assertThat(again.version()).isEqualTo(3);
-        assertThat(fresh().value("api_token")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(fresh(), "api_token")).isEqualTo(OTHER);
         Files.write(vault.files().entry("api_token"), v2);
         assertThatThrownBy(() -> fresh().value("api_token")).hasMessageContaining("rolled back");
     }
@@ -122,7 +122,7 @@ class VaultManifestTest {
         Files.copy(other.files().entry("api_token"), vault.files().entry("api_token"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThatThrownBy(() -> fresh().value("api_token")).hasMessageContaining("does not decrypt");
         Files.write(vault.files().entry("api_token"), JSON.writeValueAsBytes(e));
-        assertThat(fresh().value("api_token")).isEqualTo(NEW);
+        assertThat(StoredValue.of(fresh(), "api_token")).isEqualTo(NEW);
     }
 
     @Test
@@ -131,7 +131,7 @@ class VaultManifestTest {
         byte[] manifest1 = copy(vault.files().manifest());
         vault.set("api_token", NEW, null);
         vault.set("api_token", OTHER, null);
-        assertThat(vault.value("api_token")).isEqualTo(OTHER); // this instance (the daemon) has seen change 3
+        assertThat(StoredValue.of(vault, "api_token")).isEqualTo(OTHER); // this instance (the daemon) has seen change 3
 
         Files.write(vault.files().manifest(), manifest1);
         assertThatThrownBy(() -> vault.value("api_token")).isInstanceOf(SecretUnavailable.class)
@@ -161,7 +161,7 @@ class VaultManifestTest {
         assertThatThrownBy(() -> fresh().settle()).isInstanceOf(VaultException.class).hasMessageContaining("is missing");
         assertThatThrownBy(() -> vault.value("other_key")).hasMessageContaining("is missing");
         Files.write(vault.files().manifest(), good);
-        assertThat(fresh().value("other_key")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(fresh(), "other_key")).isEqualTo(OTHER);
     }
 
     @Test
@@ -172,7 +172,7 @@ class VaultManifestTest {
         // the state a crash after the entry's write and before the manifest's leaves on disk
         Files.write(vault.files().manifest(), manifest1);
         Vault restarted = fresh();
-        assertThat(restarted.value("api_token")).isEqualTo(NEW);
+        assertThat(StoredValue.of(restarted, "api_token")).isEqualTo(NEW);
         assertThat(restarted.list()).singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(SecretEntry.Status.SET));
         restarted.settle(); // what the daemon does at start
         assertThat(manifest(root).live()).containsEntry("api_token", 2L);
@@ -182,7 +182,7 @@ class VaultManifestTest {
         byte[] before = copy(vault.files().manifest());
         fresh().set("new_key", OTHER, "");
         Files.write(vault.files().manifest(), before);
-        assertThat(fresh().value("new_key")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(fresh(), "new_key")).isEqualTo(OTHER);
         fresh().set("third_key", OLD, ""); // any change adopts it too
         assertThat(manifest(root).live()).containsEntry("new_key", 1L).containsEntry("third_key", 1L);
 
@@ -218,13 +218,13 @@ class VaultManifestTest {
         VaultFiles.writeAtomically(files.entry("other_key"), legacyEntry(key, "other_key", 1, OTHER));
         assertThat(files.manifest()).doesNotExist();
 
-        assertThat(fresh().value("api_token")).isEqualTo(NEW); // as before
+        assertThat(StoredValue.of(fresh(), "api_token")).isEqualTo(NEW); // as before
         assertThat(fresh().list()).extracting(SecretEntry::name).containsExactly("api_token", "other_key");
         fresh().settle(); // the daemon's start (or any change) binds it
         VaultManifest m = manifest(root);
         assertThat(m.live()).containsEntry("api_token", 2L).containsEntry("other_key", 1L);
-        assertThat(fresh().value("api_token")).isEqualTo(NEW);
-        assertThat(fresh().value("other_key")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(fresh(), "api_token")).isEqualTo(NEW);
+        assertThat(StoredValue.of(fresh(), "other_key")).isEqualTo(OTHER);
         assertThat(files.problems(VaultFiles.currentUid())).isEmpty();
 
         // bound from now on: the older copy of the old format is refused
@@ -249,8 +249,8 @@ class VaultManifestTest {
         target.set("api_token", NEW, "");
         VaultExport.apply(target, VaultExport.read(target, export, pass));
         Vault again = Vault.at(tmp.resolve("restored/vault"));
-        assertThat(again.value("api_token")).isEqualTo(OLD);
-        assertThat(again.value("other_key")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(again, "api_token")).isEqualTo(OLD);
+        assertThat(StoredValue.of(again, "other_key")).isEqualTo(OTHER);
         VaultManifest m = manifest(tmp.resolve("restored/vault"));
         assertThat(m.live()).containsEntry("api_token", 2L).containsEntry("other_key", 1L).containsEntry("empty_slot", 1L);
         assertThat(again.list()).noneMatch(e -> e.status() == SecretEntry.Status.DAMAGED);

@@ -37,11 +37,11 @@ class VaultTest {
     void aValueComesBackAndEachSetIsANewVersion() throws Exception {
         SecretEntry first = vault.set("github_token", CANARY, "GitHub, repo scope");
         assertThat(first.version()).isEqualTo(1);
-        assertThat(vault.value("github_token")).isEqualTo(CANARY);
+        assertThat(StoredValue.of(vault, "github_token")).isEqualTo(CANARY);
         SecretEntry second = vault.set("github_token", OTHER, null);
         assertThat(second.version()).isEqualTo(2);
         assertThat(second.description()).isEqualTo("GitHub, repo scope");
-        assertThat(vault.value("github_token")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(vault, "github_token")).isEqualTo(OTHER);
         assertThat(vault.list()).extracting(SecretEntry::name).containsExactly("github_token");
         assertThat(vault.remove("github_token")).isTrue();
         assertThat(vault.remove("github_token")).isFalse();
@@ -94,7 +94,7 @@ class VaultTest {
         assertThatThrownBy(() -> vault.value("github_token")).isInstanceOf(SecretUnavailable.class)
                 .hasMessageStartingWith("airlock: vault: secret 'github_token' does not decrypt")
                 .satisfies(t -> assertThat(((SecretUnavailable) t).secret()).isEqualTo("github_token"));
-        assertThat(vault.value("kube_prod")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(vault, "kube_prod")).isEqualTo(OTHER);
     }
 
     @Test
@@ -126,7 +126,7 @@ class VaultTest {
         Files.move(a, t);
         Files.move(b, a);
         Files.move(t, b);
-        assertThat(vault.value("alpha_key")).isEqualTo(CANARY);
+        assertThat(StoredValue.of(vault, "alpha_key")).isEqualTo(CANARY);
 
         ObjectNode e = entry("alpha_key");
         e.put("version", 7);
@@ -134,7 +134,7 @@ class VaultTest {
         assertThatThrownBy(() -> vault.value("alpha_key")).hasMessageContaining("secret 'alpha_key' does not decrypt");
         Files.writeString(a, "{not json");
         assertThatThrownBy(() -> vault.value("alpha_key")).hasMessageContaining("secret 'alpha_key' does not decrypt");
-        assertThat(vault.value("beta_key")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(vault, "beta_key")).isEqualTo(OTHER);
     }
 
     @Test
@@ -155,7 +155,7 @@ class VaultTest {
         assertThat(slot.requestedBy()).contains("default");
         assertThatThrownBy(() -> vault.value("npm_token")).hasMessage("airlock: vault: secret 'npm_token' has no value yet (airlock secret set npm_token)");
         vault.set("npm_token", CANARY, null);
-        assertThat(vault.value("npm_token")).isEqualTo(CANARY);
+        assertThat(StoredValue.of(vault, "npm_token")).isEqualTo(CANARY);
         assertThat(vault.entry("npm_token").orElseThrow().description()).isEqualTo("the agent asked for it");
         assertThat(vault.entry("npm_token").orElseThrow().requestedBy()).as("where the credential came from stays").contains("default");
     }
@@ -182,7 +182,7 @@ class VaultTest {
         SecretEntry filled = vault.set("new_key", OTHER, null);
         assertThat(filled.version()).isEqualTo(1);
         assertThat(filled.requestedBy()).contains("agent");
-        assertThat(vault.value("new_key")).isEqualTo(OTHER);
+        assertThat(StoredValue.of(vault, "new_key")).isEqualTo(OTHER);
         assertThat(mode(vault.files().requests())).isEqualTo("rw-------");
         assertThat(mode(vault.files().manifest())).isEqualTo("rw-------");
         assertThat(vault.files().problems(VaultFiles.currentUid())).isEmpty();
@@ -220,7 +220,7 @@ class VaultTest {
         Vault fresh = Vault.at(vault.files().root());
         for (int t = 0; t < threads; t++) {
             assertThat(fresh.entry("key_" + t).orElseThrow().version()).isEqualTo(rounds);
-            assertThat(fresh.value("key_" + t)).isEqualTo(CANARY);
+            assertThat(StoredValue.of(fresh, "key_" + t)).isEqualTo(CANARY);
         }
         assertThat(fresh.requests()).hasSize(threads * rounds);
         fresh.settle(); // nothing left to adopt: every change reached the manifest

@@ -1,9 +1,9 @@
 package airlock.daemon.checks.aws;
 
 import airlock.daemon.checks.CheckInput;
+import airlock.daemon.checks.Checked;
 import airlock.daemon.checks.HostPaths;
 import airlock.daemon.checks.ToolCheck;
-import airlock.rules.Decision;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +21,8 @@ public final class AwsCheck implements ToolCheck {
     public String name() { return "aws"; }
 
     @Override
-    public Decision check(CheckInput in) {
-        return HostPaths.insideMounts("aws", candidates(in.args()), in);
+    public Checked check(CheckInput in) {
+        return Checked.of(HostPaths.insideMounts("aws", candidates(in.args()), in));
     }
 
     List<String> candidates(List<String> args) {

@@ -1,9 +1,9 @@
 package airlock.daemon.checks.docker;
 
 import airlock.daemon.checks.CheckInput;
+import airlock.daemon.checks.Checked;
 import airlock.daemon.checks.HostPaths;
 import airlock.daemon.checks.ToolCheck;
-import airlock.rules.Decision;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,17 +20,17 @@ public final class DockerCheck implements ToolCheck {
     public String name() { return "docker"; }
 
     @Override
-    public Decision check(CheckInput in) {
+    public Checked check(CheckInput in) {
         List<String> args = in.args();
         int i = 0;
         for (; i < args.size() && args.get(i).startsWith("-"); i++) {
             String a = args.get(i);
             if (a.equals("-c") || a.startsWith("-c=") || (a.startsWith("-c") && !a.startsWith("--"))) {
-                return CheckInput.refuse("docker", "context", "docker -c (--context) before the subcommand picks another engine");
+                return Checked.of(CheckInput.refuse("docker", "context", "docker -c (--context) before the subcommand picks another engine"));
             }
             if (!a.contains("=") && in.takesValue(a)) i++;
         }
-        return HostPaths.insideMounts("docker", candidates(args.subList(Math.min(i, args.size()), args.size())), in);
+        return Checked.of(HostPaths.insideMounts("docker", candidates(args.subList(Math.min(i, args.size()), args.size())), in));
     }
 
     static List<String> candidates(List<String> args) {

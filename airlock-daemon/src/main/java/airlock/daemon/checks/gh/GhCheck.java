@@ -1,6 +1,7 @@
 package airlock.daemon.checks.gh;
 
 import airlock.daemon.checks.CheckInput;
+import airlock.daemon.checks.Checked;
 import airlock.daemon.checks.HostPaths;
 import airlock.daemon.checks.ToolCheck;
 import airlock.rules.Decision;
@@ -19,10 +20,10 @@ public final class GhCheck implements ToolCheck {
     public String name() { return "gh"; }
 
     @Override
-    public Decision check(CheckInput in) {
+    public Checked check(CheckInput in) {
         Decision git = GhGit.check(in.args(), in.cwd(), in.mounts(), in.env());
-        if (!git.allowed()) return git;
-        return HostPaths.insideMounts("gh", candidates(in.args()), in);
+        if (!git.allowed()) return Checked.of(git);
+        return Checked.of(HostPaths.insideMounts("gh", candidates(in.args()), in));
     }
 
     static List<String> candidates(List<String> args) {

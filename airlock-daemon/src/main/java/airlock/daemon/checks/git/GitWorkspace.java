@@ -4,6 +4,7 @@ import airlock.daemon.checks.CheckInput;
 import airlock.daemon.checks.ssh.SshDestination;
 import airlock.daemon.core.HostCommand;
 import airlock.daemon.core.PathMapper;
+import airlock.daemon.core.Secret;
 import airlock.rules.Decision;
 import airlock.rules.Layer;
 
@@ -52,12 +53,12 @@ public final class GitWorkspace {
     /** @param takesValue the git module's [flags]: which of git's own options take the next argument */
     public static Decision check(Path git, List<String> args, Path hostCwd, PathMapper mounts, Map<String, String> env,
                                  Predicate<String> takesValue) {
-        return check(git, args, hostCwd, mounts, env, takesValue, (name, value) -> { });
+        return check(git, args, hostCwd, mounts, env, takesValue, found -> { });
     }
 
-    /** @param hostSecrets receives the credentials of the host's own config that git may print (redacted from the run) */
+    /** @param hostSecrets is handed the credentials of the host's own config that git may print (redacted from the run) */
     public static Decision check(Path git, List<String> args, Path hostCwd, PathMapper mounts, Map<String, String> env,
-                                 Predicate<String> takesValue, java.util.function.BiConsumer<String, String> hostSecrets) {
+                                 Predicate<String> takesValue, java.util.function.Consumer<List<Secret>> hostSecrets) {
         GitGlobalOptions global = GitGlobalOptions.parse(args, takesValue);
         if (global.refused().isPresent()) {
             var r = global.refused().get();
@@ -94,7 +95,7 @@ public final class GitWorkspace {
                 if (repo.isPresent()) return repo.get();
             }
             List<GitConfigEntry> entries = GitConfigScan.entries(listing);
-            HostConfigSecrets.of(entries, hostSecrets);
+            hostSecrets.accept(HostConfigSecrets.of(entries));
             if (dirs.isPresent() && dirs.get().worktree().isPresent()) {
                 repo = SubmoduleGitDirs.check(git, global.discovery(), dirs.get(), hashBytes(entries), hostCwd, mounts, env);
                 if (repo.isPresent()) return repo.get();

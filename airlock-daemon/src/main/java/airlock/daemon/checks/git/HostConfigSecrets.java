@@ -1,8 +1,13 @@
 package airlock.daemon.checks.git;
 
+import airlock.daemon.core.Secret;
+
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,10 +30,13 @@ final class HostConfigSecrets {
     private static final int MIN = 8;
 
     /**
-     * Hands every credential found to {@code sink} under {@code git-config:SECTION.VARIABLE};
-     * the sink numbers repeats of a name (two insteadOf tokens are two secrets, both redacted).
+     * Every credential found, sealed under {@code git-config:SECTION.VARIABLE}: a value found
+     * twice is one secret, and repeats of a name are numbered (two insteadOf tokens are two
+     * secrets, both redacted).
      */
-    static void of(List<GitConfigEntry> entries, BiConsumer<String, String> sink) {
+    static List<Secret> of(List<GitConfigEntry> entries) {
+        Map<String, String> byValue = new LinkedHashMap<>();
+        Set<String> names = new HashSet<>();
         for (GitConfigEntry e : entries) {
             // the agent wrote the workspace's files; 'command' scope is the module's forced
             // configuration (airlock's own credential helper) and -c, which is refused
@@ -57,9 +65,13 @@ final class HostConfigSecrets {
                 }
             }
             for (String v : found) {
-                if (v.length() >= MIN) sink.accept(name, v);
+                if (v.length() < MIN || byValue.containsKey(v)) continue;
+                byValue.put(v, names.add(name) ? name : name + "#" + byValue.size());
             }
         }
+        List<Secret> out = new ArrayList<>();
+        byValue.forEach((value, name) -> out.add(Secret.ofText(name, value)));
+        return List.copyOf(out);
     }
 
     private static void userinfo(String text, List<String> found) {

@@ -1,6 +1,7 @@
 package airlock.daemon.checks.kubectl;
 
 import airlock.daemon.checks.CheckInput;
+import airlock.daemon.checks.Checked;
 import airlock.daemon.checks.HostPaths;
 import airlock.daemon.checks.ToolCheck;
 import airlock.rules.Decision;
@@ -19,10 +20,10 @@ public final class KubectlCheck implements ToolCheck {
     public String name() { return "kubectl"; }
 
     @Override
-    public Decision check(CheckInput in) {
+    public Checked check(CheckInput in) {
         Decision resources = KubectlResources.check(in.invocation());
-        if (!resources.allowed()) return resources;
-        return HostPaths.insideMounts("kubectl", candidates(in.args()), in);
+        if (!resources.allowed()) return Checked.of(resources);
+        return Checked.of(HostPaths.insideMounts("kubectl", candidates(in.args()), in));
     }
 
     static List<String> candidates(List<String> args) {

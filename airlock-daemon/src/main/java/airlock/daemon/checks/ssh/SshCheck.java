@@ -1,8 +1,8 @@
 package airlock.daemon.checks.ssh;
 
 import airlock.daemon.checks.CheckInput;
+import airlock.daemon.checks.Checked;
 import airlock.daemon.checks.ToolCheck;
-import airlock.rules.Decision;
 
 /** ssh: the destination, as {@code ssh -G} resolves it, must not be this host; see {@link SshDestination}. */
 public final class SshCheck implements ToolCheck {
@@ -10,7 +10,7 @@ public final class SshCheck implements ToolCheck {
     public String name() { return "ssh"; }
 
     @Override
-    public Decision check(CheckInput in) {
-        return SshDestination.check(in.plan().executable(), in.args(), in.cwd(), in.env());
+    public Checked check(CheckInput in) {
+        return Checked.of(SshDestination.check(in.plan().executable(), in.args(), in.cwd(), in.env()));
     }
 }

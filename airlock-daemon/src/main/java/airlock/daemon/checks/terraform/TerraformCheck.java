@@ -1,8 +1,8 @@
 package airlock.daemon.checks.terraform;
 
 import airlock.daemon.checks.CheckInput;
+import airlock.daemon.checks.Checked;
 import airlock.daemon.checks.ToolCheck;
-import airlock.rules.Decision;
 
 /**
  * terraform (and OpenTofu): the configuration in the workspace must not run a program or read a
@@ -14,7 +14,7 @@ public final class TerraformCheck implements ToolCheck {
     public String name() { return "terraform"; }
 
     @Override
-    public Decision check(CheckInput in) {
-        return TerraformWorkspace.check(in.args(), in.cwd(), in.mounts(), in::takesValue);
+    public Checked check(CheckInput in) {
+        return Checked.of(TerraformWorkspace.check(in.args(), in.cwd(), in.mounts(), in::takesValue));
     }
 }
