@@ -165,7 +165,7 @@ public final class RedactedOutput {
         while (p < end) {
             if (same) {
                 if (q == 0) {
-                    int i = RedactingStream.skip(b, off + (int) (p - pos), off + len, r.starts, r.pairs, r.window);
+                    int i = RedactingStream.skip(b, off + (int) (p - pos), off + len, r);
                     p = pos + (i - off);
                     if (p >= end) break;
                 }
