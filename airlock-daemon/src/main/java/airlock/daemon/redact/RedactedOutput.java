@@ -83,8 +83,9 @@ public final class RedactedOutput {
     /**
      * [emitted, pos) are held. Between writes they are all in buf, the merged byte at position p
      * at buf[p - base]; during a write, those from {@code inStart} on are still in the writer's
-     * array ({@code in} from {@code inOff}): what a write releases of itself goes out from there,
-     * and only what stays held is copied (the copy was the merged pass's main cost on a fast stream).
+     * array ({@code in} from {@code inOff}): what a write releases of itself goes out from there
+     * (or, when it follows held bytes in the same call, is copied behind them in buf: one frame,
+     * see {@link #send}), and what stays held is copied.
      */
     private byte[] buf = new byte[4096];
     private long base, emitted, pos, inStart;

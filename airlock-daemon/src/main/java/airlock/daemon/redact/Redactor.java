@@ -24,9 +24,10 @@ public final class Redactor {
     /** SecretForms.MIN_FORM_BYTES - 1: the least stride of the coarse skip (see {@link #window}). */
     static final int STRIDE = SecretForms.MIN_FORM_BYTES - 1;
     /**
-     * The most: a longer stride sets more window pairs (stride per form), so ordinary text hits the
-     * window more often; 16 keeps text as fast as 7 did while a stream with no form in sight (zeros,
-     * binary, most output) is looked at 1 byte in 16 (bench/redaction.sh).
+     * The most. A longer stride sets more window pairs (stride per form), so text hits the window
+     * more often, but a hit costs only the fine scan of one stride: for five 43-byte tokens (stride
+     * 42) bench/redaction.sh gave zeros 7.3 -> 15 GiB/s and log text 2.0 -> 3.9 GiB/s against 7
+     * (docs/performance.md).
      */
     static final int MAX_STRIDE = 64;
     public static final Redactor NONE = new Redactor(List.of(), new Builder());
