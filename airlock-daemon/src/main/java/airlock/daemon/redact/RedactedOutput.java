@@ -61,6 +61,8 @@ public final class RedactedOutput {
     public static final long HOLD_NANOS = 100_000_000L;
     /** How many later bytes release a held byte at once: bounds the memory of a fast stream. */
     public static final int HOLD_BYTES = 16 * 1024;
+    /** The longest run of bytes {@link #send} joins into one {@link Sink} call: a frame's payload limit (airlock.protocol.Limits.MAX_DATA). */
+    static final int MAX_JOINED = 64 * 1024;
 
     public enum Stream { STDOUT, STDERR }
 
@@ -81,8 +83,9 @@ public final class RedactedOutput {
     /**
      * [emitted, pos) are held. Between writes they are all in buf, the merged byte at position p
      * at buf[p - base]; during a write, those from {@code inStart} on are still in the writer's
-     * array ({@code in} from {@code inOff}): what a write releases of itself goes out from there,
-     * and only what stays held is copied (the copy was the merged pass's main cost on a fast stream).
+     * array ({@code in} from {@code inOff}): what a write releases of itself goes out from there
+     * (or, when it follows held bytes in the same call, is copied behind them in buf: one frame,
+     * see {@link #send}), and what stays held is copied.
      */
     private byte[] buf = new byte[4096];
     private long base, emitted, pos, inStart;
@@ -165,7 +168,7 @@ public final class RedactedOutput {
         while (p < end) {
             if (same) {
                 if (q == 0) {
-                    int i = RedactingStream.skip(b, off + (int) (p - pos), off + len, r.starts, r.pairs, r.window);
+                    int i = RedactingStream.skip(b, off + (int) (p - pos), off + len, r);
                     p = pos + (i - off);
                     if (p >= end) break;
                 }
@@ -422,8 +425,29 @@ public final class RedactedOutput {
         arrivalTail = n;
     }
 
-    /** Writes the held bytes [from, to) of one stream: those before the current write from buf, the rest from the write. */
+    /**
+     * Writes the held bytes [from, to) of one stream: those before the current write from buf, the
+     * rest from the write. When they span both (a fast stream: the last write's held 16 KiB, then
+     * the new write's first part), the write's part is copied behind them in buf and they go in one
+     * call, so one frame, not two: the frames halve, and with them the shim's writes to the agent's
+     * pipe and its reader's reads, for a copy of what is released of the write (bench/redaction-proxy.sh).
+     * At most {@link #MAX_JOINED} bytes, a frame's payload limit, so a join never makes a call longer
+     * than the two it replaces could be.
+     */
     private void send(Stream stream, long from, long to) throws IOException {
+        if (in != null && from < inStart && to > inStart && to - from <= MAX_JOINED) {
+            int held = (int) (inStart - from), n = (int) (to - inStart);
+            if (inStart - base + n > buf.length) {
+                // bytes before from are sent already: buf keeps [from, inStart) at its start
+                byte[] into = held + n > buf.length ? new byte[Math.max(buf.length * 2, held + n)] : buf;
+                System.arraycopy(buf, (int) (from - base), into, 0, held);
+                buf = into;
+                base = from;
+            }
+            System.arraycopy(in, inOff, buf, (int) (inStart - base), n);
+            down.write(stream, buf, (int) (from - base), held + n);
+            return;
+        }
         long fromBuf = Math.min(to, in == null ? to : inStart);
         if (from < fromBuf) down.write(stream, buf, (int) (from - base), (int) (fromBuf - from));
         from = Math.max(from, fromBuf);

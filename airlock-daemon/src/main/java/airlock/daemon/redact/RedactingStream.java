@@ -66,12 +66,11 @@ public final class RedactingStream extends OutputStream {
         long end = pos + len;
         int q = state;
         long p = pos;
-        boolean[] starts = r.starts, pairs = r.pairs, window = r.window;
         int[] matchLength = r.matchLength;
         while (p < end) {
             if (q == 0 && regions.isEmpty()) {
                 // nothing live: skip to the next byte that can start a form
-                int i = skip(b, off + (int) (p - inStart), off + len, starts, pairs, window);
+                int i = skip(b, off + (int) (p - inStart), off + len, r);
                 p = inStart + (i - off);
                 if (p >= end) break;
             }
@@ -98,17 +97,24 @@ public final class RedactingStream extends OutputStream {
     }
 
     /** The first index in [i, lim) where a form could start ({@code lim} when none can). */
-    static int skip(byte[] b, int i, int lim, boolean[] starts, boolean[] pairs, boolean[] window) {
-        // coarse: one pair every STRIDE bytes; starts before j - STRIDE + 1 are ruled out
-        int j = i + Redactor.STRIDE - 1;
-        while (j + 1 < lim && !window[(b[j] & 0xff) << 8 | (b[j + 1] & 0xff)]) j += Redactor.STRIDE;
-        i = Math.max(i, j - (Redactor.STRIDE - 1));
-        int last = lim - 1;
-        // one table load per byte; a single-byte pre-check was 3x slower on text (mispredicted branches)
-        while (i < last && !pairs[(b[i] & 0xff) << 8 | (b[i + 1] & 0xff)]) i++;
-        // the write's last byte has no pair yet: it is skipped only if it starts nothing
-        if (i == last && !starts[b[i] & 0xff]) i++;
-        return i;
+    static int skip(byte[] b, int i, int lim, Redactor r) {
+        boolean[] starts = r.starts, pairs = r.pairs, window = r.window;
+        int stride = r.stride, last = lim - 1;
+        while (true) {
+            // coarse: one pair every stride bytes; a pair outside the window at j rules out starts in [j - stride + 1, j]
+            int j = i + stride - 1;
+            while (j + 1 < lim && !window[(b[j] & 0xff) << 8 | (b[j + 1] & 0xff)]) j += stride;
+            i = Math.max(i, j - (stride - 1));
+            // fine, one table load per byte (a single-byte pre-check was 3x slower on text: mispredicted
+            // branches), over the stride the window hit at j vouches for, or to the end of the write
+            int upTo = j + 1 < lim ? j + 1 : last;
+            while (i < upTo && !pairs[(b[i] & 0xff) << 8 | (b[i + 1] & 0xff)]) i++;
+            if (i < upTo) return i;
+            if (j + 1 < lim) continue; // no start in the hit's stride: coarse again from j + 1 (= i)
+            // the write's last byte has no pair yet: it is skipped only if it starts nothing
+            if (i == last && !starts[b[i] & 0xff]) i++;
+            return i;
+        }
     }
 
     /** A pending redaction [start, end) and the secrets it names, in the order they matched. */

@@ -21,8 +21,15 @@ import java.util.TreeMap;
  * more. Per state it also knows how long a held prefix must be to be masked ({@link RedactedOutput}).
  */
 public final class Redactor {
-    /** SecretForms.MIN_FORM_BYTES - 1: the stride of the coarse skip (see {@link #window}). */
+    /** SecretForms.MIN_FORM_BYTES - 1: the least stride of the coarse skip (see {@link #window}). */
     static final int STRIDE = SecretForms.MIN_FORM_BYTES - 1;
+    /**
+     * The most. A longer stride sets more window pairs (stride per form), so text hits the window
+     * more often, but a hit costs only the fine scan of one stride: for five 43-byte tokens (stride
+     * 42) bench/redaction.sh gave zeros 7.3 -> 15 GiB/s and log text 2.0 -> 3.9 GiB/s against 7
+     * (docs/performance.md).
+     */
+    static final int MAX_STRIDE = 64;
     public static final Redactor NONE = new Redactor(List.of(), new Builder());
 
     private final List<String> names;
@@ -37,11 +44,18 @@ public final class Redactor {
      */
     final boolean[] pairs = new boolean[65536];
     /**
-     * Every pair at offsets 0..6 of every form. A form is at least 8 bytes, so a match starting
-     * at s holds the pair at every 7th position j in [s, s+6]: a pair at j that is in none of
-     * these rules out a match starting anywhere in [j-6, j], and the stream looks at 1 byte in 7.
+     * Every pair at offsets 0..stride-1 of every form. Every form is at least stride + 1 bytes, so a
+     * match starting at s holds the pair at the one position j in [s, s+stride-1] the coarse skip
+     * looks at: a pair at j that is in none of these rules out a match starting anywhere in
+     * [j-stride+1, j], and the stream looks at 1 byte in {@link #stride}.
      */
     final boolean[] window = new boolean[65536];
+    /**
+     * The coarse skip's stride: the shortest form's length - 1 (a form is at least
+     * {@link SecretForms#MIN_FORM_BYTES}, so at least {@link #STRIDE}), at most {@link #MAX_STRIDE}.
+     * Per run: a run's values are mostly long tokens, whose shortest form is far above 8 bytes.
+     */
+    final int stride;
     /** Per state: children as a sorted run in childBytes/childStates. */
     final int[] childFrom, childCount;
     final byte[] childBytes;
@@ -61,6 +75,7 @@ public final class Redactor {
 
     private Redactor(List<String> names, Builder b) {
         this.names = List.copyOf(names);
+        this.stride = Math.clamp(b.shortest - 1L, STRIDE, MAX_STRIDE);
         this.markers = new byte[names.size()][];
         for (int i = 0; i < names.size(); i++) markers[i] = marker(names.get(i));
         int n = b.states();
@@ -158,7 +173,7 @@ public final class Redactor {
         Redactor r = new Redactor(names, b);
         for (byte[] form : all) {
             r.pairs[(form[0] & 0xff) << 8 | (form[1] & 0xff)] = true;
-            for (int k = 0; k < STRIDE; k++) r.window[(form[k] & 0xff) << 8 | (form[k + 1] & 0xff)] = true;
+            for (int k = 0; k < r.stride; k++) r.window[(form[k] & 0xff) << 8 | (form[k + 1] & 0xff)] = true;
         }
         return r;
     }
@@ -223,6 +238,8 @@ public final class Redactor {
     private static final class Builder {
         int[] parent = new int[16], firstChild = new int[16], nextSibling = new int[16], depth = new int[16], terminal = new int[16];
         byte[] edge = new byte[16];
+        /** The shortest form added: bounds the coarse skip's stride. */
+        int shortest = Integer.MAX_VALUE;
         private int n;
 
         Builder() {
@@ -258,6 +275,7 @@ public final class Redactor {
         }
 
         void add(byte[] form, int secret) {
+            shortest = Math.min(shortest, form.length);
             int s = 0;
             for (byte x : form) {
                 int next = firstChild[s];
