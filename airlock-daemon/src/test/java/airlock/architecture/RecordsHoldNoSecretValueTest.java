@@ -227,6 +227,10 @@ class RecordsHoldNoSecretValueTest {
             return value(raw, name, depth, canaries);
         }
         if (!(t instanceof Class<?> c)) return null;
+        // a refusal always names its refusing layer (Refusal's invariant): build a real one
+        if (c == airlock.daemon.core.Refusal.class) {
+            return airlock.daemon.core.Refusal.of(airlock.rules.Decision.deny(airlock.rules.Layer.MODULE, "plain", "plain"));
+        }
         if (isSecret(c)) {
             Object s = c.getMethod("of", String.class, byte[].class).invoke(null, "canary_name", CANARY.getBytes(StandardCharsets.UTF_8));
             canaries.add(s);
