@@ -34,8 +34,8 @@ import java.util.HexFormat;
 
 /**
  * The API's TLS certificate and key: the operator's PEM files ({@code [api] cert}, {@code key}),
- * or a self-signed one made once in {@code <config>/api/} ({@code cert.pem} 0644, {@code key.pem}
- * 0600) and kept across restarts, so a client's pinned fingerprint stays valid. The JDK has no
+ * or a self-signed one made once in {@code <config>/api/} ({@code cert.pem} and {@code key.pem},
+ * both 0600) and kept across restarts, so a client's pinned fingerprint stays valid. The JDK has no
  * public API that writes a certificate, and running {@code keytool} would tie the daemon to a
  * full JDK's binaries, so the few DER structures of an ECDSA P-256 X.509 v3 certificate are
  * written here and signed with the JDK's {@link Signature}; the JDK's own
