@@ -65,6 +65,15 @@ final class StartCommand implements Callable<Integer> {
             err.println("airlock: cannot start the console ([ui] in " + dir.configFile() + "): " + e.getMessage());
             return 1;
         }
+        ApiStart api;
+        try {
+            api = ApiStart.start(daemon, System.err);
+        } catch (IOException | RuntimeException e) {
+            console.close();
+            daemon.close();
+            err.println("airlock: cannot start the API ([api] in " + dir.configFile() + "): " + e.getMessage());
+            return 1;
+        }
         daemon.reloader().reloadOnSighup();
         try {
             daemon.reloader().watch(Reloader.DEFAULT_DEBOUNCE);
@@ -84,6 +93,7 @@ final class StartCommand implements Callable<Integer> {
         err.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
             console.close();
             daemon.close();
             stopped.countDown();

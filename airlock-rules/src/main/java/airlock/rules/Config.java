@@ -3,9 +3,13 @@ package airlock.rules;
 import java.util.List;
 
 /** config.toml: the ceiling of what exists ({@code [commands] enable}) and daemon settings. */
-public record Config(List<String> enabled, LogSettings log, HookSettings hooks, UiSettings ui) {
+public record Config(List<String> enabled, LogSettings log, HookSettings hooks, UiSettings ui, ApiSettings api) {
     public Config {
         enabled = List.copyOf(enabled);
+    }
+
+    public Config(List<String> enabled, LogSettings log, HookSettings hooks, UiSettings ui) {
+        this(enabled, log, hooks, ui, ApiSettings.OFF);
     }
 
     public Config(List<String> enabled, LogSettings log, HookSettings hooks) {
@@ -53,6 +57,29 @@ public record Config(List<String> enabled, LogSettings log, HookSettings hooks, 
         }
 
         /** host:port as a browser writes it in the Host header ({@code [::1]:9090} for IPv6). */
+        public String authority(int boundPort) {
+            String h = host.orElseThrow();
+            return (h.contains(":") ? "[" + h + "]" : h) + ":" + boundPort;
+        }
+    }
+
+    /**
+     * {@code [api]}: the HTTPS API for remote agents (docs/api.md). Off unless {@code listen} is
+     * set; a non-loopback address needs {@code allow_remote}, like the console. Without
+     * {@code cert} and {@code key} (PEM files, absolute or relative to the config directory) the
+     * daemon makes a self-signed certificate once.
+     */
+    public record ApiSettings(java.util.Optional<String> host, int port, boolean allowRemote, java.util.Optional<String> cert,
+                              java.util.Optional<String> key, long maxBodyBytes) {
+        public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+        public static final ApiSettings OFF = new ApiSettings(java.util.Optional.empty(), 0, false, java.util.Optional.empty(),
+                java.util.Optional.empty(), DEFAULT_MAX_BODY_BYTES);
+
+        public boolean enabled() {
+            return host.isPresent();
+        }
+
+        /** host:port as a URL writes it ({@code [::1]:8443} for IPv6). */
         public String authority(int boundPort) {
             String h = host.orElseThrow();
             return (h.contains(":") ? "[" + h + "]" : h) + ":" + boundPort;

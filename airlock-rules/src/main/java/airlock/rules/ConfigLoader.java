@@ -15,7 +15,7 @@ public final class ConfigLoader {
 
     public static Config config(String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "log", "hooks", "ui"));
+        t.onlyKeys(t.root(), Set.of("commands", "log", "hooks", "ui", "api"));
         var commands = t.table(t.root(), "commands");
         if (commands == null) throw t.error("commands", "missing [commands] table with a non-empty enable list");
         t.onlyKeys(commands, Set.of("enable"));
@@ -35,7 +35,7 @@ public final class ConfigLoader {
             }
             log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue(), path);
         }
-        return new Config(enable, log, hookSettings(t), uiSettings(t));
+        return new Config(enable, log, hookSettings(t), uiSettings(t), apiSettings(t));
     }
 
     private static Config.HookSettings hookSettings(Toml t) throws ConfigError {
@@ -63,6 +63,39 @@ public final class ConfigLoader {
                     + "other machines. Use 127.0.0.1:PORT (or [::1]:PORT), or set [ui] allow_remote = true if you really mean it");
         }
         return new Config.UiSettings(java.util.Optional.of(a.host()), a.port(), allowRemote);
+    }
+
+    private static Config.ApiSettings apiSettings(Toml t) throws ConfigError {
+        var api = t.table(t.root(), "api");
+        if (api == null) return Config.ApiSettings.OFF;
+        t.onlyKeys(api, Set.of("listen", "allow_remote", "cert", "key", "max_body_bytes"));
+        Boolean remote = t.bool(api, "allow_remote");
+        String listen = t.string(api, "listen");
+        String cert = t.string(api, "cert");
+        String key = t.string(api, "key");
+        Long maxBody = t.integer(api, "max_body_bytes");
+        if ((cert == null) != (key == null)) {
+            // the error points at the line that is there and names the one that is missing
+            throw t.error(cert == null ? "api.key" : "api.cert", "cert and key go together (both PEM files; '" + (cert == null ? "cert" : "key")
+                    + "' is missing), or neither for a self-signed certificate");
+        }
+        for (String k : new String[]{"cert", "key"}) {
+            String v = k.equals("cert") ? cert : key;
+            if (v != null && (v.isBlank() || v.indexOf('\0') >= 0)) throw t.error("api." + k, "must name a PEM file");
+        }
+        if (maxBody != null && (maxBody < 1024 || maxBody > 64L * 1024 * 1024)) {
+            throw t.error("api.max_body_bytes", "must be between 1024 and 67108864");
+        }
+        if (listen == null) return Config.ApiSettings.OFF;
+        ListenAddress.Parsed a = ListenAddress.parse(listen);
+        if (a.problem() != null) throw t.error("api.listen", a.problem());
+        boolean allowRemote = remote != null && remote;
+        if (!a.loopback() && !allowRemote) {
+            throw t.error("api.listen", "'" + listen + "' is not a loopback address: the API would be reachable from "
+                    + "other machines. Use 127.0.0.1:PORT (or [::1]:PORT), or set [api] allow_remote = true if you really mean it");
+        }
+        return new Config.ApiSettings(Optional.of(a.host()), a.port(), allowRemote, Optional.ofNullable(cert), Optional.ofNullable(key),
+                maxBody == null ? Config.ApiSettings.DEFAULT_MAX_BODY_BYTES : maxBody);
     }
 
     public static Profile profile(String name, String file, String text) throws ConfigError {

@@ -283,6 +283,29 @@ class DocumentedCommandsTest {
                 host("airlock start").daemon("default", "ci"),
                 host("airlock ui").shows("http://127.0.0.1:", "/login"),
                 host("airlock ui --no-browser").shows("http://127.0.0.1:", "/login"),
+
+                // --- the HTTPS API (README, docs/api.md, docs/cli.md): [api] added while the daemon runs, no restart
+                setup("[api] listen in config.toml; the running daemon starts the API on the reload", s -> {
+                    s.append("~/.config/airlock/config.toml", "\n[api]\nlisten = \"127.0.0.1:" + freePort() + "\"\n");
+                    Path address = s.path("~/.config/airlock/api/address");
+                    for (int i = 0; i < 600 && !Files.exists(address); i++) Thread.sleep(50);
+                    assertThat(address).as(s.m.daemonLog()).exists();
+                }),
+                host("airlock api info").shows("url                https://127.0.0.1:", "fingerprint_sha256 "),
+                host("airlock api info --json").shows("\"url\":\"https://127.0.0.1:", "\"fingerprint_sha256\":\""),
+                host("airlock api info [--json]").as("airlock api info --json").shows("\"fingerprint_sha256\""),
+                host("airlock api key create default").shows("ark_", "for profile default"),
+                host("airlock api key create PROFILE [--expires TIME]").as("airlock api key create default --expires 30d")
+                        .shows("ark_", "until 20"),
+                setup("a key for the remote agent in ~/.agent-key", s -> s.sh("airlock api key create default > ~/.agent-key")),
+                host("airlock api key list").shows("ark_", "default", "active"),
+                host("airlock api key list [--json]").as("airlock api key list --json").shows("\"state\" : \"active\""),
+                host("airlock api key revoke ID").as("airlock api key revoke \"$(cut -d: -f1 ~/.agent-key)\"").shows("revoked"),
+                setup("the revoked key is listed as revoked, and no secret is", s -> {
+                    String key = s.read("~/.agent-key").strip();
+                    String list = s.sh("airlock api key list --json").out();
+                    assertThat(list).contains("\"revoked\"").doesNotContain(key.substring(key.indexOf(':') + 1));
+                }),
                 setup("the daemon stopped", s -> s.m.stopDaemon()),
                 host("airlock start --config DIR").as("airlock start --config ~/.config/airlock").daemon("default", "ci"),
 

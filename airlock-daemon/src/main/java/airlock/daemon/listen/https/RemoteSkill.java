@@ -1,0 +1,69 @@
+package airlock.daemon.listen.https;
+
+import airlock.daemon.agent.SecretSlots;
+import airlock.rules.Policy;
+import airlock.rules.Profile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * {@code GET /v1/skill.md}: what a remote agent needs, from the live policy of its key's profile:
+ * the commands, the secrets by name and the commands that receive them, how to sign, the
+ * certificate's fingerprint, and the stdlib-only Python client (the file the API test runs).
+ */
+final class RemoteSkill {
+    static final String CLIENT = "airlock_client.py";
+
+    private RemoteSkill() {}
+
+    static String text(Policy policy, Profile profile, List<SecretSlots.Slot> secrets, String url, String fingerprint) throws IOException {
+        StringBuilder b = new StringBuilder();
+        b.append("---\nname: airlock-remote\ndescription: Use airlock's HTTPS API, profile ").append(profile.name())
+                .append(": what this key may do and how to sign requests.\n---\n\n");
+        b.append("# airlock over HTTPS: profile ").append(profile.name()).append("\n\n");
+        b.append("- URL: ").append(url).append('\n');
+        b.append("- certificate SHA-256 (pin it): ").append(fingerprint).append('\n');
+        b.append("- expires: ").append(profile.lifecycle().expires().map(Object::toString).orElse("never")).append("\n\n");
+        b.append("## Commands this profile allows\n\n");
+        List<String> commands = ApiServer.commands(policy, profile);
+        if (commands.isEmpty()) b.append("None.\n");
+        for (String c : commands) b.append("- `").append(c).append("`\n");
+        b.append("\nRuns (`POST /v1/runs`) are not served by the API yet; `GET /v1/whoami` and `GET /v1/secrets` are.\n\n");
+        b.append("## Secrets (names only; values never leave the host)\n\n");
+        if (secrets.isEmpty()) b.append("None granted.\n");
+        for (SecretSlots.Slot s : secrets.stream().sorted(Comparator.comparing(SecretSlots.Slot::name)).toList()) {
+            List<String> to = ApiServer.grantedTo(profile, s.name());
+            b.append("- `").append(s.name()).append("`: ").append(s.set() ? "set" : "empty")
+                    .append(to.isEmpty() ? "" : "; given to " + String.join(", ", to)).append('\n');
+        }
+        b.append("""
+
+                ## Signing
+
+                Every request carries `Content-Digest: sha-256=:BASE64(SHA-256(body)):` (the empty body too),
+                `Signature-Input: sig1=("@method" "@path" "@query" "content-digest");created=UNIX_SECONDS;nonce="RANDOM";keyid="ark_ID";alg="hmac-sha256"`
+                and `Signature: sig1=:BASE64(HMAC-SHA256(SECRET, signature base)):` (RFC 9421 section 2.5). `created` must be
+                within 60 s of the server's clock and the nonce (16 characters at least) new for this key. A refusal is
+                401 with `{"error": "..."}` saying why.
+
+                ## Client (Python standard library only)
+
+                ```python
+                """);
+        b.append(client());
+        b.append("```\n");
+        return b.toString();
+    }
+
+    /** The client's source, as shipped in the jar. */
+    static String client() throws IOException {
+        try (InputStream in = RemoteSkill.class.getResourceAsStream(CLIENT)) {
+            if (in == null) throw new IOException("the jar lacks " + CLIENT);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
