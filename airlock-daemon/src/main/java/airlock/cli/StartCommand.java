@@ -57,17 +57,17 @@ final class StartCommand implements Callable<Integer> {
                     + " a caller's non-ASCII arguments, paths and variables would reach tools altered; run with LC_ALL=C.UTF-8"
                     + " (the installed launcher does)");
         }
-        ConsoleStart console;
+        FollowedServer<?> console;
         try {
-            console = ConsoleStart.start(daemon, System.err);
+            console = FollowedServer.console(daemon, System.err);
         } catch (IOException | RuntimeException e) {
             daemon.close();
             err.println("airlock: cannot start the console ([ui] in " + dir.configFile() + "): " + e.getMessage());
             return 1;
         }
-        ApiStart api;
+        FollowedServer<?> api;
         try {
-            api = ApiStart.start(daemon, System.err);
+            api = FollowedServer.api(daemon, System.err);
         } catch (IOException | RuntimeException e) {
             console.close();
             daemon.close();

@@ -141,7 +141,7 @@ class ConsoleReloadProcessTest {
         java.io.PrintStream out = new java.io.PrintStream(log, true, StandardCharsets.UTF_8);
         airlock.daemon.ConfigDirectory dir = new airlock.daemon.ConfigDirectory(config);
         try (airlock.daemon.Daemon daemon = airlock.daemon.Daemon.start(dir, Map.of("PATH", "/usr/bin:/bin"), out);
-             ConsoleStart console = ConsoleStart.start(daemon, out)) {
+             FollowedServer<?> console = FollowedServer.console(daemon, out)) {
             Object inode = Files.readAttributes(dir.socketOf("default"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
             int port;
             try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
