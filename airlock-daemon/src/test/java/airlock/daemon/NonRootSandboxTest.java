@@ -134,6 +134,74 @@ class NonRootSandboxTest {
     }
 
     /**
+     * The whole daemon as a normal user, as a person runs it without root: {@code airlock start}
+     * and the shim each a process of uid PERSON (no capabilities), a module with [sandbox]
+     * network = true, the script sent through the real shim on the profile's socket. The run has
+     * a network of its own: the host's 127.0.0.1 is refused, an outside address is reached.
+     */
+    @Test
+    void aUserDaemonStartedByThatUserServesItsShimARunWithItsOwnNetwork() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "airlock-nonroot-daemon-");
+        Process daemon = null;
+        try (HostAddress outside = HostAddress.add();
+             ServerSocket loopback = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ServerSocket reachable = new ServerSocket(0, 50, outside.address)) {
+            Path config = dir.resolve("config"), work = dir.resolve("work"), home = dir.resolve("home");
+            Files.createDirectories(config.resolve("commands"));
+            Files.createDirectories(config.resolve("profiles"));
+            Files.createDirectories(work);
+            Files.createDirectories(home);
+            Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"netcheck\"]\n");
+            Files.writeString(config.resolve("commands/netcheck.toml"), "[command]\nbin = \"/usr/bin/python3\"\n[deny]\nargs = []\n"
+                    + "[sandbox]\nnetwork = true\nwritable = false\n");
+            Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+            Files.writeString(work.resolve("check.py"), SandboxRunTest.CONNECT + "import os\nprint('uid', os.getuid())\n");
+            run(List.of("chown", "-R", SandboxBox.PERSON + ":" + SandboxBox.PERSON, dir.toString()));
+            run(List.of("chmod", "700", config.toString()));
+
+            ProcessBuilder start = asPerson(dir, home, List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "airlock.cli.Airlock", "start", "--config", config.toString()));
+            daemon = start.redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+            Path socket = config.resolve("sockets/default.sock");
+            for (int i = 0; i < 300 && !Files.exists(socket) && daemon.isAlive(); i++) Thread.sleep(100);
+            assertThat(socket).as(Files.exists(dir.resolve("daemon.log")) ? Files.readString(dir.resolve("daemon.log")) : "").exists();
+
+            String lo = "127.0.0.1:" + loopback.getLocalPort();
+            String out = outside.text() + ":" + reachable.getLocalPort();
+            ProcessBuilder shim = asPerson(dir, home, List.of("-Dairlock.argv0=/usr/local/bin/netcheck", "airlock.shim.Shim", "check.py", lo, out));
+            shim.environment().put("AIRLOCK_SOCKET", socket.toString());
+            Process call = shim.directory(work.toFile()).start();
+            String stdout = new String(call.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String stderr = new String(call.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(call.waitFor()).as(stdout + stderr + Files.readString(dir.resolve("daemon.log"))).isZero();
+            assertThat(stdout).contains("REFUSED " + lo).contains("CONNECTED " + out).contains("uid " + SandboxBox.PERSON);
+            // the daemon really was that user's, and recorded the run
+            assertThat((Integer) Files.getAttribute(config.resolve("audit/audit.ndjson"), "unix:uid")).isEqualTo(SandboxBox.PERSON);
+            assertThat(Files.readString(config.resolve("audit/audit.ndjson"))).contains("\"command\":\"netcheck\"").contains("\"verdict\":\"allowed\"");
+        } finally {
+            if (daemon != null) {
+                daemon.destroy();
+                daemon.waitFor();
+            }
+            run(List.of("rm", "-rf", dir.toString()));
+        }
+        assertThat(pastaFor(SandboxBox.PERSON)).isEmpty();
+    }
+
+    /** A JVM of uid PERSON on the copied class path: {@code javaArgs} are its options, then its main class and arguments. */
+    private static ProcessBuilder asPerson(Path dir, Path home, List<String> javaArgs) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + SandboxBox.PERSON, "--regid=" + SandboxBox.PERSON,
+                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.io.tmpdir=" + dir,
+                "-cp", Files.readString(classes.resolve("cp"))));
+        argv.addAll(javaArgs);
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().clear();
+        pb.environment().putAll(java.util.Map.of("PATH", "/usr/bin:/bin", "HOME", home.toString(), "LC_ALL", "C.UTF-8"));
+        return pb;
+    }
+
+    /**
      * The layers together under a user daemon: a writable run holding a secret (its private write
      * layer, an overlay in a user namespace of its own) inside the network namespace the daemon
      * holds. The run reaches the outside address, and what it wrote reaches the workspace scanned.
