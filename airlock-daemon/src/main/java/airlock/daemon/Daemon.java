@@ -81,7 +81,8 @@ public final class Daemon implements DaemonView, Closeable {
         // one sandbox for the Gate's sandbox layer and the runs: what the one finds, the other starts
         airlock.daemon.sandbox.SandboxLauncher sandbox = airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath());
         Pipeline pipeline = new Pipeline(new Pipeline.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
-                this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin(), sandbox), admission, vault, sandbox));
+                this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin(), sandbox), admission, vault, sandbox,
+                settings.outputHold()));
         this.reloader = new Reloader(dir, this::apply, log, audit);
         this.sockets = new ProfileSockets(dir, this.policy::get, connections, approvals,
                 new AcceptLoop(settings.maxSessions(), MAX_SESSIONS, connections, pipeline, settings.firstFrameTimeout(), log), log,
@@ -91,13 +92,19 @@ public final class Daemon implements DaemonView, Closeable {
 
     /**
      * Limits an operator (or a test) may tighten, and the secret slots the agent's verbs see
-     * ({@link SecretSlots#NONE} until the vault is plugged in).
+     * ({@link SecretSlots#NONE} until the vault is plugged in), and how long a run's output is
+     * held for redaction (a test may lengthen it so the machine's speed cannot decide what it
+     * sees; no configuration file reaches it).
      */
-    public record Settings(int maxSessions, Duration firstFrameTimeout, SecretSlots secrets) {
+    public record Settings(int maxSessions, Duration firstFrameTimeout, SecretSlots secrets, Duration outputHold) {
         public static final Settings DEFAULT = new Settings(MAX_SESSIONS, FIRST_FRAME_TIMEOUT);
 
         public Settings(int maxSessions, Duration firstFrameTimeout) {
             this(maxSessions, firstFrameTimeout, SecretSlots.NONE);
+        }
+
+        public Settings(int maxSessions, Duration firstFrameTimeout, SecretSlots secrets) {
+            this(maxSessions, firstFrameTimeout, secrets, Duration.ofNanos(airlock.daemon.redact.RedactedOutput.HOLD_NANOS));
         }
     }
 

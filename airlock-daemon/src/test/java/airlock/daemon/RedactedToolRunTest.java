@@ -67,7 +67,9 @@ class RedactedToolRunTest {
         ToolRun.Result result = ToolRun.run(plan, Map.of("API_TOKEN", new String(SECRET, StandardCharsets.UTF_8)),
                 new FrameLink(new Caller.KernelPeer(ProcessHandle.current().pid(), 0, 0, ""),
                         new FrameReader(Channels.newInputStream(callerFrames.source())), new FrameWriter(wire)), Redactor.of(Map.of("api_token", SECRET)), counts,
-                airlock.daemon.sandbox.SandboxLauncher.of(tmp), Optional.empty(), ProcessBuilder::start);
+                airlock.daemon.sandbox.SandboxLauncher.of(tmp), Optional.empty(), ProcessBuilder::start,
+                // a long hold: a loaded machine stalling the shell between two printfs must not decide the outcome
+                java.time.Duration.ofSeconds(30));
         callerFrames.sink().close();
         assertThat(result.status()).isZero();
 

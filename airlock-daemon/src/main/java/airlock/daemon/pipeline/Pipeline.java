@@ -60,10 +60,11 @@ public final class Pipeline {
      * @param admission    the profile's life (expired, revoked, locked), the agent's verbs, approvals
      * @param vault        the secrets a profile grants its commands, read for one run each
      * @param sandbox      runs the tools of modules with [sandbox] (the config directory hidden)
+     * @param outputHold   how long a run's output is held for redaction (RedactedOutput's hold; a test may lengthen it)
      */
     public record Context(Supplier<Policy> policy, Map<String, String> daemonEnv, CommandLocks locks,
                           Consumer<SessionRecord> records, PrintStream log, Supplier<Hooks> hooks, SessionAudit audit,
-                          Gate gate, Admission admission, Vault vault, SandboxLauncher sandbox) {}
+                          Gate gate, Admission admission, Vault vault, SandboxLauncher sandbox, Duration outputHold) {}
 
     private final Context context;
 
@@ -315,7 +316,8 @@ public final class Pipeline {
                 throws IOException, InterruptedException, SandboxUnavailable {
             ToolRun.Result result;
             try (CommandLocks.Held held = context.locks().acquire(plan.module())) {
-                result = ToolRun.run(plan, secrets.env(), link, secrets.redactor(), counts, context.sandbox(), secrets.directory(), starts);
+                result = ToolRun.run(plan, secrets.env(), link, secrets.redactor(), counts, context.sandbox(), secrets.directory(), starts,
+                        context.outputHold());
             }
             return new Ending(known, ran(result), result.callerLost() ? new Reply.Silent() : new Reply.Exit(result.status(), result.signal()),
                     report(secrets, counts, result));
@@ -332,7 +334,7 @@ public final class Pipeline {
             try (CommandLocks.Held lock = context.locks().acquire(plan.module())) {
                 // redacted before it is held: the post-exec hook sees markers only
                 result = ToolRun.run(plan, secrets.env(), holding(held), secrets.redactor(), counts, context.sandbox(), secrets.directory(),
-                        starts);
+                        starts, context.outputHold());
             }
             SessionRecord.RunReport report = report(secrets, counts, result);
             boolean lost = result.callerLost() && !held.overflowed();

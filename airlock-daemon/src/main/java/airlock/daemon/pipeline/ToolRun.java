@@ -67,7 +67,7 @@ public final class ToolRun {
     /** Both streams' redaction, in the order frames go out (null: the run holds no secret). */
     private final RedactedOutput redacted;
 
-    private ToolRun(Process process, CallerLink link, Redactor redactor, RedactionCounts redactions, Launch launch) {
+    private ToolRun(Process process, CallerLink link, Redactor redactor, RedactionCounts redactions, Launch launch, long holdNanos) {
         this.process = process;
         this.link = link;
         this.launch = launch;
@@ -75,7 +75,7 @@ public final class ToolRun {
         this.redacted = redactor.isEmpty() ? null : redactor.output(
                 (stream, b, off, len) -> link.write(stream == RedactedOutput.Stream.STDOUT ? CallerLink.Output.STDOUT : CallerLink.Output.STDERR,
                         b, off, len),
-                redactions, System::nanoTime);
+                redactions, System::nanoTime, holdNanos);
     }
 
     public static Result run(Plan plan, CallerLink link, SandboxLauncher sandbox)
@@ -109,6 +109,13 @@ public final class ToolRun {
     public static Result run(Plan plan, Map<String, String> injected, CallerLink link, Redactor redactor, RedactionCounts redactions, SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles,
                       ProcessStart starts)
             throws IOException, InterruptedException, SandboxUnavailable {
+        return run(plan, injected, link, redactor, redactions, sandbox, secretFiles, starts, java.time.Duration.ofNanos(RedactedOutput.HOLD_NANOS));
+    }
+
+    /** The same, with the output held {@code hold} instead of {@link RedactedOutput#HOLD_NANOS} (tests: see Redactor.output). */
+    public static Result run(Plan plan, Map<String, String> injected, CallerLink link, Redactor redactor, RedactionCounts redactions,
+                             SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles, ProcessStart starts, java.time.Duration hold)
+            throws IOException, InterruptedException, SandboxUnavailable {
         // fail closed: a module that asks for a sandbox never runs without one; the caller is
         // refused by the sandbox layer (nothing started, so nothing of the run's was written)
         SandboxLauncher forThisRun = redactor.isEmpty() && secretFiles.isEmpty() ? sandbox
@@ -121,7 +128,7 @@ public final class ToolRun {
             pb.environment().putAll(injected);
             if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process process = starts.start(pb);
-            return new ToolRun(process, link, redactor, redactions, launch).supervise();
+            return new ToolRun(process, link, redactor, redactions, launch, hold.toNanos()).supervise();
         }
     }
 
