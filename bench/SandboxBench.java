@@ -1,20 +1,9 @@
 import airlock.daemon.ConfigDirectory;
 import airlock.daemon.Daemon;
-import airlock.protocol.Frame;
-import airlock.protocol.FrameReader;
-import airlock.protocol.FrameType;
-import airlock.protocol.FrameWriter;
-import airlock.protocol.Payload;
-import airlock.protocol.Request;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,53 +45,19 @@ public final class SandboxBench {
             System.out.println("|---|---|---|---|---|");
             for (String tool : List.of("true", "python")) {
                 List<String> a = tool.equals("python") ? List.of("-c", "pass") : List.of();
-                for (int i = 0; i < 5; i++) { call(sock, "plain-" + tool, a, work); call(sock, "box-" + tool, a, work); } // warm-up
+                for (int i = 0; i < 5; i++) { SocketCall.timed(sock, "plain-" + tool, a, work); SocketCall.timed(sock, "box-" + tool, a, work); } // warm-up
                 long[] plain = new long[runs], box = new long[runs];
                 for (int i = 0; i < runs; i++) {
                     // interleaved, so load on the machine falls on both alike
-                    plain[i] = call(sock, "plain-" + tool, a, work);
-                    box[i] = call(sock, "box-" + tool, a, work);
+                    plain[i] = SocketCall.timed(sock, "plain-" + tool, a, work);
+                    box[i] = SocketCall.timed(sock, "box-" + tool, a, work);
                 }
                 java.util.Arrays.sort(plain);
                 java.util.Arrays.sort(box);
                 String what = tool.equals("python") ? "`python3 -c pass`" : "`true`";
-                System.out.printf("| %s unsandboxed (baseline) | %.1f ms | %.1f ms | %.1f ms | 1.0× |%n", what, ms(plain[runs / 2]), ms(plain[0]), ms(plain[runs - 1]));
-                System.out.printf("| %s in the sandbox | %.1f ms | %.1f ms | %.1f ms | %.1f× |%n", what, ms(box[runs / 2]), ms(box[0]), ms(box[runs - 1]),
+                System.out.printf("| %s unsandboxed (baseline) | %.1f ms | %.1f ms | %.1f ms | 1.0× |%n", what, SocketCall.ms(plain[runs / 2]), SocketCall.ms(plain[0]), SocketCall.ms(plain[runs - 1]));
+                System.out.printf("| %s in the sandbox | %.1f ms | %.1f ms | %.1f ms | %.1f× |%n", what, SocketCall.ms(box[runs / 2]), SocketCall.ms(box[0]), SocketCall.ms(box[runs - 1]),
                         (double) box[runs / 2] / plain[runs / 2]);
-            }
-        }
-    }
-
-    static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    /** One request over the socket; returns the nanoseconds from connect to EXIT. */
-    static long call(Path sock, String command, List<String> args, Path cwd) throws IOException {
-        long t0 = System.nanoTime();
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
-            FrameWriter w = new FrameWriter(Channels.newOutputStream(ch));
-            FrameReader r = new FrameReader(new InputStream() {
-                @Override public int read() throws IOException {
-                    byte[] b = new byte[1];
-                    return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
-                }
-                @Override public int read(byte[] b, int off, int len) throws IOException {
-                    return ch.read(ByteBuffer.wrap(b, off, len));
-                }
-            });
-            w.write(FrameType.REQUEST, new Request(Request.Mode.RUN, command, args, cwd.toString(), Map.of(), "", false).encode());
-            w.write(FrameType.STDIN_EOF, new byte[0]);
-            while (true) {
-                Frame f = r.read();
-                if (f == null) throw new IOException("daemon closed the connection");
-                if (f.type() == FrameType.EXIT) {
-                    Payload p = new Payload(f.payload());
-                    int status = p.i32();
-                    if (status != 0) throw new IOException(command + " exited " + status);
-                    return System.nanoTime() - t0;
-                }
-                if (f.type() == FrameType.REFUSAL) throw new IOException(command + " refused: " + new Payload(f.payload()).i32());
             }
         }
     }

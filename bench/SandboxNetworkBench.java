@@ -1,20 +1,9 @@
 import airlock.daemon.ConfigDirectory;
 import airlock.daemon.Daemon;
-import airlock.protocol.Frame;
-import airlock.protocol.FrameReader;
-import airlock.protocol.FrameType;
-import airlock.protocol.FrameWriter;
-import airlock.protocol.Payload;
-import airlock.protocol.Request;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -49,9 +38,9 @@ public final class SandboxNetworkBench {
         List<String> order = List.of("net-off", "net-own", "net-host", "net-allow");
         try (Daemon d = Daemon.start(new ConfigDirectory(config), env, new PrintStream(new ByteArrayOutputStream()))) {
             Path sock = d.directory().socketOf("default");
-            for (int i = 0; i < 5; i++) for (String m : order) call(sock, m, List.of(), work); // warm-up
+            for (int i = 0; i < 5; i++) for (String m : order) SocketCall.timed(sock, m, List.of(), work); // warm-up
             long[][] t = new long[order.size()][runs];
-            for (int i = 0; i < runs; i++) for (int m = 0; m < order.size(); m++) t[m][i] = call(sock, order.get(m), List.of(), work);
+            for (int i = 0; i < runs; i++) for (int m = 0; m < order.size(); m++) t[m][i] = SocketCall.timed(sock, order.get(m), List.of(), work);
             System.out.println("| `true` in the sandbox | median | min | max | ratio to network = false |");
             System.out.println("|---|---|---|---|---|");
             for (long[] x : t) java.util.Arrays.sort(x);
@@ -62,42 +51,8 @@ public final class SandboxNetworkBench {
                     case "net-host" -> "host_network = true";
                     default -> "network = true, network_allow (its firewall)";
                 };
-                System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.2f× |%n", what, ms(t[m][runs / 2]), ms(t[m][0]), ms(t[m][runs - 1]),
+                System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.2f× |%n", what, SocketCall.ms(t[m][runs / 2]), SocketCall.ms(t[m][0]), SocketCall.ms(t[m][runs - 1]),
                         (double) t[m][runs / 2] / t[0][runs / 2]);
-            }
-        }
-    }
-
-    static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    /** One request over the socket; returns the nanoseconds from connect to EXIT. */
-    static long call(Path sock, String command, List<String> args, Path cwd) throws IOException {
-        long t0 = System.nanoTime();
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
-            FrameWriter w = new FrameWriter(Channels.newOutputStream(ch));
-            FrameReader r = new FrameReader(new InputStream() {
-                @Override public int read() throws IOException {
-                    byte[] b = new byte[1];
-                    return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
-                }
-                @Override public int read(byte[] b, int off, int len) throws IOException {
-                    return ch.read(ByteBuffer.wrap(b, off, len));
-                }
-            });
-            w.write(FrameType.REQUEST, new Request(Request.Mode.RUN, command, args, cwd.toString(), Map.of(), "", false).encode());
-            w.write(FrameType.STDIN_EOF, new byte[0]);
-            while (true) {
-                Frame f = r.read();
-                if (f == null) throw new IOException("daemon closed the connection");
-                if (f.type() == FrameType.EXIT) {
-                    Payload p = new Payload(f.payload());
-                    int status = p.i32();
-                    if (status != 0) throw new IOException(command + " exited " + status);
-                    return System.nanoTime() - t0;
-                }
-                if (f.type() == FrameType.REFUSAL) throw new IOException(command + " refused: " + new Payload(f.payload()).i32());
             }
         }
     }
