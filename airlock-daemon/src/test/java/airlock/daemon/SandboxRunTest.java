@@ -182,16 +182,6 @@ class SandboxRunTest {
     }
 
     /** Tries each HOST:PORT in argv and prints CONNECTED or REFUSED with the error's name. */
-    static final String CONNECT = """
-            import socket, sys
-            for hp in sys.argv[1:]:
-                host, port = hp.rsplit(":", 1)
-                try:
-                    socket.create_connection((host, int(port)), timeout=5).close(); print("CONNECTED", hp)
-                except Exception as e:
-                    print("REFUSED", hp, type(e).__name__)
-            """;
-
     /**
      * Issue 21.7's allowlist: with network_allow the run's own namespace lets out only the listed
      * destinations (its own firewall, set before the tool starts). Two real listeners on one host
@@ -206,10 +196,10 @@ class SandboxRunTest {
              ServerSocket other = new ServerSocket(0, 50, host.address)) {
             String yes = host.text() + ":" + allowed.getLocalPort();
             String no = host.text() + ":" + other.getLocalPort();
-            SandboxBox.Run open = box.python("network = true\nwritable = false\n", CONNECT, yes, no);
+            SandboxBox.Run open = box.python("network = true\nwritable = false\n", HostAddress.CONNECT, yes, no);
             assertThat(open.out()).as(open.err()).contains("CONNECTED " + yes).contains("CONNECTED " + no);
 
-            SandboxBox.Run listed = box.python("network = true\nwritable = false\nnetwork_allow = [\"" + yes + "\"]\n", CONNECT, yes, no,
+            SandboxBox.Run listed = box.python("network = true\nwritable = false\nnetwork_allow = [\"" + yes + "\"]\n", HostAddress.CONNECT, yes, no,
                     "127.0.0.1:" + other.getLocalPort());
             assertThat(listed.status()).as(listed.err()).isZero();
             assertThat(listed.out()).contains("CONNECTED " + yes).contains("REFUSED " + no + " ConnectionRefusedError")

@@ -387,15 +387,7 @@ abstract class ProxyScenarios {
                 instanceof airlock.daemon.sandbox.Bubblewrap.Availability.Ready, "bubblewrap cannot make airlock's sandbox here");
         org.junit.jupiter.api.Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
                 "adding a host address for the listeners needs root");
-        Files.writeString(bench.workspace.resolve("connect.py"), """
-                import socket, sys
-                for hp in sys.argv[1:]:
-                    host, port = hp.rsplit(":", 1)
-                    try:
-                        socket.create_connection((host, int(port)), timeout=5).close(); print("CONNECTED", hp)
-                    except Exception as e:
-                        print("REFUSED", hp, type(e).__name__)
-                """);
+        Files.writeString(bench.workspace.resolve("connect.py"), airlock.daemon.HostAddress.CONNECT);
         Path module = bench.config.resolve("commands/apipy.toml");
         Path configToml = bench.config.resolve("config.toml");
         String config = Files.readString(configToml);
