@@ -182,9 +182,10 @@ public final class Gate {
                     + (b.spec().network() ? b.spec().hostNetwork() ? ", the host's network" : ", a network of its own" : ", no network"))
                     .orElse("the module asks for none")));
         } catch (SandboxUnavailable e) {
-            trace.add(Step.refused("sandbox", e.getMessage().replaceFirst("^airlock: refused by the sandbox layer: ", "")));
-            Decision d = Decision.deny(Layer.SANDBOX, e.rule(), e.getMessage().replaceFirst("^airlock: (refused by the sandbox layer: )?", ""));
-            return new Judgement.Refused(new Refusal(ExitCodes.REFUSED, e.getMessage(), Optional.of(d)), d, Optional.of(plan), trace);
+            Refusal r = Refusal.by(Layer.SANDBOX, e.rule(), e.getMessage());
+            Decision d = r.decision().orElseThrow();
+            trace.add(Step.refused("sandbox", d.reason()));
+            return new Judgement.Refused(r, d, Optional.of(plan), trace);
         }
         // an [ask] rule does not refuse: the daemon holds the request until a person decides
         airlock.rules.Ask.match(module, profile, request.args()).ifPresent(m -> trace.add(Step.allowed("ask",

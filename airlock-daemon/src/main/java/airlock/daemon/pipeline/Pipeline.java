@@ -302,8 +302,7 @@ public final class Pipeline {
         /** {@code airlock skill} and the other verbs of the daemon itself: recorded like a run. */
         private Ending agent(Known known, AgentRequest request) {
             return switch (context.admission().agent(profileName, request)) {
-                case airlock.daemon.agent.AgentVerbs.Answer.Refused r -> refused(known, new Refusal(r.code(), r.message(),
-                        Optional.of(Decision.deny(Layer.ADMISSION, "agent verb", r.message()))));
+                case airlock.daemon.agent.AgentVerbs.Answer.Refused r -> refused(known, Refusal.by(r.code(), Layer.ADMISSION, "agent verb", r.message()));
                 case airlock.daemon.agent.AgentVerbs.Answer.Text t -> {
                     byte[] text = t.stdout().getBytes(StandardCharsets.UTF_8);
                     yield new Ending(known, ran(t.status(), 0, 0, text.length, false), new Reply.Answer(text, t.status()));
