@@ -16,16 +16,6 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class HostAddress implements AutoCloseable {
     public final InetAddress address;
 
-    /** A python3 script that tries each HOST:PORT argument and prints CONNECTED or REFUSED (with why) for it. */
-    public static final String CONNECT = """
-            import socket, sys
-            for hp in sys.argv[1:]:
-                host, port = hp.rsplit(":", 1)
-                try:
-                    socket.create_connection((host, int(port)), timeout=5).close(); print("CONNECTED", hp)
-                except Exception as e:
-                    print("REFUSED", hp, type(e).__name__)
-            """;
 
     private HostAddress(InetAddress address) {
         this.address = address;

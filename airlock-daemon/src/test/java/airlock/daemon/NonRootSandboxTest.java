@@ -116,7 +116,7 @@ class NonRootSandboxTest {
              ServerSocket reachable = new ServerSocket(0, 50, outside.address)) {
             String lo = "127.0.0.1:" + loopback.getLocalPort();
             String out = outside.text() + ":" + reachable.getLocalPort();
-            String script = HostAddress.CONNECT + """
+            String script = SandboxProbes.CONNECT + """
                     import os
                     print("uid", os.getuid())
                     print("netns", os.readlink("/proc/self/ns/net"))
@@ -155,7 +155,7 @@ class NonRootSandboxTest {
             Files.writeString(config.resolve("commands/netcheck.toml"), "[command]\nbin = \"/usr/bin/python3\"\n[deny]\nargs = []\n"
                     + "[sandbox]\nnetwork = true\nwritable = false\n");
             Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
-            Files.writeString(work.resolve("check.py"), HostAddress.CONNECT + "import os\nprint('uid', os.getuid())\n");
+            Files.writeString(work.resolve("check.py"), SandboxProbes.CONNECT + "import os\nprint('uid', os.getuid())\n");
             run(List.of("chown", "-R", SandboxBox.PERSON + ":" + SandboxBox.PERSON, dir.toString()));
             run(List.of("chmod", "700", config.toString()));
 
@@ -212,7 +212,7 @@ class NonRootSandboxTest {
         try (HostAddress outside = HostAddress.add();
              ServerSocket reachable = new ServerSocket(0, 50, outside.address)) {
             String out = outside.text() + ":" + reachable.getLocalPort();
-            String script = HostAddress.CONNECT + "open('out.txt', 'w').write('key=" + secret + "')\n";
+            String script = SandboxProbes.CONNECT + "open('out.txt', 'w').write('key=" + secret + "')\n";
             Result r = holding(secret, "network = true\nwritable = true\n", script, out);
             assertThat(r.run().status()).as(r.run().err()).isZero();
             assertThat(r.run().out()).contains("CONNECTED " + out);
@@ -229,7 +229,7 @@ class NonRootSandboxTest {
              ServerSocket other = new ServerSocket(0, 50, host.address)) {
             String yes = host.text() + ":" + allowed.getLocalPort();
             String no = host.text() + ":" + other.getLocalPort();
-            SandboxBox.Run r = asUser("network = true\nwritable = false\nnetwork_allow = [\"" + yes + "\"]\n", HostAddress.CONNECT, yes, no);
+            SandboxBox.Run r = asUser("network = true\nwritable = false\nnetwork_allow = [\"" + yes + "\"]\n", SandboxProbes.CONNECT, yes, no);
             assertThat(r.status()).as(r.err()).isZero();
             assertThat(r.out()).contains("CONNECTED " + yes).contains("REFUSED " + no + " ConnectionRefusedError");
         }

@@ -196,10 +196,10 @@ class SandboxRunTest {
              ServerSocket other = new ServerSocket(0, 50, host.address)) {
             String yes = host.text() + ":" + allowed.getLocalPort();
             String no = host.text() + ":" + other.getLocalPort();
-            SandboxBox.Run open = box.python("network = true\nwritable = false\n", HostAddress.CONNECT, yes, no);
+            SandboxBox.Run open = box.python("network = true\nwritable = false\n", SandboxProbes.CONNECT, yes, no);
             assertThat(open.out()).as(open.err()).contains("CONNECTED " + yes).contains("CONNECTED " + no);
 
-            SandboxBox.Run listed = box.python("network = true\nwritable = false\nnetwork_allow = [\"" + yes + "\"]\n", HostAddress.CONNECT, yes, no,
+            SandboxBox.Run listed = box.python("network = true\nwritable = false\nnetwork_allow = [\"" + yes + "\"]\n", SandboxProbes.CONNECT, yes, no,
                     "127.0.0.1:" + other.getLocalPort());
             assertThat(listed.status()).as(listed.err()).isZero();
             assertThat(listed.out()).contains("CONNECTED " + yes).contains("REFUSED " + no + " ConnectionRefusedError")
@@ -415,32 +415,10 @@ class SandboxRunTest {
      * host uid 0 may write /proc/sys whatever its capabilities (core_pattern runs a program as
      * root at the next crash). Opening for writing only: nothing is ever written to the kernel.
      */
-    static final String KERNEL_WRITES = """
-            import os
-            targets = ["/proc/sys/kernel/core_pattern", "/proc/sys/kernel/poweroff_cmd", "/proc/sys/fs/suid_dumpable",
-                       "/proc/sys/vm/drop_caches", "/proc/sys/net/ipv4/ip_forward", "/proc/sysrq-trigger",
-                       "/proc/sys/kernel/modprobe"]
-            opened = []
-            for t in targets:
-                try:
-                    os.close(os.open(t, os.O_WRONLY))
-                    opened.append(t)
-                except OSError:
-                    pass
-            uid = os.getuid()
-            host = None
-            for line in open("/proc/self/uid_map"):
-                inner, outer, count = (int(x) for x in line.split())
-                if inner <= uid < inner + count:
-                    host = outer + uid - inner
-            print("host uid", host)
-            print("opened for writing", opened)
-            """;
-
     @Test
     void aRunIsNeverTheHostsRootAndCannotWriteTheKernelsSettings() throws Exception {
         Path written = box.work.resolve("written.txt");
-        SandboxBox.Run r = box.python("writable = true\nnetwork = true\n", KERNEL_WRITES + "open('" + written + "', 'w').write('x')\n"
+        SandboxBox.Run r = box.python("writable = true\nnetwork = true\n", SandboxProbes.KERNEL_WRITES + "open('" + written + "', 'w').write('x')\n"
                 + "for d in ['/tmp', '/dev/shm', os.environ['HOME']]:\n    open(d + '/t', 'w').write('x')\nprint('private folders writable')\n");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("private folders writable");
@@ -464,7 +442,7 @@ class SandboxRunTest {
                 .contains("chown -R USER " + box.work);
         assertThat(ran).doesNotExist();
         // a read-only run there runs, as nobody
-        SandboxBox.Run ro = box.python("writable = false\n", KERNEL_WRITES);
+        SandboxBox.Run ro = box.python("writable = false\n", SandboxProbes.KERNEL_WRITES);
         assertThat(ro.status()).as(ro.err()).isZero();
         assertThat(ro.out()).contains("host uid 65534\n").contains("opened for writing []");
     }

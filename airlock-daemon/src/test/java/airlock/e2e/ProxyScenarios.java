@@ -308,25 +308,7 @@ abstract class ProxyScenarios {
     void aSandboxedScriptIsNeverTheHostsRootNorWritesTheKernelsSettings() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(airlock.daemon.sandbox.Bubblewrap.probe(bench.daemonEnv().get("PATH"))
                 instanceof airlock.daemon.sandbox.Bubblewrap.Availability.Ready, "bubblewrap cannot make airlock's sandbox here");
-        Files.writeString(bench.workspace.resolve("kernel.py"), """
-                import os
-                targets = ["/proc/sys/kernel/core_pattern", "/proc/sys/kernel/poweroff_cmd", "/proc/sys/fs/suid_dumpable",
-                           "/proc/sys/vm/drop_caches", "/proc/sys/net/ipv4/ip_forward", "/proc/sysrq-trigger"]
-                opened = []
-                for t in targets:
-                    try:
-                        os.close(os.open(t, os.O_WRONLY))
-                        opened.append(t)
-                    except OSError:
-                        pass
-                host = None
-                for line in open("/proc/self/uid_map"):
-                    inner, outer, count = (int(x) for x in line.split())
-                    if inner <= os.getuid() < inner + count:
-                        host = outer + os.getuid() - inner
-                print("host uid", host)
-                print("opened for writing", opened)
-                """);
+        Files.writeString(bench.workspace.resolve("kernel.py"), airlock.daemon.SandboxProbes.KERNEL_WRITES);
         var r = run("agent", Sandbox.WORKSPACE, new byte[0], "python3", "kernel.py");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("opened for writing []\n").doesNotContain("host uid 0\n").doesNotContain("host uid None");
@@ -387,7 +369,7 @@ abstract class ProxyScenarios {
                 instanceof airlock.daemon.sandbox.Bubblewrap.Availability.Ready, "bubblewrap cannot make airlock's sandbox here");
         org.junit.jupiter.api.Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
                 "adding a host address for the listeners needs root");
-        Files.writeString(bench.workspace.resolve("connect.py"), airlock.daemon.HostAddress.CONNECT);
+        Files.writeString(bench.workspace.resolve("connect.py"), airlock.daemon.SandboxProbes.CONNECT);
         Path module = bench.config.resolve("commands/apipy.toml");
         Path configToml = bench.config.resolve("config.toml");
         String config = Files.readString(configToml);
