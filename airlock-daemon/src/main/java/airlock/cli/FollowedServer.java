@@ -85,7 +85,7 @@ final class FollowedServer<S> implements Daemon.Follower, Closeable {
                     TlsIdentity tls = TlsIdentity.load(ApiCommand.dir(dir), ApiInfoCommand.resolve(dir, api.cert()),
                             ApiInfoCommand.resolve(dir, api.key()));
                     ApiServer s = ApiServer.start(api, tls, new ApiKeys(ApiCommand.keysDir(dir), vault, Clock.systemUTC()), daemon::policy,
-                            new VaultSlots(vault, daemon::policy), ApiCommand.dir(dir), log, Clock.systemUTC());
+                            new VaultSlots(vault, daemon::policy), daemon.runs(), ApiCommand.dir(dir), log, Clock.systemUTC());
                     return running(s.url(), s);
                 }, log));
     }

@@ -7,6 +7,7 @@ import airlock.daemon.pipeline.Admission;
 import airlock.daemon.pipeline.CommandLocks;
 import airlock.daemon.pipeline.OpenCalls;
 import airlock.daemon.pipeline.Pipeline;
+import airlock.daemon.runs.Runs;
 import airlock.rules.ConfigError;
 import airlock.rules.Policy;
 import airlock.daemon.audit.AuditFiles;
@@ -26,6 +27,7 @@ import airlock.daemon.vault.HostSecrets;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,8 @@ public final class Daemon implements DaemonView, Closeable {
     private final ConfigDirectory dir;
     private final AtomicReference<Policy> policy;
     private final OpenCalls connections = new OpenCalls();
+    /** Runs that outlive their request (the HTTPS API's); interrupted when the daemon stops. */
+    private final Runs runs;
     private final ProfileSockets sockets;
     private final HostOps operations;
     private ControlSocket control;
@@ -83,6 +87,10 @@ public final class Daemon implements DaemonView, Closeable {
         Pipeline pipeline = new Pipeline(new Pipeline.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
                 this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin(), sandbox), admission, vault, sandbox,
                 settings.outputHold()));
+        this.runs = new Runs(pipeline, connections, () -> {
+            var l = this.policy.get().config().api().runs();
+            return new Runs.Limits(l.maxRunsPerKey(), l.maxFiles(), l.maxOutputBytes(), l.runsKept());
+        }, Path.of(System.getProperty("java.io.tmpdir")), log);
         this.reloader = new Reloader(dir, this::apply, log, audit);
         this.sockets = new ProfileSockets(dir, this.policy::get, connections, approvals,
                 new AcceptLoop(settings.maxSessions(), MAX_SESSIONS, connections, pipeline, settings.firstFrameTimeout(), log), log,
@@ -226,6 +234,11 @@ public final class Daemon implements DaemonView, Closeable {
         return connections.count(profile);
     }
 
+    /** The runs started over the HTTPS API (the API's listener is their only caller). */
+    public Runs runs() {
+        return runs;
+    }
+
     @Override
     public HostOps operations() {
         return operations;
@@ -251,6 +264,8 @@ public final class Daemon implements DaemonView, Closeable {
     @Override
     public synchronized void close() {
         reloader.close();
+        // before the audit log closes: an interrupted run's record is written
+        runs.close();
         if (control != null) control.close();
         sockets.close();
         audit.close();

@@ -70,10 +70,10 @@ public record Config(List<String> enabled, LogSettings log, HookSettings hooks, 
      * daemon makes a self-signed certificate once.
      */
     public record ApiSettings(java.util.Optional<String> host, int port, boolean allowRemote, java.util.Optional<String> cert,
-                              java.util.Optional<String> key, long maxBodyBytes) {
+                              java.util.Optional<String> key, long maxBodyBytes, RunLimits runs) {
         public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
         public static final ApiSettings OFF = new ApiSettings(java.util.Optional.empty(), 0, false, java.util.Optional.empty(),
-                java.util.Optional.empty(), DEFAULT_MAX_BODY_BYTES);
+                java.util.Optional.empty(), DEFAULT_MAX_BODY_BYTES, RunLimits.DEFAULT);
 
         public boolean enabled() {
             return host.isPresent();
@@ -83,6 +83,16 @@ public record Config(List<String> enabled, LogSettings log, HookSettings hooks, 
         public String authority(int boundPort) {
             String h = host.orElseThrow();
             return (h.contains(":") ? "[" + h + "]" : h) + ":" + boundPort;
+        }
+
+        /**
+         * What one key or address may ask of the API: {@code requests_per_second} per key and per
+         * address (twice that in a burst), {@code max_runs_per_key} runs at once, {@code max_files}
+         * files per run, {@code max_output_bytes} of a run's output kept (the run is stopped past
+         * it), {@code runs_kept} finished runs per profile answered by {@code GET /v1/runs/ID}.
+         */
+        public record RunLimits(int requestsPerSecond, int maxRunsPerKey, int maxFiles, long maxOutputBytes, int runsKept) {
+            public static final RunLimits DEFAULT = new RunLimits(20, 4, 64, 4L * 1024 * 1024, 32);
         }
     }
 }

@@ -68,7 +68,8 @@ public final class ConfigLoader {
     private static Config.ApiSettings apiSettings(Toml t) throws ConfigError {
         var api = t.table(t.root(), "api");
         if (api == null) return Config.ApiSettings.OFF;
-        t.onlyKeys(api, Set.of("listen", "allow_remote", "cert", "key", "max_body_bytes"));
+        t.onlyKeys(api, Set.of("listen", "allow_remote", "cert", "key", "max_body_bytes", "requests_per_second", "max_runs_per_key",
+                "max_files", "max_output_bytes", "runs_kept"));
         Boolean remote = t.bool(api, "allow_remote");
         String listen = t.string(api, "listen");
         String cert = t.string(api, "cert");
@@ -86,6 +87,13 @@ public final class ConfigLoader {
         if (maxBody != null && (maxBody < 1024 || maxBody > 64L * 1024 * 1024)) {
             throw t.error("api.max_body_bytes", "must be between 1024 and 67108864");
         }
+        Config.ApiSettings.RunLimits d = Config.ApiSettings.RunLimits.DEFAULT;
+        Config.ApiSettings.RunLimits limits = new Config.ApiSettings.RunLimits(
+                (int) within(t, api, "requests_per_second", 1, 100_000, d.requestsPerSecond()),
+                (int) within(t, api, "max_runs_per_key", 1, 256, d.maxRunsPerKey()),
+                (int) within(t, api, "max_files", 1, 4096, d.maxFiles()),
+                within(t, api, "max_output_bytes", 65_536, 1024L * 1024 * 1024, d.maxOutputBytes()),
+                (int) within(t, api, "runs_kept", 1, 10_000, d.runsKept()));
         if (listen == null) return Config.ApiSettings.OFF;
         ListenAddress.Parsed a = ListenAddress.parse(listen);
         if (a.problem() != null) throw t.error("api.listen", a.problem());
@@ -95,7 +103,15 @@ public final class ConfigLoader {
                     + "other machines. Use 127.0.0.1:PORT (or [::1]:PORT), or set [api] allow_remote = true if you really mean it");
         }
         return new Config.ApiSettings(Optional.of(a.host()), a.port(), allowRemote, Optional.ofNullable(cert), Optional.ofNullable(key),
-                maxBody == null ? Config.ApiSettings.DEFAULT_MAX_BODY_BYTES : maxBody);
+                maxBody == null ? Config.ApiSettings.DEFAULT_MAX_BODY_BYTES : maxBody, limits);
+    }
+
+    /** An integer key of {@code table} between {@code min} and {@code max}, or {@code otherwise} when absent. */
+    private static long within(Toml t, Toml.Table table, String key, long min, long max, long otherwise) throws ConfigError {
+        Long v = t.integer(table, key);
+        if (v == null) return otherwise;
+        if (v < min || v > max) throw t.error("api." + key, "must be between " + min + " and " + max);
+        return v;
     }
 
     public static Profile profile(String name, String file, String text) throws ConfigError {

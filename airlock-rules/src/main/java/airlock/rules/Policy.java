@@ -22,6 +22,13 @@ public final class Policy {
     public Map<String, Profile> profiles() { return profiles; }
     public Map<String, CommandModule> modules() { return modules; }
 
+    /** The same policy with {@code profile} in place of the profile of its name (the modules and config are shared). */
+    public Policy withProfile(Profile profile) {
+        Map<String, Profile> p = new java.util.HashMap<>(profiles);
+        p.put(profile.name(), profile);
+        return new Policy(config, p, modules);
+    }
+
     /** The three pure layers in order: the first refusal, else the module's allowing decision. */
     public Decision decide(String profileName, String command, List<String> args) {
         Decision config = configLayer(command);

@@ -60,6 +60,15 @@ public record Profile(String name, List<String> commands, Map<String, String> en
         return commands.isEmpty() || commands.contains(command);
     }
 
+    /**
+     * The same profile seeing only {@code only} (container path to host path) instead of its
+     * {@code [mounts]}: a listener that makes each run a folder of its own (the HTTPS API) judges
+     * the run as if the profile mounted just that.
+     */
+    public Profile withMounts(Map<String, String> only) {
+        return new Profile(name, commands, envSet, only, socketOwner, secrets, redactAlso, secretReferences, lifecycle, ask);
+    }
+
     /** What {@code command} gets from the vault in this profile (nothing when not granted). */
     public SecretGrant secretsFor(String command) {
         return secrets.getOrDefault(command, SecretGrant.NONE);

@@ -23,6 +23,7 @@ import airlock.rules.CommandModule;
 import airlock.rules.Decision;
 import airlock.rules.Layer;
 import airlock.rules.Policy;
+import airlock.rules.Profile;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,7 +86,16 @@ public final class Pipeline {
      * @param starts      how the tool starts (a stop of the profile keeps it from starting)
      */
     public Finish serve(String profileName, Intake intake, CallerLink link, ToolRun.ProcessStart starts, boolean stopped) {
-        Request request = new Request(profileName, link, starts, stopped);
+        return serve(profileName, intake, link, starts, stopped, Optional.empty());
+    }
+
+    /**
+     * The same, for a listener that gives each run a folder of its own ({@link RunFolder}): the
+     * request is judged and run with that folder as its profile's only mount.
+     */
+    public Finish serve(String profileName, Intake intake, CallerLink link, ToolRun.ProcessStart starts, boolean stopped,
+                        Optional<RunFolder> folder) {
+        Request request = new Request(profileName, link, starts, stopped, folder);
         return finish(request, request.serve(intake));
     }
 
@@ -155,6 +165,7 @@ public final class Pipeline {
         private final CallerLink link;
         private final ToolRun.ProcessStart starts;
         private final boolean stopped;
+        private final Optional<RunFolder> folder;
         private final Instant started = Instant.now();
         private final String id = UUID.randomUUID().toString();
 
@@ -164,11 +175,20 @@ public final class Pipeline {
          */
         private final List<Stage> stages = List.of(this::judge, this::auditReady, this::preExec, this::ask, this::admitAgain);
 
-        Request(String profileName, CallerLink link, ToolRun.ProcessStart starts, boolean stopped) {
+        Request(String profileName, CallerLink link, ToolRun.ProcessStart starts, boolean stopped, Optional<RunFolder> folder) {
             this.profileName = profileName;
             this.link = link;
             this.starts = starts;
             this.stopped = stopped;
+            this.folder = folder;
+        }
+
+        /** The policy this request is judged by: the current one, with the run's own folder as its profile's only mount. */
+        private Policy policy() {
+            Policy current = context.policy().get();
+            Profile profile = current.profiles().get(profileName);
+            if (folder.isEmpty() || profile == null) return current;
+            return current.withProfile(profile.withMounts(folder.get().mounts()));
         }
 
         Ending serve(Intake intake) {
@@ -188,7 +208,7 @@ public final class Pipeline {
                 Optional<Refusal> barred = admit(request);
                 if (barred.isPresent()) return refused(known, barred.get());
                 if (request.mode() == AgentRequest.Mode.AGENT) return agent(known, request);
-                Policy policy = context.policy().get();
+                Policy policy = policy();
                 known = known.asked(request, Optional.ofNullable(policy.modules().get(request.command())).map(CommandModule::sha256));
                 Progress p = new Progress(known, request, null, policy);
                 for (Stage stage : stages) {
@@ -318,7 +338,7 @@ public final class Pipeline {
                 result = ToolRun.run(plan, secrets.env(), link, secrets.redactor(), counts, context.sandbox(), secrets.directory(), starts,
                         context.outputHold());
             }
-            return new Ending(known, ran(result), result.callerLost() ? new Reply.Silent() : new Reply.Exit(result.status(), result.signal()),
+            return new Ending(known, ran(result), result.callerLost() ? new Reply.Silent() : new Reply.Exit(result.status(), result.signal(), result.limit()),
                     report(secrets, counts, result));
         }
 

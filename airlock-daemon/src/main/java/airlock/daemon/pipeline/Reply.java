@@ -8,8 +8,17 @@ import airlock.daemon.core.Refusal;
  * out already through its {@link CallerLink}.
  */
 public sealed interface Reply {
-    /** A streamed run: only the exit status is left to send. */
-    record Exit(int status, int signal) implements Reply {}
+    /**
+     * A streamed run: only the exit status is left to send. {@code limit} names the run's limit
+     * that ended it ("timeout", "output", "memory", ...; "" when none), for a listener that reports
+     * it apart from the status (the HTTPS API's {@code timeout}); the unix listener has told the
+     * caller on stderr already.
+     */
+    record Exit(int status, int signal, String limit) implements Reply {
+        public Exit(int status, int signal) {
+            this(status, signal, "");
+        }
+    }
 
     /** Nothing ran: why, and the exit status the agent's command ends with. */
     record Refuse(Refusal refusal) implements Reply {}

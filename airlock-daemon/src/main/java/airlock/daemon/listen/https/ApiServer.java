@@ -1,6 +1,8 @@
 package airlock.daemon.listen.https;
 
 import airlock.daemon.agent.SecretSlots;
+import airlock.daemon.core.Caller;
+import airlock.daemon.runs.Runs;
 import airlock.rules.Config;
 import airlock.rules.Policy;
 import airlock.rules.Profile;
@@ -37,14 +39,17 @@ import java.util.function.Supplier;
  * The HTTPS API for remote agents ({@code [api] listen}, docs/api.md): the JDK's
  * {@link HttpsServer}, TLS 1.3 and 1.2 only. Every request, whatever its path, is verified
  * ({@link RequestVerifier}) before it is routed, so an unsigned client learns nothing, not even
- * which endpoints exist. A key sees only its own profile's things. Runs are not served yet: their
- * endpoints answer 501 after the signature is checked.
+ * which endpoints exist. A key sees only its own profile's things. Runs ({@link RunEndpoints}) go
+ * through the same request path as a profile's socket, with the key holder as the caller.
+ * Requests per second are limited per address before the signature is checked (so a flood of
+ * unsigned requests costs little) and per key after it.
  */
 public final class ApiServer implements Closeable {
     public static final String ADDRESS_FILE = "address";
     /** Live nonces one key may hold in the 120 s replay window (about 160 requests a second, sustained). */
     static final int MAX_NONCES_PER_KEY = 20_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper STRICT = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final HttpsServer server;
     private final ExecutorService threads;
@@ -57,9 +62,12 @@ public final class ApiServer implements Closeable {
     private final PrintStream log;
     private final Path apiDir;
     private final String url;
+    private final RunEndpoints runs;
+    private final RateLimit perAddress;
+    private final RateLimit perKey;
 
     private ApiServer(HttpsServer server, ExecutorService threads, ApiKeys keys, Supplier<Policy> policy, SecretSlots slots,
-                      TlsIdentity tls, long maxBody, PrintStream log, Path apiDir, String url, Clock clock) {
+                      TlsIdentity tls, long maxBody, PrintStream log, Path apiDir, String url, Clock clock, Runs runs, int perSecond) {
         this.server = server;
         this.threads = threads;
         this.keys = keys;
@@ -70,12 +78,15 @@ public final class ApiServer implements Closeable {
         this.log = log;
         this.apiDir = apiDir;
         this.url = url;
+        this.runs = new RunEndpoints(runs);
+        this.perAddress = new RateLimit(perSecond, System::nanoTime);
+        this.perKey = new RateLimit(perSecond, System::nanoTime);
         this.verifier = new RequestVerifier(id -> keys.find(id, policy.get()), clock, MAX_NONCES_PER_KEY);
     }
 
     /** Starts listening on {@code [api] listen}; writes {@code <apiDir>/address} (the URL) for {@code airlock api info}. */
     public static ApiServer start(Config.ApiSettings api, TlsIdentity tls, ApiKeys keys, Supplier<Policy> policy, SecretSlots slots,
-                                  Path apiDir, PrintStream log, Clock clock) throws IOException {
+                                  Runs runs, Path apiDir, PrintStream log, Clock clock) throws IOException {
         String host = api.host().orElseThrow(() -> new IOException("the API is off ([api] listen is not set)"));
         InetAddress ip = InetAddress.ofLiteral(host);
         if (!ip.isLoopbackAddress() && !api.allowRemote()) {
@@ -102,7 +113,8 @@ public final class ApiServer implements Closeable {
         ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
         server.setExecutor(threads);
         String url = "https://" + api.authority(server.getAddress().getPort());
-        ApiServer s = new ApiServer(server, threads, keys, policy, slots, tls, api.maxBodyBytes(), log, apiDir, url, clock);
+        ApiServer s = new ApiServer(server, threads, keys, policy, slots, tls, api.maxBodyBytes(), log, apiDir, url, clock, runs,
+                api.runs().requestsPerSecond());
         server.createContext("/", s::handle);
         server.start();
         s.writeAddress();
@@ -132,6 +144,11 @@ public final class ApiServer implements Closeable {
     private void handle(HttpExchange x) throws IOException {
         try (x) {
             String remote = x.getRemoteAddress().getAddress().getHostAddress();
+            java.util.OptionalLong wait = perAddress.take(remote);
+            if (wait.isPresent()) {
+                refuse(x, remote, new Refusal(Refusal.Reason.TOO_MANY_FROM_ADDRESS), wait.getAsLong());
+                return;
+            }
             long declared = declaredLength(x);
             if (declared > maxBody) {
                 refuse(x, remote, new Refusal(Refusal.Reason.TOO_LARGE, "at most " + maxBody + " bytes ([api] max_body_bytes)"));
@@ -152,7 +169,9 @@ public final class ApiServer implements Closeable {
                 case RequestVerifier.Outcome.Refused f -> refuse(x, remote, f.refusal());
                 case RequestVerifier.Outcome.Verified v -> {
                     keys.used(v.keyId());
-                    route(x, r, v);
+                    java.util.OptionalLong later = perKey.take(v.keyId());
+                    if (later.isPresent()) refuse(x, remote, new Refusal(Refusal.Reason.TOO_MANY), later.getAsLong());
+                    else route(x, r, v, remote);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -176,12 +195,17 @@ public final class ApiServer implements Closeable {
     }
 
     private void refuse(HttpExchange x, String remote, Refusal r) throws IOException {
+        refuse(x, remote, r, 30);
+    }
+
+    /** A refusal; one that asks to come back later says when ({@code Retry-After}, seconds). */
+    private void refuse(HttpExchange x, String remote, Refusal r, long retryAfter) throws IOException {
         log.println("airlock: api: refused a request from " + remote + ": " + r.reason().name().toLowerCase(java.util.Locale.ROOT));
-        if (r.reason() == Refusal.Reason.TOO_MANY) x.getResponseHeaders().set("Retry-After", "30");
+        if (r.status() == 429) x.getResponseHeaders().set("Retry-After", Long.toString(retryAfter));
         send(x, r.status(), error(r.message()));
     }
 
-    private void route(HttpExchange x, SignedRequest r, RequestVerifier.Outcome.Verified v) throws IOException {
+    private void route(HttpExchange x, SignedRequest r, RequestVerifier.Outcome.Verified v, String remote) throws IOException {
         String method = r.method(), path = r.path();
         Policy p = policy.get();
         Profile profile = p.profiles().get(v.profile());
@@ -225,14 +249,51 @@ public final class ApiServer implements Closeable {
                 x.sendResponseHeaders(200, text.length);
                 x.getResponseBody().write(text);
             }
+            case "/v1/secrets/requests" -> {
+                if (!method.equals("POST")) {
+                    x.getResponseHeaders().set("Allow", "POST");
+                    send(x, 405, error("airlock: only POST is served here"));
+                    return;
+                }
+                requestSecret(x, r.body(), profile.name());
+            }
             default -> {
-                if (path.equals("/v1/runs") || path.startsWith("/v1/runs/") || path.equals("/v1/secrets/requests")) {
-                    send(x, 501, error("airlock: " + method + " " + (path.startsWith("/v1/runs") ? "/v1/runs" : path)
-                            + " is not served yet by this daemon (issue 24: runs come in a later step); use the unix socket for now"));
+                if (RunEndpoints.serves(path)) {
+                    runs.route(x, method, path, r.body(), profile.name(), new Caller.KeyHolder(v.keyId(), remote));
                 } else {
                     send(x, 404, error("airlock: no endpoint " + path + " (see GET /v1/skill.md)"));
                 }
             }
+        }
+    }
+
+    /**
+     * {@code POST /v1/secrets/requests {"name", "description"}}: the slot request the shim's
+     * {@code airlock secrets request} makes, for a person on the host to fill and grant.
+     */
+    private void requestSecret(HttpExchange x, byte[] body, String profile) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = STRICT.readTree(body);
+        } catch (IOException e) {
+            send(x, 400, error("airlock: refused by the api layer: the body is not JSON; send {\"name\": ..., \"description\": ...}"));
+            return;
+        }
+        if (n == null || !n.isObject() || !n.path("name").isTextual() || !n.path("description").isTextual() || n.size() != 2) {
+            send(x, 400, error("airlock: refused by the api layer: send exactly {\"name\": \"NAME\", \"description\": \"what it is for\"}"));
+            return;
+        }
+        try {
+            SecretSlots.Slot s = slots.request(profile, n.get("name").asText(), n.get("description").asText());
+            ObjectNode o = JSON.createObjectNode();
+            o.put("name", s.name());
+            o.put("description", s.description());
+            o.put("set", s.set());
+            o.put("message", "requested secret " + s.name() + " (empty): a person on the host sees it in 'airlock secret list',"
+                    + " sets it and grants it to this profile; GET /v1/secrets shows when it is set");
+            send(x, 201, o);
+        } catch (SecretSlots.Refused e) {
+            send(x, 400, error(e.getMessage()));
         }
     }
 
@@ -254,13 +315,13 @@ public final class ApiServer implements Closeable {
                 .map(java.util.Map.Entry::getKey).toList();
     }
 
-    private static ObjectNode error(String message) {
+    static ObjectNode error(String message) {
         ObjectNode o = JSON.createObjectNode();
         o.put("error", message);
         return o;
     }
 
-    private static void send(HttpExchange x, int status, ObjectNode body) throws IOException {
+    static void send(HttpExchange x, int status, ObjectNode body) throws IOException {
         byte[] b = JSON.writeValueAsBytes(body);
         x.getResponseHeaders().set("Content-Type", "application/json");
         x.getResponseHeaders().set("Cache-Control", "no-store");

@@ -21,6 +21,7 @@ public record Refusal(Reason reason, String detail) {
         DIGEST_MISMATCH(401, "Content-Digest does not match the body"),
         REPLAY(401, "nonce already used by this key (a replayed request)"),
         TOO_MANY(429, "too many requests for this key; retry later"),
+        TOO_MANY_FROM_ADDRESS(429, "too many requests from this address; retry later"),
         TOO_LARGE(413, "body too large");
 
         public final int status;
