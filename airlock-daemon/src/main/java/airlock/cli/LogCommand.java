@@ -222,6 +222,11 @@ final class LogCommand implements Callable<Integer> {
         b.append("  cwd ").append(clean(n.path("cwd").asText("?")));
         String container = n.path("container_id").asText("");
         b.append("  container ").append(container.isEmpty() ? "-" : clean(container.length() > 12 ? container.substring(0, 12) : container));
+        JsonNode holder = n.path("key_holder");
+        if (holder.isObject()) {
+            b.append("  via ").append(clean(holder.path("transport").asText("https"))).append(" key ")
+                    .append(clean(holder.path("key_id").asText("?"))).append(" from ").append(clean(holder.path("remote_address").asText("?")));
+        }
         if (!verdict.equals("allowed")) {
             b.append("  [").append(n.path("layer").asText("daemon"));
             if (n.path("rule").isTextual()) b.append(" rule ").append(ShellWords.quote(n.path("rule").asText()));

@@ -108,7 +108,15 @@ function row(r) {
   link.textContent = r.seq;
   first.appendChild(link);
   cell(r.time);
-  cell(r.profile);
+  const who = cell(r.profile);
+  if (r.via) {
+    // a remote agent's request (the HTTPS API): which key, from where
+    const via = document.createElement("small");
+    via.className = "via";
+    via.textContent = "via " + r.via;
+    who.appendChild(document.createElement("br"));
+    who.appendChild(via);
+  }
   cell(r.line, true); // quoted and escaped on the server, as the page's own rows
   const badge = document.createElement("span");
   badge.className = "badge o-" + r.outcome;

@@ -71,7 +71,7 @@ class PackageGraphTest {
         Map<String, Set<String>> graph = graph();
         assertThat(graph).containsKeys("airlock.daemon.pipeline", "airlock.daemon.listen.unix");
         for (String below : List.of("airlock.daemon.pipeline", "airlock.daemon.gate", "airlock.daemon.sandbox", "airlock.daemon.hooks",
-                "airlock.daemon.vault", "airlock.daemon.redact", "airlock.daemon.audit", "airlock.daemon.approval")) {
+                "airlock.daemon.vault", "airlock.daemon.redact", "airlock.daemon.audit", "airlock.daemon.approval", "airlock.daemon.runs")) {
             assertThat(graph.getOrDefault(below, Set.of())).as(below)
                     .noneMatch(p -> p.startsWith("airlock.daemon.listen") || p.equals("airlock.daemon") || p.startsWith("airlock.cli")
                             || p.startsWith("airlock.daemon.console"));

@@ -48,12 +48,14 @@ class ApiProcessTest {
         Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(config.resolve("profiles"));
         Files.createDirectories(config.resolve("commands"));
-        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"tool\"]\n[api]\nlisten = \"127.0.0.1:0\"\nmax_body_bytes = "
-                + MAX_BODY + "\n");
-        Files.writeString(config.resolve("commands/tool.toml"), "[command]\nbin = \"tool\"\n[deny]\nargs = []\n");
+        // requests_per_second: the client below is quick, and the limit has a test of its own
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"tool\", \"python3\"]\n[api]\nlisten = \"127.0.0.1:0\"\nmax_body_bytes = "
+                + MAX_BODY + "\nrequests_per_second = 1000\n");
+        Files.writeString(config.resolve("commands/tool.toml"), "[command]\nbin = \"tool\"\n[deny]\nargs = [\"rm\"]\n");
         Vault.at(new ConfigDirectory(config).vaultDir()).set("DEV_TOKEN", VAULT_VALUE.getBytes(StandardCharsets.UTF_8), "the dev token");
         Files.writeString(config.resolve("profiles/dev.toml"), "commands = []\n[secrets.tool]\nenv = { TOKEN = \"DEV_TOKEN\" }\n"
-                + "[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+                + "[secrets.python3]\nenv = { TOKEN = \"DEV_TOKEN\" }\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+        Files.writeString(config.resolve("profiles/ops.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
         Files.writeString(config.resolve("profiles/old.toml"), "commands = []\nexpires = 2020-01-01T00:00:00Z\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
 
         ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("start", "--config", config.toString())).redirectErrorStream(true);
@@ -67,11 +69,12 @@ class ApiProcessTest {
             Cli.Result dev = cli("api", "key", "create", "dev", "--config", config.toString());
             Cli.Result other = cli("api", "key", "create", "dev", "--expires", "1d", "--config", config.toString());
             Cli.Result old = cli("api", "key", "create", "old", "--config", config.toString());
-            for (Cli.Result r : List.of(dev, other, old)) {
+            Cli.Result ops = cli("api", "key", "create", "ops", "--config", config.toString());
+            for (Cli.Result r : List.of(dev, other, old, ops)) {
                 assertThat(r.exit()).as(r.err()).isZero();
                 assertThat(r.out()).matches("ark_[0-9a-f]{10}:[A-Za-z0-9_-]{43}\n");
             }
-            String devKey = dev.out().strip(), otherKey = other.out().strip(), oldKey = old.out().strip();
+            String devKey = dev.out().strip(), otherKey = other.out().strip(), oldKey = old.out().strip(), opsKey = ops.out().strip();
             assertThat(dev.err()).contains("API key " + devKey.split(":")[0] + " for profile dev").doesNotContain(secret(devKey));
 
             Cli.Result info = cli("api", "info", "--json", "--config", config.toString());
@@ -89,7 +92,7 @@ class ApiProcessTest {
                 Files.write(client.resolve("api_client_test.py"), test.readAllBytes());
             }
             List<String> canaries = new ArrayList<>();
-            for (String k : List.of(devKey, otherKey, oldKey)) canaries.addAll(forms(secret(k)));
+            for (String k : List.of(devKey, otherKey, oldKey, opsKey)) canaries.addAll(forms(secret(k)));
             canaries.addAll(forms(VAULT_VALUE));
             ProcessBuilder py = new ProcessBuilder("python3", "api_client_test.py").directory(client.toFile()).redirectErrorStream(true);
             py.environment().put("AIRLOCK_URL", i.path("url").asText());
@@ -97,6 +100,7 @@ class ApiProcessTest {
             py.environment().put("KEY_DEV", devKey);
             py.environment().put("KEY_OTHER", otherKey);
             py.environment().put("KEY_OLD", oldKey);
+            py.environment().put("KEY_OPS", opsKey);
             py.environment().put("MAX_BODY", Long.toString(MAX_BODY));
             py.environment().put("CANARIES", JSON.writeValueAsString(canaries));
             py.environment().put("REVOKE_CMD", JSON.writeValueAsString(AirlockProcess.command("api", "key", "revoke", otherKey.split(":")[0],
@@ -110,7 +114,7 @@ class ApiProcessTest {
             Cli.Result list = cli("api", "key", "list", "--json", "--config", config.toString());
             assertThat(list.exit()).as(list.err()).isZero();
             JsonNode keys = JSON.readTree(list.out());
-            assertThat(keys).hasSize(3);
+            assertThat(keys).hasSize(4);
             for (JsonNode k : keys) {
                 String id = k.path("id").asText();
                 if (id.equals(devKey.split(":")[0])) {
@@ -120,14 +124,22 @@ class ApiProcessTest {
                     assertThat(k.path("state").asText()).isEqualTo("revoked");
                     assertThat(k.path("expires").isNull()).isFalse();
                 } else {
-                    assertThat(k.path("profile").asText()).isEqualTo("old");
+                    assertThat(k.path("profile").asText()).isIn("old", "ops");
                 }
             }
             Cli.Result table = cli("api", "key", "list", "--config", config.toString());
             assertThat(table.out()).contains("revoked").contains("active");
 
             // the canaries: nowhere in the log, the list, or any file under the config directory
-            String everything = text(log) + list.out() + table.out() + info.out() + out;
+            // the API's runs are in the audit log, naming the key, the address and the transport
+            Cli.Result logged = cli("log", "--config", config.toString());
+            assertThat(logged.exit()).as(logged.err()).isZero();
+            String devId = devKey.split(":")[0];
+            assertThat(logged.out().lines().filter(l -> l.contains("python3 main.py")).toList()).singleElement().asString()
+                    .contains("allowed").contains("exit 0").contains("via https key " + devId + " from 127.0.0.1");
+            assertThat(logged.out()).contains("refused  tool rm").contains("[module rule rm");
+            assertThat(logged.out().lines().filter(l -> l.contains("via https")).count()).as(logged.out()).isGreaterThanOrEqualTo(5);
+            String everything = text(log) + list.out() + table.out() + info.out() + out + logged.out();
             try (Stream<Path> files = Files.walk(config)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     everything += "\n" + new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
@@ -141,6 +153,66 @@ class ApiProcessTest {
             daemon.waitFor(20, TimeUnit.SECONDS);
             reader.join(5_000);
         }
+    }
+
+    /**
+     * The API's limits ({@code api_limits_test.py}), then the daemon stopped under a run: the run
+     * is interrupted, its process tree killed, and its audit record still written.
+     */
+    @Test
+    void limitsAreSaidWithRetryAfterAndAStoppedDaemonStillRecordsItsRuns() throws Exception {
+        Path config = tmp.resolve("config");
+        Path work = Files.createDirectories(tmp.resolve("work")).toRealPath();
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path marker = tmp.resolve("still-running");
+        Path tool = bin.resolve("tool");
+        // "sleep" outlives the test unless its tree is killed; it then leaves the marker behind
+        Files.writeString(tool, "#!/bin/sh\nif [ \"$1\" = sleep ]; then sleep 8; touch " + marker + "; fi\necho tool\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(config.resolve("profiles"));
+        Files.createDirectories(config.resolve("commands"));
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"tool\"]\n[api]\nlisten = \"127.0.0.1:0\"\n"
+                + "requests_per_second = 2\nmax_runs_per_key = 1\nmax_files = 2\n");
+        Files.writeString(config.resolve("commands/tool.toml"), "[command]\nbin = \"tool\"\n[deny]\nargs = []\n");
+        Files.writeString(config.resolve("profiles/dev.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+        ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("start", "--config", config.toString())).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process daemon = pb.start();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Thread reader = Thread.ofPlatform().daemon(true).start(() -> copy(daemon.getInputStream(), log));
+        try {
+            waitFor(log, "airlock: api on https://127.0.0.1:");
+            Cli.Result dev = cli("api", "key", "create", "dev", "--config", config.toString());
+            JsonNode i = JSON.readTree(cli("api", "info", "--json", "--config", config.toString()).out());
+            Path client = tmp.resolve("client");
+            Files.createDirectories(client);
+            try (InputStream in = airlock.daemon.listen.https.ApiServer.class.getResourceAsStream("airlock_client.py");
+                 InputStream test = ApiProcessTest.class.getResourceAsStream("api_limits_test.py")) {
+                Files.write(client.resolve("airlock_client.py"), in.readAllBytes());
+                Files.write(client.resolve("api_limits_test.py"), test.readAllBytes());
+            }
+            ProcessBuilder py = new ProcessBuilder("python3", "api_limits_test.py").directory(client.toFile()).redirectErrorStream(true);
+            py.environment().put("AIRLOCK_URL", i.path("url").asText());
+            py.environment().put("AIRLOCK_FINGERPRINT", i.path("fingerprint_sha256").asText());
+            py.environment().put("KEY_DEV", dev.out().strip());
+            Process p = py.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            String runId = out.strip().lines().reduce((a, b) -> b).orElseThrow();
+            assertThat(runId).startsWith("run_");
+            assertThat(text(log)).contains("refused a request from 127.0.0.1: too_many");
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            reader.join(5_000);
+        }
+        Thread.sleep(9_000);
+        assertThat(marker).as("the run's process tree was killed when the daemon stopped").doesNotExist();
+        Cli.Result logged = cli("log", "--config", config.toString());
+        assertThat(logged.out().lines().filter(l -> l.contains("tool sleep")).toList()).as(logged.out()).singleElement().asString()
+                .contains("via https key");
+        assertThat(logged.out()).doesNotContain("tool second");
     }
 
     private static String secret(String key) {

@@ -49,5 +49,17 @@ class ApiSettingsConfigTest {
                 .hasMessageContaining("api.max_body_bytes");
         assertThatThrownBy(() -> load("[api]\nlisten = \"127.0.0.1:8443\"\nport = 1\n")).isInstanceOf(ConfigError.class)
                 .hasMessageContaining("api.port");
+        assertThatThrownBy(() -> load("[api]\nlisten = \"127.0.0.1:8443\"\nmax_runs_per_key = 0\n")).isInstanceOf(ConfigError.class)
+                .hasMessageContaining("config.toml:5").hasMessageContaining("api.max_runs_per_key").hasMessageContaining("between 1 and 256");
+        assertThatThrownBy(() -> load("[api]\nlisten = \"127.0.0.1:8443\"\nrequests_per_second = \"many\"\n")).isInstanceOf(ConfigError.class)
+                .hasMessageContaining("api.requests_per_second").hasMessageContaining("integer");
+    }
+
+    @Test
+    void theRunLimitsHaveDefaultsAndEachCanBeSet() throws Exception {
+        assertThat(load("[api]\nlisten = \"127.0.0.1:8443\"\n").api().runs()).isEqualTo(Config.ApiSettings.RunLimits.DEFAULT);
+        Config.ApiSettings.RunLimits r = load("[api]\nlisten = \"127.0.0.1:8443\"\nrequests_per_second = 50\nmax_runs_per_key = 2\n"
+                + "max_files = 10\nmax_output_bytes = 1048576\nruns_kept = 5\n").api().runs();
+        assertThat(r).isEqualTo(new Config.ApiSettings.RunLimits(50, 2, 10, 1048576, 5));
     }
 }

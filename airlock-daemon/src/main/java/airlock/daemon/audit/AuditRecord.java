@@ -185,7 +185,8 @@ public final class AuditRecord {
         } else {
             o.putObject("peer").put("uid", peer.uid()).put("gid", peer.gid()).put("pid", peer.pid());
         }
-        if (keyId != null) o.putObject("key_holder").put("key_id", keyId).put("remote_address", remoteAddress);
+        // the API is the one transport a key holder comes over; named so a reader need not know that
+        if (keyId != null) o.putObject("key_holder").put("key_id", keyId).put("remote_address", remoteAddress).put("transport", "https");
         o.put("container_id", containerId);
         if (originalArgs != null) {
             var oa = o.putArray("original_args");

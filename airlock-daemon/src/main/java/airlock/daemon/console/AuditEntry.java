@@ -63,6 +63,14 @@ public record AuditEntry(long seq, String type, Optional<Instant> time, String p
         return v == null || v.isNull() ? "" : v.asText();
     }
 
+    /** How a key holder's request came ("https key ark_ID from ADDRESS"); "" for a process on this host. */
+    public String via() {
+        JsonNode h = json.path("key_holder");
+        if (!h.isObject()) return "";
+        return Visible.text(h.path("transport").asText("https") + " key " + h.path("key_id").asText("?") + " from "
+                + h.path("remote_address").asText("?"));
+    }
+
     /**
      * The row as the live feed sends it: only what a row shows, never the environment (records have
      * none). The browser sets it as text; what the agent chose arrives escaped already (Visible, and
@@ -73,6 +81,7 @@ public record AuditEntry(long seq, String type, Optional<Instant> time, String p
         o.put("seq", seq);
         o.put("time", time.map(Instant::toString).orElse(""));
         o.put("profile", Visible.text(profile));
+        o.put("via", via());
         o.put("command", command);
         var a = o.putArray("args");
         args.forEach(x -> a.add(Visible.text(x)));

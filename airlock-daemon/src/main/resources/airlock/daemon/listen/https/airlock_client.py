@@ -4,6 +4,10 @@ hmac-sha256, an RFC 9530 Content-Digest, and the server's certificate pinned by 
     key = "ark_ID:SECRET"            # from 'airlock api key create PROFILE', kept out of the code
     api = Airlock("https://127.0.0.1:8443", key, "FINGERPRINT_SHA256")
     print(api.get("/v1/whoami"))
+    run = api.run("python3", ["main.py"], files={"main.py": open("main.py").read()})
+    for event, data in api.events(run["id"]):   # stdout/stderr bytes as they come, then the exit
+        ...
+    print(api.get("/v1/runs/" + run["id"])["stdout"])
 """
 import base64
 import hashlib
@@ -93,3 +97,50 @@ class Airlock:
         if status != 200:
             raise RuntimeError("%d %s" % (status, body.decode("utf-8", "replace")))
         return body.decode("utf-8") if target.endswith(".md") else json.loads(body)
+
+    def run(self, command, args=(), files=None, stdin=None):
+        """Starts a run; returns {"id", "status"}, or raises with the refusal ({"error", "layer", "rule"} on 403)."""
+        body = {"command": command, "args": list(args)}
+        if files:
+            body["files"] = files
+        if stdin is not None:
+            body["stdin"] = stdin
+        status, _, raw = self.request("POST", "/v1/runs", json.dumps(body).encode("utf-8"))
+        if status != 201:
+            raise RuntimeError("%d %s" % (status, raw.decode("utf-8", "replace")))
+        return json.loads(raw)
+
+    def wait(self, run_id, timeout=120):
+        """Polls GET /v1/runs/ID until the run is no longer running; returns it (stdout and stderr as text)."""
+        deadline = time.time() + timeout
+        while True:
+            run = self.get("/v1/runs/" + run_id)
+            if run["status"] not in ("running",) or time.time() > deadline:
+                return run
+            time.sleep(0.2)
+
+    def cancel(self, run_id):
+        status, _, raw = self.request("DELETE", "/v1/runs/" + run_id)
+        if status != 200:
+            raise RuntimeError("%d %s" % (status, raw.decode("utf-8", "replace")))
+        return json.loads(raw)
+
+    def events(self, run_id, timeout=120):
+        """Yields (event, data) from GET /v1/runs/ID/events: stdout and stderr as the exact bytes, status and exit as dicts."""
+        target = "/v1/runs/" + run_id + "/events"
+        headers = sign(self.key, "GET", target)
+        req = urllib.request.Request(self.url + target, method="GET", headers=headers)
+        with self.opener.open(req, timeout=timeout) as r:
+            event, data = None, []
+            for line in r:
+                line = line.decode("utf-8").rstrip("\n")
+                if line.startswith("event: "):
+                    event = line[len("event: "):]
+                elif line.startswith("data: "):
+                    data.append(line[len("data: "):])
+                elif line == "" and event:
+                    text = "\n".join(data)
+                    yield event, base64.b64decode(text) if event in ("stdout", "stderr") else json.loads(text)
+                    if event == "exit":
+                        return
+                    event, data = None, []
