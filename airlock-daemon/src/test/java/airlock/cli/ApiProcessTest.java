@@ -215,6 +215,57 @@ class ApiProcessTest {
         assertThat(logged.out()).doesNotContain("tool second");
     }
 
+    /**
+     * Issue 24's interoperability point: requests signed by npm's http-message-signatures (an RFC
+     * 9421 implementation airlock shares nothing with), with another label, the components in
+     * another order and extra parameters, are accepted; one signed with a wrong secret is not.
+     */
+    @Test
+    void requestsSignedByAnIndependentImplementationAreAccepted() throws Exception {
+        Path scripts = Path.of("src/test/interop").toAbsolutePath();
+        if (!Files.isDirectory(scripts.resolve("node_modules/http-message-signatures"))) {
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(scripts.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(npm.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(npm.exitValue()).as("npm ci in " + scripts + " (CI installs nodejs and npm; the registry must be reachable)").isZero();
+        }
+        Path config = tmp.resolve("config");
+        Path work = Files.createDirectories(tmp.resolve("work")).toRealPath();
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path tool = bin.resolve("tool");
+        Files.writeString(tool, "#!/bin/sh\necho tool \"$@\"\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(config.resolve("profiles"));
+        Files.createDirectories(config.resolve("commands"));
+        Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"tool\"]\n[api]\nlisten = \"127.0.0.1:0\"\n");
+        Files.writeString(config.resolve("commands/tool.toml"), "[command]\nbin = \"tool\"\n[deny]\nargs = []\n");
+        Files.writeString(config.resolve("profiles/dev.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+        ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("start", "--config", config.toString())).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process daemon = pb.start();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Thread reader = Thread.ofPlatform().daemon(true).start(() -> copy(daemon.getInputStream(), log));
+        try {
+            waitFor(log, "airlock: api on https://127.0.0.1:");
+            String key = cli("api", "key", "create", "dev", "--config", config.toString()).out().strip();
+            JsonNode i = JSON.readTree(cli("api", "info", "--json", "--config", config.toString()).out());
+            ProcessBuilder node = new ProcessBuilder("node", "signed-by-library.mjs").directory(scripts.toFile()).redirectErrorStream(true);
+            node.environment().put("AIRLOCK_URL", i.path("url").asText());
+            node.environment().put("AIRLOCK_FINGERPRINT", i.path("fingerprint_sha256").asText());
+            node.environment().put("KEY_DEV", key);
+            Process p = node.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).endsWith("ok\n");
+            assertThat(text(log)).contains("refused a request from 127.0.0.1: bad_signature").doesNotContain(secret(key));
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            reader.join(5_000);
+        }
+    }
+
     private static String secret(String key) {
         return key.substring(key.indexOf(':') + 1);
     }
