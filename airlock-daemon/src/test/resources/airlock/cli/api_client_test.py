@@ -50,6 +50,11 @@ secrets = api.get("/v1/secrets")["secrets"]
 assert secrets == [{"name": "DEV_TOKEN", "description": "the dev token", "set": True, "commands": ["python3", "tool"]}], secrets
 skill = api.get("/v1/skill.md")
 assert "# airlock over HTTPS: profile dev" in skill and fingerprint in skill and "def sign(" in skill, skill[:300]
+# the client the skill teaches is this very file, whole, and it says where each secret arrives
+with open(ac.__file__, encoding="utf-8") as f:
+    assert f.read() in skill, "the skill's client differs from the one this test runs"
+assert "`DEV_TOKEN`: set; given to `python3` as `$TOKEN`, `tool` as `$TOKEN`" in skill, skill
+assert "POST /v1/runs" in skill and "Last-Event-ID" in skill, skill
 
 # a sandboxed python3 run that prints the granted secret raw and in base64: only markers come back
 script = "import base64, os\nt = os.environ['TOKEN']\nprint('raw', t)\nprint('b64', base64.b64encode(t.encode()).decode())\n"

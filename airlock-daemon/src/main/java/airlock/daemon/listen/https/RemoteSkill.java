@@ -32,11 +32,32 @@ final class RemoteSkill {
         List<String> commands = ApiServer.commands(policy, profile);
         if (commands.isEmpty()) b.append("None.\n");
         for (String c : commands) b.append("- `").append(c).append("`\n");
-        b.append("\nRuns (`POST /v1/runs`) are not served by the API yet; `GET /v1/whoami` and `GET /v1/secrets` are.\n\n");
+        b.append("""
+
+                ## Runs
+
+                `POST /v1/runs` with `{"command": "python3", "args": ["main.py"], "files": {"main.py": "..."}, "stdin": "..."}`
+                runs a command this profile allows, judged by the host's policy exactly as a local agent's. The run's
+                working directory is a fresh folder holding `files` (plain names: no `/`, no leading dot) and nothing
+                else of the host; it is removed when the run ends, so print what you need. Answers: `201 {"id", "status"}`;
+                `403 {"error", "layer", "rule"}` when a layer refuses (read the error: it says what works instead);
+                `400` for a body it cannot take; `429` with `Retry-After` past a limit.
+
+                - `GET /v1/runs/ID`: `status` (`running`, `completed`, `failed`, `refused`, `timeout`, `cancelled`,
+                  `interrupted`), `exit_code`, `stdout`, `stderr` (UTF-8 text).
+                - `GET /v1/runs/ID/events`: `text/event-stream`; `stdout`/`stderr` events carry base64 of the exact bytes,
+                  then one `exit` event `{"status", "exit_code", "signal"}`. `Last-Event-ID` resumes after an event.
+                - `DELETE /v1/runs/ID` cancels (the process tree is killed); `GET /v1/runs` lists this profile's runs.
+
+                Secrets reach the command as the variables below, for that run only; anything of theirs in the output
+                comes back as `[airlock:redacted NAME]`, in every encoding. `POST /v1/secrets/requests`
+                `{"name": "NAME", "description": "what it is for"}` asks the person on the host for a secret you lack.
+
+                """);
         b.append("## Secrets (names only; values never leave the host)\n\n");
         if (secrets.isEmpty()) b.append("None granted.\n");
         for (SecretSlots.Slot s : secrets.stream().sorted(Comparator.comparing(SecretSlots.Slot::name)).toList()) {
-            List<String> to = ApiServer.grantedTo(profile, s.name());
+            List<String> to = arrivals(profile, s.name());
             b.append("- `").append(s.name()).append("`: ").append(s.set() ? "set" : "empty")
                     .append(to.isEmpty() ? "" : "; given to " + String.join(", ", to)).append('\n');
         }
@@ -57,6 +78,20 @@ final class RemoteSkill {
         b.append(client());
         b.append("```\n");
         return b.toString();
+    }
+
+    /** Where the secret arrives: "python3 as $TOKEN", "gh as the file in $GH_KEY_FILE", sorted. */
+    static List<String> arrivals(Profile profile, String secret) {
+        List<String> out = new java.util.ArrayList<>();
+        for (var e : new java.util.TreeMap<>(profile.secrets()).entrySet()) {
+            new java.util.TreeMap<>(e.getValue().env()).forEach((var, name) -> {
+                if (name.equals(secret)) out.add("`" + e.getKey() + "` as `$" + var + "`");
+            });
+            new java.util.TreeMap<>(e.getValue().files()).forEach((var, name) -> {
+                if (name.equals(secret)) out.add("`" + e.getKey() + "` as the file named by `$" + var + "`");
+            });
+        }
+        return out;
     }
 
     /** The client's source, as shipped in the jar. */
