@@ -15,7 +15,7 @@ command -v bwrap >/dev/null || { echo "bench/sandbox.sh: bubblewrap (bwrap) is n
 CP_FILE=$(mktemp)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP" "$CP_FILE"' EXIT
-mvn -B -q -o -pl airlock-daemon -am compile dependency:build-classpath -Djazzer.skip -Dmdep.outputFile="$CP_FILE" >/dev/null 2>&1
+mvn -B -q -pl airlock-daemon -am compile dependency:build-classpath -Djazzer.skip -Dmdep.outputFile="$CP_FILE" >/dev/null 2>&1
 CP="$ROOT/airlock-daemon/target/classes:$ROOT/airlock-rules/target/classes:$ROOT/airlock-shim/target/classes:$(cat "$CP_FILE")"
 echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $RUNS calls of each, interleaved."
 "$JAVA_HOME/bin/java" --add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$CP" \
