@@ -244,6 +244,19 @@ class ConsoleHttpTest {
         }
     }
 
+    /** Issue 24: a remote agent's request shows, under its profile, which key sent it and from where. */
+    @Test
+    void anApiRequestSaysWhichKeyAndAddressSentIt() throws Exception {
+        Login l = login();
+        world.record("default", "python3", List.of("main.py"), "allowed", Instant.now(), "ark_0123456789", "203.0.113.7");
+        world.record("default", "git", List.of("status"), "allowed", Instant.now());
+        String page = http.get("/activity", "Cookie", l.cookie()).body();
+        assertThat(page).contains("via https key ark_0123456789 from 203.0.113.7");
+        assertThat(page.split("via https key", -1)).as("only the API's request says it came over https").hasSize(2);
+        assertThat(world.audit.getFirst().rowJson()).contains("\"via\":\"https key ark_0123456789 from 203.0.113.7\"");
+        assertThat(world.audit.getLast().rowJson()).contains("\"via\":\"\"");
+    }
+
     @Test
     void rotateShowsTheKeyInThatOneResponseOnly() throws Exception {
         Login l = login();

@@ -54,7 +54,18 @@ final class InMemoryConsoleDouble {
 
     /** Appends an audit record, as the daemon would after a request, and tells the live feed. */
     AuditEntry record(String profile, String command, List<String> args, String verdict, Instant time) {
+        return record(profile, command, args, verdict, time, null);
+    }
+
+    /** The same, for a remote agent's request over the HTTPS API: the record names its key and address. */
+    AuditEntry record(String profile, String command, List<String> args, String verdict, Instant time, String keyId, String address) {
+        ObjectNode holder = JSON.createObjectNode().put("key_id", keyId).put("remote_address", address).put("transport", "https");
+        return record(profile, command, args, verdict, time, holder);
+    }
+
+    private AuditEntry record(String profile, String command, List<String> args, String verdict, Instant time, ObjectNode keyHolder) {
         ObjectNode o = JSON.createObjectNode();
+        if (keyHolder != null) o.set("key_holder", keyHolder);
         o.put("type", "request").put("time", time.toString()).put("profile", profile).put("command", command);
         var a = o.putArray("args");
         args.forEach(a::add);
