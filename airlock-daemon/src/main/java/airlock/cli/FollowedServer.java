@@ -81,7 +81,7 @@ final class FollowedServer<S> implements Daemon.Follower, Closeable {
         var dir = daemon.directory();
         return follow(daemon, new FollowedServer<>("API", "[api]", p -> p.config().api(), Config.ApiSettings::enabled,
                 api -> api.authority(api.port()), api -> {
-                    Vault vault = Vault.at(dir.vaultDir());
+                    Vault vault = daemon.vault();
                     TlsIdentity tls = TlsIdentity.load(ApiCommand.dir(dir), ApiInfoCommand.resolve(dir, api.cert()),
                             ApiInfoCommand.resolve(dir, api.key()));
                     ApiServer s = ApiServer.start(api, tls, new ApiKeys(ApiCommand.keysDir(dir), vault, Clock.systemUTC()), daemon::policy,

@@ -234,6 +234,15 @@ public final class Daemon implements DaemonView, Closeable {
         return connections.count(profile);
     }
 
+    /**
+     * The daemon's one vault, for the wiring above it (the HTTPS API seals its keys under the
+     * vault's master key and takes secret requests): one instance, so every thread meets the same
+     * lock (see VaultLock). The console never gets it (it has {@link #secrets}).
+     */
+    public airlock.daemon.vault.Vault vault() {
+        return vault;
+    }
+
     /** The runs started over the HTTPS API (the API's listener is their only caller). */
     public Runs runs() {
         return runs;
