@@ -247,6 +247,9 @@ final class RunEndpoints {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client stopped reading (it has what it wanted, or lost its connection and will
+            // come back with Last-Event-ID): the run goes on, nothing to report
         }
     }
 
