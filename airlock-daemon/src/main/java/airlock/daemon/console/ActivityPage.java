@@ -87,7 +87,7 @@ record ActivityPage(ConsoleBackend backend) {
         return "<tr class=\"row-" + Html.esc(e.outcome()) + "\" data-seq=\"" + e.seq() + "\"><td><a href=\"/activity/record?seq=" + e.seq() + "\">" + e.seq()
                 + "</a></td><td>" + Html.esc(e.time().map(Object::toString).orElse("")) + "</td><td>" + Html.esc(e.profile())
                 + "</td><td><code>" + Html.esc(line) + "</code></td><td>" + Layout.badge(e.outcome(), "o-" + e.outcome())
-                + "</td><td>" + Html.esc(e.layer()) + "</td><td>" + (e.exitStatus() == null ? "" : e.exitStatus())
+                + "</td><td>" + Html.esc(e.layer() + e.shadowNote()) + "</td><td>" + (e.exitStatus() == null ? "" : e.exitStatus())
                 + "</td><td>" + e.durationMs() + "</td></tr>";
     }
 
