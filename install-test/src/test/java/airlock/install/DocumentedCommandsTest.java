@@ -284,7 +284,6 @@ class DocumentedCommandsTest {
                         .shows("\n[allow]\n", "{ match = \"status\", only_flags = [] }", "module-refused request(s) still refused"),
                 host("airlock suggest").as("airlock suggest default").shows("\n[allow]\n"),
                 host("airlock suggest default --command git > ~/candidate/commands/git.toml"),
-                host("airlock check --config ~/candidate").shows("ok: "),
                 host("airlock test --replay --candidate ~/candidate --profile default").shows(", 0 newly refused, 0 newly allowed, "),
                 host("airlock test --replay --candidate DIR [--since 7d] [--profile P]")
                         .as("airlock test --replay --candidate ~/candidate --since 7d --profile default").shows(", 0 newly refused, "),

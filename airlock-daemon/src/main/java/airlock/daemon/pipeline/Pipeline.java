@@ -175,8 +175,9 @@ public final class Pipeline {
         private Optional<SessionRecord.Shadow> shadow = Optional.empty();
 
         /**
-         * The stages, in the order a request meets them; the first refusal ends it. A new stage, or
-         * a switch that records a refusal and goes on (a shadow policy), goes here and in {@link #serve}.
+         * The stages, in the order a request meets them; the first refusal ends it. A new stage goes
+         * here and in {@link #serve}; a judgement that is only recorded (the [shadow] candidate's)
+         * is made beside the live one in {@link #judge}.
          */
         private final List<Stage> stages = List.of(this::judge, this::auditReady, this::preExec, this::ask, this::admitAgain);
 
