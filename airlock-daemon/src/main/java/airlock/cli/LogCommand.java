@@ -49,6 +49,9 @@ final class LogCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "P", description = "Only requests on profile P.")
     String profile;
 
+    @Option(names = "--shadow", description = "Only requests the [shadow] candidate judged differently (its verdict, layer and rule shown).")
+    boolean shadow;
+
     @Option(names = "--verify", description = "Check the hash chain over every audit file; exit 1 if it is broken.")
     boolean verify;
 
@@ -188,6 +191,7 @@ final class LogCommand implements Callable<Integer> {
             if (!denied && profile == null && format == Format.text) out.println("?  unreadable line (run airlock log --verify)");
             return;
         }
+        if (shadow && !n.path("shadow").isObject()) return;
         if (format == Format.ocsf) {
             if (denied && n.path("verdict").asText().equals("allowed")) return;
             if (profile != null && !profile.equals(n.path("profile").asText())) return;
@@ -234,6 +238,16 @@ final class LogCommand implements Callable<Integer> {
             b.append(']');
         }
         if (n.has("original_args")) b.append("  (rewritten by a hook)");
+        JsonNode sh = n.path("shadow");
+        if (sh.isObject()) {
+            // the candidate's word only: the live verdict above is what happened
+            b.append("  shadow: would be ").append(clean(sh.path("verdict").asText("?")));
+            if (sh.path("layer").isTextual()) {
+                b.append(" [").append(clean(sh.path("layer").asText()));
+                if (sh.path("rule").isTextual()) b.append(" rule ").append(ShellWords.quote(sh.path("rule").asText()));
+                b.append(']');
+            }
+        }
         if (n.path("redactions").isObject() && !n.path("redactions").isEmpty()) {
             List<String> counts = new ArrayList<>();
             n.path("redactions").properties().forEach(e -> counts.add(e.getKey() + " x" + e.getValue().asLong()));

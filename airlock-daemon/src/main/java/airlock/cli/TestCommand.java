@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
         description = {
         "Dry run: judge '<cmd> <args>' on <profile> in every layer and print each layer's verdict and the rule that decided. Nothing runs. When the daemon is running it is asked too (a CHECK request on the profile's socket) and any disagreement is reported.",
         "Options go before <profile>; everything after <cmd> is the command's arguments.",
-        "Exit 0 allowed, 1 refused (or the daemon disagrees), 2 the question could not be asked."})
+        "Exit 0 allowed, 1 refused (or the daemon disagrees), 2 the question could not be asked.",
+        "With --replay --candidate DIR: judge every request of the audit log (since --since, default 7d) by the configuration in DIR, through the same Gate, and print what would change: 'newly refused' and 'newly allowed' lines, then a count. Exit 0 nothing changes, 1 something does, 2 the candidate does not load."})
 final class TestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,10 +45,22 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--no-daemon", description = "Do not ask the running daemon.")
     boolean noDaemon;
 
-    @Parameters(index = "0", paramLabel = "PROFILE", description = "The profile, e.g. default.")
+    @Option(names = "--replay", description = "Replay the audit log against --candidate instead of judging one command.")
+    boolean replay;
+
+    @Option(names = "--candidate", paramLabel = "DIR", description = "With --replay: a configuration directory (config.toml, profiles/, commands/) to judge the recorded requests by.")
+    java.nio.file.Path candidate;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "With --replay: requests since this long ago (7d, 12h, 30m) or this instant (default 7d).")
+    String since = "7d";
+
+    @Option(names = "--profile", paramLabel = "P", description = "With --replay: only the requests of profile P.")
+    String replayProfile;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE", description = "The profile, e.g. default.")
     String profile;
 
-    @Parameters(index = "1", paramLabel = "CMD", description = "The command, e.g. git.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "CMD", description = "The command, e.g. git.")
     String command;
 
     @Parameters(index = "2..*", paramLabel = "ARGS", description = "Its arguments.")
@@ -58,10 +71,32 @@ final class TestCommand implements Callable<Integer> {
         return !a.isEmpty() && a.matches("[A-Za-z0-9_./=:@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'";
     }
 
+    /** The environment the daemon's judge sees: the PATH recorded in the installed service file, else this one. */
+    static Map<String, String> daemonEnv(Host host) {
+        String path = ServiceFile.installedPath(host).orElse(host.env().getOrDefault("PATH", ""));
+        Map<String, String> daemonEnv = new HashMap<>(host.env());
+        daemonEnv.put("PATH", path);
+        return daemonEnv;
+    }
+
     @Override
     public Integer call() throws IOException {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        if (replay || candidate != null) {
+            if (!replay || candidate == null || profile != null) {
+                err.println("airlock: a replay is 'airlock test --replay --candidate DIR [--since 7d] [--profile P]' (no PROFILE CMD);"
+                        + " a dry run is 'airlock test PROFILE CMD [ARGS...]'");
+                return 2;
+            }
+            return Replay.run(config.directory(), candidate.toAbsolutePath().normalize(), since, java.util.Optional.ofNullable(replayProfile),
+                    daemonEnv(Airlock.host(spec)), out, err);
+        }
+        if (profile == null || command == null) {
+            err.println("airlock: 'airlock test PROFILE CMD [ARGS...]' needs a profile and a command (or --replay --candidate DIR)");
+            err.println("Try 'airlock test --help'.");
+            return 2;
+        }
         ConfigDirectory dir = config.directory();
         Policy policy;
         try {
@@ -80,10 +115,7 @@ final class TestCommand implements Callable<Integer> {
             return 2;
         }
         String where = cwd != null ? cwd : p.mounts().keySet().stream().sorted().findFirst().orElse("/");
-        Host host = Airlock.host(spec);
-        String path = ServiceFile.installedPath(host).orElse(host.env().getOrDefault("PATH", ""));
-        Map<String, String> daemonEnv = new HashMap<>(host.env());
-        daemonEnv.put("PATH", path);
+        Map<String, String> daemonEnv = daemonEnv(Airlock.host(spec));
         // the daemon's own judge, on the same configuration: the two cannot disagree
         Judgement r = new Gate(ToolChecks.builtin(), airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath())).judge(policy, profile,
                 new AgentRequest(AgentRequest.Mode.CHECK, command, args, where, Map.of(), "", false), daemonEnv);

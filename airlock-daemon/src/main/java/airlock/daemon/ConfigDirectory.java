@@ -53,6 +53,15 @@ public record ConfigDirectory(Path root) {
         if (p.equals("~") || p.startsWith("~/")) return Path.of(System.getProperty("user.home") + p.substring(1)).normalize();
         return root.resolve(p).normalize();
     }
+    /**
+     * A directory config.toml names ({@code [shadow] config}): absolute, {@code ~/...} in the
+     * user's home, or relative to this directory.
+     */
+    public Path resolve(String written) {
+        if (written.equals("~") || written.startsWith("~/")) return Path.of(System.getProperty("user.home") + written.substring(1)).normalize();
+        return root.resolve(written).normalize();
+    }
+
     /** The secrets' vault (see airlock.daemon.vault.VaultFiles for its layout). */
     public Path vaultDir() { return root.resolve("vault"); }
     /** The console's host-only state (login grants, its address); never under sockets/, which containers may mount. */
@@ -63,12 +72,21 @@ public record ConfigDirectory(Path root) {
     public Path userModule(String command) { return commandsDir().resolve(command + ".toml"); }
 
     public Policy load() throws ConfigError, IOException {
+        return load(vaultDir());
+    }
+
+    /**
+     * Loads this directory with the secrets of the vault at {@code vault}: a candidate
+     * configuration ({@code airlock test --replay --candidate}, {@code [shadow]}) names the live
+     * vault's secrets, and has no vault of its own.
+     */
+    public Policy load(Path vault) throws ConfigError, IOException {
         Config config = ConfigLoader.config(configFile().toString(), read(configFile()));
         Map<String, Profile> profiles = new TreeMap<>();
         for (Path p : profileFiles()) {
             String name = p.getFileName().toString().replaceFirst("\\.toml$", "");
             Profile profile = ConfigLoader.profile(name, p.toString(), read(p));
-            Optional<ConfigError> missing = missingSecret(p, profile);
+            Optional<ConfigError> missing = missingSecret(p, profile, vault);
             if (missing.isPresent()) throw missing.get();
             profiles.put(name, profile);
         }
@@ -94,7 +112,11 @@ public record ConfigDirectory(Path root) {
      * that exists without a value yet loads; the requests that need it are refused naming it.
      */
     public Optional<ConfigError> missingSecret(Path file, Profile profile) throws IOException {
-        airlock.daemon.vault.Vault vault = airlock.daemon.vault.Vault.at(vaultDir());
+        return missingSecret(file, profile, vaultDir());
+    }
+
+    private static Optional<ConfigError> missingSecret(Path file, Profile profile, Path vaultDir) throws IOException {
+        airlock.daemon.vault.Vault vault = airlock.daemon.vault.Vault.at(vaultDir);
         for (Profile.SecretReference r : profile.secretReferences()) {
             if (!vault.exists(r.secret())) {
                 return Optional.of(new ConfigError(file.toString(), r.line(), r.key(), "names secret '" + r.secret()

@@ -50,6 +50,8 @@ public final class Daemon implements DaemonView, Closeable {
 
     private final ConfigDirectory dir;
     private final AtomicReference<Policy> policy;
+    /** The [shadow] candidate, loaded with every configuration applied; empty when off or when it does not load. */
+    private final AtomicReference<java.util.Optional<Policy>> shadow = new AtomicReference<>(java.util.Optional.empty());
     private final OpenCalls connections = new OpenCalls();
     /** Runs that outlive their request (the HTTPS API's); interrupted when the daemon stops. */
     private final Runs runs;
@@ -86,12 +88,13 @@ public final class Daemon implements DaemonView, Closeable {
         airlock.daemon.sandbox.SandboxLauncher sandbox = airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath());
         Pipeline pipeline = new Pipeline(new Pipeline.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
                 this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin(), sandbox), admission, vault, sandbox,
-                settings.outputHold()));
+                settings.outputHold(), this.shadow::get));
         this.runs = new Runs(pipeline, connections, () -> {
             var l = this.policy.get().config().api().runs();
             return new Runs.Limits(l.maxRunsPerKey(), l.maxFiles(), l.maxOutputBytes(), l.runsKept());
         }, Path.of(System.getProperty("java.io.tmpdir")), log);
         this.reloader = new Reloader(dir, this::apply, log, audit);
+        this.reloader.watchAlso(this::shadowDirectories);
         this.sockets = new ProfileSockets(dir, this.policy::get, connections, approvals,
                 new AcceptLoop(settings.maxSessions(), MAX_SESSIONS, connections, pipeline, settings.firstFrameTimeout(), log), log,
                 this::event);
@@ -201,6 +204,7 @@ public final class Daemon implements DaemonView, Closeable {
 
     private synchronized void apply(Policy next, boolean reload) throws IOException {
         policy.set(next);
+        shadowOf(next);
         airlock.daemon.vault.VaultStartup.copyJournal(dir.vaultDir(), audit, log);
         hooks.set(new Hooks(dir.root(), hookSettings(next)));
         audit.limits(maxBytes(next), next.config().log().maxFiles());
@@ -209,6 +213,45 @@ public final class Daemon implements DaemonView, Closeable {
         }
         sockets.apply(next, reload);
         for (Follower f : followers) f.applied(next);
+    }
+
+    /**
+     * Loads the candidate {@code next}'s {@code [shadow]} names, with the live vault (a candidate
+     * has none of its own). One that does not load is said on stderr and in the audit log with
+     * its file, line and key, and shadowing stops; the live configuration is applied all the same.
+     */
+    private void shadowOf(Policy next) {
+        java.util.Optional<String> named = next.config().shadow().config();
+        if (named.isEmpty()) {
+            if (shadow.getAndSet(java.util.Optional.empty()).isPresent()) {
+                log.println("airlock: shadow: no [shadow] in config.toml any more; shadowing stopped");
+                event("shadow-stopped", "no [shadow] in config.toml");
+            }
+            return;
+        }
+        java.nio.file.Path candidate = dir.resolve(named.get());
+        try {
+            Policy p = new ConfigDirectory(candidate).load(dir.vaultDir());
+            shadow.set(java.util.Optional.of(p));
+            log.println("airlock: shadow: every request is judged by the candidate " + candidate + " too (never acted on)");
+            event("shadow", "candidate " + candidate + ": profiles " + String.join(", ", new java.util.TreeSet<>(p.profiles().keySet()))
+                    + "; commands " + String.join(", ", p.config().enabled()));
+        } catch (ConfigError | IOException | RuntimeException e) {
+            shadow.set(java.util.Optional.empty());
+            String why = e instanceof ConfigError ? e.getMessage() : e instanceof java.nio.file.NoSuchFileException n
+                    ? "no " + n.getFile() : e.toString();
+            log.println("airlock: shadow: the candidate " + candidate + " does not load, so shadowing stops (the live"
+                    + " configuration is untouched): " + why);
+            event("shadow-failed", "candidate " + candidate + ": " + why);
+        }
+    }
+
+    /** The candidate's folders, watched with the live ones so an edit of the candidate reloads it. */
+    private List<java.nio.file.Path> shadowDirectories() {
+        java.util.Optional<String> named = policy.get().config().shadow().config();
+        if (named.isEmpty()) return List.of();
+        ConfigDirectory c = new ConfigDirectory(dir.resolve(named.get()));
+        return List.of(c.root(), c.profilesDir(), c.commandsDir());
     }
 
     private void event(String type, String detail) {

@@ -47,12 +47,19 @@ public final class Reloader implements Closeable {
     private final Map<WatchKey, Path> keys = new HashMap<>();
     private WatchService watcher;
     private Thread watchThread;
+    /** More folders to watch (the [shadow] candidate's), asked each time the watch is renewed. */
+    private java.util.function.Supplier<List<Path>> also = List::of;
 
     Reloader(ConfigDirectory dir, Target target, PrintStream log, AuditLog audit) {
         this.dir = dir;
         this.target = target;
         this.log = log;
         this.audit = audit;
+    }
+
+    /** Also watch what {@code dirs} names at the time (its folders that exist). */
+    synchronized void watchAlso(java.util.function.Supplier<List<Path>> dirs) {
+        this.also = dirs;
     }
 
     /** Reads the config dir again; true when the new configuration is now the running one. */
@@ -119,6 +126,9 @@ public final class Reloader implements Closeable {
                         register(); // a directory created since (hooks/, profiles/NAME.hooks/) is watched too
                     }
                     reload();
+                    synchronized (this) {
+                        register(); // a [shadow] candidate the reload named
+                    }
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
@@ -152,6 +162,7 @@ public final class Reloader implements Closeable {
     }
 
     private void register() throws IOException {
+        if (watcher == null) return; // closed meanwhile
         // vault/secrets/: a secret set, removed or imported re-checks the profiles that name it and
         // copies the vault's change journal into the audit log (Daemon.apply)
         List<Path> dirs = new ArrayList<>(List.of(dir.root(), dir.profilesDir(), dir.commandsDir(), dir.hooksDir(),
@@ -161,6 +172,7 @@ public final class Reloader implements Closeable {
                 s.filter(p -> p.getFileName().toString().endsWith(".hooks")).forEach(dirs::add);
             }
         }
+        dirs.addAll(also.get());
         for (Path d : dirs) {
             if (!Files.isDirectory(d) || keys.containsValue(d)) continue;
             keys.put(d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,

@@ -3,9 +3,13 @@ package airlock.rules;
 import java.util.List;
 
 /** config.toml: the ceiling of what exists ({@code [commands] enable}) and daemon settings. */
-public record Config(List<String> enabled, LogSettings log, HookSettings hooks, UiSettings ui, ApiSettings api) {
+public record Config(List<String> enabled, LogSettings log, HookSettings hooks, UiSettings ui, ApiSettings api, ShadowSettings shadow) {
     public Config {
         enabled = List.copyOf(enabled);
+    }
+
+    public Config(List<String> enabled, LogSettings log, HookSettings hooks, UiSettings ui, ApiSettings api) {
+        this(enabled, log, hooks, ui, api, ShadowSettings.OFF);
     }
 
     public Config(List<String> enabled, LogSettings log, HookSettings hooks, UiSettings ui) {
@@ -94,5 +98,14 @@ public record Config(List<String> enabled, LogSettings log, HookSettings hooks, 
         public record RunLimits(int requestsPerSecond, int maxRunsPerKey, int maxFiles, long maxOutputBytes, int runsKept) {
             public static final RunLimits DEFAULT = new RunLimits(20, 4, 64, 4L * 1024 * 1024, 32);
         }
+    }
+
+    /**
+     * {@code [shadow] config = "DIR"}: a candidate configuration directory the daemon also judges
+     * every live request by, never acting on it (docs/audit-and-hooks.md). As written: absolute,
+     * {@code ~/...}, or relative to the config directory; empty when off.
+     */
+    public record ShadowSettings(java.util.Optional<String> config) {
+        public static final ShadowSettings OFF = new ShadowSettings(java.util.Optional.empty());
     }
 }

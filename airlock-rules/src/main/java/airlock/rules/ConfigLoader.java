@@ -15,7 +15,7 @@ public final class ConfigLoader {
 
     public static Config config(String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "log", "hooks", "ui", "api"));
+        t.onlyKeys(t.root(), Set.of("commands", "log", "hooks", "ui", "api", "shadow"));
         var commands = t.table(t.root(), "commands");
         if (commands == null) throw t.error("commands", "missing [commands] table with a non-empty enable list");
         t.onlyKeys(commands, Set.of("enable"));
@@ -35,7 +35,17 @@ public final class ConfigLoader {
             }
             log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue(), path);
         }
-        return new Config(enable, log, hookSettings(t), uiSettings(t), apiSettings(t));
+        return new Config(enable, log, hookSettings(t), uiSettings(t), apiSettings(t), shadowSettings(t));
+    }
+
+    private static Config.ShadowSettings shadowSettings(Toml t) throws ConfigError {
+        var shadow = t.table(t.root(), "shadow");
+        if (shadow == null) return Config.ShadowSettings.OFF;
+        t.onlyKeys(shadow, Set.of("config"));
+        String dir = t.string(shadow, "config");
+        if (dir == null) throw t.error("shadow", "missing key 'config' (the candidate configuration directory, e.g. \"candidate\")");
+        if (dir.isBlank() || dir.indexOf('\0') >= 0) throw t.error("shadow.config", "must name a configuration directory");
+        return new Config.ShadowSettings(Optional.of(dir));
     }
 
     private static Config.HookSettings hookSettings(Toml t) throws ConfigError {

@@ -72,7 +72,7 @@ public final class ModuleLoader {
         if (entries == null) throw t.error(ruleTable.path(), "missing key 'args' (a list of rules; [] for none)");
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            rules.add(ruleEntry(t, ruleTable.child("args"), i, entries.get(i), declared));
+            rules.add(ruleEntry(t, ruleTable.child("args"), i, entries.get(i), declared, mode));
         }
         FlagSyntax syntax = complete(declared, rules);
 
@@ -262,16 +262,40 @@ public final class ModuleLoader {
         return out;
     }
 
-    /** One entry of {@code [deny] args} / {@code [allow] args}: a rule, or {@code { match, why, hint }}. */
-    private static Rule ruleEntry(Toml t, String path, int i, Object entry, FlagSyntax syntax) throws ConfigError {
+    /**
+     * One entry of {@code [deny] args} / {@code [allow] args}: a rule, or {@code { match, why, hint }},
+     * and in {@code [allow]} also {@code only_flags} (see {@link Rule.Only}).
+     */
+    private static Rule ruleEntry(Toml t, String path, int i, Object entry, FlagSyntax syntax, CommandModule.Mode mode) throws ConfigError {
         if (entry instanceof String s) return parseRule(t, path, i, s, syntax);
         Toml.Table e = (Toml.Table) entry;
-        t.onlyKeys(e, Set.of("match", "why", "hint"));
+        t.onlyKeys(e, Set.of("match", "why", "hint", "only_flags"));
         String match = t.string(e, "match");
         if (match == null) throw t.error(e.path(), "missing key 'match' (the rule, as a plain entry would say it)");
         String why = blankToNull(t.string(e, "why"));
         String hint = blankToNull(t.string(e, "hint"));
-        return parseRule(t, path, i, match, syntax).withAdvice(new Rule.Advice(why, hint));
+        Rule rule = parseRule(t, path, i, match, syntax);
+        List<String> only = t.strings(e, "only_flags");
+        if (only != null) {
+            // in [deny] it would read "refuse unless another flag is present": a rule an extra flag slips past
+            if (mode != CommandModule.Mode.ALLOW) throw t.error(e.child("only_flags"), "only_flags is for [allow] rules");
+            List<Rule.Flag> flags = new ArrayList<>();
+            for (int k = 0; k < only.size(); k++) {
+                String f = only.get(k);
+                Rule parsed;
+                try {
+                    parsed = f.strip().startsWith("-") ? RuleParser.parse(f, syntax) : null;
+                } catch (IllegalArgumentException ex) {
+                    throw t.elementError(e.child("only_flags"), k, "'" + f + "': " + ex.getMessage());
+                }
+                if (!(parsed instanceof Rule.Flag flag)) {
+                    throw t.elementError(e.child("only_flags"), k, "'" + f + "' is not a flag (write -x, --name or --name=GLOB)");
+                }
+                flags.add(flag);
+            }
+            rule = new Rule.Only(match, rule, flags, Rule.Advice.NONE);
+        }
+        return rule.withAdvice(new Rule.Advice(why, hint));
     }
 
     private static String blankToNull(String s) {
@@ -316,6 +340,7 @@ public final class ModuleLoader {
             case Rule.Subcommand s -> s.words().size() > MAX_SUBCOMMAND_WORDS;
             case Rule.Flag f -> false;
             case Rule.Sequence q -> q.parts().stream().anyMatch(ModuleLoader::tooLong);
+            case Rule.Only o -> tooLong(o.match());
         };
     }
 
@@ -344,6 +369,10 @@ public final class ModuleLoader {
             }
             case Rule.Sequence q -> q.parts().forEach(p -> collect(p, value, known, d));
             case Rule.Subcommand s -> { }
+            case Rule.Only o -> {
+                collect(o.match(), value, known, d);
+                o.flags().forEach(f -> collect(f, value, known, d));
+            }
         }
     }
 

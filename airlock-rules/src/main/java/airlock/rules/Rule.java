@@ -79,4 +79,21 @@ public sealed interface Rule {
         @Override
         public Rule withAdvice(Advice a) { return new Sequence(text, parts, a); }
     }
+
+    /**
+     * {@code { match = "push origin", only_flags = ["-u", "--force-with-lease=origin/*"] }}, in
+     * {@code [allow]} only: {@code match} matches, and every flag the request holds (on every
+     * reading of it) is one of {@code flags}, each in every spelling, a {@code --flag=GLOB} only
+     * with a value matching the glob. Plain rules cannot say "and nothing else": an allowed
+     * {@code push} is also {@code push --force}; this is how a list allows exactly what was seen.
+     */
+    record Only(String text, Rule match, List<Flag> flags, Advice advice) implements Rule {
+        public Only {
+            flags = List.copyOf(flags);
+            advice = advice == null ? Advice.NONE : advice;
+        }
+
+        @Override
+        public Rule withAdvice(Advice a) { return new Only(text, match, flags, a); }
+    }
 }

@@ -16,6 +16,7 @@ final class RuleMatch {
             case Rule.Subcommand s -> anyPath(s.words(), inv.words());
             case Rule.Flag f -> flag(f, inv, false);
             case Rule.Sequence q -> all(q, inv, false);
+            case Rule.Only o -> only(o, any(o.match(), inv), inv);
         };
     }
 
@@ -25,7 +26,32 @@ final class RuleMatch {
             case Rule.Subcommand s -> surePath(s.words(), inv.words());
             case Rule.Flag f -> flag(f, inv, true);
             case Rule.Sequence q -> all(q, inv, true);
+            case Rule.Only o -> only(o, sure(o.match(), inv), inv);
         };
+    }
+
+    /** {@code evidence} of the rule's match, when no flag of the request is outside its list. */
+    private static String only(Rule.Only o, String evidence, Invocation inv) {
+        return evidence == null || unlisted(o, inv) != null ? null : evidence;
+    }
+
+    /**
+     * The first flag use, on any reading, that none of {@code o}'s flags permits; null when all
+     * are. Every reading counts: a word that may be a flag must be one the list names.
+     */
+    static Invocation.FlagUse unlisted(Rule.Only o, Invocation inv) {
+        for (Invocation.FlagUse u : inv.flags()) {
+            boolean listed = false;
+            for (Rule.Flag f : o.flags()) {
+                if (!u.flag().equals(f.flag())) continue;
+                if (f.valueGlob() == null || (u.value() != null && f.valueGlob().matches(u.value()))) {
+                    listed = true;
+                    break;
+                }
+            }
+            if (!listed) return u;
+        }
+        return null;
     }
 
     private static String all(Rule.Sequence q, Invocation inv, boolean sure) {
@@ -93,11 +119,18 @@ final class RuleMatch {
                 for (Rule p : q.parts()) if (w.isEmpty()) w.addAll(subcommandWords(p));
                 yield w;
             }
+            case Rule.Only o -> subcommandWords(o.match());
         };
     }
 
     /** Why an allow rule might have matched but the reading was not certain, for the refusal message. */
     static String ambiguity(List<Rule> rules, Invocation inv) {
+        for (Rule r : rules) {
+            if (!(r instanceof Rule.Only o) || sure(o.match(), inv) == null) continue;
+            Invocation.FlagUse u = unlisted(o, inv);
+            return "rule \"" + r.text() + "\" allows " + (o.flags().isEmpty() ? "no flag"
+                    : "only the flags " + String.join(", ", o.flags().stream().map(Rule.Flag::text).toList())) + "; " + u.given() + " is not one of them";
+        }
         for (Rule r : rules) {
             if (any(r, inv) == null) continue;
             for (Invocation.FlagUse u : inv.flags()) {

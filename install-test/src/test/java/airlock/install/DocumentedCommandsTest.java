@@ -269,6 +269,35 @@ class DocumentedCommandsTest {
                         .as("airlock log --profile ci --verify").shows("intact"),
                 host("airlock log --format ocsf").shows("\"class_uid\":1007"),
 
+                // --- changing a policy (docs/cli.md): the agent's work on default, a candidate, suggest, replay, shadow
+                setup("the agent's ordinary work through profile default: status, log, a push, and a refused -c", s -> {
+                    Path demo = s.m.home.resolve("airlock-workspace/demo");
+                    for (String line : List.of("git status", "git log --oneline", "git push origin main")) {
+                        UserMachine.Run r = s.m.sh(line, demo, s.agentEnv("default"), null);
+                        assertThat(r.exit()).as(line + "\n" + r.all()).isZero();
+                    }
+                    assertThat(s.m.sh("git -c core.pager=cat log", demo, s.agentEnv("default"), null).exit()).isEqualTo(126);
+                }),
+                setup("a candidate: a copy of the configuration (docs/cli.md)", s -> s.sh("mkdir -p ~/candidate && cp -r"
+                        + " ~/.config/airlock/config.toml ~/.config/airlock/profiles ~/.config/airlock/commands ~/candidate/")),
+                host("airlock suggest PROFILE [--since 30d] [--command CMD]").as("airlock suggest default --since 30d --command git")
+                        .shows("\n[allow]\n", "{ match = \"status\", only_flags = [] }", "module-refused request(s) still refused"),
+                host("airlock suggest").as("airlock suggest default").shows("\n[allow]\n"),
+                host("airlock suggest default --command git > ~/candidate/commands/git.toml"),
+                host("airlock test --replay --candidate ~/candidate --profile default").shows(", 0 newly refused, 0 newly allowed, "),
+                host("airlock test --replay --candidate DIR [--since 7d] [--profile P]")
+                        .as("airlock test --replay --candidate ~/candidate --since 7d --profile default").shows(", 0 newly refused, "),
+                setup("[shadow] in config.toml names the candidate; the agent runs git status --short, which it never ran", s -> {
+                    s.append("~/.config/airlock/config.toml", "\n[shadow]\nconfig = \"" + s.path("~/candidate") + "\"\n");
+                    for (int i = 0; i < 300 && !s.m.daemonLog().contains("shadow: every request is judged by the candidate"); i++) Thread.sleep(50);
+                    assertThat(s.m.daemonLog()).contains("shadow: every request is judged by the candidate");
+                    UserMachine.Run r = s.m.sh("git status --short", s.m.home.resolve("airlock-workspace/demo"), s.agentEnv("default"), null);
+                    assertThat(r.exit()).as("the live policy decides: " + r.all()).isZero();
+                }),
+                host("airlock log --shadow").shows("git status --short", "shadow: would be refused [module]"),
+                setup("[shadow] taken out of config.toml again", s -> s.edit("~/.config/airlock/config.toml",
+                        "\n[shadow]\nconfig = \"" + s.path("~/candidate") + "\"\n", "\n")),
+
                 // --- scripts in a sandbox (docs/sandbox.md)
                 setup("docs/sandbox.md: enable python3 and pip in config.toml", s -> s.edit("~/.config/airlock/config.toml",
                         "enable = [\"git\"]", "enable = [\"git\", \"python3\", \"pip\"]")),

@@ -206,6 +206,8 @@ public final class AgentVerbs {
                     + f.text().substring(f.text().indexOf('=') + 1) + "`";
             case Rule.Sequence q -> String.join(" together with ", q.parts().stream().map(AgentVerbs::plain).toList())
                     + " (`" + q.text() + "`)";
+            case Rule.Only o -> plain(o.match()) + (o.flags().isEmpty() ? " with no flag"
+                    : " with no flag but " + String.join(", ", o.flags().stream().map(f -> "`" + f.text() + "`").toList()));
         };
     }
 

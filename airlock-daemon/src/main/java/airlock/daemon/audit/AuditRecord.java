@@ -51,6 +51,9 @@ public final class AuditRecord {
     private List<String> secrets = List.of();
     private java.util.Map<String, Long> redactions = java.util.Map.of();
 
+    /** The [shadow] candidate's verdict, layer and rule, where it differs from the live one; null otherwise. */
+    private String shadowVerdict, shadowLayer, shadowRule;
+
     private String limit;
     private List<String> filesRedacted;
     private int fileMatches;
@@ -154,6 +157,14 @@ public final class AuditRecord {
         return this;
     }
 
+    /** What the [shadow] candidate said, where it differs from the live verdict (which alone decided). */
+    public AuditRecord shadow(String verdict, String layer, String rule) {
+        this.shadowVerdict = verdict;
+        this.shadowLayer = layer;
+        this.shadowRule = rule;
+        return this;
+    }
+
     public AuditRecord withheld(String layer, String rule, String reason) {
         refused(layer, rule, reason);
         verdict = Verdict.WITHHELD;
@@ -218,6 +229,8 @@ public final class AuditRecord {
             var r = o.putObject("redactions");
             redactions.forEach(r::put);
         }
+        // only where the candidate differs: a record without it (every record before [shadow]) means "no difference"
+        if (shadowVerdict != null) o.putObject("shadow").put("verdict", shadowVerdict).put("layer", shadowLayer).put("rule", shadowRule);
         return o;
     }
 }

@@ -93,7 +93,7 @@ public final class OcsfRecord {
         for (String k : new String[]{"seq", "signal", "bytes_in", "bytes_out"}) {
             if (n.path(k).isNumber()) unmapped.put(k, n.path(k).asLong());
         }
-        for (String k : new String[]{"secrets", "redactions", "original_args", "files_redacted", "files_unscanned"}) {
+        for (String k : new String[]{"secrets", "redactions", "original_args", "files_redacted", "files_unscanned", "shadow"}) {
             if (n.has(k)) unmapped.set(k, n.get(k));
         }
         return Optional.of(o);

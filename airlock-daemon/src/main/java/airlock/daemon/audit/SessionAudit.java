@@ -70,6 +70,7 @@ public final class SessionAudit {
                 !c.containerId().isEmpty() ? c.containerId() : q.containerId(), q.mode() == AgentRequest.Mode.CHECK));
         s.rewritten().ifPresent(q -> r.rewritten(q.args(), q.cwd()));
         s.plan().ifPresent(p -> r.hostCwd(p.cwd().toString()).module(p.module().sha256()).argv(p.argv()));
+        s.shadow().ifPresent(x -> r.shadow(x.allowed() ? "allowed" : "refused", x.layer(), x.rule()));
         SessionRecord.RunReport run = s.report();
         if (!run.injected().isEmpty() || !run.redactions().isEmpty()) r.secrets(run.injected(), run.redactions());
         if (!run.limit().isEmpty() || !run.filesRedacted().isEmpty() || !run.filesUnscanned().isEmpty()) {

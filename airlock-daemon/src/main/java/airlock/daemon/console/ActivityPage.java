@@ -88,7 +88,7 @@ record ActivityPage(ConsoleBackend backend) {
                 + "</a></td><td>" + Html.esc(e.time().map(Object::toString).orElse("")) + "</td><td>" + Html.esc(e.profile())
                 + (e.via().isEmpty() ? "" : "<br><small class=\"via\">via " + Html.esc(e.via()) + "</small>")
                 + "</td><td><code>" + Html.esc(line) + "</code></td><td>" + Layout.badge(e.outcome(), "o-" + e.outcome())
-                + "</td><td>" + Html.esc(e.layer()) + "</td><td>" + (e.exitStatus() == null ? "" : e.exitStatus())
+                + "</td><td>" + Html.esc(e.layer() + e.shadowNote()) + "</td><td>" + (e.exitStatus() == null ? "" : e.exitStatus())
                 + "</td><td>" + e.durationMs() + "</td></tr>";
     }
 

@@ -58,6 +58,18 @@ public record AuditEntry(long seq, String type, Optional<Instant> time, String p
         };
     }
 
+    /**
+     * What the {@code [shadow]} candidate would have done, where it differs from what happened
+     * ({@code " · shadow: would be refused (module, rule push)"}); empty without the field.
+     */
+    public String shadowNote() {
+        JsonNode s = json.path("shadow");
+        if (!s.isObject()) return "";
+        String by = text(s, "layer"), rule = text(s, "rule");
+        return (layer.isEmpty() ? "" : " · ") + "shadow: would be " + text(s, "verdict")
+                + (by.isEmpty() ? "" : " (" + by + (rule.isEmpty() ? "" : ", rule " + rule) + ")");
+    }
+
     private static String text(JsonNode n, String key) {
         JsonNode v = n.get(key);
         return v == null || v.isNull() ? "" : v.asText();
@@ -89,7 +101,7 @@ public record AuditEntry(long seq, String type, Optional<Instant> time, String p
         argv.addAll(args);
         o.put("line", ShellWords.join(argv));
         o.put("outcome", outcome);
-        o.put("layer", Visible.text(layer));
+        o.put("layer", Visible.text(layer + shadowNote()));
         o.put("exit", exitStatus == null ? "" : exitStatus.toString());
         o.put("duration_ms", durationMs);
         return o.toString();

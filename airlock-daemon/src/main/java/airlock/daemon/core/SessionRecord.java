@@ -24,10 +24,25 @@ import java.util.Optional;
  * @param report   what the run's secrets and sandbox did: the vault secrets injected (names
  *                 only, never a value), redactions per secret, a sandbox limit that was hit, and
  *                 the workspace files a sandboxed run wrote that were redacted in place
+ * @param shadow   what the {@code [shadow]} candidate configuration said of the request, present
+ *                 only where its verdict differs from the live one (which alone decided)
  */
 public record SessionRecord(Instant started, Duration duration, String profile, Caller caller,
                             Optional<AgentRequest> request, Optional<Decision> decision, Optional<Plan> plan,
-                            Outcome outcome, String id, Optional<AgentRequest> rewritten, RunReport report) {
+                            Outcome outcome, String id, Optional<AgentRequest> rewritten, RunReport report,
+                            Optional<Shadow> shadow) {
+
+    public SessionRecord(Instant started, Duration duration, String profile, Caller caller,
+                         Optional<AgentRequest> request, Optional<Decision> decision, Optional<Plan> plan,
+                         Outcome outcome, String id, Optional<AgentRequest> rewritten, RunReport report) {
+        this(started, duration, profile, caller, request, decision, plan, outcome, id, rewritten, report, Optional.empty());
+    }
+
+    /**
+     * The candidate's verdict on a request: allowed, or refused by {@code layer} (lower case, as
+     * the record writes layers) with {@code rule} (null when the layer names none).
+     */
+    public record Shadow(boolean allowed, String layer, String rule) {}
 
     /**
      * @param limit           the [sandbox] limit the run hit ("" for none)

@@ -62,10 +62,20 @@ public final class Pipeline {
      * @param vault        the secrets a profile grants its commands, read for one run each
      * @param sandbox      runs the tools of modules with [sandbox] (the config directory hidden)
      * @param outputHold   how long a run's output is held for redaction (RedactedOutput's hold; a test may lengthen it)
+     * @param shadow       the {@code [shadow]} candidate policy, when one is loaded: every request is
+     *                     judged by it too, and never acted on
      */
     public record Context(Supplier<Policy> policy, Map<String, String> daemonEnv, CommandLocks locks,
                           Consumer<SessionRecord> records, PrintStream log, Supplier<Hooks> hooks, SessionAudit audit,
-                          Gate gate, Admission admission, Vault vault, SandboxLauncher sandbox, Duration outputHold) {}
+                          Gate gate, Admission admission, Vault vault, SandboxLauncher sandbox, Duration outputHold,
+                          Supplier<Optional<Policy>> shadow) {
+        /** Without a shadow candidate. */
+        public Context(Supplier<Policy> policy, Map<String, String> daemonEnv, CommandLocks locks,
+                       Consumer<SessionRecord> records, PrintStream log, Supplier<Hooks> hooks, SessionAudit audit,
+                       Gate gate, Admission admission, Vault vault, SandboxLauncher sandbox, Duration outputHold) {
+            this(policy, daemonEnv, locks, records, log, hooks, audit, gate, admission, vault, sandbox, outputHold, Optional::empty);
+        }
+    }
 
     private final Context context;
 
@@ -168,10 +178,17 @@ public final class Pipeline {
         private final Optional<RunFolder> folder;
         private final Instant started = Instant.now();
         private final String id = UUID.randomUUID().toString();
+        /**
+         * The shadow candidate's differing verdict, set once by {@link #judge} and only read by
+         * {@link #finish} for the record: kept beside the stages' values so that nothing a stage
+         * decides can depend on it.
+         */
+        private Optional<SessionRecord.Shadow> shadow = Optional.empty();
 
         /**
-         * The stages, in the order a request meets them; the first refusal ends it. A new stage, or
-         * a switch that records a refusal and goes on (a shadow policy), goes here and in {@link #serve}.
+         * The stages, in the order a request meets them; the first refusal ends it. A new stage goes
+         * here and in {@link #serve}; a judgement that is only recorded (the [shadow] candidate's)
+         * is made beside the live one in {@link #judge}.
          */
         private final List<Stage> stages = List.of(this::judge, this::auditReady, this::preExec, this::ask, this::admitAgain);
 
@@ -185,10 +202,14 @@ public final class Pipeline {
 
         /** The policy this request is judged by: the current one, with the run's own folder as its profile's only mount. */
         private Policy policy() {
-            Policy current = context.policy().get();
-            Profile profile = current.profiles().get(profileName);
-            if (folder.isEmpty() || profile == null) return current;
-            return current.withProfile(profile.withMounts(folder.get().mounts()));
+            return scoped(context.policy().get());
+        }
+
+        /** {@code policy} as this request sees it: with the run's own folder as its profile's only mount (the live one and a candidate alike). */
+        private Policy scoped(Policy policy) {
+            Profile profile = policy.profiles().get(profileName);
+            if (folder.isEmpty() || profile == null) return policy;
+            return policy.withProfile(profile.withMounts(folder.get().mounts()));
         }
 
         Ending serve(Intake intake) {
@@ -245,6 +266,7 @@ public final class Pipeline {
         /** Every layer of the Gate; a dry run ({@code airlock test}) ends here. */
         private Step judge(Progress p) {
             Judgement judgement = context.gate().judge(p.policy(), profileName, p.toRun(), context.daemonEnv());
+            if (p.toRun().mode() == AgentRequest.Mode.RUN) shadow = shadowed(p.toRun(), judgement);
             Known known = p.known().judged(judgement);
             if (judgement instanceof Judgement.Refused r) return new Step.Refused(known, r.refusal());
             Plan plan = ((Judgement.Allowed) judgement).plan();
@@ -252,6 +274,27 @@ public final class Pipeline {
             if (p.toRun().mode() == AgentRequest.Mode.CHECK) return new Step.Done(new Ending(known, ran(0, 0, 0, 0, false),
                     new Reply.Verdict(true, "", "", "allowed")));
             return new Step.Next(new Progress(known, p.toRun(), plan, p.policy()));
+        }
+
+        /**
+         * The [shadow] candidate's judgement of the same request by the same Gate, kept only where
+         * its verdict differs from the live one. It decides nothing: a failure here is logged and
+         * the request goes on as the live policy said.
+         */
+        private Optional<SessionRecord.Shadow> shadowed(AgentRequest request, Judgement live) {
+            Optional<Policy> candidate = context.shadow().get();
+            if (candidate.isEmpty()) return Optional.empty();
+            try {
+                Judgement s = context.gate().judge(scoped(candidate.get()), profileName, request, context.daemonEnv());
+                if (s.allowed() == live.allowed()) return Optional.empty();
+                if (!(s instanceof Judgement.Refused r)) return Optional.of(new SessionRecord.Shadow(true, null, null));
+                Optional<Decision> d = r.refusal().decision();
+                return Optional.of(new SessionRecord.Shadow(false, d.map(x -> x.layer().name().toLowerCase()).orElse(null),
+                        d.map(Decision::rule).orElse(null)));
+            } catch (RuntimeException e) {
+                context.log().println("airlock: shadow: judging a request on profile " + profileName + " by the candidate failed: " + e);
+                return Optional.empty();
+            }
         }
 
         /** Nothing runs unrecorded: a log that cannot be written refuses before any side effect. */
@@ -413,7 +456,7 @@ public final class Pipeline {
         Optional<String> failure = Optional.empty();
         if (recorded) {
             SessionRecord r = new SessionRecord(q.started, Duration.between(q.started, Instant.now()), q.profileName,
-                    k.caller(), k.request(), k.decision(), k.plan(), e.outcome(), q.id, k.rewritten(), e.report());
+                    k.caller(), k.request(), k.decision(), k.plan(), e.outcome(), q.id, k.rewritten(), e.report(), q.shadow);
             failure = context.audit().write(r, k.moduleSha256());
             context.records().accept(r);
         }
