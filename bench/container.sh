@@ -78,7 +78,8 @@ fi
 # The steps below are the Dockerfile's own lines, so the figure follows the documented recipe when it changes.
 [ -f "$DOCKERFILE" ] || skip "no $DOCKERFILE"
 jlink_line=$(awk '/^RUN jlink / { sub(/^RUN /, ""); print; exit }' "$DOCKERFILE")
-launcher=$(sed -n "/<<'SH' \/usr\/local\/bin\/airlock-shim\$/,/^SH\$/p" "$DOCKERFILE" | sed '1d;$d')
+# the launcher the Dockerfile copies into the image
+launcher=$(cat "$ROOT/docs/deploy/bin/airlock-shim" 2>/dev/null)
 # The training RUN, continuation lines joined; Docker runs a shell-form RUN as /bin/sh -c, so do we.
 training=$(awk '/^RUN \/opt\/jre\/bin\/java/ { on = 1 } on { sub(/^RUN /, ""); l = $0; more = sub(/\\$/, "", l); printf "%s", l; if (!more) exit }' "$DOCKERFILE")
 case "$jlink_line" in "jlink "*" --output /opt/jre") ;; *) skip "the jlink step of $DOCKERFILE is not the 'RUN jlink ... --output /opt/jre' this script reads" ;; esac

@@ -20,11 +20,16 @@ public final class ConfigOption {
     }
 
     @Option(names = "--config", paramLabel = "DIR",
-            description = "Config directory (default: $XDG_CONFIG_HOME/airlock, i.e. ~/.config/airlock).")
+            description = "Config directory (default: $AIRLOCK_CONFIG, else $XDG_CONFIG_HOME/airlock, i.e. ~/.config/airlock).")
     Path dir;
 
     public ConfigDirectory directory() {
         if (dir != null) return new ConfigDirectory(dir.toAbsolutePath().normalize());
+        // An image sets AIRLOCK_CONFIG=/data once, so 'docker exec C airlock secret set ...' and the
+        // daemon agree on the volume without --config on every verb. Absolute only: a relative
+        // value would name a different directory in every working directory.
+        String env = host.env().get("AIRLOCK_CONFIG");
+        if (env != null && env.startsWith("/")) return new ConfigDirectory(Path.of(env).normalize());
         return new ConfigDirectory(host.configHome().resolve("airlock"));
     }
 }

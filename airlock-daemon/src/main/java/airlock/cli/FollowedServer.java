@@ -115,11 +115,13 @@ final class FollowedServer<S> implements Daemon.Follower, Closeable {
         S s = settings.apply(policy);
         if (s.equals(running)) return;
         if (server != null) {
-            // one address at a time: the section says where the server is, a moved one leaves the old port
-            log.println("airlock: " + what.toLowerCase() + " on " + server.address() + " stopped: " + section + " changed"
-                    + (enabled.test(s) ? "" : " (now off)"));
+            // one address at a time: the section says where the server is, a moved one leaves the old port;
+            // logged once it is closed (its address file gone), so "stopped" is true when read
+            String address = server.address();
             server.close();
             server = null;
+            log.println("airlock: " + what.toLowerCase() + " on " + address + " stopped: " + section + " changed"
+                    + (enabled.test(s) ? "" : " (now off)"));
         }
         running = null;
         if (enabled.test(s)) {

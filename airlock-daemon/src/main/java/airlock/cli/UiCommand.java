@@ -40,8 +40,12 @@ final class UiCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ConfigDirectory dir = config.directory();
         String authority;
+        String origin;
         try {
-            authority = Files.readString(dir.uiDir().resolve(Console.ADDRESS_FILE), StandardCharsets.US_ASCII).strip();
+            // line 1: where it listens; line 2, with [ui] public_url: the origin a person types
+            java.util.List<String> lines = Files.readAllLines(dir.uiDir().resolve(Console.ADDRESS_FILE), StandardCharsets.US_ASCII);
+            authority = lines.isEmpty() ? "" : lines.getFirst().strip();
+            origin = lines.size() > 1 && !lines.get(1).isBlank() ? lines.get(1).strip() : "http://" + authority;
         } catch (NoSuchFileException e) {
             err.println("airlock: the console is not running: set [ui] listen = \"127.0.0.1:9090\" in " + dir.configFile()
                     + " and (re)start the daemon ('airlock start')");
@@ -53,7 +57,7 @@ final class UiCommand implements Callable<Integer> {
             return 1;
         }
         String token = new LoginGrants(dir.uiDir(), Clock.systemUTC()).mint();
-        String url = "http://" + authority + "/login?t=" + token;
+        String url = origin + "/login?t=" + token;
         out.println(url);
         out.println("airlock: the link works once, for " + LoginGrants.VALID.toMinutes() + " minutes");
         out.flush();

@@ -98,7 +98,8 @@ public final class Daemon implements DaemonView, Closeable {
         this.sockets = new ProfileSockets(dir, this.policy::get, connections, approvals,
                 new AcceptLoop(settings.maxSessions(), MAX_SESSIONS, connections, pipeline, settings.firstFrameTimeout(), log), log,
                 this::event);
-        this.operations = new HostOps(approvals, reloader::reload, new com.sun.security.auth.module.UnixSystem().getUid());
+        this.operations = new HostOps(approvals, reloader::reload, new com.sun.security.auth.module.UnixSystem().getUid(),
+                airlock.daemon.listen.unix.PeerCredentials.ownContainer());
     }
 
     /**

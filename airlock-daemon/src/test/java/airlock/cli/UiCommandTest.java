@@ -62,6 +62,38 @@ class UiCommandTest {
         }
     }
 
+    /**
+     * Issue 27: in the daemon image, {@code docker exec C airlock ui} prints a link for the address
+     * the person types on the host ([ui] public_url), checking the console where it listens; the
+     * config directory comes from AIRLOCK_CONFIG (the image sets /data), with no --config.
+     */
+    @Test
+    void theLinkNamesThePublicUrlAndTheConfigComesFromAirlockConfig() throws Exception {
+        Cli cli = new Cli(tmp);
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        cli.env.put("AIRLOCK_CONFIG", data.toString());
+        try (Console console = Console.start(new ConsoleBackend(null, null, null, null, null),
+                new Config.UiSettings(Optional.of("0.0.0.0"), 0, true, Optional.of(new Config.PublicUrl("http", "localhost:9090"))),
+                data.resolve("ui"), new PrintStream(PrintStream.nullOutputStream()))) {
+            Cli.Result r = cli.raw("ui", "--no-browser");
+            assertThat(r.exit()).as(r.err()).isZero();
+            String url = r.out().lines().findFirst().orElseThrow();
+            assertThat(url).startsWith("http://localhost:9090/login?t=");
+            // what a browser on the host sends through the published port, here straight to the listener
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", console.address().getPort())) {
+                s.getOutputStream().write(("GET " + url.substring("http://localhost:9090".length()) + " HTTP/1.1\r\nHost: localhost:9090\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(status).isEqualTo("HTTP/1.1 303");
+            }
+        }
+        // --config still wins over AIRLOCK_CONFIG; a relative AIRLOCK_CONFIG is ignored
+        Files.createDirectories(cli.config);
+        assertThat(cli.run("ui", "--no-browser").err()).contains("the console is not running").contains(cli.config.toString());
+        cli.env.put("AIRLOCK_CONFIG", "data");
+        assertThat(cli.raw("ui", "--no-browser").err()).contains(cli.config.resolve("config.toml").toString());
+    }
+
     /** The browser's arguments (readable by every host user in /proc) name a private file, never the token. */
     @Test
     void theBrowserIsGivenAPrivateFileNotTheLink() throws Exception {

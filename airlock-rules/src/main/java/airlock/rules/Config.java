@@ -51,10 +51,17 @@ public record Config(List<String> enabled, LogSettings log, HookSettings hooks, 
     /**
      * {@code [ui]}: the web console. Off unless {@code listen} is set; an address that is not
      * loopback is refused at load unless {@code allow_remote} says the operator means it, because
-     * the console can revoke profiles and set secrets.
+     * the console can revoke profiles and set secrets. {@code publicUrl} is the address a person
+     * types when it is not the listen address (a published container port: listen on the
+     * container's side, open http://localhost:9090 on the host); the console then answers only to
+     * that URL's authority, and only then may {@code listen} be a wildcard.
      */
-    public record UiSettings(java.util.Optional<String> host, int port, boolean allowRemote) {
+    public record UiSettings(java.util.Optional<String> host, int port, boolean allowRemote, java.util.Optional<PublicUrl> publicUrl) {
         public static final UiSettings OFF = new UiSettings(java.util.Optional.empty(), 0, false);
+
+        public UiSettings(java.util.Optional<String> host, int port, boolean allowRemote) {
+            this(host, port, allowRemote, java.util.Optional.empty());
+        }
 
         public boolean enabled() {
             return host.isPresent();
@@ -64,6 +71,22 @@ public record Config(List<String> enabled, LogSettings log, HookSettings hooks, 
         public String authority(int boundPort) {
             String h = host.orElseThrow();
             return (h.contains(":") ? "[" + h + "]" : h) + ":" + boundPort;
+        }
+
+        /** The authority the console answers to: the public URL's when set, else the listen address's. */
+        public String servedAuthority(int boundPort) {
+            return publicUrl.map(PublicUrl::authority).orElseGet(() -> authority(boundPort));
+        }
+    }
+
+    /**
+     * {@code [ui] public_url}: {@code http://HOST[:PORT]} (or https behind a TLS proxy), nothing
+     * else, with its authority as a browser sends it in the Host header (lower case; no port
+     * when the URL has none).
+     */
+    public record PublicUrl(String scheme, String authority) {
+        public String origin() {
+            return scheme + "://" + authority;
         }
     }
 

@@ -61,18 +61,25 @@ public final class ConfigLoader {
     private static Config.UiSettings uiSettings(Toml t) throws ConfigError {
         var ui = t.table(t.root(), "ui");
         if (ui == null) return Config.UiSettings.OFF;
-        t.onlyKeys(ui, Set.of("listen", "allow_remote"));
+        t.onlyKeys(ui, Set.of("listen", "allow_remote", "public_url"));
         Boolean remote = t.bool(ui, "allow_remote");
         String listen = t.string(ui, "listen");
+        String url = t.string(ui, "public_url");
+        Optional<Config.PublicUrl> publicUrl = Optional.empty();
+        if (url != null) {
+            String problem = PublicUrls.problem(url);
+            if (problem != null) throw t.error("ui.public_url", problem);
+            publicUrl = Optional.of(PublicUrls.parse(url));
+        }
         if (listen == null) return Config.UiSettings.OFF;
-        ListenAddress.Parsed a = ListenAddress.parse(listen);
+        ListenAddress.Parsed a = ListenAddress.parse(listen, publicUrl.isPresent());
         if (a.problem() != null) throw t.error("ui.listen", a.problem());
         boolean allowRemote = remote != null && remote;
         if (!a.loopback() && !allowRemote) {
             throw t.error("ui.listen", "'" + listen + "' is not a loopback address: the console would be reachable from "
                     + "other machines. Use 127.0.0.1:PORT (or [::1]:PORT), or set [ui] allow_remote = true if you really mean it");
         }
-        return new Config.UiSettings(java.util.Optional.of(a.host()), a.port(), allowRemote);
+        return new Config.UiSettings(java.util.Optional.of(a.host()), a.port(), allowRemote, publicUrl);
     }
 
     private static Config.ApiSettings apiSettings(Toml t) throws ConfigError {

@@ -13,6 +13,15 @@ public final class ListenAddress {
     private ListenAddress() {}
 
     public static Parsed parse(String listen) {
+        return parse(listen, false);
+    }
+
+    /**
+     * @param publicUrl whether {@code [ui] public_url} names the address people type: the Host
+     *                  check then compares against that, so a wildcard no longer leaves it without
+     *                  an answer (a container's console listens on every address of its own)
+     */
+    public static Parsed parse(String listen, boolean publicUrl) {
         String host;
         String port;
         if (listen.startsWith("[")) {
@@ -34,9 +43,10 @@ public final class ListenAddress {
             ip = null;
         }
         if (ip == null) return bad("'" + host + "' is not an IP address (names are not resolved: write 127.0.0.1 or ::1)");
-        if (ip.isAnyLocalAddress()) {
+        if (ip.isAnyLocalAddress() && !publicUrl) {
             // the console answers only when the Host header is its listen address, which a wildcard never is
-            return bad("'" + host + "' is a wildcard; name the one address the console should answer on (127.0.0.1, or an interface's address with allow_remote)");
+            return bad("'" + host + "' is a wildcard; name the one address the console should answer on (127.0.0.1, or an interface's address with allow_remote),"
+                    + " or set [ui] public_url to the address people type (then allow_remote too)");
         }
         // the host as written: it is what a browser sends back in the Host header
         return new Parsed(host, Integer.parseInt(port), ip.isLoopbackAddress(), null);

@@ -44,6 +44,8 @@ public final class Console implements Closeable {
     private final ExecutorService threads;
     private final String authority;
     private final String origin;
+    /** Where {@code airlock ui} checks that the console answers: the bound address (loopback for a wildcard). */
+    private final String listening;
     private final ConsoleSessions sessions;
     private final LoginGrants grants;
     private final Path uiDir;
@@ -55,11 +57,13 @@ public final class Console implements Closeable {
     private final ActivityPage activity;
     private final ModulesPage modules;
 
-    private Console(HttpServer server, ExecutorService threads, String authority, ConsoleBackend backend, Path uiDir, Clock clock, Duration idle) {
+    private Console(HttpServer server, ExecutorService threads, String authority, String origin, String listening, ConsoleBackend backend,
+                    Path uiDir, Clock clock, Duration idle) {
         this.server = server;
         this.threads = threads;
         this.authority = authority;
-        this.origin = "http://" + authority;
+        this.origin = origin;
+        this.listening = listening;
         this.uiDir = uiDir;
         this.sessions = new ConsoleSessions(clock, idle);
         this.grants = new LoginGrants(uiDir, clock);
@@ -90,12 +94,19 @@ public final class Console implements Closeable {
         HttpServer server = HttpServer.create(new InetSocketAddress(ip, ui.port()), 16);
         ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("console-", 0).factory());
         server.setExecutor(threads);
-        Console c = new Console(server, threads, ui.authority(server.getAddress().getPort()), backend, uiDir, clock, idle);
+        int port = server.getAddress().getPort();
+        // with [ui] public_url the console answers to the address people type (a published
+        // container port), and to nothing else: the Host check keeps its strength
+        String authority = ui.servedAuthority(port);
+        String origin = ui.publicUrl().map(Config.PublicUrl::origin).orElse("http://" + authority);
+        String listening = ip.isAnyLocalAddress() ? (ip instanceof java.net.Inet6Address ? "[::1]:" : "127.0.0.1:") + port : ui.authority(port);
+        Console c = new Console(server, threads, authority, origin, listening, backend, uiDir, clock, idle);
         server.createContext("/", c::handle);
         server.start();
         c.writeAddress();
         c.grants.sweep();
-        log.println("airlock: console on " + c.origin + " (run 'airlock ui' for a login link)"
+        log.println("airlock: console on " + c.origin + (c.origin.equals("http://" + c.listening) ? "" : " (listening on " + ui.authority(port) + ")")
+                + " (run 'airlock ui' for a login link)"
                 + (ip.isLoopbackAddress() ? "" : "; WARNING: not loopback, reachable from other machines over plain HTTP"));
         return c;
     }
@@ -117,10 +128,13 @@ public final class Console implements Closeable {
         if (System.getProperty(key) == null) System.setProperty(key, value);
     }
 
-    /** For {@code airlock ui}: where the console listens, written 0600 into the ui directory. */
+    /**
+     * For {@code airlock ui}: where the console listens (to check it answers), then the origin its
+     * login links must name when that differs ({@code [ui] public_url}); written 0600 into the ui directory.
+     */
     private void writeAddress() throws IOException {
         Path tmp = Files.createTempFile(uiDir, ".address", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, authority + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(tmp, listening + "\n" + (origin.equals("http://" + listening) ? "" : origin + "\n"), StandardCharsets.US_ASCII);
         Files.move(tmp, uiDir.resolve(ADDRESS_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -247,7 +261,7 @@ public final class Console implements Closeable {
         String path = u.getRawPath();
         if (path == null || !path.startsWith("/") || u.isOpaque()) return false;
         if (u.getScheme() == null) return u.getRawAuthority() == null;
-        return u.getScheme().equalsIgnoreCase("http") && authority.equalsIgnoreCase(u.getRawAuthority());
+        return origin.equalsIgnoreCase(u.getScheme() + "://" + u.getRawAuthority());
     }
 
     /**

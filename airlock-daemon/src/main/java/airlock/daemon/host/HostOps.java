@@ -26,15 +26,26 @@ public final class HostOps {
     private final Approvals approvals;
     private final BooleanSupplier reload;
     private final long daemonUid;
+    private final String daemonContainer;
 
     /**
      * @param reload re-reads the config dir; false when it does not load (the running one stays)
      * @param daemonUid the uid the daemon runs as: the only one a control-socket peer may have
      */
     public HostOps(Approvals approvals, BooleanSupplier reload, long daemonUid) {
+        this(approvals, reload, daemonUid, "");
+    }
+
+    /**
+     * @param daemonContainer the container the daemon itself runs in ("" on a host): a peer in that
+     *                        same container is the daemon's own side (the daemon image's
+     *                        {@code docker exec C airlock approvals}); any other container is an agent's
+     */
+    public HostOps(Approvals approvals, BooleanSupplier reload, long daemonUid, String daemonContainer) {
         this.approvals = approvals;
         this.reload = reload;
         this.daemonUid = daemonUid;
+        this.daemonContainer = daemonContainer;
     }
 
     /** The table: who may ask each operation. A new operation does not compile until it has its row. */
@@ -56,7 +67,7 @@ public final class HostOps {
      */
     public Standing standing(HostCaller caller) {
         return switch (caller) {
-            case HostCaller.ControlPeer p when p.uid() != daemonUid || !p.container().isEmpty() ->
+            case HostCaller.ControlPeer p when p.uid() != daemonUid || !p.container().equals(daemonContainer) ->
                     new Standing.Barred("airlock: the control socket answers only the daemon's own user on the host",
                             "pid " + p.pid() + " uid " + p.uid() + (p.container().isEmpty() ? "" : " in container " + p.container()));
             case HostCaller.ControlPeer p when p.ofARun() ->

@@ -63,11 +63,31 @@ public final class Bubblewrap {
         }
         if (p.status() != 0) {
             String said = (p.stderr() + new String(p.stdout(), StandardCharsets.UTF_8)).strip();
+            String hostFix = "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04"
+                    + " kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile for bwrap), or run"
+                    + " the daemon outside a container that forbids them";
+            // in a container the container's options are the likely cause; the kernel's stay possible
             return new Availability.Unavailable(bwrap + " cannot create namespaces here (" + said + ")",
-                    "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04"
-                            + " kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile for bwrap), or run"
-                            + " the daemon outside a container that forbids them");
+                    inContainer(Path.of("/"), System.getenv()) ? CONTAINER_FIX + "; if the host forbids them too: " + hostFix : hostFix);
         }
         return new Availability.Ready(bwrap);
+    }
+
+    /**
+     * The fix when the daemon itself runs in a container (the daemon image): Docker's default
+     * seccomp profile refuses the user namespaces bubblewrap makes, and its masked /proc paths
+     * make the kernel refuse a new proc mount. docs/deploy/bwrap-seccomp.json is Docker's
+     * kind of allowlist plus those namespace calls; systempaths=unconfined unmasks /proc. Both,
+     * and no capability: the container keeps running as its non-root user (docs/deploy.md).
+     */
+    static final String CONTAINER_FIX = "the daemon runs in a container whose seccomp profile or masked /proc forbids the"
+            + " namespaces a sandbox needs: start it with --security-opt seccomp=docs/deploy/bwrap-seccomp.json"
+            + " --security-opt systempaths=unconfined (Docker; see docs/deploy.md), or leave sandboxed modules (python3, pip)"
+            + " out of this container's profiles";
+
+    /** Docker writes /.dockerenv, podman /run/.containerenv and the variable {@code container}. */
+    static boolean inContainer(Path root, java.util.Map<String, String> env) {
+        return java.nio.file.Files.exists(root.resolve(".dockerenv")) || java.nio.file.Files.exists(root.resolve("run/.containerenv"))
+                || (env.get("container") != null && !env.get("container").isBlank());
     }
 }

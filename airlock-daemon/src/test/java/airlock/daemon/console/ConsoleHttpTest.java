@@ -422,6 +422,46 @@ class ConsoleHttpTest {
                 .hasMessageContaining("not a loopback address").hasMessageContaining("allow_remote");
     }
 
+    /**
+     * Issue 27: the daemon image's console listens on every address of its container and answers
+     * only as [ui] public_url, the address a person types on the host (a published port: the
+     * port it listens on inside differs). The Host check, the absolute-form check and the Origin
+     * check all follow that URL; the container's own address is refused like any other name.
+     */
+    @Test
+    void withAPublicUrlItAnswersToThatAddressOnlyEvenOnAWildcard() throws Exception {
+        console.close();
+        console = Console.start(world.backend(), new Config.UiSettings(Optional.of("0.0.0.0"), 0, true,
+                        Optional.of(new Config.PublicUrl("http", "localhost:9090"))), tmp.resolve("ui"),
+                new PrintStream(log, true, StandardCharsets.UTF_8), clock, Duration.ofMinutes(30));
+        int port = console.address().getPort();
+        RawHttp inside = new RawHttp(new java.net.InetSocketAddress("127.0.0.1", port));
+        assertThat(console.origin()).isEqualTo("http://localhost:9090");
+        assertThat(Files.readString(tmp.resolve("ui").resolve(Console.ADDRESS_FILE))).isEqualTo("127.0.0.1:" + port + "\nhttp://localhost:9090\n");
+
+        RawHttp.Reply login = inside.get("/login?t=" + console.grants().mint(), "Host", "localhost:9090");
+        assertThat(login.status()).isEqualTo(303);
+        String cookie = login.header("Set-Cookie").split(";")[0];
+        assertThat(inside.get("/", "Host", "localhost:9090", "Cookie", cookie).status()).isEqualTo(200);
+        for (String host : List.of("127.0.0.1:" + port, "0.0.0.0:" + port, "localhost:" + port, "evil.example:9090", "localhost")) {
+            assertThat(inside.get("/", "Host", host, "Cookie", cookie).status()).as(host).isEqualTo(421);
+        }
+        RawHttp.Reply own = raw("GET http://localhost:9090/ HTTP/1.1\r\nHost: localhost:9090\r\nCookie: " + cookie
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(own.status()).isEqualTo(200);
+        RawHttp.Reply other = raw("GET http://127.0.0.1:" + port + "/ HTTP/1.1\r\nHost: localhost:9090\r\nCookie: " + cookie
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(other.status()).isEqualTo(421);
+        // a form from the page the person opened passes; one naming the listen address does not
+        RawHttp.Reply page = inside.get("/", "Host", "localhost:9090", "Cookie", cookie);
+        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(m.find()).isTrue();
+        assertThat(inside.post("/logout", "csrf=" + m.group(1), "Host", "localhost:9090", "Cookie", cookie,
+                "Origin", "http://127.0.0.1:" + port).status()).isEqualTo(403);
+        assertThat(inside.post("/logout", "csrf=" + m.group(1), "Host", "localhost:9090", "Cookie", cookie,
+                "Origin", "http://localhost:9090").status()).isEqualTo(200);
+    }
+
     @Test
     void theAddressFileForAirlockUiIsOwnerOnlyAndGoesAwayAtClose() throws Exception {
         Path address = tmp.resolve("ui").resolve(Console.ADDRESS_FILE);

@@ -63,6 +63,22 @@ class HostOpsTest {
         assertThat(events).anyMatch(e -> e.startsWith("approval-granted") && e.contains("approved by uid " + UID + " pid 7 (alice)"));
     }
 
+    /**
+     * Issue 27: the daemon image. A daemon in a container answers the CLI in its own container
+     * ({@code docker exec C airlock approvals}); an agent's container stays barred.
+     */
+    @Test
+    void aDaemonInAContainerAnswersItsOwnContainerAndNoOther() {
+        String own = "a".repeat(64);
+        HostOps inContainer = new HostOps(approvals, () -> reloads.incrementAndGet() > 0, UID, own);
+        assertThat(inContainer.standing(new HostCaller.ControlPeer(7, UID, own, false, "alice"))).isInstanceOf(HostOps.Standing.Admitted.class);
+        for (HostCaller barred : List.of(new HostCaller.ControlPeer(7, UID, "b".repeat(64), false, ""),
+                new HostCaller.ControlPeer(7, UID, "", false, ""), new HostCaller.ControlPeer(7, UID + 1, own, false, ""),
+                new HostCaller.ControlPeer(7, UID, own, true, ""))) {
+            assertThat(inContainer.standing(barred)).as(barred.toString()).isInstanceOf(HostOps.Standing.Barred.class);
+        }
+    }
+
     @Test
     void everyOperationHasItsRowAndAWireForm() {
         WaitingRequest w = new WaitingRequest("ab12", "agent", "", 1, List.of("git"), "/w", "r", java.time.Instant.EPOCH,

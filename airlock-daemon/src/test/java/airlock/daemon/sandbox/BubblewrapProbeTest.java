@@ -43,4 +43,37 @@ class BubblewrapProbeTest {
         assertThat(a).isInstanceOf(Bubblewrap.Availability.Unavailable.class);
         assertThat(a.toString()).contains("No permissions to creating new namespace").contains("unprivileged_userns_clone");
     }
+
+    /**
+     * Issue 27: a daemon in a container (the daemon image) whose bubblewrap cannot make namespaces
+     * is told the container's fix, the seccomp profile shipped next to the image's Dockerfile;
+     * scripts/deploy-test.sh meets the refusal through the real shim in a container without it.
+     */
+    @Test
+    void inAContainerTheRefusalNamesTheSeccompProfileShippedInDocsDeploy() throws Exception {
+        assertThat(Bubblewrap.inContainer(tmp, java.util.Map.of())).isFalse();
+        assertThat(Bubblewrap.inContainer(tmp, java.util.Map.of("container", "podman"))).isTrue();
+        Files.createDirectories(tmp.resolve("run"));
+        Files.createFile(tmp.resolve("run/.containerenv"));
+        assertThat(Bubblewrap.inContainer(tmp, java.util.Map.of())).isTrue();
+        Files.delete(tmp.resolve("run/.containerenv"));
+        Files.createFile(tmp.resolve(".dockerenv"));
+        assertThat(Bubblewrap.inContainer(tmp, java.util.Map.of())).isTrue();
+
+        assertThat(new Bubblewrap.Availability.Unavailable("bwrap cannot create namespaces here (x)", Bubblewrap.CONTAINER_FIX).message())
+                .startsWith("airlock: refused by the sandbox layer: ")
+                .contains("--security-opt seccomp=docs/deploy/bwrap-seccomp.json --security-opt systempaths=unconfined");
+        // the file it names exists, and allows what bubblewrap needs and not what a container never does
+        Path profile = Path.of("").toAbsolutePath().getParent().resolve("docs/deploy/bwrap-seccomp.json");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(profile.toFile());
+        assertThat(json.get("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
+        java.util.Set<String> allowed = new java.util.HashSet<>();
+        json.get("syscalls").forEach(g -> {
+            assertThat(g.get("action").asText()).isEqualTo("SCMP_ACT_ALLOW");
+            g.get("names").forEach(n -> allowed.add(n.asText()));
+        });
+        assertThat(allowed).contains("unshare", "clone", "clone3", "mount", "umount2", "pivot_root", "execve", "openat")
+                .doesNotContain("keyctl", "add_key", "bpf", "ptrace", "setns", "perf_event_open", "init_module", "kexec_load",
+                        "userfaultfd", "io_uring_setup", "reboot", "open_by_handle_at");
+    }
 }

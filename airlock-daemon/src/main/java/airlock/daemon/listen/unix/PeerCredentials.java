@@ -60,6 +60,11 @@ public final class PeerCredentials {
     private PeerCredentials() {}
 
     /** Who is on the other end, as the kernel says: credentials, then the container from /proc/PID/cgroup. */
+    /** The container this daemon runs in, as {@link #caller} names a peer's; "" on a host. */
+    public static String ownContainer() {
+        return CgroupContainer.ofPid(java.nio.file.Path.of("/proc"), ProcessHandle.current().pid());
+    }
+
     public static Caller caller(SocketChannel socket) throws IOException {
         Ucred c = of(socket);
         if (c.pid() <= 0) return Caller.UNKNOWN;
