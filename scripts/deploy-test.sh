@@ -17,6 +17,8 @@
 # keyed by its package list, suite and mirror. Exits 0 with a message when no engine can start.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# the JDK 25 the images' jlink stage copies: JAVA_HOME, else the usual places (the java on PATH may be older)
+. "$ROOT/scripts/find-jdk.sh"
 KEEP=0
 [ "${1:-}" = --keep-images ] && KEEP=1
 START=$(date +%s)
@@ -108,7 +110,7 @@ else
 fi
 docker import "$BASE_TAR" "$BASE_IMAGE" > /dev/null
 # The JDK stage (jlink) on the same base: the JDK running this script, links resolved.
-JDK=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+JDK=$JAVA_HOME
 [ -x "$JDK/bin/jlink" ] || fail "no jlink in $JDK (set JAVA_HOME to a JDK 25)"
 mkdir -p "$T/jdk"
 cp -rL "$JDK" "$T/jdk/jdk"
