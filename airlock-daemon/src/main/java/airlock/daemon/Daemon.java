@@ -88,7 +88,8 @@ public final class Daemon implements DaemonView, Closeable {
         // one sandbox for the Gate's sandbox layer and the runs: what the one finds, the other starts
         airlock.daemon.sandbox.SandboxLauncher sandbox = airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath());
         // scripts that pause for the agent's answer: kept as runs, answered through the shim's verbs or the API
-        this.pauses = new PauseDesk(this.policy::get, this::runs, this::event, log, Path.of(System.getProperty("java.io.tmpdir")));
+        this.pauses = new PauseDesk(this.policy::get, this::runs, this::event, log, Path.of(System.getProperty("java.io.tmpdir")),
+                dir.root().resolve("state").resolve("interrupted-runs"));
         Pipeline pipeline = new Pipeline(new Pipeline.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
                 this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin(), sandbox), admission, vault, sandbox,
                 settings.outputHold()), pauses);
@@ -271,6 +272,7 @@ public final class Daemon implements DaemonView, Closeable {
     public synchronized void close() {
         reloader.close();
         // before the audit log closes: an interrupted run's record is written
+        pauses.stopping();
         runs.close();
         pauses.close();
         if (control != null) control.close();

@@ -157,6 +157,8 @@ final class PauseChannel implements RunPauses.Channel {
             if (!MessageDigest.isEqual(magic, MAGIC) || tok == null
                     || !MessageDigest.isEqual(tok.getBytes(StandardCharsets.US_ASCII), token.getBytes(StandardCharsets.US_ASCII))
                     || size == null || !size.matches("[0-9]{1,9}")) {
+                // what was sent is read (bounded) first: closing on unread bytes would reset the connection before the reply
+                if (size != null && size.matches("[0-9]{1,7}")) in.readNBytes(Math.min(Integer.parseInt(size), MAX_PROMPT));
                 reply(out, "refused", "airlock: this is not the run's pause channel (bad request or token)");
                 return;
             }

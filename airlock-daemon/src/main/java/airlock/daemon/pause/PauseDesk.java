@@ -44,6 +44,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Scripts that pause for the agent's answer ({@code llm.complete}, docs/sandbox.md): the
@@ -81,13 +83,21 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
     private final Map<String, byte[]> module;
     /** Guarded by {@code this}: the 0711 parent of every run's directory, made at the first run. */
     private Path base;
+    /** Where the runs paused when the daemon stopped are noted, for the next daemon to say what became of them. */
+    private final Path interruptedFile;
+    /** Run id to profile: the runs a daemon stop interrupted while they waited (the last daemon's, read at start). Guarded by {@code this}. */
+    private final Map<String, String> interrupted = new java.util.LinkedHashMap<>();
+    private static final Pattern NOTED = Pattern.compile("([A-Za-z0-9_.-]{1,128}) (run_[0-9a-f]{24})");
+    private static final int NOTED_MAX = 1000;
 
     /**
      * @param audit receives (event type, detail) for every pause step
      * @param tmp   where the runs' directories go ({@code java.io.tmpdir}): never under the config
      *              directory, which a sandbox hides
      */
-    public PauseDesk(Supplier<Policy> policy, Supplier<Runs> runs, BiConsumer<String, String> audit, PrintStream log, Path tmp) {
+    public PauseDesk(Supplier<Policy> policy, Supplier<Runs> runs, BiConsumer<String, String> audit, PrintStream log, Path tmp,
+                     Path interruptedFile) {
+        this.interruptedFile = interruptedFile;
         this.policy = policy;
         this.runs = runs;
         this.audit = audit;
@@ -97,6 +107,7 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
         this.answers = new PendingAnswers<>(CAPACITY, "airlock: refused: too many runs are paused on this host; answer one first",
                 new Events(audit), Clock.systemUTC());
         this.module = Map.of("__init__.py", resource("__init__.py"), "llm.py", resource("llm.py"));
+        readInterrupted();
     }
 
     private static byte[] resource(String name) {
@@ -268,8 +279,7 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
     public Runs.Answered respond(String profile, String id, long seq, byte[] answer, String by) {
         Optional<Run> run = runs.get().get(profile, id);
         if (run.isEmpty()) {
-            return new Runs.Answered.Refused(Runs.Answered.Why.NO_RUN, "airlock: no run " + visible(id) + " for profile " + profile
-                    + " ('airlock runs' lists its paused runs; a daemon restart ends them)");
+            return new Runs.Answered.Refused(Runs.Answered.Why.NO_RUN, noRun(profile, id));
         }
         int max = settings(profile).maxAnswerBytes();
         if (answer.length > max) {
@@ -369,8 +379,7 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
         if (args.size() != 1 && !(args.size() == 3 && args.get(1).equals("--seq") && args.get(2).matches("[0-9]{1,18}"))) return usage();
         String id = args.getFirst();
         Optional<Run> run = runs.get().get(profile, id);
-        if (run.isEmpty()) return refuse("airlock: no run " + visible(id) + " for profile " + profile
-                + " ('airlock runs' lists its paused runs; a daemon restart ends them)");
+        if (run.isEmpty()) return refuse(noRun(profile, id));
         int max = settings(profile).maxAnswerBytes();
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
         while (true) {
@@ -396,8 +405,7 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
 
     private Reply attach(String profile, String id, CallerLink link) throws InterruptedException {
         Optional<Run> run = runs.get().get(profile, id);
-        if (run.isEmpty()) return refuse("airlock: no run " + visible(id) + " for profile " + profile
-                + " ('airlock runs' lists its paused runs; a daemon restart ends them)");
+        if (run.isEmpty()) return refuse(noRun(profile, id));
         // from its last pause on: what came after the prompt the caller was shown
         long from = 0;
         for (var e : run.get().output().from(0, 0)) if (e instanceof airlock.daemon.runs.RunEvent.Prompt) from = e.seq();
@@ -456,6 +464,47 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
         byte[] b = new byte[bytes];
         random.nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * The daemon is stopping: the runs paused now are noted (profile and id, nothing of their
+     * text), so that the next daemon answers {@code airlock respond} for them with what became of
+     * them. Called before the runs are interrupted.
+     */
+    public void stopping() {
+        List<String> lines = answers.pending().stream().map(a -> a.question().profile() + " " + a.question().runId()).toList();
+        if (lines.isEmpty()) return;
+        try {
+            Files.createDirectories(interruptedFile.getParent());
+            Files.write(interruptedFile, lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            log.println("airlock: cannot note the paused runs a stop interrupts: " + e.getMessage());
+        }
+        // each wait ends now, recorded before the audit log closes; the runs are interrupted next
+        answers.pending().stream().map(a -> a.question().owner()).distinct().toList()
+                .forEach(owner -> answers.stop(owner, "airlock: the daemon stopped while the run waited for an answer"));
+    }
+
+    private void readInterrupted() {
+        try {
+            if (!Files.isRegularFile(interruptedFile, LinkOption.NOFOLLOW_LINKS)) return;
+            for (String line : Files.readAllLines(interruptedFile, StandardCharsets.UTF_8)) {
+                Matcher m = NOTED.matcher(line);
+                if (m.matches() && interrupted.size() < NOTED_MAX) interrupted.put(m.group(2), m.group(1));
+            }
+            Files.delete(interruptedFile);
+        } catch (IOException | RuntimeException e) {
+            log.println("airlock: cannot read the paused runs the last stop interrupted: " + e.getMessage());
+        }
+    }
+
+    /** Why the profile has no run {@code id}: a restart ended it, or it never was (or was forgotten). */
+    private synchronized String noRun(String profile, String id) {
+        if (profile.equals(interrupted.get(id))) {
+            return "airlock: run " + id + " was interrupted: the daemon stopped while it waited for an answer (a restart ends paused"
+                    + " runs); run the script again";
+        }
+        return "airlock: no run " + visible(id) + " for profile " + profile + " ('airlock runs' lists its paused runs; a daemon restart ends them)";
     }
 
     /** The runs' directories go with the daemon (each run removes its own; this takes what a crash left). */
