@@ -52,7 +52,7 @@ public final class Runs implements Closeable {
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
     /** How long {@link #start} waits for the tool to start (or the run to end) before it answers "running" anyway. */
     private static final Duration ADMITTED_WITHIN = Duration.ofSeconds(30);
-    /** The uid and gid a root daemon gives a run's folder: a sandboxed run then runs as nobody, never as root. */
+    /** The uid a root daemon gives a run's folder: a sandboxed run then runs as nobody, never as root. */
     private static final int NOBODY = 65534;
 
     /** What {@link #start} needs; everything in it is the remote agent's and hostile. */
@@ -378,9 +378,11 @@ public final class Runs implements Closeable {
     }
 
     /**
-     * The run's own folder with its files: 0700, the daemon's (a root daemon gives it to nobody,
-     * so a sandboxed run is never root and may still write there). Written without following a
-     * link: the names are plain and the folder is new.
+     * The run's own folder with its files: 0700, the daemon's. A root daemon gives it to nobody
+     * with root's group, 0770: a sandboxed run then runs as nobody (never root) and may write
+     * there, and the sandbox's outer bubblewrap, root without capabilities, still enters it by
+     * its group; nobody else can. Written without following a link: the names are plain and the
+     * folder is new.
      */
     private Path folder(String id, Map<String, String> files) throws IOException {
         Path parent;
@@ -397,15 +399,21 @@ public final class Runs implements Closeable {
         for (Map.Entry<String, String> e : files.entrySet()) {
             Path file = Files.createFile(folder.resolve(e.getKey()), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
-            if (root) give(file);
+            if (root) {
+                give(file);
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw----"));
+            }
         }
-        if (root) give(folder);
+        if (root) {
+            give(folder);
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwx---"));
+        }
         return folder.toRealPath();
     }
 
     private static void give(Path p) throws IOException {
         Files.setAttribute(p, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:gid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Removes a folder and what is in it, following no link (a run may have left one pointing anywhere). */
