@@ -241,6 +241,11 @@ public final class Daemon implements DaemonView, Closeable {
         return connections.count(profile);
     }
 
+    @Override
+    public List<airlock.daemon.runs.Run.View> pausedRuns() {
+        return runs.waiting().stream().map(airlock.daemon.runs.Run::view).filter(v -> v.waiting().isPresent()).toList();
+    }
+
     /** The runs started over the HTTPS API (the API's listener is their only caller). */
     public Runs runs() {
         return runs;

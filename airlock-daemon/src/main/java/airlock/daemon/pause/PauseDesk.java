@@ -203,7 +203,6 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
         }
         PauseQuestion q = new PauseQuestion(run.id(), c.profile, c.request.command(), shown.length, own.snapshot(),
                 new java.util.concurrent.atomic.AtomicLong(-1));
-        boolean[] told = {false};
         Result<byte[]> r = answers.await(q, Duration.ofSeconds(settings.timeoutSeconds()), asked -> {
             long seq = run.pause(shown, asked.deadline());
             if (seq < 0) {
@@ -211,7 +210,9 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
                 return;
             }
             q.seq().set(seq);
-            told[0] = tellFirstCaller(c, run, shown);
+            audit.accept("pause-asked", q.describe() + ": prompt " + shown.length + " bytes, " + Events.redactions(q.redactions())
+                    + "; waits " + settings.timeoutSeconds() + " s for an answer");
+            tellFirstCaller(c, run, shown);
         }, () -> c.closed() || run.stopping());
         run.resume(q.seq().get());
         return switch (r) {
@@ -327,7 +328,7 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
             audit.accept("pause-mismatch", a.question().describe() + ": an answer by " + by + " named another pause; refused, nothing sent");
         }
 
-        private static String redactions(Map<String, Long> counts) {
+        static String redactions(Map<String, Long> counts) {
             if (counts.isEmpty()) return "nothing redacted";
             StringBuilder b = new StringBuilder("redacted");
             new java.util.TreeMap<>(counts).forEach((k, v) -> b.append(' ').append(k).append(" x").append(v));

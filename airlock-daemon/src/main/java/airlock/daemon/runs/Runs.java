@@ -266,6 +266,11 @@ public final class Runs implements Closeable {
         return r != null && r.profile().equals(profile) ? Optional.of(r) : Optional.empty();
     }
 
+    /** The runs of every profile that wait for an answer now, oldest first. */
+    public synchronized List<Run> waiting() {
+        return runs.values().stream().filter(r -> r.waiting().isPresent()).toList();
+    }
+
     /** The profile's runs kept now, oldest first. */
     public synchronized List<Run> of(String profile) {
         return runs.values().stream().filter(r -> r.profile().equals(profile)).toList();
