@@ -149,6 +149,10 @@ class PausedScriptsThroughTheShimTest {
         String id = runId(first);
         assertThat(prompt(first)).isEqualTo("Summarise totals 42 (fetched with " + MARK + ")");
 
+        // the skill teaches the flow
+        var skill = airlock("alpha", workA, "", "skill");
+        assertThat(skill.out()).contains("llm.complete(prompt)").contains("`airlock respond RUN_ID < answer.txt`").contains("airlock attach RUN_ID");
+
         var runs = airlock("alpha", workA, "", "runs");
         assertThat(runs.exit()).as(runs.err()).isZero();
         assertThat(runs.out()).contains(id + "  awaiting_input");
