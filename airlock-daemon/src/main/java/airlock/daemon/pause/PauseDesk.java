@@ -287,8 +287,17 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
             return new Runs.Answered.Refused(Runs.Answered.Why.TOO_LARGE, "airlock: refused: the answer is " + answer.length
                     + " bytes; a paused run takes at most " + max + " ([pause] max_answer_bytes); nothing was sent to the run");
         }
-        Optional<PendingAnswers.Asked<PauseQuestion>> waiting = answers.pending().stream()
-                .filter(a -> a.question().runId().equals(id) && a.question().seq().get() >= 0).findFirst();
+        Optional<PendingAnswers.Asked<PauseQuestion>> waiting = waitOf(id);
+        // the run shows its pause a moment before the wait knows its seq (the prompt is kept first): look again, briefly
+        for (int i = 0; i < 50 && waiting.isEmpty() && run.get().waiting().isPresent(); i++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            waiting = waitOf(id);
+        }
         if (waiting.isEmpty()) {
             return new Runs.Answered.Refused(Runs.Answered.Why.NOT_WAITING, "airlock: run " + id + " waits for no answer (it is "
                     + run.get().status().wire() + "; answered already, or its pause timed out); 'airlock attach " + id + "' follows it");
@@ -301,6 +310,10 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
                     "airlock: run " + id + " waits at pause " + o.asked().question().seq().get() + ", not " + seq
                             + " (an answer names the pause it answers); nothing was sent to the run");
         };
+    }
+
+    private Optional<PendingAnswers.Asked<PauseQuestion>> waitOf(String runId) {
+        return answers.pending().stream().filter(a -> a.question().runId().equals(runId) && a.question().seq().get() >= 0).findFirst();
     }
 
     /** The audit events of pauses, from the primitive's steps: sizes and counts, never a text. */

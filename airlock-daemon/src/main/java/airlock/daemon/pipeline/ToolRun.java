@@ -143,7 +143,9 @@ public final class ToolRun {
             pb.environment().clear();
             pb.environment().putAll(plan.env());
             pb.environment().putAll(injected);
-            pause.ifPresent(p -> pb.environment().putAll(p.env()));
+            // the channel's variables last; its module goes before a PYTHONPATH the module or profile set
+            pause.ifPresent(p -> p.env().forEach((k, v) -> pb.environment().merge(k, v,
+                    (set, mine) -> k.equals("PYTHONPATH") && !set.isEmpty() ? mine + ":" + set : mine)));
             if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process process = starts.start(pb);
             ToolRun run = new ToolRun(process, pause.map(RunPauses.Channel::link).orElse(link), redactor, redactions, launch, hold.toNanos(),

@@ -103,13 +103,16 @@ public final class Run {
             if (status.ended() || stopAs != null || waiting != null) return -1;
         }
         output.status(RunStatus.AWAITING_INPUT);
-        long seq = output.prompt(prompt);
+        // the prompt event and the waiting state under one lock (this, then the output's: never the
+        // other way): whoever reads the event and then asks waiting() finds this pause
         synchronized (this) {
-            if (seq < 0 || status.ended()) return -1;
+            if (status.ended() || stopAs != null) return -1;
+            long seq = output.prompt(prompt);
+            if (seq < 0) return -1;
             status = RunStatus.AWAITING_INPUT;
             waiting = new Waiting(seq, new String(prompt, StandardCharsets.UTF_8), Instant.now(), deadline);
+            return seq;
         }
-        return seq;
     }
 
     /** The pause {@code seq} ended (answered, timed out, withdrawn): the run goes on, or ends as it is told. */
