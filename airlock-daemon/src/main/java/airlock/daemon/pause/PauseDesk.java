@@ -64,6 +64,11 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
     /** Waits of all profiles together; each profile is held to its [pause] max_paused first. */
     private static final int CAPACITY = 4096;
     private static final List<String> VERBS = List.of("respond", "attach", "runs");
+    /** A run directory's name: 96 random bits, under a parent that lists none. */
+    private static final int RUN_DIR_BYTES = 12;
+    /** What follows the temporary directory in a socket's path: /airlock-pause-NNNNNNNNNNNNNNNNNNN/HEX/s. */
+    private static final int SOCKET_TAIL = 1 + 14 + 20 + 1 + 2 * RUN_DIR_BYTES + 2;
+    private static final int MAX_SOCKET_PATH = 107;
 
     /** What a pause came to, for the script: {@code ok} and the answer, or {@code timeout}/{@code refused} and why. */
     record Outcome(String kind, byte[] body) {
@@ -124,12 +129,20 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
     @Override
     public Optional<Channel> open(String profile, AgentRequest request, CallerLink link, Redactor redactor, RedactionCounts counts)
             throws IOException {
-        Path dir = newDirectory();
+        Path dir;
+        try {
+            dir = newDirectory();
+        } catch (IOException e) {
+            // the run still runs: only its llm.complete fails (it finds no channel), and says so
+            log.println("airlock: cannot make a run's pause channel, so it cannot pause: " + e.getMessage());
+            return Optional.empty();
+        }
         try {
             return Optional.of(new PauseChannel(this, profile, request, link, redactor, counts, dir, hex(32)));
         } catch (IOException | RuntimeException e) {
             removeDirectory(dir);
-            throw e;
+            log.println("airlock: cannot make a run's pause channel, so it cannot pause: " + e);
+            return Optional.empty();
         }
     }
 
@@ -138,13 +151,15 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
         Path parent;
         synchronized (this) {
             if (base == null || !Files.isDirectory(base, LinkOption.NOFOLLOW_LINKS)) {
-                base = Files.createTempDirectory(tmp, "airlock-pause-", PosixFilePermissions.asFileAttribute(
+                // a unix socket's path has at most 107 bytes: a long temporary directory gives way to /tmp
+                Path in = tmp.toAbsolutePath().toString().length() + SOCKET_TAIL > MAX_SOCKET_PATH ? Path.of("/tmp") : tmp;
+                base = Files.createTempDirectory(in, "airlock-pause-", PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx--x--x")));
                 Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx--x--x"));
             }
             parent = base;
         }
-        Path dir = Files.createDirectory(parent.resolve(hex(16)), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path dir = Files.createDirectory(parent.resolve(hex(RUN_DIR_BYTES)), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path pkg = Files.createDirectories(dir.resolve("python").resolve("airlock"));
         for (Map.Entry<String, byte[]> f : module.entrySet()) {
             Files.write(pkg.resolve(f.getKey()), f.getValue());
