@@ -7,13 +7,11 @@ import airlock.daemon.sandbox.Bubblewrap;
 import airlock.daemon.vault.Vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,15 +56,8 @@ class ApiPauseProcessTest {
         Vault.at(new ConfigDirectory(config).vaultDir()).set("billing_token", TOKEN.getBytes(StandardCharsets.UTF_8), "billing API");
 
         try (HostAddress host = HostAddress.add()) {
-            HttpServer billing = HttpServer.create(new InetSocketAddress(host.address, 0), 0);
-            billing.createContext("/invoices", x -> {
-                boolean ok = ("Bearer " + TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"));
-                byte[] body = (ok ? "{\"invoices\": [{\"total\": 30}, {\"total\": 12}]}" : "{}").getBytes(StandardCharsets.UTF_8);
-                x.sendResponseHeaders(ok ? 200 : 401, body.length);
-                x.getResponseBody().write(body);
-                x.close();
-            });
-            billing.start();
+            // plain sockets, not the JDK's HttpServer, whose limits are read once per JVM (the console's tests set theirs)
+            airlock.daemon.pause.BillingServer billing = new airlock.daemon.pause.BillingServer(host.address, TOKEN);
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             Process daemon = startDaemon(config, log);
             try {
@@ -79,7 +70,7 @@ class ApiPauseProcessTest {
                 JsonNode info = JSON.readTree(cli("api", "info", "--json", "--config", config.toString()).out());
                 env.put("AIRLOCK_URL", info.path("url").asText());
                 env.put("AIRLOCK_FINGERPRINT", info.path("fingerprint_sha256").asText());
-                env.put("BILLING_URL", "http://" + host.text() + ":" + billing.getAddress().getPort() + "/invoices");
+                env.put("BILLING_URL", billing.url());
                 env.put("TOKEN", TOKEN);
                 env.put("REVOKE_CMD", JSON.writeValueAsString(AirlockProcess.command("profile", "revoke", "rev", "--reason", "test",
                         "--config", config.toString())));
@@ -113,7 +104,7 @@ class ApiPauseProcessTest {
                 }
             } finally {
                 stop(daemon);
-                billing.stop(0);
+                billing.close();
             }
         }
     }

@@ -86,6 +86,8 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
     private final PendingAnswers<PauseQuestion, byte[]> answers;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, byte[]> module;
+    /** Pauses going on per profile, counted before a pause waits, so [pause] max_paused holds however many pause at once. Guarded by {@code this}. */
+    private final Map<String, Integer> pausedNow = new java.util.HashMap<>();
     /** Guarded by {@code this}: the 0711 parent of every run's directory, made at the first run. */
     private Path base;
     /** Where the runs paused when the daemon stopped are noted, for the next daemon to say what became of them. */
@@ -203,12 +205,32 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
         RedactionCounts own = new RedactionCounts();
         byte[] shown = redact(c.redactor, own, prompt);
         c.counts.addAll(own);
-        long paused = answers.pending().stream().filter(a -> a.question().owner().equals(c.profile)).count();
-        if (paused >= settings.maxPaused()) {
+        int paused = enter(c.profile, settings.maxPaused());
+        if (paused >= 0) {
             refusedPause(c, paused + " runs of the profile were paused already ([pause] max_paused = " + settings.maxPaused() + ")");
             return Outcome.said("refused", "airlock: refused: profile " + c.profile + " has " + paused + " paused runs, the most it may"
                     + " ([pause] max_paused = " + settings.maxPaused() + "); answer one (airlock runs lists them) or let one time out");
         }
+        try {
+            return paused(c, settings, shown, own);
+        } finally {
+            leave(c.profile);
+        }
+    }
+
+    /** Counts a pause of {@code profile} in; -1 when it may pause, else how many of its runs are paused already (none counted). */
+    private synchronized int enter(String profile, int max) {
+        int now = pausedNow.getOrDefault(profile, 0);
+        if (now >= max) return now;
+        pausedNow.put(profile, now + 1);
+        return -1;
+    }
+
+    private synchronized void leave(String profile) {
+        pausedNow.computeIfPresent(profile, (p, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private Outcome paused(PauseChannel c, Pause settings, byte[] shown, RedactionCounts own) throws InterruptedException {
         // the caller sees everything the script printed before the prompt
         c.drainOutput();
         Run run = keptRun(c).orElse(null);

@@ -7,7 +7,6 @@ import airlock.daemon.ShimRunner;
 import airlock.daemon.redact.SecretForms;
 import airlock.daemon.sandbox.Bubblewrap;
 import airlock.daemon.vault.Vault;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +43,7 @@ class PausedScriptsThroughTheShimTest {
     @TempDir Path tmp;
     Path config, workA, workB;
     Daemon daemon;
-    HttpServer server;
+    BillingServer server;
     HostAddress host;
     final ByteArrayOutputStream daemonLog = new ByteArrayOutputStream();
 
@@ -57,7 +55,7 @@ class PausedScriptsThroughTheShimTest {
     @AfterEach
     void stop() throws Exception {
         if (daemon != null) daemon.close();
-        if (server != null) server.stop(0);
+        if (server != null) server.close();
         if (host != null) host.close();
     }
 
@@ -84,17 +82,8 @@ class PausedScriptsThroughTheShimTest {
     /** A billing API on an address of this host that the sandbox's own network reaches; it wants the token. */
     String billingServer() throws Exception {
         host = HostAddress.add();
-        server = HttpServer.create(new InetSocketAddress(host.address, 0), 0);
-        server.createContext("/invoices", x -> {
-            boolean ok = ("Bearer " + TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"));
-            byte[] body = (ok ? "{\"invoices\": [{\"id\": 1, \"total\": 30}, {\"id\": 2, \"total\": 12}]}" : "{\"error\": \"no\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            x.sendResponseHeaders(ok ? 200 : 401, body.length);
-            x.getResponseBody().write(body);
-            x.close();
-        });
-        server.start();
-        return "http://" + host.text() + ":" + server.getAddress().getPort() + "/invoices";
+        server = new BillingServer(host.address, TOKEN);
+        return server.url();
     }
 
     ShimRunner.Result python(String profile, Path work, String script) throws Exception {
