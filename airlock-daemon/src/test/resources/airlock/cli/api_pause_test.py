@@ -73,6 +73,8 @@ if mode == "restarted":
     status, r = call(api, "POST", "/v1/runs/%s/respond" % run_id, {"seq": 1, "answer": "late"})
     assert status == 404, (status, r)
     assert "was interrupted: the daemon stopped while it waited for an answer" in r["error"], r
+    status, r = call(api, "GET", "/v1/runs/" + run_id)
+    assert status == 404 and "was interrupted: the daemon stopped while it waited for an answer" in r["error"], (status, r)
     print("ok")
     sys.exit(0)
 

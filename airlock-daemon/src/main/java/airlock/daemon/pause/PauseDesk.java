@@ -549,12 +549,17 @@ public final class PauseDesk implements RunPauses, Runs.Answers, Closeable {
         }
     }
 
+    @Override
+    public synchronized Optional<String> gone(String profile, String id) {
+        if (!profile.equals(interrupted.get(id))) return Optional.empty();
+        return Optional.of("airlock: run " + id + " was interrupted: the daemon stopped while it waited for an answer (a restart ends"
+                + " paused runs); run the script again");
+    }
+
     /** Why the profile has no run {@code id}: a restart ended it, or it never was (or was forgotten). */
-    private synchronized String noRun(String profile, String id) {
-        if (profile.equals(interrupted.get(id))) {
-            return "airlock: run " + id + " was interrupted: the daemon stopped while it waited for an answer (a restart ends paused"
-                    + " runs); run the script again";
-        }
+    private String noRun(String profile, String id) {
+        Optional<String> gone = gone(profile, id);
+        if (gone.isPresent()) return gone.get();
         return "airlock: no run " + visible(id) + " for profile " + profile + " ('airlock runs' lists its paused runs; a daemon restart ends them)";
     }
 

@@ -87,6 +87,11 @@ public final class Runs implements Closeable {
     public interface Answers {
         /** An answer for run {@code id}'s pause {@code seq} (its prompt event's number), given by {@code by}. */
         Answered respond(String profile, String id, long seq, byte[] answer, String by);
+
+        /** Why the profile has no run {@code id} when something is known of it (a daemon stop ended it while it was paused). */
+        default Optional<String> gone(String profile, String id) {
+            return Optional.empty();
+        }
     }
 
     /** What an answer got: a closed set. */
@@ -214,6 +219,11 @@ public final class Runs implements Closeable {
     /** Who answers paused runs from now on (the daemon's pause desk). */
     public void answersBy(Answers a) {
         answers = a;
+    }
+
+    /** Why the profile has no run {@code id}, when that is known (a run a daemon stop interrupted while it was paused). */
+    public Optional<String> gone(String profile, String id) {
+        return answers.gone(profile, id);
     }
 
     /** An answer for the profile's run {@code id}, paused at {@code seq}. */

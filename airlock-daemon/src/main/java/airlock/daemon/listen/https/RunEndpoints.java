@@ -64,7 +64,8 @@ final class RunEndpoints {
         String id = events ? rest.substring(0, rest.length() - "/events".length()) : rest;
         Optional<Run> run = id.indexOf('/') >= 0 || id.isEmpty() ? Optional.empty() : runs.get(profile, id);
         if (run.isEmpty()) {
-            ApiServer.send(x, 404, ApiServer.error("airlock: no run " + printable(id) + " for this profile (GET /v1/runs lists them)"));
+            ApiServer.send(x, 404, ApiServer.error(runs.gone(profile, id)
+                    .orElse("airlock: no run " + printable(id) + " for this profile (GET /v1/runs lists them)")));
             return;
         }
         if (events) {
