@@ -7,6 +7,7 @@ import airlock.daemon.pipeline.Admission;
 import airlock.daemon.pipeline.CommandLocks;
 import airlock.daemon.pipeline.OpenCalls;
 import airlock.daemon.pipeline.Pipeline;
+import airlock.daemon.pause.PauseDesk;
 import airlock.daemon.runs.Runs;
 import airlock.rules.ConfigError;
 import airlock.rules.Policy;
@@ -55,6 +56,8 @@ public final class Daemon implements DaemonView, Closeable {
     private final OpenCalls connections = new OpenCalls();
     /** Runs that outlive their request (the HTTPS API's); interrupted when the daemon stops. */
     private final Runs runs;
+    /** Scripts paused for the agent's answer (llm.complete); their runs are kept in {@link #runs}. */
+    private final PauseDesk pauses;
     private final ProfileSockets sockets;
     private final HostOps operations;
     private ControlSocket control;
@@ -86,13 +89,17 @@ public final class Daemon implements DaemonView, Closeable {
         Admission admission = new Admission(this.policy::get, new AgentVerbs(slots), approvals);
         // one sandbox for the Gate's sandbox layer and the runs: what the one finds, the other starts
         airlock.daemon.sandbox.SandboxLauncher sandbox = airlock.daemon.sandbox.SandboxLauncher.of(dir.root().toAbsolutePath());
+        // scripts that pause for the agent's answer: kept as runs, answered through the shim's verbs or the API
+        this.pauses = new PauseDesk(this.policy::get, this::runs, this::event, log, Path.of(System.getProperty("java.io.tmpdir")),
+                dir.root().resolve("state").resolve("interrupted-runs"));
         Pipeline pipeline = new Pipeline(new Pipeline.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
                 this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin(), sandbox), admission, vault, sandbox,
-                settings.outputHold(), this.shadow::get));
+                settings.outputHold(), this.shadow::get), pauses);
         this.runs = new Runs(pipeline, connections, () -> {
             var l = this.policy.get().config().api().runs();
             return new Runs.Limits(l.maxRunsPerKey(), l.maxFiles(), l.maxOutputBytes(), l.runsKept());
         }, Path.of(System.getProperty("java.io.tmpdir")), log);
+        runs.answersBy(pauses);
         this.reloader = new Reloader(dir, this::apply, log, audit);
         this.reloader.watchAlso(this::shadowDirectories);
         this.sockets = new ProfileSockets(dir, this.policy::get, connections, approvals,
@@ -287,6 +294,11 @@ public final class Daemon implements DaemonView, Closeable {
         return vault;
     }
 
+    @Override
+    public List<airlock.daemon.runs.Run.View> pausedRuns() {
+        return runs.waiting().stream().map(airlock.daemon.runs.Run::view).filter(v -> v.waiting().isPresent()).toList();
+    }
+
     /** The runs started over the HTTPS API (the API's listener is their only caller). */
     public Runs runs() {
         return runs;
@@ -318,7 +330,9 @@ public final class Daemon implements DaemonView, Closeable {
     public synchronized void close() {
         reloader.close();
         // before the audit log closes: an interrupted run's record is written
+        pauses.stopping();
         runs.close();
+        pauses.close();
         if (control != null) control.close();
         sockets.close();
         audit.close();

@@ -26,4 +26,9 @@ public interface DaemonView {
 
     /** The daemon's one vault, without any method that returns a value. */
     HostSecrets secrets();
+
+    /** The runs paused now for an agent's answer (a script's llm.complete), oldest first; never a prompt's secret (redacted). */
+    default java.util.List<airlock.daemon.runs.Run.View> pausedRuns() {
+        return java.util.List.of();
+    }
 }

@@ -188,6 +188,62 @@ class NonRootSandboxTest {
         assertThat(pastaFor(SandboxBox.PERSON)).isEmpty();
     }
 
+    /**
+     * Issue 25 under a daemon that is not root: a sandboxed script pauses for its answer (the
+     * channel's directory is that user's, bound into a sandbox made without privileges), the
+     * shim's call exits 75 with the prompt, and {@code airlock respond} finishes the run.
+     */
+    @Test
+    void aUserDaemonsScriptPausesAndIsAnsweredThroughTheShim() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "airlock-nonroot-pause-");
+        Process daemon = null;
+        try {
+            Path config = dir.resolve("config"), work = dir.resolve("work"), home = dir.resolve("home");
+            Files.createDirectories(config.resolve("profiles"));
+            Files.createDirectories(work);
+            Files.createDirectories(home);
+            Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"python3\"]\n");
+            Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
+            Files.writeString(work.resolve("ask.py"), "import os\nfrom airlock import llm\nprint('uid', os.getuid(), flush=True)\n"
+                    + "print('answer:', llm.complete('six times seven?'))\n");
+            run(List.of("chown", "-R", SandboxBox.PERSON + ":" + SandboxBox.PERSON, dir.toString()));
+            run(List.of("chmod", "700", config.toString()));
+            ProcessBuilder start = asPerson(dir, home, List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "airlock.cli.Airlock", "start", "--config", config.toString()));
+            daemon = start.redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+            Path socket = config.resolve("sockets/default.sock");
+            for (int i = 0; i < 300 && !Files.exists(socket) && daemon.isAlive(); i++) Thread.sleep(100);
+            assertThat(socket).as(Files.exists(dir.resolve("daemon.log")) ? Files.readString(dir.resolve("daemon.log")) : "").exists();
+
+            ProcessBuilder shim = asPerson(dir, home, List.of("-Dairlock.argv0=/usr/local/bin/python3", "airlock.shim.Shim", "ask.py"));
+            shim.environment().put("AIRLOCK_SOCKET", socket.toString());
+            Process call = shim.directory(work.toFile()).start();
+            String stdout = new String(call.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String stderr = new String(call.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(call.waitFor()).as(stdout + stderr + Files.readString(dir.resolve("daemon.log"))).isEqualTo(75);
+            assertThat(stdout).isEqualTo("uid " + SandboxBox.PERSON + "\n");
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("airlock: run (run_[0-9a-f]+) is waiting").matcher(stderr);
+            assertThat(id.find()).as(stderr).isTrue();
+            assertThat(stderr).contains("--- prompt ---\nsix times seven?\n--- end of prompt ---\n");
+
+            ProcessBuilder respond = asPerson(dir, home, List.of("-Dairlock.argv0=/usr/local/bin/airlock", "airlock.shim.Shim", "respond", id.group(1)));
+            respond.environment().put("AIRLOCK_SOCKET", socket.toString());
+            Process answer = respond.directory(work.toFile()).start();
+            answer.getOutputStream().write("42".getBytes(StandardCharsets.UTF_8));
+            answer.getOutputStream().close();
+            String out = new String(answer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(answer.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer.waitFor()).as(out + err).isZero();
+            assertThat(out).isEqualTo("answer: 42\n");
+        } finally {
+            if (daemon != null) {
+                daemon.destroy();
+                daemon.waitFor();
+            }
+            run(List.of("rm", "-rf", dir.toString()));
+        }
+    }
+
     /** A JVM of uid PERSON on the copied class path: {@code javaArgs} are its options, then its main class and arguments. */
     private static ProcessBuilder asPerson(Path dir, Path home, List<String> javaArgs) throws Exception {
         List<String> argv = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + SandboxBox.PERSON, "--regid=" + SandboxBox.PERSON,

@@ -133,7 +133,7 @@ public final class ConfigLoader {
 
     public static Profile profile(String name, String file, String text) throws ConfigError {
         Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket", "secrets", "redact", "expires", "revoked", "rotated", "lock", "ask"));
+        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket", "secrets", "redact", "expires", "revoked", "rotated", "lock", "ask", "pause"));
         List<String> commands = t.strings(t.root(), "commands");
         if (commands == null) throw t.error("commands", "required: a list of command names, [] for every enabled command");
         Map<String, String> envSet = Map.of();
@@ -173,7 +173,7 @@ public final class ConfigLoader {
             }
         }
         return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner, secrets, redactAlso, references,
-                lifecycle(t), Ask.load(t, t.table(t.root(), "ask"), FlagSyntax.DEFAULT, file));
+                lifecycle(t), Ask.load(t, t.table(t.root(), "ask"), FlagSyntax.DEFAULT, file), Pause.load(t, t.table(t.root(), "pause")));
     }
 
     private static Profile.Lifecycle lifecycle(Toml t) throws ConfigError {

@@ -16,7 +16,7 @@ import java.util.Optional;
 public record Profile(String name, List<String> commands, Map<String, String> envSet,
                       Map<String, String> mounts, Optional<SocketOwner> socketOwner,
                       Map<String, SecretGrant> secrets, List<String> redactAlso,
-                      List<SecretReference> secretReferences, Lifecycle lifecycle, Ask ask) {
+                      List<SecretReference> secretReferences, Lifecycle lifecycle, Ask ask, Pause pause) {
     public Profile {
         commands = List.copyOf(commands);
         envSet = Map.copyOf(envSet);
@@ -24,6 +24,13 @@ public record Profile(String name, List<String> commands, Map<String, String> en
         secrets = Map.copyOf(secrets);
         redactAlso = List.copyOf(redactAlso);
         secretReferences = List.copyOf(secretReferences);
+    }
+
+    /** A profile without {@code [pause]}: its defaults. */
+    public Profile(String name, List<String> commands, Map<String, String> envSet, Map<String, String> mounts,
+                   Optional<SocketOwner> socketOwner, Map<String, SecretGrant> secrets, List<String> redactAlso,
+                   List<SecretReference> secretReferences, Lifecycle lifecycle, Ask ask) {
+        this(name, commands, envSet, mounts, socketOwner, secrets, redactAlso, secretReferences, lifecycle, ask, Pause.DEFAULT);
     }
 
     /** A profile with no secrets and no lifecycle keys: active for ever, not locked. */
@@ -66,7 +73,7 @@ public record Profile(String name, List<String> commands, Map<String, String> en
      * the run as if the profile mounted just that.
      */
     public Profile withMounts(Map<String, String> only) {
-        return new Profile(name, commands, envSet, only, socketOwner, secrets, redactAlso, secretReferences, lifecycle, ask);
+        return new Profile(name, commands, envSet, only, socketOwner, secrets, redactAlso, secretReferences, lifecycle, ask, pause);
     }
 
     /** What {@code command} gets from the vault in this profile (nothing when not granted). */

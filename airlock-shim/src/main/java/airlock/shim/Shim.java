@@ -30,7 +30,7 @@ public final class Shim {
     static final String KEY_VARIABLE = "AIRLOCK_KEY";
     static final String KEY_FILE = "/run/airlock/key";
     /** What the shim invoked as {@code airlock} asks the daemon; anything else is usage. */
-    static final List<String> AGENT_VERBS = List.of("skill", "whoami", "secrets");
+    static final List<String> AGENT_VERBS = List.of("skill", "whoami", "secrets", "runs", "respond", "attach");
 
     private Shim() {}
 

@@ -29,11 +29,15 @@ final class Usage {
                   airlock secrets               secret names this profile may use (set or empty)
                   airlock secrets request NAME --description TEXT
                                                 ask a person on the host for a secret
+                  airlock runs                  this profile's paused runs (a script's llm.complete)
+                  airlock respond RUN_ID < answer.txt
+                                                answer a paused run, then follow it (exit 75: it paused again)
+                  airlock attach RUN_ID         follow a run whose pause timed out
 
                 A locked profile needs its key: $AIRLOCK_KEY, else the file /run/airlock/key.
 
-                Exit statuses of its own: 125 cannot reach the daemon, 126 refused by policy,
-                127 unknown command. Its own messages start with "airlock:".
+                Exit statuses of its own: 75 the run paused for an answer, 125 cannot reach the
+                daemon, 126 refused by policy, 127 unknown command. Its own messages start with "airlock:".
                 """.formatted(Shim.VERSION));
         return asked ? 0 : 2;
     }

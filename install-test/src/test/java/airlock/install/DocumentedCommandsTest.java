@@ -303,6 +303,12 @@ class DocumentedCommandsTest {
                         "enable = [\"git\"]", "enable = [\"git\", \"python3\", \"pip\"]")),
                 host("airlock doctor").shows("ok    config loads", "ok    sandbox: ", "makes sandboxes for ["),
                 host("airlock python rebuild PROFILE").as("airlock python rebuild default").shows("made again"),
+                setup("docs/sandbox.md: the agent's python3 script pauses for its answer (llm.complete)", s -> s.startPaused()),
+                host("airlock runs").agent().shows("awaiting_input", "python3 ask.py"),
+                host("airlock attach RUN_ID").as("airlock attach {ID}").agent().exit(75)
+                        .shows("is waiting for an answer", "--- prompt ---\nWhat is six times seven?\n--- end of prompt ---"),
+                host("airlock respond RUN_ID < answer.txt").as("airlock respond {ID} < answer.txt").agent().shows("answer: forty-two"),
+                setup("the run ended", s -> s.endPaused()),
 
                 // --- the console: turned on in config.toml, then the daemon restarted (README)
                 setup("[ui] listen in config.toml, and the daemon stopped", s -> {
@@ -454,6 +460,24 @@ class DocumentedCommandsTest {
             throw new AssertionError("no request waits for approval");
         }
 
+        /** The agent's python3 script that pauses for its answer (docs/sandbox.md): its run's id, for {ID}. */
+        void startPaused() throws Exception {
+            write("~/airlock-workspace/demo/ask.py", "from airlock import llm\nprint('asking')\n"
+                    + "print('answer:', llm.complete('What is six times seven?'))\n");
+            write("~/airlock-workspace/demo/answer.txt", "forty-two\n");
+            UserMachine.Run r = m.sh("python3 ask.py", m.home.resolve("airlock-workspace/demo"), agentEnv("default"), null);
+            outputs.add(r.all());
+            assertThat(r.exit()).as(r.all()).isEqualTo(75);
+            assertThat(r.all()).contains("asking");
+            Matcher id = Pattern.compile("airlock: run (run_[0-9a-f]+) is waiting for an answer").matcher(r.all());
+            assertThat(id.find()).as(r.all()).isTrue();
+            approvalId = id.group(1);
+        }
+
+        void endPaused() {
+            approvalId = null;
+        }
+
         void finishWaiting(int exit, String shows) throws Exception {
             assertThat(waiting.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             String out = UserMachine.read(waiting.getInputStream()) + UserMachine.read(waiting.getErrorStream());
@@ -517,7 +541,7 @@ class DocumentedCommandsTest {
         assertThat(machine.home.resolve(".local/bin/airlock-shim")).isExecutable();
         assertThat(machine.config.resolve("profiles/default.toml")).isRegularFile();
         assertThat(machine.home.resolve("airlock-workspace")).isDirectory();
-        for (String tool : List.of("git", "airlock")) {
+        for (String tool : List.of("git", "airlock", "python3")) {
             Files.createSymbolicLink(scenario.agentBin.resolve(tool), machine.home.resolve(".local/bin/airlock-shim"));
         }
     }

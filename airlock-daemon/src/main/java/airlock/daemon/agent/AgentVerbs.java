@@ -61,7 +61,7 @@ public final class AgentVerbs {
 
     private static String usage() {
         return "airlock: the verbs are: airlock skill | airlock whoami | airlock secrets"
-                + " | airlock secrets request NAME --description TEXT";
+                + " | airlock secrets request NAME --description TEXT | airlock runs | airlock respond RUN_ID | airlock attach RUN_ID";
     }
 
     private Answer secrets(Profile profile, List<String> rest) throws IOException {
@@ -184,7 +184,21 @@ public final class AgentVerbs {
                 A person on the host sees the request, sets the value and grants it to this profile; then
                 `airlock secrets` lists it as set. You cannot set, read or grant a secret yourself.
 
-                ## More
+                ## Scripts that pause for your answer
+
+                A sandboxed `python3` script may call `llm.complete(prompt)` (`from airlock import llm`, nothing to
+                install) when it needs your reasoning: the script keeps the secrets and does the fetching, you do the
+                thinking. Your command then prints what the script printed so far, then on stderr
+                `airlock: run RUN_ID is waiting for an answer; reply with: airlock respond RUN_ID < answer.txt`
+                and the prompt between `--- prompt ---` and `--- end of prompt ---`, and exits with status 75.
+                Secrets in the prompt arrive as markers, as in any output. Answer with
+                `airlock respond RUN_ID < answer.txt` (the answer on stdin): the run goes on, and that command
+                prints its output from there and exits with the run's status (or 75 again at its next pause).
+                `airlock runs` lists this profile's paused runs. A pause waits at most the profile's
+                `[pause] timeout_s` (600 s unless set); then `llm.complete` raises `llm.PauseTimeout` in the
+                script and the run goes on: `airlock attach RUN_ID` follows it to its next pause or its end.
+
+                                ## More
 
                 - `airlock whoami`: profile, state, expiry, commands
                 - `airlock secrets`: the secrets this profile may use, set or empty

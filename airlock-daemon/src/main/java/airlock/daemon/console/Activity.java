@@ -13,6 +13,11 @@ public interface Activity {
 
     ChainStatus verify();
 
+    /** The runs paused now for an agent's answer (their prompts redacted; the page shows none of their text). */
+    default List<airlock.daemon.runs.Run.View> paused() {
+        return List.of();
+    }
+
     /** Calls {@code sink} for every record written from now on, until the subscription is closed. */
     AutoCloseable subscribe(Consumer<AuditEntry> sink);
 

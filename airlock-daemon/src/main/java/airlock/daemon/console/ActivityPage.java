@@ -19,6 +19,7 @@ record ActivityPage(ConsoleBackend backend) {
         List<AuditEntry> all = backend.activity().recent(SCAN);
         Activity.ChainStatus chain = backend.activity().verify();
         StringBuilder b = new StringBuilder(chain(chain));
+        b.append(paused(backend.activity().paused()));
         Set<String> profiles = new TreeSet<>();
         backend.profiles().list().forEach(p -> profiles.add(p.name()));
         all.forEach(e -> { if (!e.profile().isEmpty()) profiles.add(e.profile()); });
@@ -74,6 +75,27 @@ record ActivityPage(ConsoleBackend backend) {
         }
         b.append("</tbody></table>");
         return Response.html(Layout.page("Record " + seq, "/activity", r.session(), null, b.toString()));
+    }
+
+    /**
+     * The runs paused now for an agent's answer: who, which pause, until when. Not the prompt: it
+     * is the agent's to read (redacted), and the audit log keeps its size only.
+     */
+    static String paused(List<airlock.daemon.runs.Run.View> runs) {
+        if (runs.isEmpty()) return "";
+        StringBuilder b = new StringBuilder("<h2>Paused runs</h2><p>Scripts waiting for their agent's answer (llm.complete);"
+                + " the agent answers with <code>airlock respond RUN_ID</code> or the API. Revoking the profile ends them.</p>"
+                + "<table class=\"grid paused\" id=\"paused\"><thead><tr><th>Run</th><th>Profile</th><th>Command line</th>"
+                + "<th>Pause</th><th>Since</th><th>Until</th></tr></thead><tbody>");
+        for (airlock.daemon.runs.Run.View v : runs) {
+            var w = v.waiting().orElseThrow();
+            b.append("<tr><td><code>").append(Html.esc(v.id())).append("</code></td><td>").append(Html.esc(v.profile()))
+                    .append(v.keyId().isEmpty() ? "" : "<br><small class=\"via\">via https key " + Html.esc(v.keyId()) + "</small>")
+                    .append("</td><td><code>").append(Html.esc(Html.argv(prepend(v.command(), v.args())))).append("</code></td><td>")
+                    .append(w.seq()).append("</td><td>").append(Html.esc(w.since().toString())).append("</td><td>")
+                    .append(Html.esc(w.deadline().toString())).append("</td></tr>");
+        }
+        return b.append("</tbody></table><h2>Log</h2>").toString();
     }
 
     static boolean matches(AuditEntry e, String profile, String command, String outcome) {

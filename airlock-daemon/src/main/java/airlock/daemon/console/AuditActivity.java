@@ -18,10 +18,23 @@ public final class AuditActivity implements Activity {
     private final Path current;
     private final AuditTail tail;
 
+    private final java.util.function.Supplier<List<airlock.daemon.runs.Run.View>> paused;
+
     /** @param auditFile the audit file written now (config.toml [log] path, or audit/audit.ndjson) */
     public AuditActivity(Path auditFile) {
+        this(auditFile, List::of);
+    }
+
+    /** @param paused the daemon's runs paused now for an agent's answer, read at every page */
+    public AuditActivity(Path auditFile, java.util.function.Supplier<List<airlock.daemon.runs.Run.View>> paused) {
         this.current = auditFile;
         this.tail = new AuditTail(auditFile);
+        this.paused = paused;
+    }
+
+    @Override
+    public List<airlock.daemon.runs.Run.View> paused() {
+        return paused.get();
     }
 
     @Override

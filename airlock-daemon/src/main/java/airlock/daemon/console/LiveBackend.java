@@ -18,6 +18,6 @@ public final class LiveBackend {
         var ops = new ConsoleOperations(daemon.operations());
         return new ConsoleBackend(new LiveProfiles(daemon::policy, dir, ops::reload, Clock.systemUTC()),
                 new VaultSecrets(daemon.secrets(), daemon::policy), new LiveApprovals(ops),
-                new AuditActivity(dir.auditFile(daemon.policy().config().log())), new DirectoryModules(daemon::policy, dir, dryRunner));
+                new AuditActivity(dir.auditFile(daemon.policy().config().log()), daemon::pausedRuns), new DirectoryModules(daemon::policy, dir, dryRunner));
     }
 }

@@ -46,4 +46,21 @@ public interface CallerLink {
 
     /** Whether the caller is gone (its connection closed, its process ended), without waiting. */
     boolean gone();
+
+    /**
+     * The id of the kept run ({@code airlock.daemon.runs.Run}) this link writes into, when it is
+     * one: a script of that run may pause there and be answered by id. Empty for a connection.
+     */
+    default java.util.Optional<String> keptRun() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Ends the caller's side with exit {@code status} while the run goes on elsewhere (a paused
+     * script's run is kept, and its caller told to answer it): false when this caller's listener
+     * cannot do that, and then nothing was sent.
+     */
+    default boolean detach(int status) throws IOException {
+        return false;
+    }
 }

@@ -78,9 +78,16 @@ public final class Pipeline {
     }
 
     private final Context context;
+    /** Scripts that pause for their caller's answer (llm.complete); {@link RunPauses#NONE} pauses none. */
+    private final RunPauses pauses;
 
     public Pipeline(Context context) {
+        this(context, RunPauses.NONE);
+    }
+
+    public Pipeline(Context context, RunPauses pauses) {
         this.context = context;
+        this.pauses = pauses;
     }
 
     public Context context() {
@@ -106,7 +113,9 @@ public final class Pipeline {
     public Finish serve(String profileName, Intake intake, CallerLink link, ToolRun.ProcessStart starts, boolean stopped,
                         Optional<RunFolder> folder) {
         Request request = new Request(profileName, link, starts, stopped, folder);
-        return finish(request, request.serve(intake));
+        Finish f = finish(request, request.serve(intake));
+        // a run kept at a pause ends in its kept run: its first caller was told already
+        return request.pause == null ? f : request.pause.settle(f);
     }
 
     /** What a request knew when it ended: the fields of its record. */
@@ -184,6 +193,8 @@ public final class Pipeline {
          * decides can depend on it.
          */
         private Optional<SessionRecord.Shadow> shadow = Optional.empty();
+        /** The run's pause channel, once it has one. */
+        private RunPauses.Channel pause;
 
         /**
          * The stages, in the order a request meets them; the first refusal ends it. A new stage goes
@@ -363,7 +374,15 @@ public final class Pipeline {
         }
 
         /** {@code airlock skill} and the other verbs of the daemon itself: recorded like a run. */
-        private Ending agent(Known known, AgentRequest request) {
+        private Ending agent(Known known, AgentRequest request) throws InterruptedException {
+            Optional<Reply> paused = pauses.verb(profileName, request.args(), link);
+            if (paused.isPresent()) {
+                return switch (paused.get()) {
+                    case Reply.Refuse r -> refused(known, r.refusal());
+                    case Reply.Exit x -> new Ending(known, ran(x.status(), x.signal(), 0, 0, false), x);
+                    default -> new Ending(known, ran(0, 0, 0, 0, true), new Reply.Silent());
+                };
+            }
             return switch (context.admission().agent(profileName, request)) {
                 case airlock.daemon.agent.AgentVerbs.Answer.Refused r -> refused(known, Refusal.by(r.code(), Layer.ADMISSION, "agent verb", r.message()));
                 case airlock.daemon.agent.AgentVerbs.Answer.Text t -> {
@@ -377,9 +396,15 @@ public final class Pipeline {
         private Ending runStreamed(Known known, Plan plan, RunSecrets secrets, RedactionCounts counts)
                 throws IOException, InterruptedException, SandboxUnavailable {
             ToolRun.Result result;
+            // a sandboxed run may pause for its caller's answer; a held one (post-exec hook) may not
+            if (plan.module().sandbox().isPresent()) {
+                pause = pauses.open(profileName, known.request().orElseThrow(), link, secrets.redactor(), counts).orElse(null);
+            }
             try (CommandLocks.Held held = context.locks().acquire(plan.module())) {
                 result = ToolRun.run(plan, secrets.env(), link, secrets.redactor(), counts, context.sandbox(), secrets.directory(), starts,
-                        context.outputHold());
+                        context.outputHold(), Optional.ofNullable(pause));
+            } finally {
+                if (pause != null) pause.close();
             }
             return new Ending(known, ran(result), result.callerLost() ? new Reply.Silent() : new Reply.Exit(result.status(), result.signal(), result.limit()),
                     report(secrets, counts, result));

@@ -66,9 +66,13 @@ public final class ToolRun {
     private final AtomicReference<String> limit = new AtomicReference<>("");
     /** Both streams' redaction, in the order frames go out (null: the run holds no secret). */
     private final RedactedOutput redacted;
+    /** The run's pause channel: time paused does not count against its timeout. */
+    private final Optional<RunPauses.Channel> pause;
 
-    private ToolRun(Process process, CallerLink link, Redactor redactor, RedactionCounts redactions, Launch launch, long holdNanos) {
+    private ToolRun(Process process, CallerLink link, Redactor redactor, RedactionCounts redactions, Launch launch, long holdNanos,
+                    Optional<RunPauses.Channel> pause) {
         this.process = process;
+        this.pause = pause;
         this.link = link;
         this.launch = launch;
         this.cap = new OutputCap(launch.outputBytes());
@@ -116,19 +120,65 @@ public final class ToolRun {
     public static Result run(Plan plan, Map<String, String> injected, CallerLink link, Redactor redactor, RedactionCounts redactions,
                              SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles, ProcessStart starts, java.time.Duration hold)
             throws IOException, InterruptedException, SandboxUnavailable {
+        return run(plan, injected, link, redactor, redactions, sandbox, secretFiles, starts, hold, Optional.empty());
+    }
+
+    /**
+     * The same, for a run that may pause for its caller's answer through {@code pause}: its
+     * directory is bound read-only into the sandbox, its variables are set last, the run writes
+     * through its link, and the time spent paused does not count against [sandbox] timeout_s.
+     */
+    public static Result run(Plan plan, Map<String, String> injected, CallerLink link, Redactor redactor, RedactionCounts redactions,
+                             SandboxLauncher sandbox, Optional<java.nio.file.Path> secretFiles, ProcessStart starts, java.time.Duration hold,
+                             Optional<RunPauses.Channel> pause)
+            throws IOException, InterruptedException, SandboxUnavailable {
         // fail closed: a module that asks for a sandbox never runs without one; the caller is
         // refused by the sandbox layer (nothing started, so nothing of the run's was written)
         SandboxLauncher forThisRun = redactor.isEmpty() && secretFiles.isEmpty() ? sandbox
                 : sandbox.forRun(secretFiles, VaultRedaction.of(redactor));
+        if (pause.isPresent()) forThisRun = forThisRun.alsoBinding(pause.get().directory());
         Launch launch = forThisRun.launch(plan);
         try (launch) {
             ProcessBuilder pb = new ProcessBuilder(launch.argv()).directory(plan.cwd().toFile());
             pb.environment().clear();
             pb.environment().putAll(plan.env());
             pb.environment().putAll(injected);
+            // the channel's variables last; its module goes before a PYTHONPATH the module or profile set
+            pause.ifPresent(p -> p.env().forEach((k, v) -> pb.environment().merge(k, v,
+                    (set, mine) -> k.equals("PYTHONPATH") && !set.isEmpty() ? mine + ":" + set : mine)));
             if (!plan.module().stdin()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process process = starts.start(pb);
-            return new ToolRun(process, link, redactor, redactions, launch, hold.toNanos()).supervise();
+            ToolRun run = new ToolRun(process, pause.map(RunPauses.Channel::link).orElse(link), redactor, redactions, launch, hold.toNanos(),
+                    pause);
+            pause.ifPresent(p -> p.drainWith(run::drain));
+            return run.supervise();
+        }
+    }
+
+    /**
+     * Before a pause tells the caller of its prompt, what the tool wrote so far must have reached
+     * the caller: the script flushed before it paused, so this waits (bounded) until the pumps
+     * read nothing more and redaction holds nothing back.
+     */
+    private void drain() throws InterruptedException {
+        long last = -1;
+        int quiet = 0;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < end) {
+            long now = outputBytes.get();
+            boolean held;
+            try {
+                held = redacted != null && redacted.tick() != Long.MAX_VALUE;
+            } catch (IOException e) {
+                return;
+            }
+            if (now == last && !held) {
+                if (++quiet >= 2) return;
+            } else {
+                quiet = 0;
+            }
+            last = now;
+            Thread.sleep(50);
         }
     }
 
@@ -148,7 +198,9 @@ public final class ToolRun {
                     callerLost.set(true);
                     Signals.killTree(process.toHandle());
                 }
-                if (deadline.isPresent() && Instant.now().isAfter(deadline.get()) && limit.compareAndSet("", "timeout")) {
+                // a script waiting for its caller's answer is not running: [pause] timeout_s bounds that wait
+                if (deadline.isPresent() && Instant.now().isAfter(deadline.get().plus(pause.map(RunPauses.Channel::paused).orElse(java.time.Duration.ZERO)))
+                        && limit.compareAndSet("", "timeout")) {
                     Signals.killTree(process.toHandle());
                 }
                 stdout.join(WATCH_MS);

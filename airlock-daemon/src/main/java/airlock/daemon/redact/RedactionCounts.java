@@ -20,6 +20,11 @@ public final class RedactionCounts {
         return out;
     }
 
+    /** Adds every count of {@code other} (a paused script's prompt, counted in its run's record). */
+    public void addAll(RedactionCounts other) {
+        other.counts.forEach((k, v) -> counts.computeIfAbsent(k, n -> new AtomicLong()).addAndGet(v.get()));
+    }
+
     public long total() {
         return counts.values().stream().mapToLong(AtomicLong::get).sum();
     }

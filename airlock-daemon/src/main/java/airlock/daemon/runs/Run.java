@@ -22,11 +22,15 @@ public final class Run {
     /** What a run is, as a caller is shown it: never a secret (the output is redacted before it is kept). */
     public record View(String id, String profile, String keyId, String command, List<String> args, RunStatus status,
                        Integer exitCode, int signal, Instant created, Optional<Instant> ended, Optional<Refusal> refusal,
-                       String error) {}
+                       String error, Optional<Waiting> waiting) {}
+
+    /** A pause the run waits in: its {@code seq} (the prompt event's number) and its prompt, redacted. */
+    public record Waiting(long seq, String prompt, Instant since, Instant deadline) {}
 
     private final String id;
     private final String profile;
-    private final Caller.KeyHolder caller;
+    /** A key holder for an API run; the kernel's peer for a shim's run kept at its first pause. */
+    private final Caller caller;
     private final String command;
     private final List<String> args;
     private final Instant created;
@@ -45,8 +49,10 @@ public final class Run {
     private String error = "";
     /** What a stop asked the run to end as (cancelled, interrupted); null while none did. */
     private RunStatus stopAs;
+    /** The pause the run waits in now; null while it runs. */
+    private Waiting waiting;
 
-    Run(String id, String profile, Caller.KeyHolder caller, String command, List<String> args, byte[] stdin, long maxOutput) {
+    Run(String id, String profile, Caller caller, String command, List<String> args, byte[] stdin, long maxOutput) {
         this.id = id;
         this.profile = profile;
         this.caller = caller;
@@ -65,8 +71,9 @@ public final class Run {
         return profile;
     }
 
+    /** The API key that started it; "" for a shim's run. */
     public String keyId() {
-        return caller.keyId();
+        return caller instanceof Caller.KeyHolder k ? k.keyId() : "";
     }
 
     public RunOutput output() {
@@ -74,16 +81,54 @@ public final class Run {
     }
 
     public synchronized View view() {
-        return new View(id, profile, caller.keyId(), command, args, status, exitCode, signal, created, Optional.ofNullable(ended),
-                Optional.ofNullable(refusal), error);
+        return new View(id, profile, keyId(), command, args, status, exitCode, signal, created, Optional.ofNullable(ended),
+                Optional.ofNullable(refusal), error, Optional.ofNullable(waiting));
     }
 
     public synchronized RunStatus status() {
         return status;
     }
 
-    CallerLink link() {
+    /** The run's side of the request path: what its tool writes goes into {@link #output}. */
+    public CallerLink link() {
         return link;
+    }
+
+    /**
+     * The run pauses for an answer: its status becomes awaiting_input and its output gets the
+     * prompt (redacted already). The pause's seq; -1 when the run ended or its output is full.
+     */
+    public long pause(byte[] prompt, Instant deadline) {
+        synchronized (this) {
+            if (status.ended() || stopAs != null || waiting != null) return -1;
+        }
+        output.status(RunStatus.AWAITING_INPUT);
+        // the prompt event and the waiting state under one lock (this, then the output's: never the
+        // other way): whoever reads the event and then asks waiting() finds this pause
+        synchronized (this) {
+            if (status.ended() || stopAs != null) return -1;
+            long seq = output.prompt(prompt);
+            if (seq < 0) return -1;
+            status = RunStatus.AWAITING_INPUT;
+            waiting = new Waiting(seq, new String(prompt, StandardCharsets.UTF_8), Instant.now(), deadline);
+            return seq;
+        }
+    }
+
+    /** The pause {@code seq} ended (answered, timed out, withdrawn): the run goes on, or ends as it is told. */
+    public void resume(long seq) {
+        synchronized (this) {
+            if (waiting == null || waiting.seq() != seq) return;
+            waiting = null;
+            if (status.ended()) return;
+            status = RunStatus.RUNNING;
+        }
+        output.status(RunStatus.RUNNING);
+    }
+
+    /** The pause the run waits in now. */
+    public synchronized Optional<Waiting> waiting() {
+        return Optional.ofNullable(waiting);
     }
 
     /**
@@ -107,7 +152,7 @@ public final class Run {
         return true;
     }
 
-    synchronized boolean stopping() {
+    public synchronized boolean stopping() {
         return stopAs != null;
     }
 
@@ -118,6 +163,7 @@ public final class Run {
             if (status.ended()) return;
             s = stopAs != null ? stopAs : natural;
             status = s;
+            waiting = null;
             exitCode = code;
             signal = sig;
             refusal = refused;
@@ -167,6 +213,11 @@ public final class Run {
         @Override
         public boolean gone() {
             return stopping();
+        }
+
+        @Override
+        public Optional<String> keptRun() {
+            return Optional.of(id);
         }
     }
 }

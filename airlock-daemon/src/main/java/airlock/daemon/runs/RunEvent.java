@@ -16,6 +16,12 @@ public sealed interface RunEvent {
     record Status(long seq, RunStatus status) implements RunEvent {}
 
     /**
+     * The run paused for an answer (a script's {@code llm.complete}): its prompt, redacted like
+     * output. This event's number is the pause's {@code seq}, which an answer names.
+     */
+    record Prompt(long seq, byte[] text) implements RunEvent {}
+
+    /**
      * The run ended: {@code exitCode} is the tool's status (null when no tool ran to an end),
      * {@code signal} the signal that killed it (0 for none).
      */

@@ -49,6 +49,19 @@ public final class RunOutput {
         notifyAll();
     }
 
+    /**
+     * A pause's prompt (redacted already); counted against the output's limit like output. Its
+     * event number, which is the pause's {@code seq}; -1 when the run ended or the limit is reached.
+     */
+    synchronized long prompt(byte[] text) {
+        if (ended || full || bytes + text.length > maxBytes) return -1;
+        bytes += text.length;
+        long seq = events.size();
+        events.add(new RunEvent.Prompt(seq, text.clone()));
+        notifyAll();
+        return seq;
+    }
+
     /** The last event: nothing is added after it. */
     synchronized void end(RunStatus s, Integer exitCode, int signal) {
         if (ended) return;

@@ -83,6 +83,33 @@ public final class Runs implements Closeable {
         record Busy(String message) implements Started {}
     }
 
+    /** Answers to paused runs ({@code airlock.daemon.pause}), set once the daemon has built it. */
+    public interface Answers {
+        /** An answer for run {@code id}'s pause {@code seq} (its prompt event's number), given by {@code by}. */
+        Answered respond(String profile, String id, long seq, byte[] answer, String by);
+
+        /** Why the profile has no run {@code id} when something is known of it (a daemon stop ended it while it was paused). */
+        default Optional<String> gone(String profile, String id) {
+            return Optional.empty();
+        }
+    }
+
+    /** What an answer got: a closed set. */
+    public sealed interface Answered {
+        /** The script has it; the run goes on. */
+        record Taken(Run run) implements Answered {}
+
+        /** Nothing changed: no such run for the profile, it waits for no answer (or another seq), or the answer is too long. */
+        record Refused(Why why, String message) implements Answered {}
+
+        enum Why { NO_RUN, NOT_WAITING, TOO_LARGE }
+    }
+
+    private volatile Answers answers = (p, i, s, a, b) -> new Answered.Refused(Answered.Why.NOT_WAITING,
+            "airlock: this daemon takes no answers for paused runs");
+    /** The open calls of shim runs kept at their first pause, by run id: a stop of the profile interrupts them. Guarded by {@code this}. */
+    private final Map<String, OpenCalls.Call> kept = new java.util.HashMap<>();
+
     private final Pipeline pipeline;
     private final OpenCalls calls;
     private final Supplier<Limits> limits;
@@ -189,10 +216,69 @@ public final class Runs implements Closeable {
         return new Started.Accepted(run);
     }
 
+    /** Who answers paused runs from now on (the daemon's pause desk). */
+    public void answersBy(Answers a) {
+        answers = a;
+    }
+
+    /** Why the profile has no run {@code id}, when that is known (a run a daemon stop interrupted while it was paused). */
+    public Optional<String> gone(String profile, String id) {
+        return answers.gone(profile, id);
+    }
+
+    /** An answer for the profile's run {@code id}, paused at {@code seq}. */
+    public Answered respond(String profile, String id, long seq, byte[] answer, String by) {
+        return answers.respond(profile, id, seq, answer, by);
+    }
+
+    /**
+     * Keeps a run that a shim's connection started, at its script's first pause: its output goes
+     * into the kept run from then on (its caller is told to answer it by id), and a stop of its
+     * profile interrupts it like an API run. {@link #settleKept} ends it. Empty when the daemon
+     * is stopping or the profile is being stopped.
+     */
+    public Optional<Run> keep(String profile, Caller caller, String command, List<String> args) {
+        Run run;
+        synchronized (this) {
+            if (closed) return Optional.empty();
+            String id = "run_" + HexFormat.of().formatHex(bytes(12));
+            run = new Run(id, profile, caller, command, args, new byte[0], limits.get().maxOutputBytes());
+            runs.put(id, run);
+        }
+        Optional<OpenCalls.Call> call = calls.enter(profile, (code, message) -> run.stop(RunStatus.INTERRUPTED, message));
+        if (call.isEmpty()) {
+            forget(run);
+            return Optional.empty();
+        }
+        synchronized (this) {
+            kept.put(run.id(), call.get());
+        }
+        return Optional.of(run);
+    }
+
+    /** A kept shim run's request path ended: the run ends as an API run would. */
+    public void settleKept(Run run, Finish f) {
+        OpenCalls.Call call;
+        synchronized (this) {
+            call = kept.remove(run.id());
+        }
+        try {
+            settle(run, f);
+        } finally {
+            if (call != null) call.close();
+            evict();
+        }
+    }
+
     /** The profile's run {@code id}; empty for another profile's, as for one that does not exist. */
     public synchronized Optional<Run> get(String profile, String id) {
         Run r = runs.get(id);
         return r != null && r.profile().equals(profile) ? Optional.of(r) : Optional.empty();
+    }
+
+    /** The runs of every profile that wait for an answer now, oldest first. */
+    public synchronized List<Run> waiting() {
+        return runs.values().stream().filter(r -> r.waiting().isPresent()).toList();
     }
 
     /** The profile's runs kept now, oldest first. */
@@ -245,6 +331,8 @@ public final class Runs implements Closeable {
             @Override public FromCaller receive() throws InterruptedException { return link.receive(); }
 
             @Override public boolean gone() { return link.gone(); }
+
+            @Override public Optional<String> keptRun() { return link.keptRun(); }
         };
     }
 

@@ -70,6 +70,16 @@ public record SandboxLauncher(List<Path> hidden, Function<String, Bubblewrap.Ava
     }
 
     /**
+     * The same, with {@code directory} bound read-only too and handed to the run's user like the
+     * secret files (a paused script's channel: its socket, its Python module).
+     */
+    public SandboxLauncher alsoBinding(Path directory) {
+        List<Path> all = new ArrayList<>(secretFiles);
+        all.add(directory);
+        return new SandboxLauncher(hidden, bubblewrap, redaction, python, all);
+    }
+
+    /**
      * What a sandboxed run needs, found and checked without starting or changing anything: the
      * Gate's sandbox layer asks this before any secret is read ({@code airlock test} shows it),
      * and {@link #launch} starts from it. Empty for a module without [sandbox].

@@ -55,11 +55,17 @@ final class RunEndpoints {
             return;
         }
         String rest = path.substring("/v1/runs/".length());
+        if (rest.endsWith("/respond")) {
+            if (method.equals("POST")) respond(x, rest.substring(0, rest.length() - "/respond".length()), body, profile, caller);
+            else notAllowed(x, "POST");
+            return;
+        }
         boolean events = rest.endsWith("/events");
         String id = events ? rest.substring(0, rest.length() - "/events".length()) : rest;
         Optional<Run> run = id.indexOf('/') >= 0 || id.isEmpty() ? Optional.empty() : runs.get(profile, id);
         if (run.isEmpty()) {
-            ApiServer.send(x, 404, ApiServer.error("airlock: no run " + printable(id) + " for this profile (GET /v1/runs lists them)"));
+            ApiServer.send(x, 404, ApiServer.error(runs.gone(profile, id)
+                    .orElse("airlock: no run " + printable(id) + " for this profile (GET /v1/runs lists them)")));
             return;
         }
         if (events) {
@@ -111,6 +117,49 @@ final class RunEndpoints {
                 x.getResponseHeaders().set("Retry-After", "5");
                 ApiServer.send(x, 429, ApiServer.error(b.message()));
             }
+        }
+    }
+
+    /**
+     * {@code POST /v1/runs/{id}/respond {"seq": N, "answer": "..."}}: the answer to the run's
+     * pause {@code seq}. Taken once; a stale seq, a second answer or another profile's run
+     * changes nothing (409, 404).
+     */
+    private void respond(HttpExchange x, String id, byte[] body, String profile, Caller.KeyHolder caller) throws IOException {
+        long seq;
+        String answer;
+        try {
+            JsonNode n;
+            try {
+                n = JSON.readTree(body);
+            } catch (IOException e) {
+                throw new BadRequest("the body is not JSON (" + firstLine(e.getMessage()) + ")");
+            }
+            if (n == null || !n.isObject()) throw new BadRequest("the body must be a JSON object {\"seq\": N, \"answer\": \"...\"}");
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!List.of("seq", "answer").contains(k)) throw new BadRequest("unknown key " + printable(k) + " (an answer takes seq, answer)");
+            }
+            JsonNode s = n.get("seq");
+            if (s == null || !s.canConvertToLong() || !s.isIntegralNumber()) {
+                throw new BadRequest("seq is required: the number of the pause answered (GET /v1/runs/ID shows it)");
+            }
+            seq = s.asLong();
+            JsonNode a = n.get("answer");
+            if (a == null || !a.isTextual()) throw new BadRequest("answer is required: a string");
+            answer = a.asText();
+        } catch (BadRequest e) {
+            ApiServer.send(x, 400, ApiServer.error("airlock: refused by the api layer: " + e.getMessage()));
+            return;
+        }
+        switch (runs.respond(profile, id, seq, answer.getBytes(StandardCharsets.UTF_8), "key " + caller.keyId() + " from "
+                + caller.remoteAddress())) {
+            case Runs.Answered.Taken t -> ApiServer.send(x, 200, view(t.run(), false));
+            case Runs.Answered.Refused r -> ApiServer.send(x, switch (r.why()) {
+                case NO_RUN -> 404;
+                case NOT_WAITING -> 409;
+                case TOO_LARGE -> 413;
+            }, ApiServer.error(r.message()));
         }
     }
 
@@ -192,6 +241,12 @@ final class RunEndpoints {
             o.put("rule", r.decision().map(d -> d.rule()).orElse(null));
         });
         if (!v.error().isEmpty()) o.put("error", v.error());
+        v.waiting().ifPresent(w -> {
+            // the prompt was redacted like output before it was kept
+            o.put("seq", w.seq());
+            o.put("prompt", w.prompt());
+            o.put("deadline", w.deadline().toString());
+        });
         if (output) {
             // the bytes were redacted before they were kept; decoding replaces what is not UTF-8
             o.put("stdout", new String(run.output().stream(CallerLink.Output.STDOUT), StandardCharsets.UTF_8));
@@ -228,6 +283,8 @@ final class RunEndpoints {
                     switch (e) {
                         case RunEvent.Output o -> b.append("event: ").append(o.stream() == CallerLink.Output.STDOUT ? "stdout" : "stderr")
                                 .append("\ndata: ").append(Base64.getEncoder().encodeToString(o.bytes())).append("\n\n");
+                        case RunEvent.Prompt pr -> b.append("event: prompt\ndata: ").append(JSON.createObjectNode()
+                                .put("seq", pr.seq()).put("prompt", new String(pr.text(), StandardCharsets.UTF_8))).append("\n\n");
                         case RunEvent.Status s -> b.append("event: status\ndata: ")
                                 .append(JSON.createObjectNode().put("status", s.status().wire())).append("\n\n");
                         case RunEvent.Exit ex -> {

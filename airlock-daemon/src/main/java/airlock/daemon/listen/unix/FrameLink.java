@@ -78,6 +78,13 @@ public final class FrameLink implements CallerLink {
         return new FromCaller.Gone();
     }
 
+    /** The shim's call ends with {@code status} (it exits with it); the run it started goes on, kept for an answer. */
+    @Override
+    public boolean detach(int status) throws IOException {
+        out.exit(status, 0);
+        return true;
+    }
+
     @Override
     public boolean gone() {
         return ended || process.isPresent() && !process.get().isAlive();
