@@ -48,6 +48,10 @@ final class RemoteSkill {
                 - `GET /v1/runs/ID/events`: `text/event-stream`; `stdout`/`stderr` events carry base64 of the exact bytes,
                   then one `exit` event `{"status", "exit_code", "signal"}`. `Last-Event-ID` resumes after an event.
                 - `DELETE /v1/runs/ID` cancels (the process tree is killed); `GET /v1/runs` lists this profile's runs.
+                - A sandboxed Python script may pause for your reasoning: `from airlock import llm` then
+                  `answer = llm.complete(prompt)`. The run's `status` becomes `awaiting_input` with `seq` and `prompt`
+                  (a `prompt` event in the stream); answer with `POST /v1/runs/ID/respond {"seq": N, "answer": "..."}`
+                  and the run goes on. Secrets in a prompt reach you as markers, like output.
 
                 Secrets reach the command as the variables below, for that run only; anything of theirs in the output
                 comes back as `[airlock:redacted NAME]`, in every encoding. `POST /v1/secrets/requests`
