@@ -15,9 +15,9 @@ record Finding(boolean problem, String text) {
         return new Finding(false, file + ": " + what);
     }
 
-    /** The loader's own message already names file, line and key. */
-    static Finding of(ConfigError e) {
-        return new Finding(true, e.getMessage());
+    /** Every mistake the loader found in the file; each message already names file, line and key. */
+    static java.util.List<Finding> of(ConfigError e) {
+        return e.all().stream().map(one -> new Finding(true, one.getMessage())).toList();
     }
 
     @Override
