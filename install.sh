@@ -8,6 +8,7 @@
 #   ./install.sh --uninstall        remove exactly the files a previous install wrote
 #   curl -fsSL .../install.sh | sh -s -- --version 0.1.0
 #                                   outside a checkout: download that release, verify its SHA-256
+#                                   and, with cosign or gh, its signature
 #
 # Also man pages (PREFIX/share/man/man1) and bash, zsh and fish completions (PREFIX/share/...).
 # Every file written is listed in PREFIX/lib/airlock/INSTALLED; --uninstall removes those and
@@ -25,7 +26,7 @@ say() { printf 'install.sh: %s\n' "$*" >&2; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-    sed -n '2,14s/^# \{0,1\}//p' "$0" 2>/dev/null || true
+    sed -n '2,15s/^# \{0,1\}//p' "$0" 2>/dev/null || true
     cat <<'EOF'
 Options: --prefix DIR, --no-build, --no-native, --uninstall, --version V (release download), --help
 EOF
@@ -119,11 +120,37 @@ sha256_check() { # file expected
     [ "$got" = "$2" ] || die "checksum mismatch for $(basename "$1"): expected $2, got $got. Not installing."
 }
 
+# The checksum catches a broken download, not a tampered release: SHA256SUMS comes from the same
+# place as the tarball. A signature does: release.yml signs the tarball keylessly with cosign (its
+# certificate names the workflow and the tag, and the signing is in the public Rekor log) and
+# attests its build provenance. Verified when cosign, or a logged-in gh, is here; a failure (or
+# cosign with no bundle to check) refuses the install; without either tool it says so.
+REPO_SLUG=airlock/airlock
+verify_signature() { # file
+    name=$(basename "$1")
+    if command -v cosign >/dev/null 2>&1; then
+        curl -fsSL -o "$1.sigstore.json" "$RELEASE_BASE/v$VERSION/$name.sigstore.json" \
+            || die "cosign is installed but release $VERSION has no signature bundle $name.sigstore.json. Not installing."
+        cosign verify-blob --bundle "$1.sigstore.json" \
+            --certificate-identity "https://github.com/$REPO_SLUG/.github/workflows/release.yml@refs/tags/v$VERSION" \
+            --certificate-oidc-issuer https://token.actions.githubusercontent.com "$1" >&2 \
+            || die "the signature of $name does not verify (cosign verify-blob): it was not signed by $REPO_SLUG's release workflow for v$VERSION. Not installing."
+        say "signature verified with cosign: $name was signed by $REPO_SLUG's release workflow for v$VERSION"
+    elif command -v gh >/dev/null 2>&1 && gh auth status >/dev/null 2>&1; then
+        gh attestation verify "$1" --repo "$REPO_SLUG" >&2 \
+            || die "the build provenance of $name does not verify (gh attestation verify). Not installing."
+        say "build provenance verified with gh attestation verify: $name was built by $REPO_SLUG's workflow"
+    else
+        say "only the SHA-256 checksum was checked (SHA256SUMS comes from the same place as the download: it catches a broken download, not a tampered release). Install cosign (or log in to gh) to verify the signature too."
+    fi
+}
+
 if [ -f "$HERE/pom.xml" ] && [ -d "$HERE/airlock-shim" ] && [ -z "$VERSION" ]; then
     if [ "$BUILD" = 1 ]; then
-        command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is not on PATH: install it (Debian: apt-get install maven; macOS: brew install maven)"
-        say "building with Maven (JDK $JDK)..."
-        (cd "$HERE" && JAVA_HOME="$JDK" mvn -B -q -ntp package -DskipTests) || die "the Maven build failed (see above)"
+        # a Maven of your own if there is one; else the wrapper's, pinned by checksum in .mvn/wrapper
+        if command -v mvn >/dev/null 2>&1; then mvn=mvn; else mvn="$HERE/mvnw"; fi
+        say "building with Maven (JDK $JDK, $mvn)..."
+        (cd "$HERE" && JAVA_HOME="$JDK" "$mvn" -B -q -ntp package -DskipTests) || die "the Maven build failed (see above)"
     fi
     daemon_jar=$(ls "$HERE"/airlock-daemon/target/airlock-daemon-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n 1 || true)
     shim_jar=$(ls "$HERE"/airlock-shim/target/airlock-shim-*.jar 2>/dev/null | grep -v -e sources -e javadoc -e tests | head -n 1 || true)
@@ -145,6 +172,7 @@ else
     expected=$(awk -v f="$tarball" '$2 == f || $2 == "*" f { print $1 }' "$WORK/SHA256SUMS")
     [ -n "$expected" ] || die "SHA256SUMS does not list $tarball"
     sha256_check "$WORK/$tarball" "$expected"
+    verify_signature "$WORK/$tarball"
     (cd "$WORK" && tar xzf "$tarball")
     STAGE="$WORK/airlock-$VERSION"
     arch=$(uname -m); case "$arch" in x86_64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; esac

@@ -318,13 +318,66 @@ class InstallTest {
                 REPO.resolve("scripts/package-release.sh").toString(), "9.9.9");
         assertThat(pack.exit()).as(pack.err()).isZero();
         Path prefix = tmp.resolve("prefix");
-        Run install = run(outside, env, "sh", "install.sh", "--version", "9.9.9", "--prefix", prefix.toString());
+        // a gh that is not logged in does not count as a verifier (CI runners have gh)
+        Path fakeBin = Files.createDirectories(tmp.resolve("fake-bin"));
+        Files.writeString(fakeBin.resolve("gh"), "#!/bin/sh\nexit 1\n");
+        fakeBin.resolve("gh").toFile().setExecutable(true);
+        Map<String, String> noCosign = new java.util.HashMap<>(env);
+        noCosign.put("PATH", fakeBin + ":" + System.getenv("PATH"));
+        Run install = run(outside, noCosign, "sh", "install.sh", "--version", "9.9.9", "--prefix", prefix.toString());
         assertThat(install.exit()).as(install.err()).isZero();
         assertThat(install.err()).contains("downloading " + env.get("AIRLOCK_RELEASE_BASE") + "/v9.9.9/airlock-9.9.9.tar.gz");
+        if (!onPath("cosign")) {
+            assertThat(install.err()).contains("only the SHA-256 checksum was checked", "Install cosign (or log in to gh) to verify the signature too")
+                    .doesNotContain("signature verified");
+        }
         Run version = run(outside, env, prefix.resolve("bin/airlock").toString(), "version");
         assertThat(version.exit()).as(version.err()).isZero();
         Run usage = run(outside, env, prefix.resolve("bin/airlock-shim").toString(), "--version");
         assertThat(usage.exit()).as(usage.err()).isZero();
+
+        signatureChecks(outside, noCosign, releases.resolve("v9.9.9"), fakeBin);
+    }
+
+    /**
+     * With cosign on PATH (a stand-in that records its argv: no Sigstore here), install.sh hands it
+     * the release's bundle, the workflow's identity for this tag and GitHub's OIDC issuer, and
+     * refuses the release when cosign says no or when there is no bundle to check.
+     */
+    private void signatureChecks(Path outside, Map<String, String> env, Path release, Path fakeBin) throws Exception {
+        Path argv = tmp.resolve("cosign-argv");
+        Files.writeString(fakeBin.resolve("cosign"), "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + argv + "\nexit ${FAKE_COSIGN_EXIT:-0}\n");
+        fakeBin.resolve("cosign").toFile().setExecutable(true);
+
+        Path noBundle = tmp.resolve("no-bundle-prefix");
+        Run refused = run(outside, env, "sh", "install.sh", "--version", "9.9.9", "--prefix", noBundle.toString());
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("cosign is installed but release 9.9.9 has no signature bundle airlock-9.9.9.tar.gz.sigstore.json",
+                "Not installing");
+        assertThat(noBundle).doesNotExist();
+
+        Files.writeString(release.resolve("airlock-9.9.9.tar.gz.sigstore.json"), "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}\n");
+        Map<String, String> badSignature = new java.util.HashMap<>(env);
+        badSignature.put("FAKE_COSIGN_EXIT", "1");
+        Path bad = tmp.resolve("bad-signature-prefix");
+        Run rejected = run(outside, badSignature, "sh", "install.sh", "--version", "9.9.9", "--prefix", bad.toString());
+        assertThat(rejected.exit()).isNotZero();
+        assertThat(rejected.err()).contains("the signature of airlock-9.9.9.tar.gz does not verify", "Not installing");
+        assertThat(bad).doesNotExist();
+
+        Path signed = tmp.resolve("signed-prefix");
+        Run install = run(outside, env, "sh", "install.sh", "--version", "9.9.9", "--prefix", signed.toString());
+        assertThat(install.exit()).as(install.err()).isZero();
+        assertThat(install.err()).contains("signature verified with cosign: airlock-9.9.9.tar.gz was signed by airlock/airlock's release workflow for v9.9.9")
+                .doesNotContain("only the SHA-256");
+        List<String> args = Files.readAllLines(argv);
+        assertThat(args).hasSize(8);
+        assertThat(List.of(args.get(0), args.get(1), args.get(3), args.get(4), args.get(5), args.get(6))).containsExactly(
+                "verify-blob", "--bundle",
+                "--certificate-identity", "https://github.com/airlock/airlock/.github/workflows/release.yml@refs/tags/v9.9.9",
+                "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com");
+        assertThat(args.get(2)).endsWith("/airlock-9.9.9.tar.gz.sigstore.json");
+        assertThat(args.get(7)).endsWith("/airlock-9.9.9.tar.gz");
     }
 
     @Test
