@@ -2,6 +2,7 @@
 # Packs a release from an already built checkout (mvn package) into dist/:
 #   dist/airlock-VERSION.tar.gz   airlock-VERSION/{airlock-daemon.jar, airlock-shim.jar, lib/, native/, install.sh, LICENSE, README.md}
 #   dist/airlock-shim-linux-*     the native shims found in NATIVE_DIR (optional), also loose for COPY/curl
+#   dist/airlock-VERSION.cdx.json the CycloneDX SBOM, when built (mvn -P release package: target/bom.json)
 #   dist/SHA256SUMS               over everything above; install.sh checks the tarball against it
 # Usage: scripts/package-release.sh VERSION [NATIVE_DIR]     (DIST=DIR writes there instead of dist/)
 set -eu
@@ -39,6 +40,7 @@ epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
 cp "$shim_jar" "$dist/airlock-shim-$version.jar"
 cp "$daemon_jar" "$dist/airlock-daemon-$version.jar"
 rm -rf "$stage"
+if [ -f target/bom.json ]; then cp target/bom.json "$dist/airlock-$version.cdx.json"; fi
 (cd "$dist" && sha256sum -- * > SHA256SUMS)
 echo "$dist/:"
 ls -l "$dist"

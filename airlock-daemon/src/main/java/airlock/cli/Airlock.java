@@ -15,7 +15,7 @@ import java.util.List;
         subcommands = {StartCommand.class, InitCommand.class, CheckCommand.class, TestCommand.class,
                 DoctorCommand.class, ShowCommand.class, EjectCommand.class, DiffCommand.class,
                 ProfileCommand.class, SecretCommand.class, ApprovalsCommand.class, DecideCommand.Approve.class,
-                DecideCommand.Deny.class, PythonCommand.class, VersionCommand.class, LogCommand.class, SuggestCommand.class, UiCommand.class, ApiCommand.class, ManCommand.class,
+                DecideCommand.Deny.class, PythonCommand.class, VersionCommand.class, LogCommand.class, SuggestCommand.class, UiCommand.class, ApiCommand.class, ManCommand.class, CompletionCommand.class,
                 AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Airlock implements Runnable {
     /**

@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * Reads the whole config directory and collects every finding instead of stopping at the first:
- * the loaders throw on a file's first error, so each file is loaded on its own.
+ * each file is loaded on its own, and a loader's error carries every mistake of its file
+ * ({@link ConfigError#all()}).
  */
 final class ConfigCheck {
     /** What was checked and what was found. */
@@ -48,7 +49,7 @@ final class ConfigCheck {
             try {
                 config = ConfigLoader.config(dir.configFile().toString(), read(dir.configFile()));
             } catch (ConfigError e) {
-                out.add(Finding.of(e));
+                out.addAll(Finding.of(e));
             }
         }
 
@@ -60,7 +61,7 @@ final class ConfigCheck {
             try {
                 profiles.put(name, ConfigLoader.profile(name, p.toString(), read(p)));
             } catch (ConfigError e) {
-                out.add(Finding.of(e));
+                out.addAll(Finding.of(e));
             }
         }
         if (profileNames.isEmpty()) {
@@ -79,7 +80,7 @@ final class ConfigCheck {
             try {
                 ConfigDirectory.loadModule(name, BuiltinModules.source(name), text.get());
             } catch (ConfigError e) {
-                out.add(Finding.of(e));
+                out.addAll(Finding.of(e));
             }
         }
         List<String> user = Overrides.userModules(dir);
@@ -97,7 +98,7 @@ final class ConfigCheck {
                             + " file; declare them (docs/writing-a-module.md, \"Paths\")"));
                 }
             } catch (ConfigError e) {
-                out.add(Finding.of(e));
+                out.addAll(Finding.of(e));
             }
         }
         if (config != null) {
@@ -141,7 +142,7 @@ final class ConfigCheck {
             var vault = airlock.daemon.vault.Vault.at(dir.vaultDir());
             for (Profile.SecretReference r : p.secretReferences()) {
                 if (!vault.exists(r.secret())) {
-                    out.add(Finding.of(new airlock.rules.ConfigError(file.toString(), r.line(), r.key(), "names secret '" + r.secret()
+                    out.addAll(Finding.of(new airlock.rules.ConfigError(file.toString(), r.line(), r.key(), "names secret '" + r.secret()
                             + "', which the vault does not have (airlock secret set " + r.secret() + ")")));
                 }
             }
@@ -157,7 +158,7 @@ final class ConfigCheck {
                     // the module's own finding is reported with the modules
                 }
             }
-            ConfigDirectory.forcedVariable(file, p, granted).ifPresent(e -> out.add(Finding.of(e)));
+            ConfigDirectory.forcedVariable(file, p, granted).ifPresent(e -> out.addAll(Finding.of(e)));
         } catch (IOException e) {
             out.add(Finding.problem(file, "cannot read the modules its [secrets] name: " + e.getMessage()));
         }

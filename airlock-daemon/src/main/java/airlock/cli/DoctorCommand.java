@@ -8,6 +8,7 @@ import airlock.rules.Profile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -32,9 +33,13 @@ final class DoctorCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     ConfigOption config;
+    @Option(names = "--json", description = "One JSON object: ok, failures, findings (level ok/warn/info/fail, message).")
+    boolean json;
 
     private PrintWriter out;
     private int failures;
+    /** With --json, the findings gathered for the one object written at the end. */
+    private final com.fasterxml.jackson.databind.node.ArrayNode findings = ProfileJson.JSON.createArrayNode();
 
     @Override
     public Integer call() throws IOException {
@@ -82,6 +87,15 @@ final class DoctorCommand implements Callable<Integer> {
         DockerProbe.Result docker = DockerProbe.probe(host);
         line(docker.reachable() ? "ok  " : "info", "docker: " + docker.text());
 
+        if (json) {
+            var o = ProfileJson.JSON.createObjectNode();
+            o.put("ok", failures == 0);
+            o.put("failures", failures);
+            o.set("findings", findings);
+            out.println(VisibleJson.writer(ProfileJson.JSON, false).writeValueAsString(o));
+            out.flush();
+            return failures > 0 ? 1 : 0;
+        }
         out.flush();
         if (failures > 0) {
             spec.commandLine().getErr().println("airlock: doctor found " + failures + (failures == 1 ? " problem" : " problems"));
@@ -218,6 +232,11 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void line(String tag, String s) {
+        if (json) {
+            // JSON escapes what Visible would; the text stays exact for a program
+            findings.addObject().put("level", tag.strip().toLowerCase(java.util.Locale.ROOT)).put("message", s);
+            return;
+        }
         // findings quote files, records and names an agent may have chosen: one line each, nothing hidden
         out.println(tag + "  " + airlock.daemon.core.Visible.text(s));
     }

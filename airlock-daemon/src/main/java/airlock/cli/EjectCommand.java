@@ -51,7 +51,8 @@ final class EjectCommand implements Callable<Integer> {
         }
         Files.createDirectories(dir.commandsDir());
         Path tmp = target.resolveSibling("." + command + ".toml.tmp");
-        Files.writeString(tmp, builtin.get(), StandardCharsets.UTF_8);
+        // the built-ins carry their #:schema line; one that did not would get it here
+        Files.writeString(tmp, SchemaLine.MODULE.firstIn(builtin.get()), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         var out = spec.commandLine().getOut();

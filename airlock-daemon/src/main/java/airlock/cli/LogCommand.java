@@ -61,6 +61,10 @@ final class LogCommand implements Callable<Integer> {
             + " Process Activity event per request, JSON lines, for a SIEM; docs/audit-and-hooks.md has the mapping).")
     Format format = Format.text;
 
+    @Option(names = "--json", description = "Each audit record as it is stored, one JSON object a line (keys in"
+            + " docs/audit-and-hooks.md); with --verify, one object: intact, records, files, first_seq, head, problems.")
+    boolean json;
+
     /** The host's name, for an OCSF event's device. */
     private String hostname;
 
@@ -71,7 +75,12 @@ final class LogCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (json && format != Format.text) {
+            err.println("airlock: --json and --format " + format + " are two forms of the same records; pick one");
+            return 2;
+        }
         Path dir = logFile(err);
+        if (verify && json) return verifyJson(dir, out);
         if (verify) return verify(dir, out, err);
         for (Path f : AuditFiles.oldestFirstOf(dir)) {
             for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) print(line, out);
@@ -109,6 +118,23 @@ final class LogCommand implements Callable<Integer> {
         out.println("airlock: head " + r.head() + " (keep it elsewhere to detect removal of the newest records)");
         out.flush();
         return 0;
+    }
+
+    private int verifyJson(Path dir, PrintWriter out) throws IOException {
+        AuditChain.Report r = AuditChain.verifyFile(dir);
+        var o = JSON.createObjectNode();
+        o.put("intact", r.intact());
+        o.put("records", r.records());
+        o.put("files", r.files());
+        o.put("first_seq", r.firstSeq());
+        o.put("head", r.head());
+        var problems = o.putArray("problems");
+        for (AuditChain.Problem p : r.problems()) {
+            problems.addObject().put("file", p.file().toString()).put("line", p.line()).put("what", p.what());
+        }
+        out.println(VisibleJson.writer(JSON, false).writeValueAsString(o));
+        out.flush();
+        return r.intact() ? 0 : 1;
     }
 
     /** Tails the current file; when it is rotated away, drains the old one and starts on the new. */
@@ -188,7 +214,19 @@ final class LogCommand implements Callable<Integer> {
         try {
             n = JSON.readTree(line);
         } catch (IOException e) {
-            if (!denied && profile == null && format == Format.text) out.println("?  unreadable line (run airlock log --verify)");
+            if (!denied && profile == null && format == Format.text && !json) out.println("?  unreadable line (run airlock log --verify)");
+            return;
+        }
+        if (json) {
+            // the same filters as the text: --denied and --profile keep only requests
+            if ((denied || profile != null) && !n.path("type").asText("").equals("request")) return;
+            if (denied && n.path("verdict").asText().equals("allowed")) return;
+            if (profile != null && !profile.equals(n.path("profile").asText())) return;
+            try {
+                out.println(VisibleJson.writer(JSON, false).writeValueAsString(n));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             return;
         }
         if (shadow && !n.path("shadow").isObject()) return;

@@ -8,6 +8,7 @@ import airlock.rules.Profile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,6 +30,9 @@ final class ProfileShowCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "NAME", description = "The profile, e.g. default.")
     String name;
+
+    @Option(names = "--json", description = "One JSON object (keys in docs/cli.md) instead of the lines.")
+    boolean json;
 
     @Override
     public Integer call() throws IOException {
@@ -55,6 +59,10 @@ final class ProfileShowCommand implements Callable<Integer> {
         } catch (ConfigError | IOException e) {
             err.println("airlock: cannot resolve against config.toml: " + (e instanceof ConfigError ce ? ce.getMessage() : e.toString()));
         }
+        if (json) {
+            out.println(VisibleJson.writer(ProfileJson.JSON, false).writeValueAsString(json(dir, file, p, c)));
+            return 0;
+        }
         out.println("profile  " + name + "  (" + file + ")");
         out.println("state    " + ProfileStateText.of(p, java.time.Instant.now()));
         out.println("socket   " + DaemonPresence.socketLine(dir, name, airlock.daemon.lifecycle.ProfileState.of(p, java.time.Instant.now())));
@@ -78,5 +86,42 @@ final class ProfileShowCommand implements Callable<Integer> {
         }
         p.socketOwner().ifPresent(o -> out.println("owner    uid " + o.uid() + ", gid " + o.gid() + " (socket mode 0660)"));
         return 0;
+    }
+
+    /**
+     * {@link ProfileJson#of} and: allowed (resolved against config.toml; null when it does not
+     * load), not_enabled, mounts, env_set (names only), ask, socket_owner, daemon_running.
+     */
+    private static com.fasterxml.jackson.databind.node.ObjectNode json(ConfigDirectory dir, Path file, Profile p, Config c) {
+        var o = ProfileJson.of(dir, file, p, java.time.Instant.now());
+        if (c == null) {
+            o.putNull("allowed");
+        } else {
+            var allowed = o.putArray("allowed");
+            (p.commands().isEmpty() ? c.enabled() : p.commands().stream().filter(c::isEnabled).toList()).forEach(allowed::add);
+        }
+        var dead = o.putArray("not_enabled");
+        if (c != null) p.commands().stream().filter(x -> !c.isEnabled(x)).forEach(dead::add);
+        var mounts = o.putObject("mounts");
+        new TreeMap<>(p.mounts()).forEach(mounts::put);
+        var env = o.putArray("env_set");
+        new TreeMap<>(p.envSet()).keySet().forEach(env::add);
+        if (p.ask().rules().isEmpty()) {
+            o.putNull("ask");
+        } else {
+            var ask = o.putObject("ask");
+            var rules = ask.putArray("rules");
+            p.ask().rules().forEach(r -> rules.add(r.text()));
+            ask.put("timeout_s", p.ask().timeoutSeconds());
+        }
+        if (p.socketOwner().isEmpty()) {
+            o.putNull("socket_owner");
+        } else {
+            var owner = o.putObject("socket_owner");
+            owner.put("uid", p.socketOwner().get().uid());
+            owner.put("gid", p.socketOwner().get().gid());
+        }
+        o.put("daemon_running", DaemonPresence.running(dir));
+        return o;
     }
 }

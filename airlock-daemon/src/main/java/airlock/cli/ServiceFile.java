@@ -44,9 +44,42 @@ record ServiceFile(Path path, String text, List<String> enable, List<String> dis
                 Environment=%s
                 Restart=on-failure
                 RestartSec=2
-                # The daemon needs nothing beyond the user's own files.
-                NoNewPrivileges=yes
                 UMask=0077
+
+                # Hardening (docs/cli.md, "airlock init"; systemd-analyze security: 7.3 MEDIUM, 9.4 before). The tools the daemon runs inherit all
+                # of it: what is set here must leave git, ssh, terraform, kubectl and bubblewrap working.
+                NoNewPrivileges=yes
+                RestrictSUIDSGID=yes
+                LockPersonality=yes
+                SystemCallArchitectures=native
+                RestrictRealtime=yes
+                ProtectClock=yes
+                ProtectHostname=yes
+                ProtectKernelModules=yes
+                PrivateMounts=yes
+                # /usr, /boot and /etc read-only; the home stays writable (workspaces, the config dir)
+                ProtectSystem=full
+                # the daemon's and the tools' /tmp is their own (a workspace under /tmp is not seen)
+                PrivateTmp=yes
+                # netlink: bubblewrap brings up loopback in a run's network namespace
+                RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
+                # the pids and memory controllers for the sandbox's per-run cgroups ([sandbox]
+                # processes and memory_mb): without them the runs stay in the daemon's cgroup, unlimited
+                Delegate=pids memory
+                # Left out on purpose:
+                #   RestrictNamespaces=      bubblewrap makes user, mount, pid, net, ipc and uts namespaces
+                #   MemoryDenyWriteExecute=  the JVM's JIT writes the code it runs (W+X)
+                #   SystemCallFilter=        bubblewrap needs mount, pivot_root, unshare and setns, and every
+                #                            tool its own calls; a filter would refuse ordinary work
+                #   ProtectKernelTunables=, ProtectKernelLogs=, ProtectProc=
+                #                            each mounts over part of /proc, and the kernel lets bubblewrap
+                #                            mount a fresh /proc only when none of it is hidden
+                #   ProtectControlGroups=    the daemon makes the runs' cgroups in its delegated subtree
+                #   PrivateDevices=          network = true runs (pasta, slirp4netns) open /dev/net/tun
+                #   ProtectHome=             the tools work in the user's workspaces with the user's
+                #                            credentials (~/.ssh, ~/.kube): that is what airlock is for
+                #   CapabilityBoundingSet=, User=
+                #                            a user service runs as its user and holds no capabilities
 
                 [Install]
                 WantedBy=default.target

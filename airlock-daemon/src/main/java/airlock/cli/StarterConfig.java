@@ -10,7 +10,7 @@ final class StarterConfig {
     private StarterConfig() {}
 
     static String config() {
-        return """
+        return SchemaLine.CONFIG.line() + """
                 # airlock: what exists at all. A command not listed here does not exist for any profile.
                 # Built-in modules you can enable: %s
                 # See a module with `airlock show NAME`; copy one for editing with `airlock eject NAME`.
@@ -30,7 +30,7 @@ final class StarterConfig {
      * true in the container too.
      */
     static String defaultProfile(Path workspace) {
-        return """
+        return SchemaLine.PROFILE.line() + """
                 # Profile "default": its socket is sockets/default.sock in this directory. Mount it into
                 # the container at /run/docker-airlock.sock (or set AIRLOCK_SOCKET there).
 

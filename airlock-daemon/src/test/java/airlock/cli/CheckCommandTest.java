@@ -58,7 +58,29 @@ class CheckCommandTest {
                 config + ": [commands] enable lists 'frobnicate' but it has no module",
                 broken.toString(), typo + ":1: key 'comands'", module.toString(),
                 hook + ": is not executable", hook + ": is writable by its group");
-        assertThat(r.err()).startsWith("airlock: 6 problems in " + cli.config);
+        // 7: typo.toml has two, the unknown key 'comands' and the missing 'commands'
+        assertThat(r.err()).startsWith("airlock: 7 problems in " + cli.config);
+    }
+
+    @Test
+    void listsEveryMistakeOfEachFileWithItsLineAndKey() throws Exception {
+        Cli cli = new Cli(tmp);
+        cli.initialized();
+        Path config = cli.write("config.toml", "[commands]\nenable = [\"git\"]\n[log]\nmax_files = 0\n[hooks]\ntimeout_seconds = 0\n");
+        Path profile = cli.write("profiles/two.toml", "commands = [\"git\"]\nmount = {}\n[secrets.git]\nenv = { HOME = \"x\" }\n");
+        Path module = cli.write("commands/git.toml", "[command]\nbin = \"git\"\n[deny]\nargs = [\"push\", \"-\", \"a & \"]\n"
+                + "[exec]\nstdin = 1\n");
+        var r = cli.run("check");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains(
+                config + ":4: key 'log.max_files': must be between 1 and 1000",
+                config + ":6: key 'hooks.timeout_seconds': must be between 1 and 3600",
+                profile + ":2: key 'mount': unknown key",
+                profile + ":4: key 'secrets.git.env.HOME': HOME decides which program runs",
+                module + ":4: key 'deny.args': rule \"-\"",
+                module + ":4: key 'deny.args': rule \"a & \"",
+                module + ":6: key 'exec.stdin': must be true or false");
+        assertThat(r.err()).startsWith("airlock: 7 problems in " + cli.config);
     }
 
     @Test

@@ -47,7 +47,7 @@ public record Ask(List<Rule> rules, int timeoutSeconds, String source) {
             try {
                 rules.add(RuleParser.parse(entries.get(i), syntax));
             } catch (IllegalArgumentException e) {
-                throw t.elementError(table.child("args"), i, "rule \"" + entries.get(i) + "\": " + e.getMessage());
+                t.report(t.elementError(table.child("args"), i, "rule \"" + entries.get(i) + "\": " + e.getMessage()));
             }
         }
         return new Ask(rules, timeout == null ? DEFAULT_TIMEOUT_SECONDS : timeout.intValue(), source);

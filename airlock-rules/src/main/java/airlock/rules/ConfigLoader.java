@@ -14,28 +14,46 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     public static Config config(String file, String text) throws ConfigError {
-        Toml t = Toml.parse(file, text);
+        return Toml.read(file, text, ConfigLoader::config);
+    }
+
+    /** Each table on its own: a mistake in [log] does not hide one in [api]. */
+    private static Config config(Toml t) {
         t.onlyKeys(t.root(), Set.of("commands", "log", "hooks", "ui", "api", "shadow"));
-        var commands = t.table(t.root(), "commands");
-        if (commands == null) throw t.error("commands", "missing [commands] table with a non-empty enable list");
-        t.onlyKeys(commands, Set.of("enable"));
-        List<String> enable = t.strings(commands, "enable");
-        if (enable == null || enable.isEmpty()) throw t.error("commands.enable", "must be a non-empty list of command names");
+        List<String> enable = t.part(List.of(), () -> {
+            var commands = t.table(t.root(), "commands");
+            if (commands == null) throw t.error("commands", "missing [commands] table with a non-empty enable list");
+            t.onlyKeys(commands, Set.of("enable"));
+            List<String> e = t.strings(commands, "enable");
+            if (e == null || e.isEmpty()) throw t.error("commands.enable", "must be a non-empty list of command names");
+            return e;
+        });
+        Config.LogSettings log = t.part(Config.LogSettings.DEFAULT, () -> logSettings(t));
+        return new Config(enable, log, t.part(Config.HookSettings.DEFAULT, () -> hookSettings(t)),
+                t.part(Config.UiSettings.OFF, () -> uiSettings(t)), t.part(Config.ApiSettings.OFF, () -> apiSettings(t)),
+                t.part(Config.ShadowSettings.OFF, () -> shadowSettings(t)));
+    }
+
+    private static Config.LogSettings logSettings(Toml t) throws ConfigError {
         Config.LogSettings log = Config.LogSettings.DEFAULT;
         var logTable = t.table(t.root(), "log");
-        if (logTable != null) {
-            t.onlyKeys(logTable, Set.of("max_size_mb", "max_files", "path"));
-            Long size = t.integer(logTable, "max_size_mb");
-            Long files = t.integer(logTable, "max_files");
-            String path = t.string(logTable, "path");
-            if (size != null && size <= 0) throw t.error("log.max_size_mb", "must be positive");
-            if (files != null && (files <= 0 || files > 1000)) throw t.error("log.max_files", "must be between 1 and 1000");
-            if (path != null && (path.isBlank() || path.indexOf('\0') >= 0 || path.endsWith("/"))) {
-                throw t.error("log.path", "must name the audit log file (e.g. \"/var/log/airlock/audit.ndjson\"), not a folder");
-            }
-            log = new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue(), path);
+        if (logTable == null) return log;
+        t.onlyKeys(logTable, Set.of("max_size_mb", "max_files", "path"));
+        Long size = t.part(null, () -> t.integer(logTable, "max_size_mb"));
+        Long files = t.part(null, () -> t.integer(logTable, "max_files"));
+        String path = t.part(null, () -> t.string(logTable, "path"));
+        if (size != null && size <= 0) {
+            t.report(t.error("log.max_size_mb", "must be positive"));
+            size = null;
         }
-        return new Config(enable, log, hookSettings(t), uiSettings(t), apiSettings(t), shadowSettings(t));
+        if (files != null && (files <= 0 || files > 1000)) {
+            t.report(t.error("log.max_files", "must be between 1 and 1000"));
+            files = null;
+        }
+        if (path != null && (path.isBlank() || path.indexOf('\0') >= 0 || path.endsWith("/"))) {
+            throw t.error("log.path", "must name the audit log file (e.g. \"/var/log/airlock/audit.ndjson\"), not a folder");
+        }
+        return new Config.LogSettings(size == null ? log.maxSizeMb() : size, files == null ? log.maxFiles() : files.intValue(), path);
     }
 
     private static Config.ShadowSettings shadowSettings(Toml t) throws ConfigError {
@@ -132,65 +150,80 @@ public final class ConfigLoader {
     }
 
     public static Profile profile(String name, String file, String text) throws ConfigError {
-        Toml t = Toml.parse(file, text);
-        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket", "secrets", "redact", "expires", "revoked", "rotated", "lock", "ask", "pause"));
-        List<String> commands = t.strings(t.root(), "commands");
-        if (commands == null) throw t.error("commands", "required: a list of command names, [] for every enabled command");
-        Map<String, String> envSet = Map.of();
-        var env = t.table(t.root(), "env");
-        if (env != null) {
-            t.onlyKeys(env, Set.of("set"));
-            var set = t.stringMap(env, "set");
-            if (set != null) envSet = set;
-        }
-        var mounts = t.stringMap(t.root(), "mounts");
-        Optional<Profile.SocketOwner> owner = Optional.empty();
-        var socket = t.table(t.root(), "socket");
-        if (socket != null) {
-            t.onlyKeys(socket, Set.of("uid", "gid"));
-            Long uid = t.integer(socket, "uid");
-            Long gid = t.integer(socket, "gid");
-            if (uid == null || gid == null) throw t.error("socket", "needs both uid and gid");
-            if (uid < 0 || uid > Integer.MAX_VALUE) throw t.error("socket.uid", "must be a user id");
-            if (gid < 0 || gid > Integer.MAX_VALUE) throw t.error("socket.gid", "must be a group id");
-            owner = Optional.of(new Profile.SocketOwner(uid.intValue(), gid.intValue()));
-        }
-        List<Profile.SecretReference> references = new ArrayList<>();
-        Map<String, Profile.SecretGrant> secrets = secrets(t, commands, references);
-        List<String> redactAlso = List.of();
-        var redact = t.table(t.root(), "redact");
-        if (redact != null) {
-            t.onlyKeys(redact, Set.of("also"));
-            List<String> also = t.strings(redact, "also");
-            if (also != null) {
-                for (int i = 0; i < also.size(); i++) {
-                    if (!SECRET_NAME.matcher(also.get(i)).matches()) {
-                        throw t.elementError("redact.also", i, "'" + also.get(i) + "' is not a secret name " + SECRET_NAME_RULE);
-                    }
-                    references.add(new Profile.SecretReference(also.get(i), "redact.also", t.line("redact.also[" + i + "]")));
-                }
-                redactAlso = also;
-            }
-        }
-        return new Profile(name, commands, envSet, mounts == null ? Map.of() : mounts, owner, secrets, redactAlso, references,
-                lifecycle(t), Ask.load(t, t.table(t.root(), "ask"), FlagSyntax.DEFAULT, file), Pause.load(t, t.table(t.root(), "pause")));
+        return Toml.read(file, text, t -> profile(t, name, file));
     }
 
-    private static Profile.Lifecycle lifecycle(Toml t) throws ConfigError {
-        Optional<Instant> expires = Optional.ofNullable(t.instant(t.root(), "expires"));
-        Optional<Profile.Revocation> revoked = Optional.empty();
-        var rev = t.table(t.root(), "revoked");
-        if (rev != null) {
+    /** Each table on its own, and each [secrets.CMD] grant and [redact] name on its own. */
+    private static Profile profile(Toml t, String name, String file) {
+        t.onlyKeys(t.root(), Set.of("commands", "env", "mounts", "socket", "secrets", "redact", "expires", "revoked", "rotated", "lock", "ask", "pause"));
+        // the fallback [] means "every enabled command", so a broken list adds no false [secrets] findings
+        List<String> commands = t.part(List.of(), () -> {
+            List<String> c = t.strings(t.root(), "commands");
+            if (c == null) throw t.error("commands", "required: a list of command names, [] for every enabled command");
+            return c;
+        });
+        Map<String, String> envSet = t.part(Map.of(), () -> {
+            var env = t.table(t.root(), "env");
+            if (env == null) return Map.of();
+            t.onlyKeys(env, Set.of("set"));
+            var set = t.stringMap(env, "set");
+            return set == null ? Map.of() : set;
+        });
+        Map<String, String> mounts = t.part(Map.of(), () -> {
+            var m = t.stringMap(t.root(), "mounts");
+            return m == null ? Map.of() : m;
+        });
+        Optional<Profile.SocketOwner> owner = t.part(Optional.empty(), () -> socketOwner(t));
+        List<Profile.SecretReference> references = new ArrayList<>();
+        Map<String, Profile.SecretGrant> secrets = t.part(Map.of(), () -> secrets(t, commands, references));
+        List<String> redactAlso = t.part(List.of(), () -> {
+            var redact = t.table(t.root(), "redact");
+            if (redact == null) return List.of();
+            t.onlyKeys(redact, Set.of("also"));
+            List<String> also = t.strings(redact, "also");
+            if (also == null) return List.of();
+            for (int i = 0; i < also.size(); i++) {
+                if (!SECRET_NAME.matcher(also.get(i)).matches()) {
+                    t.report(t.elementError("redact.also", i, "'" + also.get(i) + "' is not a secret name " + SECRET_NAME_RULE));
+                    continue;
+                }
+                references.add(new Profile.SecretReference(also.get(i), "redact.also", t.line("redact.also[" + i + "]")));
+            }
+            return also;
+        });
+        Profile.Lifecycle lifecycle = lifecycle(t);
+        Ask ask = t.part(Ask.NONE, () -> Ask.load(t, t.table(t.root(), "ask"), FlagSyntax.DEFAULT, file));
+        Pause pause = t.part(Pause.DEFAULT, () -> Pause.load(t, t.table(t.root(), "pause")));
+        return new Profile(name, commands, envSet, mounts, owner, secrets, redactAlso, references, lifecycle, ask, pause);
+    }
+
+    private static Optional<Profile.SocketOwner> socketOwner(Toml t) throws ConfigError {
+        var socket = t.table(t.root(), "socket");
+        if (socket == null) return Optional.empty();
+        t.onlyKeys(socket, Set.of("uid", "gid"));
+        Long uid = t.integer(socket, "uid");
+        Long gid = t.integer(socket, "gid");
+        if (uid == null || gid == null) throw t.error("socket", "needs both uid and gid");
+        if (uid < 0 || uid > Integer.MAX_VALUE) throw t.error("socket.uid", "must be a user id");
+        if (gid < 0 || gid > Integer.MAX_VALUE) throw t.error("socket.gid", "must be a group id");
+        return Optional.of(new Profile.SocketOwner(uid.intValue(), gid.intValue()));
+    }
+
+    private static Profile.Lifecycle lifecycle(Toml t) {
+        Optional<Instant> expires = t.part(Optional.empty(), () -> Optional.ofNullable(t.instant(t.root(), "expires")));
+        Optional<Profile.Revocation> revoked = t.part(Optional.empty(), () -> {
+            var rev = t.table(t.root(), "revoked");
+            if (rev == null) return Optional.empty();
             t.onlyKeys(rev, Set.of("at", "reason"));
             Instant at = t.instant(rev, "at");
             if (at == null) throw t.error("revoked", "needs at = <time with offset>, e.g. { at = 2026-12-04T18:00:00Z, reason = \"...\" }");
             String reason = t.string(rev, "reason");
-            revoked = Optional.of(new Profile.Revocation(at, reason == null ? "" : reason));
-        }
-        Optional<Instant> rotated = Optional.ofNullable(t.instant(t.root(), "rotated"));
-        Optional<Profile.Lock> lock = Optional.empty();
-        var l = t.table(t.root(), "lock");
-        if (l != null) {
+            return Optional.of(new Profile.Revocation(at, reason == null ? "" : reason));
+        });
+        Optional<Instant> rotated = t.part(Optional.empty(), () -> Optional.ofNullable(t.instant(t.root(), "rotated")));
+        Optional<Profile.Lock> lock = t.part(Optional.empty(), () -> {
+            var l = t.table(t.root(), "lock");
+            if (l == null) return Optional.empty();
             t.onlyKeys(l, Set.of("id", "salt", "sha256"));
             String id = t.string(l, "id");
             String salt = t.string(l, "salt");
@@ -199,8 +232,8 @@ public final class ConfigLoader {
             if (!id.matches("[0-9a-z]{1,32}")) throw t.error("lock.id", "must be lower-case letters and digits");
             if (!salt.matches("([0-9a-f]{2}){16,64}")) throw t.error("lock.salt", "must be hexadecimal (written by airlock profile lock)");
             if (!sha.matches("[0-9a-f]{64}")) throw t.error("lock.sha256", "must be 64 hexadecimal digits (written by airlock profile lock)");
-            lock = Optional.of(new Profile.Lock(id, salt, sha));
-        }
+            return Optional.of(new Profile.Lock(id, salt, sha));
+        });
         return new Profile.Lifecycle(expires, revoked, rotated, lock);
     }
 
@@ -221,35 +254,46 @@ public final class ConfigLoader {
         Map<String, Profile.SecretGrant> out = new LinkedHashMap<>();
         for (var it = table.node().fieldNames(); it.hasNext(); ) {
             String command = it.next();
-            var grant = t.table(table, command);
-            if (grant == null) continue;
-            if (!commands.isEmpty() && !commands.contains(command)) {
-                throw t.error(grant.path(), "grants secrets to '" + command + "', which this profile's commands do not include");
-            }
-            t.onlyKeys(grant, Set.of("env", "files"));
-            Map<String, String> env = t.stringMap(grant, "env");
-            Map<String, String> files = t.stringMap(grant, "files");
-            env = env == null ? Map.of() : env;
-            files = files == null ? Map.of() : files;
-            for (var kind : List.of(Map.entry("env", env), Map.entry("files", files))) {
-                for (var e : kind.getValue().entrySet()) {
-                    String key = grant.child(kind.getKey()) + "." + e.getKey();
-                    if (!VARIABLE.matcher(e.getKey()).matches()) throw t.error(key, "'" + e.getKey() + "' is not an environment variable name");
-                    if (reserved(e.getKey())) {
-                        throw t.error(key, e.getKey() + " decides which program runs or where its files are; it cannot carry a secret");
-                    }
-                    if (!SECRET_NAME.matcher(e.getValue()).matches()) {
-                        throw t.error(key, "'" + e.getValue() + "' is not a secret name " + SECRET_NAME_RULE);
-                    }
+            t.part(null, () -> {
+                Profile.SecretGrant g = grant(t, table, command, commands, references);
+                if (g != null) out.put(command, g);
+                return null;
+            });
+        }
+        return out;
+    }
+
+    /** One {@code [secrets.CMD]} grant; null when the key is absent. */
+    private static Profile.SecretGrant grant(Toml t, Toml.Table table, String command, List<String> commands,
+                                             List<Profile.SecretReference> references) throws ConfigError {
+        var grant = t.table(table, command);
+        if (grant == null) return null;
+        if (!commands.isEmpty() && !commands.contains(command)) {
+            throw t.error(grant.path(), "grants secrets to '" + command + "', which this profile's commands do not include");
+        }
+        t.onlyKeys(grant, Set.of("env", "files"));
+        Map<String, String> env = t.part(Map.of(), () -> t.stringMap(grant, "env"));
+        Map<String, String> files = t.part(Map.of(), () -> t.stringMap(grant, "files"));
+        env = env == null ? Map.of() : env;
+        files = files == null ? Map.of() : files;
+        for (var kind : List.of(Map.entry("env", env), Map.entry("files", files))) {
+            for (var e : kind.getValue().entrySet()) {
+                String key = grant.child(kind.getKey()) + "." + e.getKey();
+                if (!VARIABLE.matcher(e.getKey()).matches()) {
+                    t.report(t.error(key, "'" + e.getKey() + "' is not an environment variable name"));
+                } else if (reserved(e.getKey())) {
+                    t.report(t.error(key, e.getKey() + " decides which program runs or where its files are; it cannot carry a secret"));
+                } else if (!SECRET_NAME.matcher(e.getValue()).matches()) {
+                    t.report(t.error(key, "'" + e.getValue() + "' is not a secret name " + SECRET_NAME_RULE));
+                } else {
                     references.add(new Profile.SecretReference(e.getValue(), key, t.line(key)));
                 }
             }
-            for (String v : env.keySet()) {
-                if (files.containsKey(v)) throw t.error(grant.child("files") + "." + v, v + " is in both env and files; give it one");
-            }
-            out.put(command, new Profile.SecretGrant(env, files));
         }
-        return out;
+        for (String v : env.keySet()) {
+            if (files.containsKey(v)) t.report(t.error(grant.child("files") + "." + v, v + " is in both env and files; give it one"));
+        }
+        return new Profile.SecretGrant(env, files);
     }
 
     private static boolean reserved(String variable) {

@@ -47,67 +47,90 @@ public final class ModuleLoader {
      *                    other fails to load (it would otherwise run with less protection than it asks for)
      */
     public static CommandModule load(String name, String file, String source, String text, Set<String> knownChecks) throws ConfigError {
-        Toml t = Toml.parse(file, text);
+        return Toml.read(file, text, t -> load(t, name, source, text, knownChecks));
+    }
+
+    /**
+     * Each table, and each rule, on its own: one bad rule does not hide the next. A fallback stands
+     * in for a broken part only so the rest can be read; {@link Toml#read} never returns the module.
+     */
+    private static CommandModule load(Toml t, String name, String source, String text, Set<String> knownChecks) throws ConfigError {
         var root = t.root();
         t.onlyKeys(root, Set.of("command", "deny", "allow", "env", "args", "exec", "flags", "checks", "ask", "sandbox"));
-        var command = t.table(root, "command");
-        if (command == null) throw t.error("command", "missing [command] table with bin");
-        t.onlyKeys(command, Set.of("bin"));
-        String bin = t.string(command, "bin");
-        if (bin == null || bin.isBlank()) throw t.error("command.bin", "required: the executable to run");
+        String bin = t.part("", () -> {
+            var command = t.table(root, "command");
+            if (command == null) throw t.error("command", "missing [command] table with bin");
+            t.onlyKeys(command, Set.of("bin"));
+            String b = t.string(command, "bin");
+            if (b == null || b.isBlank()) throw t.error("command.bin", "required: the executable to run");
+            return b;
+        });
 
-        var deny = t.table(root, "deny");
-        var allow = t.table(root, "allow");
+        var deny = t.part(null, () -> t.table(root, "deny"));
+        var allow = t.part(null, () -> t.table(root, "allow"));
         if (deny != null && allow != null) {
             String later = t.line("deny") > t.line("allow") ? "deny" : "allow";
-            throw t.error(later, "a module has exactly one of [deny] or [allow], not both");
+            t.report(t.error(later, "a module has exactly one of [deny] or [allow], not both"));
+        } else if (deny == null && allow == null && !root.node().has("deny") && !root.node().has("allow")) {
+            t.report(t.error("", "a module needs exactly one of [deny] or [allow]"));
         }
-        if (deny == null && allow == null) throw t.error("", "a module needs exactly one of [deny] or [allow]");
         CommandModule.Mode mode = deny != null ? CommandModule.Mode.DENY : CommandModule.Mode.ALLOW;
         var ruleTable = deny != null ? deny : allow;
 
-        FlagSyntax declared = flags(t, t.table(root, "flags"));
-        t.onlyKeys(ruleTable, Set.of("args"));
-        List<Object> entries = t.stringsOrTables(ruleTable, "args");
-        if (entries == null) throw t.error(ruleTable.path(), "missing key 'args' (a list of rules; [] for none)");
+        FlagSyntax declared = t.part(FlagSyntax.DEFAULT, () -> flags(t, t.table(root, "flags")));
         List<Rule> rules = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            rules.add(ruleEntry(t, ruleTable.child("args"), i, entries.get(i), declared, mode));
+        if (ruleTable != null) {
+            t.onlyKeys(ruleTable, Set.of("args"));
+            List<Object> entries = t.part(List.of(), () -> {
+                List<Object> e = t.stringsOrTables(ruleTable, "args");
+                if (e == null) throw t.error(ruleTable.path(), "missing key 'args' (a list of rules; [] for none)");
+                return e;
+            });
+            for (int i = 0; i < entries.size(); i++) {
+                int index = i;
+                Rule r = t.part(null, () -> ruleEntry(t, ruleTable.child("args"), index, entries.get(index), declared, mode));
+                if (r != null) rules.add(r);
+            }
         }
         FlagSyntax syntax = complete(declared, rules);
 
-        CommandModule.EnvPolicy env = CommandModule.EnvPolicy.EMPTY;
-        var envTable = t.table(root, "env");
-        if (envTable != null) {
+        CommandModule.EnvPolicy env = t.part(CommandModule.EnvPolicy.EMPTY, () -> {
+            var envTable = t.table(root, "env");
+            if (envTable == null) return CommandModule.EnvPolicy.EMPTY;
             t.onlyKeys(envTable, Set.of("strip", "set", "pass"));
             List<String> strip = t.strings(envTable, "strip");
             Map<String, String> set = t.stringMap(envTable, "set");
             List<String> pass = t.strings(envTable, "pass");
-            env = new CommandModule.EnvPolicy(strip == null ? List.of() : strip, set == null ? Map.of() : set,
+            return new CommandModule.EnvPolicy(strip == null ? List.of() : strip, set == null ? Map.of() : set,
                     pass == null ? List.of() : pass);
-        }
-        List<String> append = List.of();
-        var args = t.table(root, "args");
-        if (args != null) {
+        });
+        List<String> append = t.part(List.of(), () -> {
+            var args = t.table(root, "args");
+            if (args == null) return List.of();
             t.onlyKeys(args, Set.of("append"));
             List<String> a = t.strings(args, "append");
-            if (a != null) append = a;
-        }
-        boolean concurrent = true;
-        boolean stdin = true;
-        var exec = t.table(root, "exec");
-        if (exec != null) {
-            t.onlyKeys(exec, Set.of("concurrent", "stdin"));
-            Boolean c = t.bool(exec, "concurrent");
-            if (c != null) concurrent = c;
-            Boolean s = t.bool(exec, "stdin");
-            if (s != null) stdin = s;
-        }
-        List<String> checks = checks(t, t.table(root, "checks"), knownChecks);
-        Ask ask = Ask.load(t, t.table(root, "ask"), syntax, source);
-        var sandboxTable = t.table(root, "sandbox");
-        Optional<SandboxSpec> sandbox = sandboxTable == null ? Optional.empty() : Optional.of(SandboxLoader.parse(t, sandboxTable));
-        return new CommandModule(name, bin, mode, rules, env, append, concurrent, stdin, syntax, checks, source, sha256(text), ask, sandbox);
+            return a == null ? List.of() : a;
+        });
+        Exec exec = t.part(Exec.DEFAULT, () -> {
+            var e = t.table(root, "exec");
+            if (e == null) return Exec.DEFAULT;
+            t.onlyKeys(e, Set.of("concurrent", "stdin"));
+            Boolean c = t.part(null, () -> t.bool(e, "concurrent"));
+            Boolean s = t.part(null, () -> t.bool(e, "stdin"));
+            return new Exec(c == null || c, s == null || s);
+        });
+        List<String> checks = t.part(List.of(), () -> checks(t, t.table(root, "checks"), knownChecks));
+        Ask ask = t.part(Ask.NONE, () -> Ask.load(t, t.table(root, "ask"), syntax, source));
+        Optional<SandboxSpec> sandbox = t.part(Optional.empty(), () -> {
+            var sandboxTable = t.table(root, "sandbox");
+            return sandboxTable == null ? Optional.empty() : Optional.of(SandboxLoader.parse(t, sandboxTable));
+        });
+        return new CommandModule(name, bin, mode, rules, env, append, exec.concurrent(), exec.stdin(), syntax, checks, source, sha256(text), ask, sandbox);
+    }
+
+    /** {@code [exec]}: may runs overlap, does the tool read the caller's stdin. */
+    private record Exec(boolean concurrent, boolean stdin) {
+        static final Exec DEFAULT = new Exec(true, true);
     }
 
     /** {@code [checks] use = ["git"]}: each name must be a check the daemon has, once. */
@@ -120,10 +143,11 @@ public final class ModuleLoader {
         for (int i = 0; i < use.size(); i++) {
             String c = use.get(i);
             if (!known.contains(c)) {
-                throw t.elementError(checks.child("use"), i, "unknown check '" + c + "'"
-                        + (known.isEmpty() ? "" : " (the checks are: " + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
+                t.report(t.elementError(checks.child("use"), i, "unknown check '" + c + "'"
+                        + (known.isEmpty() ? "" : " (the checks are: " + String.join(", ", new java.util.TreeSet<>(known)) + ")")));
+            } else if (!seen.add(c)) {
+                t.report(t.elementError(checks.child("use"), i, "check '" + c + "' is named twice"));
             }
-            if (!seen.add(c)) throw t.elementError(checks.child("use"), i, "check '" + c + "' is named twice");
         }
         return use;
     }
@@ -319,10 +343,10 @@ public final class ModuleLoader {
         for (int i = 0; i < l.size(); i++) {
             try {
                 RuleParser.checkFlagName(l.get(i), l.get(i), named);
+                out.add(named.canonical(l.get(i)));
             } catch (IllegalArgumentException e) {
-                throw t.elementError(flags.child(key), i, e.getMessage());
+                t.report(t.elementError(flags.child(key), i, e.getMessage()));
             }
-            out.add(named.canonical(l.get(i)));
         }
         return out;
     }

@@ -22,7 +22,11 @@ final class SandboxLoader {
         Boolean w = t.bool(s, "writable");
         List<String> read = t.strings(s, "read");
         if (read == null) read = List.of();
-        for (int i = 0; i < read.size(); i++) checkHomeFile(t, s.child("read"), i, read.get(i));
+        for (int i = 0; i < read.size(); i++) {
+            int index = i;
+            List<String> r = read;
+            t.check(() -> checkHomeFile(t, s.child("read"), index, r.get(index)));
+        }
         String venv = t.string(s, "venv");
         SandboxSpec.Venv v = switch (venv == null ? "none" : venv) {
             case "none" -> SandboxSpec.Venv.NONE;
@@ -42,9 +46,11 @@ final class SandboxLoader {
                     + " does not set (add network = true, or remove network_allow)");
         }
         for (int i = 0; allowed != null && i < allowed.size(); i++) allow.add(destination(t, s.child("network_allow"), i, allowed.get(i)));
-        return new SandboxSpec(network, read, w == null || w,
-                limit(t, s, "timeout_s", MAX_TIMEOUT_S), limit(t, s, "memory_mb", MAX_MEMORY_MB),
-                limit(t, s, "processes", MAX_PROCESSES), limit(t, s, "output_mb", MAX_OUTPUT_MB), v, hostNetwork, allow);
+        long timeout = t.part(0L, () -> limit(t, s, "timeout_s", MAX_TIMEOUT_S));
+        long memory = t.part(0L, () -> limit(t, s, "memory_mb", MAX_MEMORY_MB));
+        long processes = t.part(0L, () -> limit(t, s, "processes", MAX_PROCESSES));
+        long output = t.part(0L, () -> limit(t, s, "output_mb", MAX_OUTPUT_MB));
+        return new SandboxSpec(network, read, w == null || w, timeout, memory, processes, output, v, hostNetwork, allow);
     }
 
     /**

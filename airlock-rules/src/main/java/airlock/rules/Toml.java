@@ -16,12 +16,18 @@ import java.util.TreeSet;
  * A TOML text read into a tree, with the line of every key, and strict typed access: an unknown
  * key or a wrong type anywhere is a {@link ConfigError} naming file, line and key, so a typo like
  * {@code [deny] arg = [...]} can never silently disable a rule.
+ *
+ * <p>A loader reads the document through {@link #read}: each independent part of it (a table, a
+ * rule, a grant) goes through {@link #part}, which records that part's error and goes on with a
+ * fallback, so one mistake does not hide the next; {@link #read} then throws them all at once.
+ * Nothing read from a document with a recorded error ever leaves {@link #read}.
  */
 final class Toml {
     private static final TomlMapper MAPPER = new TomlMapper();
     private final String file;
     private final Table root;
     private final Map<String, Integer> lines;
+    private final List<ConfigError> errors = new ArrayList<>();
 
     /** A table of the document and its dotted path ("" for the root). */
     record Table(String path, ObjectNode node) {
@@ -53,6 +59,67 @@ final class Toml {
         return new Toml(file, o, TomlKeyLines.of(text));
     }
 
+    /** A loader's reading of one document. */
+    @FunctionalInterface
+    interface Reader<T> {
+        T read(Toml t) throws ConfigError;
+    }
+
+    /** One part of a document, read on its own. */
+    @FunctionalInterface
+    interface Part<T> {
+        T read() throws ConfigError;
+    }
+
+    /** One part of a document whose reading has no value. */
+    @FunctionalInterface
+    interface Check {
+        void run() throws ConfigError;
+    }
+
+    /**
+     * Parses {@code text} and reads it with {@code reader}; throws every error the reading recorded
+     * or threw (the first is the exception, {@link ConfigError#all()} has them all).
+     */
+    static <T> T read(String file, String text, Reader<T> reader) throws ConfigError {
+        Toml t = parse(file, text);
+        T value;
+        try {
+            value = reader.read(t);
+        } catch (ConfigError e) {
+            t.errors.add(e);
+            value = null;
+        }
+        if (!t.errors.isEmpty()) throw ConfigError.of(t.errors);
+        return value;
+    }
+
+    /**
+     * Reads one part: its error is recorded and {@code fallback} stands in for it, so the parts
+     * after it are still read. The fallback never reaches a caller ({@link #read} throws).
+     */
+    <T> T part(T fallback, Part<T> p) {
+        try {
+            return p.read();
+        } catch (ConfigError e) {
+            errors.add(e);
+            return fallback;
+        }
+    }
+
+    /** Records a mistake that leaves the rest of the part readable. */
+    void report(ConfigError e) {
+        errors.add(e);
+    }
+
+    void check(Check c) {
+        try {
+            c.run();
+        } catch (ConfigError e) {
+            errors.add(e);
+        }
+    }
+
     Table root() { return root; }
 
     int line(String path) {
@@ -68,11 +135,12 @@ final class Toml {
         return new ConfigError(file, line(path + "[" + index + "]"), path, problem);
     }
 
-    void onlyKeys(Table t, Set<String> allowed) throws ConfigError {
+    /** Records every unknown key of {@code t} (each on its own line); the known ones are still read. */
+    void onlyKeys(Table t, Set<String> allowed) {
         for (var it = t.node().fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw error(t.child(k), "unknown key (expected one of " + new TreeSet<>(allowed) + ")");
+                errors.add(error(t.child(k), "unknown key (expected one of " + new TreeSet<>(allowed) + ")"));
             }
         }
     }

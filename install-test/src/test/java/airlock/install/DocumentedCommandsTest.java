@@ -143,7 +143,7 @@ class DocumentedCommandsTest {
                 host(README_SETUP).in("checkout").daemon("default"),
 
                 // --- first steps (README, docs/cli.md quick start)
-                host("airlock version").shows("airlock 0.", "protocol "),
+                host("airlock version [--json]").as("airlock version").shows("airlock 0.", "protocol "),
                 host("airlock init").shows("kept", "config.toml (exists)"),
                 host("airlock init --workspace ~/code/myproject").shows("--workspace"),
                 host("airlock init [--workspace DIR] [--no-service] [--uninstall]").as("airlock init --workspace ~/airlock-workspace --no-service")
@@ -152,6 +152,18 @@ class DocumentedCommandsTest {
                 host("airlock profile list").shows("default ", "active"),
                 host("airlock profile ...").as("airlock profile list").shows("default "),
                 host("airlock profile show NAME").as("airlock profile show default").shows("state    active", "mounts "),
+
+                // --- JSON for scripts (docs/cli.md "JSON output"); InstallTest parses each
+                host("airlock version [--json]").as("airlock version --json").shows("\"airlock\":\"0."),
+                host("airlock version --json").shows("\"protocol\":"),
+                host("airlock check [--json]").as("airlock check --json").shows("\"ok\":true"),
+                host("airlock check --json").shows("\"problems\":0"),
+                host("airlock doctor [--json]").as("airlock doctor --json").shows("\"level\":\"ok\""),
+                host("airlock doctor --json").shows("\"message\":\"config loads"),
+                host("airlock profile list [--json]").as("airlock profile list --json").shows("\"name\":\"default\""),
+                host("airlock profile list --json").shows("\"state\":\"active\""),
+                host("airlock profile show NAME [--json]").as("airlock profile show default --json").shows("\"allowed\":[\"git\"]"),
+                host("airlock profile show default --json").shows("\"daemon_running\":true"),
                 host("airlock show git").shows("builtin:git", "[command]"),
                 host("airlock show CMD").as("airlock show git").shows("builtin:git"),
                 setup("a repository in the workspace with a remote (the agent's work, done on the host here)", s -> s.sh(
@@ -268,6 +280,8 @@ class DocumentedCommandsTest {
                 host("airlock log [--follow] [--denied] [--profile P] [--verify] [--format text\\|ocsf]")
                         .as("airlock log --profile ci --verify").shows("intact"),
                 host("airlock log --format ocsf").shows("\"class_uid\":1007"),
+                host("airlock log --json").shows("\"verdict\":\"allowed\"", "\"args\":[\"push\",\"origin\",\"main\"]"),
+                host("airlock log --verify --json").shows("\"intact\":true"),
 
                 // --- changing a policy (docs/cli.md): the agent's work on default, a candidate, suggest, replay, shadow
                 setup("the agent's ordinary work through profile default: status, log, a push, and a refused -c", s -> {
@@ -352,6 +366,11 @@ class DocumentedCommandsTest {
                 host("airlock man --dir ~/.local/share/man/man1").shows("wrote ", "man pages"),
                 host("airlock man [--dir DIR]").as("airlock man --dir ~/man-pages").shows("wrote "),
                 host("airlock man | man -l -").shows("AIRLOCK(1)", "NAME"),
+                host("airlock completion SHELL").as("airlock completion zsh").shows("#compdef airlock"),
+                setup("a fish completions folder", s -> s.sh("mkdir -p ~/.config/fish/completions")),
+                host("airlock completion fish > ~/.config/fish/completions/airlock.fish"),
+                setup("the fish script is in place", s -> assertThat(s.read("~/.config/fish/completions/airlock.fish"))
+                        .contains("complete -c airlock -n '__fish_use_subcommand' -a 'start'")),
 
                 // --- a profile's life, last: it ends what it acts on (README, docs/cli.md, docs/console.md)
                 host("airlock profile lock ci").shows("ark_", "the running daemon applied it"),

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * A pids and memory cgroup of its own for one run, when the host lets the daemon make one: under
- * its own cgroup on v2 when the controllers are delegated to it, or in the v1 pids and memory
+ * its own cgroup on v2 when the controllers are delegated to it (the daemon first moves into a leaf
+ * of its own, {@link #runsParent}), or in the v1 pids and memory
  * hierarchies when those are writable. The run joins it before bubblewrap starts, so every
  * process of the tree, in any namespace, is counted and can be killed at once. The memory limit
  * is the one that counts what RLIMIT_AS does not: a tmpfs's pages (/dev/shm, /tmp) and memfds are
@@ -98,13 +99,61 @@ public final class Cgroup implements AutoCloseable {
             List<Candidate> out = new java.util.ArrayList<>();
             for (Path root : List.of(Path.of("/sys/fs/cgroup"), Path.of("/sys/fs/cgroup/unified"))) {
                 if (unified.isPresent() && Files.exists(root.resolve("cgroup.controllers"))) {
-                    out.add(new Candidate(root.resolve(unified.get().substring(1)), true));
+                    out.add(new Candidate(runsParent(root.resolve(unified.get().substring(1)), ProcessHandle.current().pid(), isRoot()), true));
                 }
             }
             v1Parent("pids").ifPresent(p -> out.add(new Candidate(p, false)));
             return out;
         } catch (IOException | RuntimeException e) {
             return List.of();
+        }
+    }
+
+    /** The leaf a delegated daemon moves itself into, so that its cgroup may hand controllers to the runs' cgroups. */
+    static final String DAEMON_LEAF = "airlock-daemon";
+
+    /**
+     * Where the runs' cgroups go on v2, given the daemon's own cgroup {@code own}. Under systemd with
+     * {@code Delegate=pids memory} (the unit {@code airlock init} writes) {@code own} has the
+     * controllers, but cgroup v2 lets a cgroup hand them to its children only while it holds no
+     * process itself, and it holds the daemon. So the daemon moves into a leaf of its own
+     * ({@value #DAEMON_LEAF}) and enables pids (and memory) for the subtree; the runs' cgroups are
+     * made beside the leaf, and their limits apply.
+     *
+     * <p>Only in a cgroup delegated to a non-root daemon: systemd hands a delegated user service's
+     * cgroup to its user, and without delegation its files are root's, so a user daemon that may write
+     * them was given them. A root daemon may write any cgroup, delegated or not, and moving out from
+     * under a systemd that did not delegate would confuse it: root keeps its cgroup as it is. Anything
+     * that fails leaves {@code own} as the parent, as before (the runs' limits may then not apply,
+     * which {@code airlock doctor} reports).
+     */
+    static Path runsParent(Path own, long pid, boolean root) {
+        if (own.getFileName() != null && own.getFileName().toString().equals(DAEMON_LEAF)) return own.getParent();
+        try {
+            List<String> handed = words(own.resolve("cgroup.subtree_control"));
+            List<String> controllers = words(own.resolve("cgroup.controllers"));
+            if (handed.contains("pids") || !controllers.contains("pids") || root) return own;
+            if (!Files.isWritable(own.resolve("cgroup.procs")) || !Files.isWritable(own.resolve("cgroup.subtree_control"))) return own;
+            Path leaf = own.resolve(DAEMON_LEAF);
+            if (!Files.isDirectory(leaf)) Files.createDirectory(leaf);
+            // one write moves the whole process, every thread of it
+            Files.writeString(leaf.resolve("cgroup.procs"), Long.toString(pid));
+            Files.writeString(own.resolve("cgroup.subtree_control"), controllers.contains("memory") ? "+pids +memory" : "+pids");
+            return own;
+        } catch (IOException | RuntimeException e) {
+            return own;
+        }
+    }
+
+    private static List<String> words(Path file) throws IOException {
+        return List.of(Files.readString(file, StandardCharsets.UTF_8).strip().split("\\s+"));
+    }
+
+    private static boolean isRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | RuntimeException e) {
+            return true; // unknown: leave the cgroup as it is
         }
     }
 
