@@ -80,6 +80,24 @@ class SchemaTest {
         assertThat(SchemaLine.MODULE.firstIn(mine)).isEqualTo(mine);
     }
 
+    /** Every key the loaders take is in the schema: a file using them all is valid, and it loads. */
+    @Test
+    void theSchemasKnowEveryKeyTheLoadersTake() throws Exception {
+        String config = "[commands]\nenable = [\"git\"]\n[log]\nmax_size_mb = 5\nmax_files = 3\npath = \"audit.ndjson\"\n"
+                + "[hooks]\ntimeout_seconds = 10\n[ui]\nlisten = \"127.0.0.1:9090\"\nallow_remote = false\npublic_url = \"http://localhost:9090\"\n"
+                + "[api]\nlisten = \"127.0.0.1:8443\"\nallow_remote = false\ncert = \"a.pem\"\nkey = \"a.key\"\nmax_body_bytes = 2048\n"
+                + "requests_per_second = 5\nmax_runs_per_key = 2\nmax_files = 3\nmax_output_bytes = 70000\nruns_kept = 4\n"
+                + "[shadow]\nconfig = \"candidate\"\n";
+        assertThat(violations("config", config)).isEmpty();
+        ConfigLoader.config("config.toml", config);
+        String profile = "commands = []\n[mounts]\n\"/w\" = \"/w\"\n[pause]\ntimeout_s = 30\nmax_paused = 2\nmax_answer_bytes = 4096\n";
+        assertThat(violations("profile", profile)).isEmpty();
+        ConfigLoader.profile("p", "p.toml", profile);
+        String module = "[command]\nbin = \"git\"\n[allow]\nargs = [{ match = \"push origin\", only_flags = [\"-u\"] }]\n";
+        assertThat(violations("module", module)).isEmpty();
+        airlock.rules.ModuleLoader.load("git", "git.toml", module);
+    }
+
     @Test
     void theSchemasRefuseWhatTheLoadersRefuse() throws Exception {
         assertThat(violations("module", "[command]\nbin = \"x\"\n[deny]\narg = []\n"))

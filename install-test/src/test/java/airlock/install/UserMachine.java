@@ -56,9 +56,13 @@ final class UserMachine implements AutoCloseable {
         env.put("JAVA_HOME", System.getenv().getOrDefault("JAVA_HOME", System.getProperty("java.home")));
         // The suite's PATH (it has mvn and git), minus native-image: the native shim's build
         // takes minutes and has a CI job of its own; a new user's first install gets the JVM shim.
+        // Minus a version manager's shims too (pyenv, asdf: scripts in the suite user's home that
+        // pick a Python by the folder they run in): a new Debian machine's python3 is /usr/bin's,
+        // and the python3 module refuses such a shim (docs/sandbox.md says to put the real tool first).
         List<String> path = new ArrayList<>(List.of(home.resolve(".local/bin").toString(), userBin.toString()));
         for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (!d.isEmpty() && !Files.exists(Path.of(d, "native-image"))) path.add(d);
+            boolean versionManager = d.contains("/.pyenv/") || d.contains("/.asdf/");
+            if (!d.isEmpty() && !versionManager && !Files.exists(Path.of(d, "native-image"))) path.add(d);
         }
         env.put("PATH", String.join(":", path));
     }
