@@ -124,11 +124,11 @@ public final class ConfigLoader {
         }
         Config.ApiSettings.RunLimits d = Config.ApiSettings.RunLimits.DEFAULT;
         Config.ApiSettings.RunLimits limits = new Config.ApiSettings.RunLimits(
-                (int) within(t, api, "requests_per_second", 1, 100_000, d.requestsPerSecond()),
-                (int) within(t, api, "max_runs_per_key", 1, 256, d.maxRunsPerKey()),
-                (int) within(t, api, "max_files", 1, 4096, d.maxFiles()),
-                within(t, api, "max_output_bytes", 65_536, 1024L * 1024 * 1024, d.maxOutputBytes()),
-                (int) within(t, api, "runs_kept", 1, 10_000, d.runsKept()));
+                (int) t.integerWithin(api, "requests_per_second", 1, 100_000, d.requestsPerSecond()),
+                (int) t.integerWithin(api, "max_runs_per_key", 1, 256, d.maxRunsPerKey()),
+                (int) t.integerWithin(api, "max_files", 1, 4096, d.maxFiles()),
+                t.integerWithin(api, "max_output_bytes", 65_536, 1024L * 1024 * 1024, d.maxOutputBytes()),
+                (int) t.integerWithin(api, "runs_kept", 1, 10_000, d.runsKept()));
         if (listen == null) return Config.ApiSettings.OFF;
         ListenAddress.Parsed a = ListenAddress.parse(listen);
         if (a.problem() != null) throw t.error("api.listen", a.problem());
@@ -139,14 +139,6 @@ public final class ConfigLoader {
         }
         return new Config.ApiSettings(Optional.of(a.host()), a.port(), allowRemote, Optional.ofNullable(cert), Optional.ofNullable(key),
                 maxBody == null ? Config.ApiSettings.DEFAULT_MAX_BODY_BYTES : maxBody, limits);
-    }
-
-    /** An integer key of {@code table} between {@code min} and {@code max}, or {@code otherwise} when absent. */
-    private static long within(Toml t, Toml.Table table, String key, long min, long max, long otherwise) throws ConfigError {
-        Long v = t.integer(table, key);
-        if (v == null) return otherwise;
-        if (v < min || v > max) throw t.error("api." + key, "must be between " + min + " and " + max);
-        return v;
     }
 
     public static Profile profile(String name, String file, String text) throws ConfigError {

@@ -16,15 +16,8 @@ public record Pause(int timeoutSeconds, int maxPaused, int maxAnswerBytes) {
         if (table == null) return DEFAULT;
         t.onlyKeys(table, java.util.Set.of("timeout_s", "max_paused", "max_answer_bytes"));
         return new Pause(
-                (int) within(t, table, "timeout_s", 1, 86_400, DEFAULT.timeoutSeconds()),
-                (int) within(t, table, "max_paused", 1, 64, DEFAULT.maxPaused()),
-                (int) within(t, table, "max_answer_bytes", 1, 16 * 1024 * 1024, DEFAULT.maxAnswerBytes()));
-    }
-
-    private static long within(Toml t, Toml.Table table, String key, long min, long max, long otherwise) throws ConfigError {
-        Long v = t.integer(table, key);
-        if (v == null) return otherwise;
-        if (v < min || v > max) throw t.error(table.child(key), "must be between " + min + " and " + max);
-        return v;
+                (int) t.integerWithin(table, "timeout_s", 1, 86_400, DEFAULT.timeoutSeconds()),
+                (int) t.integerWithin(table, "max_paused", 1, 64, DEFAULT.maxPaused()),
+                (int) t.integerWithin(table, "max_answer_bytes", 1, 16 * 1024 * 1024, DEFAULT.maxAnswerBytes()));
     }
 }

@@ -166,6 +166,14 @@ final class Toml {
         return v.asBoolean();
     }
 
+    /** An integer key between {@code min} and {@code max} (an error with its line otherwise), or {@code otherwise} when absent. */
+    long integerWithin(Table t, String key, long min, long max, long otherwise) throws ConfigError {
+        Long v = integer(t, key);
+        if (v == null) return otherwise;
+        if (v < min || v > max) throw error(t.child(key), "must be between " + min + " and " + max);
+        return v;
+    }
+
     Long integer(Table t, String key) throws ConfigError {
         JsonNode v = t.node().get(key);
         if (v == null) return null;
