@@ -15,12 +15,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -434,20 +431,7 @@ public final class Runs implements Closeable {
     /** Removes a folder and what is in it, following no link (a run may have left one pointing anywhere). */
     private void remove(Path folder) {
         try {
-            if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) return;
-            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            airlock.daemon.core.FolderTree.remove(folder);
         } catch (IOException e) {
             log.println("airlock: cannot remove a run's folder " + folder + ": " + e.getMessage());
         }
