@@ -58,13 +58,8 @@ class ApiProcessTest {
         Files.writeString(config.resolve("profiles/ops.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
         Files.writeString(config.resolve("profiles/old.toml"), "commands = []\nexpires = 2020-01-01T00:00:00Z\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
 
-        ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("start", "--config", config.toString())).redirectErrorStream(true);
-        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
-        Process daemon = pb.start();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Thread reader = Thread.ofPlatform().daemon(true).start(() -> copy(daemon.getInputStream(), log));
-        try {
-            waitFor(log, "airlock: api on https://127.0.0.1:");
+        try (Daemon d = Daemon.start(config, bin)) {
+            ByteArrayOutputStream log = d.log();
             // keys made after the daemon started: it needs no restart for them
             Cli.Result dev = cli("api", "key", "create", "dev", "--config", config.toString());
             Cli.Result other = cli("api", "key", "create", "dev", "--expires", "1d", "--config", config.toString());
@@ -147,11 +142,7 @@ class ApiProcessTest {
             }
             for (String c : canaries) assertThat(everything).as("a canary form").doesNotContain(c);
             assertThat(everything).contains("refused a request from 127.0.0.1: replay");
-            assertThat(daemon.isAlive()).isTrue();
-        } finally {
-            daemon.destroy();
-            daemon.waitFor(20, TimeUnit.SECONDS);
-            reader.join(5_000);
+            assertThat(d.isAlive()).isTrue();
         }
     }
 
@@ -175,13 +166,8 @@ class ApiProcessTest {
                 + "requests_per_second = 2\nmax_runs_per_key = 1\nmax_files = 2\n");
         Files.writeString(config.resolve("commands/tool.toml"), "[command]\nbin = \"tool\"\n[deny]\nargs = []\n");
         Files.writeString(config.resolve("profiles/dev.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
-        ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("start", "--config", config.toString())).redirectErrorStream(true);
-        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
-        Process daemon = pb.start();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Thread reader = Thread.ofPlatform().daemon(true).start(() -> copy(daemon.getInputStream(), log));
-        try {
-            waitFor(log, "airlock: api on https://127.0.0.1:");
+        try (Daemon d = Daemon.start(config, bin)) {
+            ByteArrayOutputStream log = d.log();
             Cli.Result dev = cli("api", "key", "create", "dev", "--config", config.toString());
             JsonNode i = JSON.readTree(cli("api", "info", "--json", "--config", config.toString()).out());
             Path client = tmp.resolve("client");
@@ -202,10 +188,6 @@ class ApiProcessTest {
             String runId = out.strip().lines().reduce((a, b) -> b).orElseThrow();
             assertThat(runId).startsWith("run_");
             assertThat(text(log)).contains("refused a request from 127.0.0.1: too_many");
-        } finally {
-            daemon.destroy();
-            assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            reader.join(5_000);
         }
         Thread.sleep(9_000);
         assertThat(marker).as("the run's process tree was killed when the daemon stopped").doesNotExist();
@@ -240,13 +222,8 @@ class ApiProcessTest {
         Files.writeString(config.resolve("config.toml"), "[commands]\nenable = [\"tool\"]\n[api]\nlisten = \"127.0.0.1:0\"\n");
         Files.writeString(config.resolve("commands/tool.toml"), "[command]\nbin = \"tool\"\n[deny]\nargs = []\n");
         Files.writeString(config.resolve("profiles/dev.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
-        ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("start", "--config", config.toString())).redirectErrorStream(true);
-        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
-        Process daemon = pb.start();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Thread reader = Thread.ofPlatform().daemon(true).start(() -> copy(daemon.getInputStream(), log));
-        try {
-            waitFor(log, "airlock: api on https://127.0.0.1:");
+        try (Daemon d = Daemon.start(config, bin)) {
+            ByteArrayOutputStream log = d.log();
             String key = cli("api", "key", "create", "dev", "--config", config.toString()).out().strip();
             JsonNode i = JSON.readTree(cli("api", "info", "--json", "--config", config.toString()).out());
             ProcessBuilder node = new ProcessBuilder("node", "signed-by-library.mjs").directory(scripts.toFile()).redirectErrorStream(true);
@@ -259,9 +236,35 @@ class ApiProcessTest {
             assertThat(p.exitValue()).as(out).isZero();
             assertThat(out).endsWith("ok\n");
             assertThat(text(log)).contains("refused a request from 127.0.0.1: bad_signature").doesNotContain(secret(key));
-        } finally {
-            daemon.destroy();
-            daemon.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code airlock start} on {@code config}, the tools in {@code bin} first on PATH, until its API listens; closing stops it (SIGTERM). */
+    private record Daemon(Process process, ByteArrayOutputStream log, Thread reader) implements AutoCloseable {
+        static Daemon start(Path config, Path bin) throws Exception {
+            ProcessBuilder pb = new ProcessBuilder(AirlockProcess.command("start", "--config", config.toString())).redirectErrorStream(true);
+            pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+            Process daemon = pb.start();
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            Thread reader = Thread.ofPlatform().daemon(true).start(() -> copy(daemon.getInputStream(), log));
+            Daemon d = new Daemon(daemon, log, reader);
+            try {
+                waitFor(log, "airlock: api on https://127.0.0.1:");
+            } catch (Exception | AssertionError e) {
+                d.close();
+                throw e;
+            }
+            return d;
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the daemon stops on SIGTERM").isTrue();
             reader.join(5_000);
         }
     }
