@@ -188,6 +188,10 @@ public final class ApiBench {
                     if (line.equals("event: exit")) exit = true;
                     else if (exit && line.startsWith("data: ")) {
                         if (!line.contains("\"completed\"")) throw new IllegalStateException("run ended: " + line);
+                        // read to the stream's end, so the connection is kept for the next request
+                        while (in.readLine() != null) {
+                            // the server ends the stream after "exit"
+                        }
                         return;
                     }
                 }

@@ -111,21 +111,9 @@ public final class Console implements Closeable {
         return c;
     }
 
-    /**
-     * The JDK server's limits are JVM-wide system properties, read once when the server class
-     * loads; an operator's own -D wins. A slow client gets 10 s for its whole request (headers and
-     * body), which ends slowloris; the response time is not limited (the live feed streams).
-     */
+    /** The JDK server's settings, the same for the console and the API (see JdkHttpServerSettings). */
     static void limits() {
-        setIfAbsent("sun.net.httpserver.maxReqTime", "10");
-        setIfAbsent("sun.net.httpserver.maxReqHeaders", "64");
-        setIfAbsent("sun.net.httpserver.maxReqHeaderSize", "16384");
-        setIfAbsent("sun.net.httpserver.maxIdleConnections", "16");
-        setIfAbsent("jdk.httpserver.maxConnections", "64");
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) System.setProperty(key, value);
+        airlock.daemon.core.JdkHttpServerSettings.apply();
     }
 
     /**

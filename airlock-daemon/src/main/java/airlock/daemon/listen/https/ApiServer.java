@@ -126,12 +126,9 @@ public final class ApiServer implements Closeable {
         return url;
     }
 
-    /** The JDK server's limits (JVM-wide properties, read once; an operator's own -D wins), as the console sets them. */
+    /** The JDK server's settings, the same for the console and the API (see JdkHttpServerSettings). */
     private static void limits() {
-        for (String[] kv : new String[][]{{"sun.net.httpserver.maxReqTime", "10"}, {"sun.net.httpserver.maxReqHeaders", "64"},
-                {"sun.net.httpserver.maxReqHeaderSize", "16384"}}) {
-            if (System.getProperty(kv[0]) == null) System.setProperty(kv[0], kv[1]);
-        }
+        airlock.daemon.core.JdkHttpServerSettings.apply();
     }
 
     private void writeAddress() throws IOException {
