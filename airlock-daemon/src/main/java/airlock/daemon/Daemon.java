@@ -95,10 +95,8 @@ public final class Daemon implements DaemonView, Closeable {
         Pipeline pipeline = new Pipeline(new Pipeline.Context(this.policy::get, Map.copyOf(daemonEnv), new CommandLocks(), records, log,
                 this.hooks::get, new SessionAudit(audit, log), new Gate(ToolChecks.builtin(), sandbox), admission, vault, sandbox,
                 settings.outputHold(), this.shadow::get), pauses);
-        this.runs = new Runs(pipeline, connections, () -> {
-            var l = this.policy.get().config().api().runs();
-            return new Runs.Limits(l.maxRunsPerKey(), l.maxFiles(), l.maxOutputBytes(), l.runsKept());
-        }, Path.of(System.getProperty("java.io.tmpdir")), log);
+        this.runs = new Runs(pipeline, connections, () -> this.policy.get().config().api().runs(),
+                Path.of(System.getProperty("java.io.tmpdir")), log);
         runs.answersBy(pauses);
         this.reloader = new Reloader(dir, this::apply, log, audit);
         this.reloader.watchAlso(this::shadowDirectories);

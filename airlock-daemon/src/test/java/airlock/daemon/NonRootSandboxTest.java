@@ -156,15 +156,8 @@ class NonRootSandboxTest {
                     + "[sandbox]\nnetwork = true\nwritable = false\n");
             Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
             Files.writeString(work.resolve("check.py"), SandboxProbes.CONNECT + "import os\nprint('uid', os.getuid())\n");
-            run(List.of("chown", "-R", SandboxBox.PERSON + ":" + SandboxBox.PERSON, dir.toString()));
-            run(List.of("chmod", "700", config.toString()));
-
-            ProcessBuilder start = asPerson(dir, home, List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                    "airlock.cli.Airlock", "start", "--config", config.toString()));
-            daemon = start.redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+            daemon = startAsPerson(dir, config, home);
             Path socket = config.resolve("sockets/default.sock");
-            for (int i = 0; i < 300 && !Files.exists(socket) && daemon.isAlive(); i++) Thread.sleep(100);
-            assertThat(socket).as(Files.exists(dir.resolve("daemon.log")) ? Files.readString(dir.resolve("daemon.log")) : "").exists();
 
             String lo = "127.0.0.1:" + loopback.getLocalPort();
             String out = outside.text() + ":" + reachable.getLocalPort();
@@ -189,6 +182,26 @@ class NonRootSandboxTest {
     }
 
     /**
+     * Gives {@code dir} to the unprivileged person and starts {@code airlock start} as them; returns
+     * once the default profile's socket exists (the daemon's log in {@code dir/daemon.log} says why not).
+     */
+    private static Process startAsPerson(Path dir, Path config, Path home) throws Exception {
+        run(List.of("chown", "-R", SandboxBox.PERSON + ":" + SandboxBox.PERSON, dir.toString()));
+        run(List.of("chmod", "700", config.toString()));
+        ProcessBuilder start = asPerson(dir, home, List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                "airlock.cli.Airlock", "start", "--config", config.toString()));
+        Process daemon = start.redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+        Path socket = config.resolve("sockets/default.sock");
+        for (int i = 0; i < 300 && !Files.exists(socket) && daemon.isAlive(); i++) Thread.sleep(100);
+        if (!Files.exists(socket)) {
+            daemon.destroy();
+            daemon.waitFor();
+        }
+        assertThat(socket).as(Files.exists(dir.resolve("daemon.log")) ? Files.readString(dir.resolve("daemon.log")) : "").exists();
+        return daemon;
+    }
+
+    /**
      * Issue 25 under a daemon that is not root: a sandboxed script pauses for its answer (the
      * channel's directory is that user's, bound into a sandbox made without privileges), the
      * shim's call exits 75 with the prompt, and {@code airlock respond} finishes the run.
@@ -206,14 +219,8 @@ class NonRootSandboxTest {
             Files.writeString(config.resolve("profiles/default.toml"), "commands = []\n[mounts]\n\"" + work + "\" = \"" + work + "\"\n");
             Files.writeString(work.resolve("ask.py"), "import os\nfrom airlock import llm\nprint('uid', os.getuid(), flush=True)\n"
                     + "print('answer:', llm.complete('six times seven?'))\n");
-            run(List.of("chown", "-R", SandboxBox.PERSON + ":" + SandboxBox.PERSON, dir.toString()));
-            run(List.of("chmod", "700", config.toString()));
-            ProcessBuilder start = asPerson(dir, home, List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                    "airlock.cli.Airlock", "start", "--config", config.toString()));
-            daemon = start.redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+            daemon = startAsPerson(dir, config, home);
             Path socket = config.resolve("sockets/default.sock");
-            for (int i = 0; i < 300 && !Files.exists(socket) && daemon.isAlive(); i++) Thread.sleep(100);
-            assertThat(socket).as(Files.exists(dir.resolve("daemon.log")) ? Files.readString(dir.resolve("daemon.log")) : "").exists();
 
             ProcessBuilder shim = asPerson(dir, home, List.of("-Dairlock.argv0=/usr/local/bin/python3", "airlock.shim.Shim", "ask.py"));
             shim.environment().put("AIRLOCK_SOCKET", socket.toString());

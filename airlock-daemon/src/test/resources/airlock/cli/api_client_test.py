@@ -103,7 +103,8 @@ status, _, text = send("POST", "/v1/runs", ac.sign(dev, "POST", "/v1/runs", "", 
 assert status == 403 and json.loads(text)["layer"] == "config", (status, text)
 # what the request itself gets wrong: 400, nothing judged
 for bad in [b'{"command": "python3", "files": {"../x.py": "1"}}', b'{"command": "python3", "files": {"a/b": "1"}}',
-            b'{"command": "python3", "extra": 1}', b'{"command": 3}', b'[1]', b'{"command": "a", "command": "b"}']:
+            b'{"command": "python3", "extra": 1}', b'{"command": 3}', b'[1]', b'{"command": "a", "command": "b"}',
+            b'{"command": "python3", "args": ["-c", "print(1)\\u0000"]}', b'{"command": "python3", "files": {".hidden": "1"}}']:
     status, _, text = send("POST", "/v1/runs", ac.sign(dev, "POST", "/v1/runs", "", bad), bad)
     assert status == 400 and json.loads(text)["error"].startswith("airlock: refused by the api layer"), (bad, status, text)
 

@@ -10,6 +10,7 @@ import airlock.daemon.pipeline.Pipeline;
 import airlock.daemon.pipeline.Reply;
 import airlock.daemon.pipeline.RunFolder;
 import airlock.daemon.pipeline.ToolRun;
+import airlock.rules.Config;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -62,9 +63,6 @@ public final class Runs implements Closeable {
         }
     }
 
-    /** The API's limits as they are now ({@code [api]}); read for every run, so a reload counts at once. */
-    public record Limits(int maxRunsPerKey, int maxFiles, long maxOutputBytes, int runsKept) {}
-
     /** What came of a start: a closed set. */
     public sealed interface Started {
         /** The run was admitted (its tool started, it waits for a person, or it ended already). */
@@ -109,7 +107,8 @@ public final class Runs implements Closeable {
 
     private final Pipeline pipeline;
     private final OpenCalls calls;
-    private final Supplier<Limits> limits;
+    /** The {@code [api]} limits as they are now: read for every run, so a reload counts at once. */
+    private final Supplier<Config.ApiSettings.RunLimits> limits;
     private final PrintStream log;
     private final Path tmp;
     private final boolean root;
@@ -124,7 +123,7 @@ public final class Runs implements Closeable {
      * @param tmp where the runs' folders go ({@code java.io.tmpdir}): never under the config
      *            directory, which a sandbox hides (a folder there would vanish inside the run)
      */
-    public Runs(Pipeline pipeline, OpenCalls calls, Supplier<Limits> limits, Path tmp, PrintStream log) {
+    public Runs(Pipeline pipeline, OpenCalls calls, Supplier<Config.ApiSettings.RunLimits> limits, Path tmp, PrintStream log) {
         this.pipeline = pipeline;
         this.calls = calls;
         this.limits = limits;
@@ -139,7 +138,7 @@ public final class Runs implements Closeable {
      * {@link Started.Refused} and leaves no run behind.
      */
     public Started start(Asked a) throws IOException, InterruptedException {
-        Limits l = limits.get();
+        Config.ApiSettings.RunLimits l = limits.get();
         if (a.files().size() > l.maxFiles()) {
             return new Started.Invalid("airlock: refused by the api layer: " + a.files().size() + " files; a run may be sent at most "
                     + l.maxFiles() + " ([api] max_files)");

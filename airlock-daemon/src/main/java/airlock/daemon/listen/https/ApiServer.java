@@ -48,8 +48,8 @@ public final class ApiServer implements Closeable {
     public static final String ADDRESS_FILE = "address";
     /** Live nonces one key may hold in the 120 s replay window (about 160 requests a second, sustained). */
     static final int MAX_NONCES_PER_KEY = 20_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper STRICT = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Reads bodies strictly (a key given twice is refused, never "the last one wins") and writes every answer. */
+    static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final HttpsServer server;
     private final ExecutorService threads;
@@ -271,7 +271,7 @@ public final class ApiServer implements Closeable {
     private void requestSecret(HttpExchange x, byte[] body, String profile) throws IOException {
         com.fasterxml.jackson.databind.JsonNode n;
         try {
-            n = STRICT.readTree(body);
+            n = JSON.readTree(body);
         } catch (IOException e) {
             send(x, 400, error("airlock: refused by the api layer: the body is not JSON; send {\"name\": ..., \"description\": ...}"));
             return;

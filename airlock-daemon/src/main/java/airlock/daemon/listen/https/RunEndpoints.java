@@ -5,7 +5,6 @@ import airlock.daemon.pipeline.CallerLink;
 import airlock.daemon.runs.Run;
 import airlock.daemon.runs.RunEvent;
 import airlock.daemon.runs.Runs;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -30,7 +29,7 @@ import java.util.Optional;
  * and wrong types refused), a NUL nowhere.
  */
 final class RunEndpoints {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON = ApiServer.JSON;
     /** How often an idle event stream says it is alive (a comment line), so proxies keep it open. */
     private static final long KEEPALIVE_MS = 15_000;
 
@@ -107,10 +106,7 @@ final class RunEndpoints {
                 ApiServer.send(x, 201, o);
             }
             case Runs.Started.Refused r -> {
-                ObjectNode o = ApiServer.error(r.refusal().message());
-                o.put("layer", r.refusal().decision().map(d -> d.layer().name().toLowerCase(java.util.Locale.ROOT)).orElse(null));
-                o.put("rule", r.refusal().decision().map(d -> d.rule()).orElse(null));
-                ApiServer.send(x, 403, o);
+                ApiServer.send(x, 403, refusedBy(ApiServer.error(r.refusal().message()), r.refusal()));
             }
             case Runs.Started.Invalid i -> ApiServer.send(x, 400, ApiServer.error(i.message()));
             case Runs.Started.Busy b -> {
@@ -236,10 +232,7 @@ final class RunEndpoints {
         if (v.signal() != 0) o.put("signal", v.signal());
         o.put("created", v.created().toString());
         o.put("ended", v.ended().map(Object::toString).orElse(null));
-        v.refusal().ifPresent(r -> {
-            o.put("layer", r.decision().map(d -> d.layer().name().toLowerCase(java.util.Locale.ROOT)).orElse(null));
-            o.put("rule", r.decision().map(d -> d.rule()).orElse(null));
-        });
+        v.refusal().ifPresent(r -> refusedBy(o, r));
         if (!v.error().isEmpty()) o.put("error", v.error());
         v.waiting().ifPresent(w -> {
             // the prompt was redacted like output before it was kept
@@ -308,6 +301,13 @@ final class RunEndpoints {
             // the client stopped reading (it has what it wanted, or lost its connection and will
             // come back with Last-Event-ID): the run goes on, nothing to report
         }
+    }
+
+    /** The layer (lower case, as airlock test and the audit log name it) and the rule that refused. */
+    private static ObjectNode refusedBy(ObjectNode o, airlock.daemon.core.Refusal r) {
+        o.put("layer", r.decision().map(d -> d.layer().name().toLowerCase(java.util.Locale.ROOT)).orElse(null));
+        o.put("rule", r.decision().map(d -> d.rule()).orElse(null));
+        return o;
     }
 
     private static void notAllowed(HttpExchange x, String allow) throws IOException {
